@@ -1,0 +1,121 @@
+/**
+ * The embedded database: one SQLite file in DATA_DIR, in WAL mode with full sync, so that
+ * whatever the server has acknowledged survives a crash or a power cut.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Versioned migrations; the array index + 1 is the schema version kept in `user_version`.
+ * Never edit a migration that has shipped: add a new one.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    question TEXT NOT NULL,
+    table_count INTEGER NOT NULL,
+    themes TEXT NOT NULL,
+    join_code TEXT NOT NULL UNIQUE,
+    facilitator_key_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE session_tables (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    number INTEGER NOT NULL,
+    PRIMARY KEY (session_id, number)
+  ) WITHOUT ROWID;
+
+  -- A device is a random token, nothing more: no name, no address, no user agent.
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    table_number INTEGER,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX devices_session ON devices(session_id, table_number);
+
+  CREATE TABLE votes (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    method TEXT NOT NULL,
+    budget INTEGER NOT NULL,
+    max_per_item INTEGER NOT NULL,
+    items TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    closed_at INTEGER
+  );
+  CREATE INDEX votes_session ON votes(session_id, opened_at);
+
+  -- Ballots hold choices and nothing that points to a device. WITHOUT ROWID and keyed by a
+  -- random ballot id, so not even the storage order follows the order of voting.
+  CREATE TABLE ballots (
+    vote_id TEXT NOT NULL REFERENCES votes(id),
+    ballot_id TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    PRIMARY KEY (vote_id, ballot_id)
+  ) WITHOUT ROWID;
+
+  -- One ballot per device, enforced without choices. The seal is a hash of the ballot id with
+  -- the device's token, which the database never stores: it lets the device replace its own
+  -- ballot, yet nobody holding only the database can tell which ballot is whose.
+  CREATE TABLE ballot_receipts (
+    vote_id TEXT NOT NULL REFERENCES votes(id),
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    seal TEXT NOT NULL,
+    PRIMARY KEY (vote_id, device_id)
+  ) WITHOUT ROWID;
+
+  -- Facilitator actions, append-only, for the report's process appendix.
+  CREATE TABLE event_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX event_log_session ON event_log(session_id, id);
+
+  -- Yjs updates per document, in arrival order; compaction folds them into one row.
+  CREATE TABLE yjs_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX yjs_updates_doc ON yjs_updates(doc, id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openDb(dataDir: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'tafelronde.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The database has schema version ${current}; this Tafelronde knows up to ${MIGRATIONS.length}.`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

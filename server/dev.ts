@@ -1,0 +1,29 @@
+/**
+ * `npm run dev`: the Vite dev server (with hot reload) on PORT, and the API server behind it
+ * on PORT + 1; Vite forwards /api, socket.io and the Yjs websocket to it.
+ */
+import { createServer } from 'vite';
+import { startServer } from './app.js';
+import { ROOT_DIR, loadConfig } from './config.js';
+import { YJS_PATH } from '../shared/protocol.js';
+
+const config = loadConfig();
+const apiPort = config.port + 1;
+const api = await startServer({ ...config, port: apiPort, clientDir: null });
+const target = `http://127.0.0.1:${api.port}`;
+const vite = await createServer({
+  configFile: `${ROOT_DIR}/vite.config.ts`,
+  server: {
+    port: config.port,
+    host: config.host,
+    strictPort: true,
+    proxy: {
+      '/api': target,
+      '/socket.io': { target, ws: true },
+      [YJS_PATH]: { target, ws: true },
+    },
+  },
+});
+await vite.listen();
+vite.printUrls();
+console.log(`  API server behind it: ${target}`);

@@ -1,0 +1,42 @@
+/** Errors the server answers with on purpose: a code clients can translate, and a plain message. */
+import type { z } from 'zod';
+import { describeIssues, type ErrorCode, type ErrorInfo } from '../shared/protocol.js';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  session_not_found: 404,
+  too_large: 413,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorInfo['issues'],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return HTTP_STATUS[this.code] ?? 409;
+  }
+
+  toInfo(): ErrorInfo {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new AppError('bad_request', `Invalid ${what}`, describeIssues(result.error));
+  return result.data;
+}
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof AppError) return err.toInfo();
+  return { code: 'internal', message: 'Something went wrong on the server' };
+}

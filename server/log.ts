@@ -1,0 +1,26 @@
+/**
+ * A small levelled logger. Callers pass fixed messages and plain facts; secrets, tokens and
+ * ballot contents are never handed to it, so no log line can break anonymity.
+ */
+import type { Config } from './config.js';
+
+const ORDER = { silent: 0, error: 1, info: 2, debug: 3 } as const;
+
+export interface Logger {
+  error(message: string, detail?: unknown): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+export function createLogger(level: Config['logLevel'], sink: (line: string) => void = (l) => console.log(l)): Logger {
+  const at = ORDER[level];
+  const write = (lvl: keyof typeof ORDER, message: string) => {
+    if (ORDER[lvl] <= at) sink(`${new Date().toISOString()} ${lvl.padEnd(5)} ${message}`);
+  };
+  return {
+    error: (message, detail) =>
+      write('error', detail instanceof Error ? `${message}: ${detail.stack ?? detail.message}` : message),
+    info: (message) => write('info', message),
+    debug: (message) => write('debug', message),
+  };
+}

@@ -1,0 +1,23 @@
+/** Gathers a session's data from storage and builds its report model. */
+import type { Report } from '../shared/report.js';
+import { buildReport } from './domain/report.js';
+import type { Services } from './services.js';
+
+export function sessionReport(services: Services, sessionId: string, now = Date.now()): Report {
+  const { sessions, devices, votes } = services;
+  const session = sessions.require(sessionId);
+  const pointsByTable = new Map<number, ReturnType<Services['pointsOf']>>();
+  for (let table = 1; table <= session.tables; table++) pointsByTable.set(table, services.pointsOf(sessionId, table));
+  const eligible = devices.countJoined(sessionId);
+  return buildReport({
+    session,
+    themes: session.themes,
+    pointsByTable,
+    devicesByTable: devices.countByTable(sessionId),
+    votes: votes.list(sessionId).map((vote) => {
+      const count = votes.count(vote);
+      return { ...vote, totals: count.totals, ballots: count.ballots, eligible };
+    }),
+    now,
+  });
+}

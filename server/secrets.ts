@@ -1,0 +1,25 @@
+/** Random ids, secrets and their hashes. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { customAlphabet, nanoid } from 'nanoid';
+
+/** Letters and digits that cannot be mistaken for each other when read off a projector. */
+const JOIN_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export const newId = (): string => nanoid(12);
+export const newJoinCode = customAlphabet(JOIN_ALPHABET, 6);
+/** 32 characters of nanoid's 64-letter alphabet: 192 bits, beyond guessing. */
+export const newSecret = (): string => nanoid(32);
+
+/**
+ * Secrets are long and random, so a plain SHA-256 is enough to keep them unusable if the
+ * database leaks; a slow password hash would add nothing but latency.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function secretMatches(secret: string, hash: string): boolean {
+  const a = Buffer.from(hashSecret(secret), 'hex');
+  const b = Buffer.from(hash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,110 @@
+/** Sessions: creation, lookup, and the facilitator key that controls one. */
+import type { CreateSessionBody, SessionKind, Theme } from '../shared/protocol.js';
+import { themesFromLabels } from '../shared/themes.js';
+import type { Db } from './db.js';
+import { AppError } from './errors.js';
+import { hashSecret, newId, newJoinCode, newSecret, secretMatches } from './secrets.js';
+
+export interface Session {
+  id: string;
+  kind: SessionKind;
+  title: string;
+  question: string;
+  tables: number;
+  themes: Theme[];
+  joinCode: string;
+  createdAt: number;
+}
+
+interface SessionRow {
+  id: string;
+  kind: SessionKind;
+  title: string;
+  question: string;
+  table_count: number;
+  themes: string;
+  join_code: string;
+  facilitator_key_hash: string;
+  created_at: number;
+}
+
+/** Dutch defaults, so a session made with an empty body is ready to use. */
+const DEFAULT_TEXT: Record<SessionKind, { title: string; question: string }> = {
+  thematafel: {
+    title: 'Thematafel',
+    question: 'Wat is er nodig om samen tot betere afspraken te komen?',
+  },
+  burgerberaad: {
+    title: 'Burgerberaad',
+    question: 'Welk advies geven wij aan de gemeenteraad?',
+  },
+};
+
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  question: r.question,
+  tables: r.table_count,
+  themes: JSON.parse(r.themes) as Theme[],
+  joinCode: r.join_code,
+  createdAt: r.created_at,
+});
+
+export class Sessions {
+  constructor(private readonly db: Db) {}
+
+  create(body: CreateSessionBody & { kind: SessionKind; tables: number; themes: string[] }, now = Date.now()) {
+    const id = newId();
+    const facilitatorKey = newSecret();
+    const defaults = DEFAULT_TEXT[body.kind];
+    const insert = this.db.prepare(
+      `INSERT INTO sessions (id, kind, title, question, table_count, themes, join_code, facilitator_key_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTable = this.db.prepare('INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
+    const codeTaken = this.db.prepare('SELECT 1 FROM sessions WHERE join_code = ?');
+    const session = this.db.transaction(() => {
+      let joinCode = newJoinCode();
+      while (codeTaken.get(joinCode)) joinCode = newJoinCode();
+      const themes = themesFromLabels(body.themes);
+      insert.run(
+        id,
+        body.kind,
+        body.title ?? defaults.title,
+        body.question ?? defaults.question,
+        body.tables,
+        JSON.stringify(themes),
+        joinCode,
+        hashSecret(facilitatorKey),
+        now,
+      );
+      for (let n = 1; n <= body.tables; n++) insertTable.run(id, n);
+      return this.get(id)!;
+    })();
+    return { session, facilitatorKey };
+  }
+
+  get(id: string): Session | undefined {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    return row && toSession(row);
+  }
+
+  require(id: string): Session {
+    const session = this.get(id);
+    if (!session) throw new AppError('session_not_found', 'There is no session with this id');
+    return session;
+  }
+
+  byJoinCode(code: string): Session | undefined {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE join_code = ?').get(code) as SessionRow | undefined;
+    return row && toSession(row);
+  }
+
+  isFacilitator(id: string, key: string): boolean {
+    const row = this.db.prepare('SELECT facilitator_key_hash FROM sessions WHERE id = ?').get(id) as
+      | Pick<SessionRow, 'facilitator_key_hash'>
+      | undefined;
+    return row !== undefined && secretMatches(key, row.facilitator_key_hash);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Table documents in memory, backed by SQLite. Every update is written as it arrives (before
+ * it is relayed), rows are folded into one snapshot every so often, and a document that
+ * nobody has open is dropped from memory after a grace period.
+ */
+import * as Y from 'yjs';
+import type { Db } from '../db.js';
+import type { Logger } from '../log.js';
+
+/** Transaction origin of updates that come from the database, so they are not stored again. */
+const FROM_DB = Symbol('from-db');
+
+export interface StoreOptions {
+  /** Fold a document's rows into one after this many stored updates. */
+  compactEvery: number;
+  /** How long a document stays in memory after its last connection closed. */
+  idleUnloadMs: number;
+}
+
+export const DEFAULT_STORE_OPTIONS: StoreOptions = { compactEvery: 500, idleUnloadMs: 30_000 };
+
+interface Loaded {
+  doc: Y.Doc;
+  users: number;
+  storedSinceCompact: number;
+  unloadTimer: NodeJS.Timeout | null;
+}
+
+export class DocStore {
+  private readonly docs = new Map<string, Loaded>();
+  private readonly listeners = new Set<(name: string) => void>();
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly options: StoreOptions = DEFAULT_STORE_OPTIONS,
+  ) {
+    this.stmt = {
+      insert: db.prepare('INSERT INTO yjs_updates (doc, data) VALUES (?, ?)'),
+      load: db.prepare('SELECT data FROM yjs_updates WHERE doc = ? ORDER BY id'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM yjs_updates WHERE doc = ?'),
+      clear: db.prepare('DELETE FROM yjs_updates WHERE doc = ?'),
+    };
+  }
+
+  /** Takes a document for a connection; pair with `release`. */
+  acquire(name: string): Y.Doc {
+    const entry = this.docs.get(name) ?? this.load(name);
+    entry.users += 1;
+    if (entry.unloadTimer) {
+      clearTimeout(entry.unloadTimer);
+      entry.unloadTimer = null;
+    }
+    return entry.doc;
+  }
+
+  release(name: string): void {
+    const entry = this.docs.get(name);
+    if (!entry) return;
+    entry.users = Math.max(0, entry.users - 1);
+    if (entry.users === 0 && !entry.unloadTimer) {
+      entry.unloadTimer = setTimeout(() => this.unload(name), this.options.idleUnloadMs);
+      entry.unloadTimer.unref();
+    }
+  }
+
+  /** Reads a document without keeping it in memory if it was not loaded already. */
+  read<T>(name: string, fn: (doc: Y.Doc) => T): T {
+    const loaded = this.docs.get(name);
+    if (loaded) return fn(loaded.doc);
+    const doc = this.fromDb(name);
+    try {
+      return fn(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  isLoaded(name: string): boolean {
+    return this.docs.has(name);
+  }
+
+  /** Called with the document's name after each change, for live counts. */
+  onChange(listener: (name: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Folds the document's stored updates into one row holding its full state. */
+  compact(name: string): void {
+    const entry = this.docs.get(name);
+    const doc = entry?.doc ?? this.fromDb(name);
+    const state = Y.encodeStateAsUpdate(doc);
+    this.db.transaction(() => {
+      this.stmt.clear.run(name);
+      this.stmt.insert.run(name, Buffer.from(state));
+    })();
+    if (entry) entry.storedSinceCompact = 0;
+    else doc.destroy();
+    this.log.debug(`compacted document ${name}`);
+  }
+
+  storedRows(name: string): number {
+    return (this.stmt.count.get(name) as { n: number }).n;
+  }
+
+  close(): void {
+    for (const name of [...this.docs.keys()]) this.unload(name);
+  }
+
+  private fromDb(name: string): Y.Doc {
+    const doc = new Y.Doc({ gc: true });
+    const rows = this.stmt.load.all(name) as { data: Buffer }[];
+    if (rows.length > 0) {
+      doc.transact(() => {
+        for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data), FROM_DB);
+      }, FROM_DB);
+    }
+    return doc;
+  }
+
+  private load(name: string): Loaded {
+    const doc = this.fromDb(name);
+    const entry: Loaded = { doc, users: 0, storedSinceCompact: this.storedRows(name), unloadTimer: null };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_DB) return;
+      this.stmt.insert.run(name, Buffer.from(update));
+      entry.storedSinceCompact += 1;
+      if (entry.storedSinceCompact >= this.options.compactEvery) this.compact(name);
+      for (const listener of this.listeners) listener(name);
+    });
+    this.docs.set(name, entry);
+    if (entry.storedSinceCompact >= this.options.compactEvery) this.compact(name);
+    return entry;
+  }
+
+  private unload(name: string): void {
+    const entry = this.docs.get(name);
+    if (!entry) return;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    this.docs.delete(name);
+    entry.doc.destroy();
+  }
+}
