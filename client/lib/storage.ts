@@ -1,0 +1,69 @@
+/**
+ * What a device remembers between visits: its device token per session (so a reload or a
+ * sleeping tablet rejoins without being counted twice), the facilitator key, and its own
+ * ballots. Nothing here ever leaves the device except the token, which only the server checks.
+ */
+const get = (key: string): string | null => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+};
+const set = (key: string, value: string | null) => {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage full or blocked: the page still works until it is reloaded.
+  }
+};
+
+export const deviceToken = {
+  get: (sessionId: string) => get(`tafelronde:device:${sessionId}`),
+  set: (sessionId: string, token: string) => set(`tafelronde:device:${sessionId}`, token),
+  clear: (sessionId: string) => set(`tafelronde:device:${sessionId}`, null),
+};
+
+/** The key arrives in the link's #fragment (never sent to the server) and is kept for reloads. */
+export function facilitatorKey(sessionId: string): string | null {
+  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
+  if (fromHash) {
+    set(`tafelronde:facilitator:${sessionId}`, fromHash);
+    return fromHash;
+  }
+  return get(`tafelronde:facilitator:${sessionId}`);
+}
+
+export function rememberFacilitatorKey(sessionId: string, key: string): void {
+  set(`tafelronde:facilitator:${sessionId}`, key);
+}
+
+export interface StoredBallot {
+  ballotId: string;
+  dots: Record<string, number>;
+  /** Whether the server acknowledged exactly these dots. */
+  received: boolean;
+  /** Whether the server ever acknowledged this ballot (so a new send is a change). */
+  sent?: boolean;
+}
+
+export const ballots = {
+  get(voteId: string): StoredBallot | null {
+    const raw = get(`tafelronde:ballot:${voteId}`);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as StoredBallot;
+    } catch {
+      return null;
+    }
+  },
+  set(voteId: string, ballot: StoredBallot): void {
+    set(`tafelronde:ballot:${voteId}`, JSON.stringify(ballot));
+  },
+};
+
+export function newBallotId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,116 @@
+/**
+ * One socket.io connection to a session, in one role. Keeps the latest state the server
+ * pushed; the server sends the full state on every (re)connect, so a tablet that slept or
+ * lost Wi-Fi is up to date as soon as it is back.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import {
+  Events,
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type DeviceState,
+  type ErrorCode,
+  type ErrorInfo,
+  type ServerToClientEvents,
+  type SessionView,
+  type Tally,
+  type TableOverview,
+} from '../../shared/protocol';
+
+export type Credentials = { role: 'facilitator'; key: string } | { role: 'device'; token: string } | { role: 'viewer' };
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'reload' | 'refused';
+
+type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type Result<E extends keyof ClientToServerEvents> =
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;
+
+/** An acknowledgement, or a failure that never reached the server ('network', 'timeout'). */
+export type EmitResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: { code: ErrorCode | 'network' | 'timeout'; message: string } };
+
+export interface SessionConnection {
+  status: ConnectionStatus;
+  /** Why the server refused the connection, when status is 'refused'. */
+  refusal: ErrorInfo | null;
+  session: SessionView | null;
+  tally: Tally | null;
+  overview: TableOverview[] | null;
+  device: DeviceState | null;
+  emit<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>>;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+
+export function useSessionSocket(sessionId: string, credentials: Credentials | null): SessionConnection {
+  const [status, setStatus] = useState<ConnectionStatus>('connecting');
+  const [refusal, setRefusal] = useState<ErrorInfo | null>(null);
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [tally, setTally] = useState<Tally | null>(null);
+  const [overview, setOverview] = useState<TableOverview[] | null>(null);
+  const [device, setDevice] = useState<DeviceState | null>(null);
+  const socketRef = useRef<AppSocket | null>(null);
+  const credKey = credentials ? JSON.stringify(credentials) : null;
+
+  useEffect(() => {
+    if (!credKey) return;
+    const cred = JSON.parse(credKey) as Credentials;
+    const socket: AppSocket = io({
+      auth: { protocol: PROTOCOL_VERSION, sessionId, ...cred },
+      // Tablets on a flaky room network: keep trying, but not in a tight loop.
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    socketRef.current = socket;
+    setStatus('connecting');
+    socket.on('connect', () => {
+      setStatus('online');
+      setRefusal(null);
+    });
+    socket.on('disconnect', () => setStatus('offline'));
+    socket.on('connect_error', (err) => {
+      const data = (err as Error & { data?: ErrorInfo }).data;
+      if (data?.code === 'protocol_mismatch') setStatus('reload');
+      else if (data?.code) {
+        setStatus('refused');
+        setRefusal(data);
+      } else setStatus('offline');
+    });
+    socket.on(Events.sessionState, setSession);
+    socket.on(Events.voteTally, setTally);
+    socket.on(Events.tablesOverview, setOverview);
+    socket.on(Events.deviceState, setDevice);
+    return () => {
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [sessionId, credKey]);
+
+  const emit = useCallback(
+    <E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>> =>
+      new Promise((resolve) => {
+        const socket = socketRef.current;
+        if (!socket?.connected) {
+          resolve({ ok: false, error: { code: 'network', message: 'offline' } });
+          return;
+        }
+        const untyped = socket as unknown as {
+          timeout(ms: number): { emit(e: string, p: unknown, cb: (err: Error | null, res: Ack<Result<E>>) => void): void };
+        };
+        untyped.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, res) => {
+          if (err) resolve({ ok: false, error: { code: 'timeout', message: 'no answer in time' } });
+          else {
+            if (res.ok && event === Events.deviceJoinTable) setDevice(res.data as DeviceState);
+            resolve(res);
+          }
+        });
+      }),
+    [],
+  );
+
+  return { status, refusal, session, tally, overview, device, emit };
+}
