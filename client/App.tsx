@@ -1,11 +1,20 @@
-import { FacilitatorConsole } from './facilitator/FacilitatorConsole';
-import { ReportPage } from './facilitator/ReportPage';
+import { lazy, Suspense } from 'react';
 import { HomePage } from './home/HomePage';
 import { useI18n } from './i18n/I18n';
 import { matchRoute, usePath } from './lib/router';
-import { ProjectorView } from './projector/ProjectorView';
 import { JoinPage } from './tablet/JoinPage';
 import { TabletApp } from './tablet/TabletApp';
+
+// The charts (recharts) are only on the laptop and the projector: tablets on the room's
+// Wi-Fi do not download them.
+const FacilitatorConsole = lazy(() => import('./facilitator/FacilitatorConsole').then((m) => ({ default: m.FacilitatorConsole })));
+const ReportPage = lazy(() => import('./facilitator/ReportPage').then((m) => ({ default: m.ReportPage })));
+const ProjectorView = lazy(() => import('./projector/ProjectorView').then((m) => ({ default: m.ProjectorView })));
+
+function Loading() {
+  const { t } = useI18n();
+  return <p className="page--narrow">{t.common.loading}</p>;
+}
 
 function NotFound() {
   const { t } = useI18n();
@@ -20,6 +29,14 @@ function NotFound() {
 }
 
 export function App() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+function Page() {
   const route = matchRoute(usePath());
   switch (route.page) {
     case 'home':

@@ -6,10 +6,14 @@ import { createServer } from 'vite';
 import { startServer } from './app.js';
 import { ROOT_DIR, loadConfig } from './config.js';
 import { YJS_PATH } from '../shared/protocol.js';
+import { lanAddresses } from './urls.js';
 
 const config = loadConfig();
 const apiPort = config.port + 1;
-const api = await startServer({ ...config, port: apiPort, clientDir: null });
+// Join links must point at the Vite port, where the pages are, not at the API behind it.
+const lan = config.host === '0.0.0.0' ? lanAddresses()[0] : undefined;
+const publicUrl = config.publicUrl ?? (lan ? `http://${lan}:${config.port}` : undefined);
+const api = await startServer({ ...config, port: apiPort, clientDir: null, publicUrl });
 const target = `http://127.0.0.1:${api.port}`;
 const vite = await createServer({
   configFile: `${ROOT_DIR}/vite.config.ts`,

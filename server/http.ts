@@ -90,7 +90,7 @@ export function createHttpApp(services: Services): express.Express {
     const report = sessionReport(services, sessionId);
     res.set('Cache-Control', 'no-store');
     if (file[1] === 'json') {
-      res.json(report);
+      res.attachment(fileName(report.session.title, 'json')).json(report);
     } else {
       res
         .type('text/markdown; charset=utf-8')

@@ -44,17 +44,29 @@ export function transformIndex(index: number, delta: Delta): number {
   return Math.max(0, index + shift);
 }
 
+/** Grows the box with its text where CSS `field-sizing` is not supported (older iPads). */
+function fitHeight(el: HTMLTextAreaElement) {
+  if (typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content')) return;
+  el.style.height = 'auto';
+  el.style.height = `${el.scrollHeight + 4}px`;
+}
+
 export function bindTextarea(ytext: Y.Text, el: HTMLTextAreaElement): () => void {
   el.value = ytext.toString();
+  fitHeight(el);
   const onRemote = (event: Y.YTextEvent) => {
     if (event.transaction.local) return;
     const focused = document.activeElement === el;
     const start = transformIndex(el.selectionStart, event.delta as Delta);
     const end = transformIndex(el.selectionEnd, event.delta as Delta);
     el.value = ytext.toString();
+    fitHeight(el);
     if (focused) el.setSelectionRange(start, end);
   };
-  const onInput = () => applyTextChange(ytext, ytext.toString(), el.value);
+  const onInput = () => {
+    applyTextChange(ytext, ytext.toString(), el.value);
+    fitHeight(el);
+  };
   ytext.observe(onRemote);
   el.addEventListener('input', onInput);
   return () => {
