@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { Notice } from './components/Page';
 import { HomePage } from './home/HomePage';
 import { useI18n } from './i18n/I18n';
 import { matchRoute, usePath } from './lib/router';
@@ -18,14 +19,7 @@ function Loading() {
 
 function NotFound() {
   const { t } = useI18n();
-  return (
-    <main className="page page--narrow notice">
-      <h1>{t.errors.not_found}</h1>
-      <a className="button" href="/">
-        {t.common.home}
-      </a>
-    </main>
-  );
+  return <Notice title={t.errors.not_found} />;
 }
 
 export function App() {

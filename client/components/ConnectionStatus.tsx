@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/I18n';
 import type { ConnectionStatus as Status } from '../lib/useSessionSocket';
+import { Notice } from './Page';
 
 /** A small, always-visible badge; offline is also announced to screen readers. */
 export function ConnectionBadge({ status }: { status: Status }) {
@@ -17,12 +18,15 @@ export function ConnectionBadge({ status }: { status: Status }) {
 export function ReloadNotice() {
   const { t } = useI18n();
   return (
-    <main className="page page--narrow notice">
-      <h1>{t.connection.reloadTitle}</h1>
+    <Notice
+      title={t.connection.reloadTitle}
+      action={
+        <button type="button" className="button button--primary" onClick={() => window.location.reload()}>
+          {t.connection.reload}
+        </button>
+      }
+    >
       <p>{t.connection.reloadText}</p>
-      <button type="button" className="button button--primary" onClick={() => window.location.reload()}>
-        {t.connection.reload}
-      </button>
-    </main>
+    </Notice>
   );
 }

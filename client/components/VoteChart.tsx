@@ -6,6 +6,7 @@ import { Bar, BarChart, LabelList, ResponsiveContainer, XAxis, YAxis } from 'rec
 import { rankTotals } from '../../shared/dots';
 import type { Tally, VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
+import { ResultsTable } from './ResultsTable';
 
 interface Props {
   vote: VoteView;
@@ -60,27 +61,7 @@ export function VoteChart({ vote, tally, limit, size = 'normal', colors = { bar:
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="sr-only">
-        <thead>
-          <tr>
-            <th scope="col">{t.vote.point}</th>
-            <th scope="col">{t.report.tableCol}</th>
-            <th scope="col">{t.vote.dots}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.id}>
-              <td>{r.text}</td>
-              <td>{r.table}</td>
-              <td>
-                {r.total}
-                {r.tied ? ` (${t.vote.tie})` : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ResultsTable rows={shown} className="sr-only" />
     </figure>
   );
 }

@@ -2,7 +2,7 @@
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { CopyField } from '../components/CopyField';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { Notice, TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
@@ -13,13 +13,9 @@ import { VotePanel } from './VotePanel';
 export function MissingKey() {
   const { t } = useI18n();
   return (
-    <main className="page page--narrow notice">
-      <h1>{t.facilitator.noKeyTitle}</h1>
+    <Notice title={t.facilitator.noKeyTitle}>
       <p>{t.facilitator.noKey}</p>
-      <a className="button" href="/">
-        {t.common.home}
-      </a>
-    </main>
+    </Notice>
   );
 }
 
@@ -37,25 +33,19 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
   if (conn.status === 'reload') return <ReloadNotice />;
   if (conn.status === 'refused') {
     return (
-      <main className="page page--narrow notice">
-        <h1>{t.facilitator.noKeyTitle}</h1>
+      <Notice title={t.facilitator.noKeyTitle}>
         <p role="alert">{errorText(conn.refusal?.code)}</p>
-        <a className="button" href="/">
-          {t.common.home}
-        </a>
-      </main>
+      </Notice>
     );
   }
 
   const origin = window.location.origin;
   return (
     <div className="page">
-      <header className="topbar">
-        <span className="brand">{t.app.name}</span>
+      <TopBar>
         <span className="topbar__title">{t.facilitator.console}</span>
         <ConnectionBadge status={conn.status} />
-        <LanguageSwitch />
-      </header>
+      </TopBar>
       {!session ? (
         <main className="console">
           <p>{t.common.loading}</p>

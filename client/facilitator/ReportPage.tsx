@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Report } from '../../shared/report';
 import { useI18n } from '../i18n/I18n';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { TopBar } from '../components/Page';
+import { ResultsTable } from '../components/ResultsTable';
 import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
 import { navigate } from '../lib/router';
@@ -47,8 +48,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
 
   return (
     <div className="page">
-      <header className="topbar no-print">
-        <span className="brand">{t.app.name}</span>
+      <TopBar className="no-print">
         <a
           className="button button--quiet"
           href={`/f/${sessionId}`}
@@ -59,8 +59,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
         >
           {t.report.backToConsole}
         </a>
-        <LanguageSwitch />
-      </header>
+      </TopBar>
       <main className="report">
         {error && (
           <p className="error" role="alert">
@@ -80,7 +79,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                 {t.report.downloadJson}
               </button>
               <button type="button" className="button button--quiet" onClick={() => void load()}>
-                {t.common.retry}
+                {t.report.refresh}
               </button>
             </div>
             <article>
@@ -127,29 +126,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                 <section key={vote.id} className="report__vote">
                   <p>{t.report.method(vote.budget, vote.maxPerItem)}</p>
                   <p>{vote.status === 'open' ? t.facilitator.voteOpen : t.facilitator.voteClosed} {t.vote.turnout(vote.ballots, vote.eligible)}.</p>
-                  <table className="data-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t.report.rank}</th>
-                        <th scope="col">{t.vote.point}</th>
-                        <th scope="col">{t.report.tableCol}</th>
-                        <th scope="col">{t.vote.dots}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {vote.results.map((r) => (
-                        <tr key={r.itemId}>
-                          <td>
-                            {r.rank}
-                            {r.tied ? ` (${t.vote.tie})` : ''}
-                          </td>
-                          <td>{r.text}</td>
-                          <td>{r.table}</td>
-                          <td>{r.total}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <ResultsTable rows={vote.results.map((r) => ({ ...r, id: r.itemId }))} className="data-table" />
                 </section>
               ))}
 

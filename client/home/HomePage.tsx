@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { DEFAULT_THEME_LABELS } from '../../shared/themes';
 import { LIMITS, type SessionKind } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
 import { navigate } from '../lib/router';
@@ -168,10 +168,7 @@ export function HomePage() {
   const { t } = useI18n();
   return (
     <div className="page">
-      <header className="topbar">
-        <span className="brand">{t.app.name}</span>
-        <LanguageSwitch />
-      </header>
+      <TopBar />
       <main className="home">
         <h1>{t.home.title}</h1>
         <p className="lead">{t.home.intro}</p>

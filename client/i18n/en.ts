@@ -132,6 +132,7 @@ export const en: Messages = {
     download: 'Download',
     downloadJson: 'JSON (archive)',
     downloadMd: 'Markdown',
+    refresh: 'Refresh',
     backToConsole: 'Back to running the session',
     question: 'Question',
     date: 'Date',

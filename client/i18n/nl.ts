@@ -131,6 +131,7 @@ export const nl = {
     download: 'Downloaden',
     downloadJson: 'JSON (archief)',
     downloadMd: 'Markdown',
+    refresh: 'Vernieuwen',
     backToConsole: 'Terug naar de leiding',
     question: 'Vraag',
     date: 'Datum',

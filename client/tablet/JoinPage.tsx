@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { JoinPreview } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
 import { navigate } from '../lib/router';
@@ -47,10 +47,7 @@ export function JoinPage({ code }: { code: string }) {
 
   return (
     <div className="page">
-      <header className="topbar">
-        <span className="brand">{t.app.name}</span>
-        <LanguageSwitch />
-      </header>
+      <TopBar />
       <main className="page--narrow tablet-join">
         {error ? (
           <>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Events, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { Notice, TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
 import { deviceToken } from '../lib/storage';
@@ -21,13 +21,9 @@ export function TabletApp({ sessionId }: { sessionId: string }) {
 function NotJoined() {
   const { t } = useI18n();
   return (
-    <main className="page page--narrow notice">
-      <h1>{t.tablet.notJoinedTitle}</h1>
+    <Notice title={t.tablet.notJoinedTitle}>
       <p>{t.tablet.notJoined}</p>
-      <a className="button button--primary" href="/">
-        {t.common.home}
-      </a>
-    </main>
+    </Notice>
   );
 }
 
@@ -75,13 +71,9 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
     // The server no longer knows this device (e.g. a new session file): start over.
     if (conn.refusal?.code === 'unauthorized') deviceToken.clear(sessionId);
     return (
-      <main className="page page--narrow notice">
-        <h1>{t.tablet.notJoinedTitle}</h1>
+      <Notice title={t.tablet.notJoinedTitle}>
         <p role="alert">{errorText(conn.refusal?.code)}</p>
-        <a className="button button--primary" href="/">
-          {t.common.home}
-        </a>
-      </main>
+      </Notice>
     );
   }
 
@@ -90,8 +82,7 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
 
   return (
     <div className="page tablet">
-      <header className="topbar">
-        <span className="brand">{t.app.name}</span>
+      <TopBar>
         {table !== null && !picking && (
           <>
             <span className="topbar__title">{t.common.table(table)}</span>
@@ -101,8 +92,7 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
           </>
         )}
         <ConnectionBadge status={status} />
-        <LanguageSwitch />
-      </header>
+      </TopBar>
       <main className="tablet__main">
         {!session || !device ? (
           <p>{t.common.loading}</p>
