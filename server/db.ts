@@ -51,7 +51,9 @@ const MIGRATIONS: string[] = [
     items TEXT NOT NULL,
     status TEXT NOT NULL,
     opened_at INTEGER NOT NULL,
-    closed_at INTEGER
+    closed_at INTEGER,
+    -- Devices that could vote, frozen when the vote closes so its turnout stays as it was.
+    eligible INTEGER
   );
   CREATE INDEX votes_session ON votes(session_id, opened_at);
 

@@ -9,6 +9,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   session_not_found: 404,
   too_large: 413,
+  unsupported_media_type: 415,
   internal: 500,
 };
 

@@ -38,6 +38,13 @@ export function createHttpApp(services: Services): express.Express {
   app.set('etag', false);
 
   const api = express.Router();
+  // Bodies must be JSON: a form or text/plain post from another site cannot create anything.
+  api.use((req, _res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.is('application/json')) {
+      throw new AppError('unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
+    }
+    next();
+  });
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   api.get('/health', (_req, res) => {

@@ -49,13 +49,18 @@ const room = {
   table: (id: string, table: number) => `s:${id}:t:${table}`,
 };
 
-/** Runs `fn` at most once per interval per key, always with the latest call's effect (trailing). */
+/**
+ * Runs `fn` at most once per interval per key, always with the latest call's effect (trailing).
+ * Once stopped it schedules nothing more: sockets still disconnect while the server shuts down,
+ * and their handlers must not start timers that would run against a closed database.
+ */
 function throttle(intervalMs: number) {
   const pending = new Map<string, NodeJS.Timeout>();
   const last = new Map<string, number>();
+  let stopped = false;
   return {
     run(key: string, fn: () => void) {
-      if (pending.has(key)) return;
+      if (stopped || pending.has(key)) return;
       const wait = Math.max(0, (last.get(key) ?? 0) + intervalMs - Date.now());
       const timer = setTimeout(() => {
         pending.delete(key);
@@ -65,7 +70,8 @@ function throttle(intervalMs: number) {
       timer.unref();
       pending.set(key, timer);
     },
-    clear() {
+    stop() {
+      stopped = true;
       for (const t of pending.values()) clearTimeout(t);
       pending.clear();
     },
@@ -108,7 +114,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
   function tally(vote: Vote) {
     const count = votes.count(vote);
-    return { voteId: vote.id, totals: count.totals, ballots: count.ballots, eligible: devices.countJoined(vote.sessionId) };
+    return { voteId: vote.id, totals: count.totals, ballots: count.ballots, eligible: vote.eligibleAtClose ?? devices.countJoined(vote.sessionId) };
   }
 
   function scheduleTally(voteId: string) {
@@ -253,7 +259,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     });
 
     on(socket, Events.voteClose, ['facilitator'], VoteClosePayload, ({ voteId }) => {
-      const vote = votes.close(sessionId, voteId);
+      const vote = votes.close(sessionId, voteId, devices.countJoined(sessionId));
       events.append(sessionId, 'vote.closed', { voteId, ballots: votes.count(vote).ballots });
       void broadcastSession(sessionId);
       scheduleTally(vote.id);
@@ -272,8 +278,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     io,
     async close() {
       stopWatchingDocs();
-      tallyThrottle.clear();
-      overviewThrottle.clear();
+      tallyThrottle.stop();
+      overviewThrottle.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -8,7 +8,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
   const session = sessions.require(sessionId);
   const pointsByTable = new Map<number, ReturnType<Services['pointsOf']>>();
   for (let table = 1; table <= session.tables; table++) pointsByTable.set(table, services.pointsOf(sessionId, table));
-  const eligible = devices.countJoined(sessionId);
+  const joined = devices.countJoined(sessionId);
   return buildReport({
     session,
     themes: session.themes,
@@ -16,7 +16,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
     devicesByTable: devices.countByTable(sessionId),
     votes: votes.list(sessionId).map((vote) => {
       const count = votes.count(vote);
-      return { ...vote, totals: count.totals, ballots: count.ballots, eligible };
+      return { ...vote, totals: count.totals, ballots: count.ballots, eligible: vote.eligibleAtClose ?? joined };
     }),
     now,
   });

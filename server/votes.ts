@@ -12,6 +12,8 @@ import { newId } from './secrets.js';
 
 export interface Vote extends VoteView {
   sessionId: string;
+  /** Turnout denominator frozen at closing; null while the vote is open. */
+  eligibleAtClose: number | null;
 }
 
 interface VoteRow {
@@ -24,6 +26,7 @@ interface VoteRow {
   status: 'open' | 'closed';
   opened_at: number;
   closed_at: number | null;
+  eligible: number | null;
 }
 
 const toVote = (r: VoteRow): Vote => ({
@@ -36,10 +39,11 @@ const toVote = (r: VoteRow): Vote => ({
   items: JSON.parse(r.items) as VoteItem[],
   openedAt: r.opened_at,
   closedAt: r.closed_at,
+  eligibleAtClose: r.eligible,
 });
 
 export function toVoteView(vote: Vote): VoteView {
-  const { sessionId: _sessionId, ...view } = vote;
+  const { sessionId: _sessionId, eligibleAtClose: _eligible, ...view } = vote;
   return view;
 }
 
@@ -73,11 +77,12 @@ export class Votes {
     })();
   }
 
-  close(sessionId: string, voteId: string, now = Date.now()): Vote {
+  /** Closes the vote; `eligible` is the number of devices that could vote, kept for the turnout. */
+  close(sessionId: string, voteId: string, eligible: number, now = Date.now()): Vote {
     const vote = this.get(voteId);
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
-    this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ? WHERE id = ?").run(now, voteId);
+    this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
     return this.get(voteId)!;
   }
 

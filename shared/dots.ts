@@ -42,7 +42,7 @@ export function normaliseDots(dots: Record<string, number>): Record<string, numb
 export function tallyDots(itemIds: readonly string[], ballots: Iterable<Record<string, number>>): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(itemIds.map((id) => [id, 0]));
   for (const ballot of ballots) {
-    for (const [id, n] of Object.entries(ballot)) if (id in totals) totals[id]! += n;
+    for (const [id, n] of Object.entries(ballot)) if (Object.hasOwn(totals, id)) totals[id]! += n;
   }
   return totals;
 }

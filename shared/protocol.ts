@@ -233,6 +233,7 @@ export const ErrorCode = z.enum([
   'unknown_item',
   'already_voted',
   'too_large',
+  'unsupported_media_type',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -186,6 +186,9 @@ export function attachYjsServer(opts: {
       deviceSockets.set(access.deviceId, set);
     }
     ws.binaryType = 'arraybuffer';
+    // ws reports a bad frame (e.g. over maxPayload) as an error and closes the socket itself;
+    // without a listener the error would take the whole server down.
+    ws.on('error', (err) => log.debug(`yjs: connection error (${err.message})`));
 
     let alive = true;
     ws.on('pong', () => (alive = true));
@@ -283,7 +286,8 @@ export function attachYjsServer(opts: {
 
   return {
     disconnectDevice(deviceId) {
-      for (const ws of deviceSockets.get(deviceId) ?? []) ws.close(4001, 'moved to another table');
+      // 44xx tells y-websocket the refusal is permanent, so the old table's provider stops retrying.
+      for (const ws of deviceSockets.get(deviceId) ?? []) ws.close(4403, 'moved to another table');
       deviceSockets.delete(deviceId);
     },
     close() {
