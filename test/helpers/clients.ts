@@ -1,0 +1,333 @@
+/**
+ * Real clients of the test server: fetch for REST, socket.io-client for session control and
+ * y-websocket providers for the table boards. Everything a helper opens is remembered and shut
+ * by `closeClients()`, which each test file runs after every test.
+ */
+import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { vi } from 'vitest';
+import { WebSocket as WS } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { addPoint, readPoints, type PointData } from '../../shared/board.js';
+import {
+  Events,
+  PROTOCOL_VERSION,
+  YJS_PATH,
+  YJS_SUBPROTOCOL,
+  type Ack,
+  type BallotReceipt,
+  type ClientToServerEvents,
+  type CreateSessionBody,
+  type CreateSessionResponse,
+  type DeviceState,
+  type JoinResponse,
+  type ServerToClientEvents,
+  type SessionView,
+  type Tally,
+  type TableOverview,
+  type VoteView,
+} from '../../shared/protocol.js';
+import type { TestServer } from './server.js';
+
+/** Any running server the helpers can reach; only its URL is needed. */
+export type Target = Pick<TestServer, 'url'>;
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const open = new Set<() => void>();
+
+/** Closes every socket, provider and raw websocket that the helpers opened. */
+export async function closeClients(): Promise<void> {
+  const fns = [...open];
+  open.clear();
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function track(fn: () => void): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    open.delete(once);
+    fn();
+  };
+  open.add(once);
+  return once;
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST
+
+export async function api<T = unknown>(
+  server: Target,
+  path: string,
+  init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T; headers: Headers; text: string }> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined;
+  if (init.rawBody !== undefined) {
+    body = init.rawBody;
+    headers['content-type'] ??= 'application/json';
+  } else if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${server.url}/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+  return { status: res.status, body: parsed as T, headers: res.headers, text };
+}
+
+export async function createSession(server: Target, body: CreateSessionBody | Record<string, never> = {}): Promise<CreateSessionResponse> {
+  const res = await api<CreateSessionResponse>(server, '/sessions', { body });
+  if (res.status !== 201) throw new Error(`creating a session failed: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// socket.io
+
+export type Auth =
+  | { role: 'facilitator'; sessionId: string; key: string }
+  | { role: 'device'; sessionId: string; token: string }
+  | { role: 'viewer'; sessionId: string };
+
+export interface Client {
+  socket: AppSocket;
+  /** Everything received so far, oldest first. */
+  sessionStates: SessionView[];
+  tallies: Tally[];
+  overviews: TableOverview[][];
+  deviceStates: DeviceState[];
+  lastTally(): Tally | undefined;
+  lastOverview(): TableOverview[] | undefined;
+  lastSessionState(): SessionView | undefined;
+  close(): void;
+}
+
+function rawSocket(url: string, auth: Record<string, unknown>): AppSocket {
+  return io(url, {
+    auth,
+    transports: ['websocket'],
+    autoConnect: false,
+    forceNew: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+  });
+}
+
+/** Connects and resolves once the server has sent its first full state for this role. */
+export async function connectClient(server: Target, auth: Auth): Promise<Client> {
+  const socket = rawSocket(server.url, { protocol: PROTOCOL_VERSION, ...auth });
+  const client: Client = {
+    socket,
+    sessionStates: [],
+    tallies: [],
+    overviews: [],
+    deviceStates: [],
+    lastTally: () => client.tallies.at(-1),
+    lastOverview: () => client.overviews.at(-1),
+    lastSessionState: () => client.sessionStates.at(-1),
+    close: track(() => socket.disconnect()),
+  };
+  socket.on(Events.sessionState, (s) => client.sessionStates.push(s));
+  socket.on(Events.voteTally, (t) => client.tallies.push(t));
+  socket.on(Events.tablesOverview, (o) => client.overviews.push(o));
+  socket.on(Events.deviceState, (d) => client.deviceStates.push(d));
+  const failed = new Promise<never>((_, reject) => {
+    socket.once('connect_error', (err) => reject(new Error(`connect failed: ${err.message}`)));
+  });
+  socket.connect();
+  await Promise.race([
+    failed,
+    vi.waitFor(
+      () => {
+        if (client.sessionStates.length === 0) throw new Error('no session:state yet');
+        if (auth.role === 'device' && client.deviceStates.length === 0) throw new Error('no device:state yet');
+        if (auth.role === 'facilitator' && client.overviews.length === 0) throw new Error('no tables:overview yet');
+      },
+      { timeout: 5000, interval: 5 },
+    ),
+  ]);
+  socket.off('connect_error');
+  return client;
+}
+
+/** Tries a handshake that should be refused; resolves with the connect_error. */
+export function connectError(server: Target, auth: Record<string, unknown>): Promise<Error & { data?: { code?: string; message?: string } }> {
+  const socket = rawSocket(server.url, auth);
+  const close = track(() => socket.disconnect());
+  return new Promise((resolve, reject) => {
+    socket.once('connect_error', (err) => {
+      close();
+      resolve(err as Error & { data?: { code?: string; message?: string } });
+    });
+    socket.once('connect', () => {
+      close();
+      reject(new Error('the handshake was accepted'));
+    });
+    socket.connect();
+  });
+}
+
+export const facilitator = (server: Target, s: { id: string; facilitatorKey: string }) =>
+  connectClient(server, { role: 'facilitator', sessionId: s.id, key: s.facilitatorKey });
+
+export const viewer = (server: Target, sessionId: string) => connectClient(server, { role: 'viewer', sessionId });
+
+/** Sends an event and resolves with the server's acknowledgement. The payload is not type-checked on purpose. */
+export async function emitAck<T = unknown>(socket: AppSocket, event: string, payload: unknown): Promise<Ack<T>> {
+  const loose = socket as unknown as { timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> } };
+  return (await loose.timeout(5000).emitWithAck(event, payload)) as Ack<T>;
+}
+
+/** Like emitAck, but throws unless the server answered ok, and returns the data. */
+export async function emitOk<T = unknown>(socket: AppSocket, event: string, payload: unknown): Promise<T> {
+  const res = await emitAck<T>(socket, event, payload);
+  if (!res.ok) throw new Error(`${event} failed: ${res.error.code} ${res.error.message}`);
+  return res.data;
+}
+
+export interface DeviceClient extends Client {
+  sessionId: string;
+  token: string;
+  /** The server's id for this device (read from the database, never sent to the device). */
+  deviceId: string;
+}
+
+/** POST /api/join, connect as the device and, if a table is given, pick it. */
+export async function joinDevice(server: TestServer, session: { joinCode: string }, table?: number): Promise<DeviceClient> {
+  const res = await api<JoinResponse>(server, '/join', { body: { code: session.joinCode } });
+  if (res.status !== 201) throw new Error(`join failed: ${res.status} ${res.text}`);
+  const { sessionId, deviceToken } = res.body;
+  const client = await connectClient(server, { role: 'device', sessionId, token: deviceToken });
+  const device = server.services.devices.byToken(sessionId, deviceToken);
+  if (!device) throw new Error('the joined device is not in the database');
+  const dc: DeviceClient = Object.assign(client, { sessionId, token: deviceToken, deviceId: device.id });
+  if (table !== undefined) await emitOk<DeviceState>(client.socket, Events.deviceJoinTable, { table });
+  return dc;
+}
+
+export async function openVote(fac: Client, payload: Record<string, unknown> = {}): Promise<VoteView> {
+  return emitOk<VoteView>(fac.socket, Events.voteOpen, payload);
+}
+
+export function submitBallot(device: Client, voteId: string, ballotId: string, dots: Record<string, number>): Promise<Ack<BallotReceipt>> {
+  return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, dots });
+}
+
+export const newBallotId = (): string => randomBytes(18).toString('base64url');
+
+// ---------------------------------------------------------------------------------------------
+// Yjs
+
+export type Credential = { device: string } | { facilitator: string };
+
+export const credentialProtocol = (cred: Credential): string =>
+  'device' in cred ? `device.${cred.device}` : `facilitator.${cred.facilitator}`;
+
+export const yjsUrl = (server: Target): string => `${server.url.replace(/^http/, 'ws')}${YJS_PATH}`;
+
+export interface TableBoard {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Closes events seen on this provider's connections, in order. */
+  closes: { code: number; reason: string }[];
+  points(): PointData[];
+  destroy(): void;
+}
+
+/** A Y.Doc bound to a table's document through a real WebsocketProvider; resolves once synced. */
+export async function tableProvider(
+  server: Target,
+  sessionId: string,
+  table: number,
+  cred: Credential,
+  opts: { waitForSync?: boolean } = {},
+): Promise<TableBoard> {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(yjsUrl(server), `${sessionId}/${table}`, doc, {
+    WebSocketPolyfill: WS as unknown as typeof globalThis.WebSocket,
+    protocols: [YJS_SUBPROTOCOL, credentialProtocol(cred)],
+    connect: true,
+    // Otherwise providers in this one process would sync through a BroadcastChannel, past the server.
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  const board: TableBoard = {
+    doc,
+    provider,
+    closes: [],
+    points: () => readPoints(doc),
+    destroy: track(() => {
+      provider.destroy();
+      doc.destroy();
+    }),
+  };
+  provider.on('connection-close', (event) => {
+    if (event) board.closes.push({ code: event.code, reason: event.reason });
+  });
+  if (opts.waitForSync ?? true) {
+    await vi.waitFor(
+      () => {
+        if (!provider.synced) throw new Error(`provider for ${sessionId}/${table} did not sync`);
+      },
+      { timeout: 5000, interval: 5 },
+    );
+  }
+  return board;
+}
+
+let pointCounter = 0;
+
+/** Adds a point to a board and returns its id. */
+export function addPointTo(board: TableBoard, text: string, theme = 'communicatie'): string {
+  pointCounter += 1;
+  const id = `p${pointCounter}-${randomBytes(6).toString('base64url')}`;
+  addPoint(board.doc, id, theme, text, Date.now() + pointCounter);
+  return id;
+}
+
+/** Waits until the server's copy of a table has `n` non-empty points. */
+export async function waitForServerPoints(server: TestServer, sessionId: string, table: number, n: number): Promise<PointData[]> {
+  let points: PointData[] = [];
+  await vi.waitFor(
+    () => {
+      points = server.services.pointsOf(sessionId, table).filter((p) => p.text.trim() !== '');
+      if (points.length !== n) throw new Error(`table ${table} has ${points.length} points on the server, expected ${n}`);
+    },
+    { timeout: 5000, interval: 5 },
+  );
+  return points;
+}
+
+/**
+ * Status code of a raw websocket upgrade to the Yjs endpoint: 101 when it was accepted,
+ * otherwise the HTTP status the server refused it with.
+ */
+export function yjsUpgradeStatus(server: Target, room: string, protocols: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WS(`${yjsUrl(server)}/${room}`, protocols);
+    const close = track(() => ws.terminate());
+    ws.on('unexpected-response', (_req, res) => {
+      close();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('open', () => {
+      close();
+      resolve(101);
+    });
+    ws.on('error', (err) => {
+      close();
+      reject(err);
+    });
+  });
+}

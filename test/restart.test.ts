@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tableDocName } from '../server/yjs/docNames.js';
+import { Events, type JoinPreview } from '../shared/protocol.js';
+import { Report } from '../shared/report.js';
+import {
+  addPointTo,
+  api,
+  closeClients,
+  connectClient,
+  createSession,
+  emitAck,
+  facilitator,
+  joinDevice,
+  newBallotId,
+  openVote,
+  submitBallot,
+  tableProvider,
+  viewer,
+  waitForServerPoints,
+} from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer | null = null;
+
+afterEach(async () => {
+  await closeClients();
+  await server?.close();
+  server = null;
+});
+
+async function begin(): Promise<TestServer> {
+  server = await startTestServer();
+  return server;
+}
+
+describe('restart on the same data dir', () => {
+  it('keeps the session: the facilitator reconnects with the same key and gets the state again', async () => {
+    const srv = await begin();
+    const s = await createSession(srv, { title: 'Avond in de bieb', tables: 3, themes: ['Lezen', 'Leren'] });
+    const fac = await facilitator(srv, s);
+    const stateBefore = fac.lastSessionState()!;
+    const seen = fac.sessionStates.length;
+
+    await srv.restart();
+
+    // The socket that was open comes back by itself and is sent the full state again.
+    await expect.poll(() => fac.sessionStates.length, { timeout: 10_000 }).toBeGreaterThan(seen);
+    expect(fac.socket.connected).toBe(true);
+    expect(fac.lastSessionState()).toEqual(stateBefore);
+    await expect.poll(() => fac.lastOverview()?.length).toBe(3);
+
+    // And a new connection with the same key works too.
+    const again = await facilitator(srv, s);
+    expect(again.lastSessionState()).toMatchObject({ id: s.id, title: 'Avond in de bieb', joinCode: s.joinCode, tables: 3 });
+    expect(again.lastSessionState()!.themes.map((t) => t.label)).toEqual(['Lezen', 'Leren']);
+
+    const preview = await api<JoinPreview>(srv, `/join/${s.joinCode}`);
+    expect(preview.body).toEqual({ sessionId: s.id, title: 'Avond in de bieb', tables: 3 });
+    const report = await api(srv, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } });
+    expect(report.status).toBe(200);
+  });
+
+  it('keeps devices: the token stays valid, with its table', async () => {
+    const srv = await begin();
+    const s = await createSession(srv, { tables: 3 });
+    const device = await joinDevice(srv, s, 2);
+    const unseated = await joinDevice(srv, s);
+    const seen = device.deviceStates.length;
+
+    await srv.restart();
+
+    await expect.poll(() => device.deviceStates.length, { timeout: 10_000 }).toBeGreaterThan(seen);
+    expect(device.deviceStates.at(-1)).toEqual({ table: 2, votedIn: [] });
+    const fresh = await connectClient(srv, { role: 'device', sessionId: s.id, token: device.token });
+    expect(fresh.deviceStates.at(-1)).toEqual({ table: 2, votedIn: [] });
+    const other = await connectClient(srv, { role: 'device', sessionId: s.id, token: unseated.token });
+    expect(other.deviceStates.at(-1)).toEqual({ table: null, votedIn: [] });
+    expect(await emitAck(other.socket, Events.deviceJoinTable, { table: 3 })).toMatchObject({ ok: true, data: { table: 3 } });
+    // The table document still opens with the token.
+    const board = await tableProvider(srv, s.id, 2, { device: device.token });
+    expect(board.provider.synced).toBe(true);
+    const fac = await facilitator(srv, s);
+    await expect.poll(() => fac.lastOverview()?.map((r) => r.joined)).toEqual([0, 1, 1]);
+  });
+
+  it('keeps points, and an open board reconnects and goes on syncing', async () => {
+    const srv = await begin();
+    const s = await createSession(srv, { tables: 2 });
+    const d1 = await joinDevice(srv, s, 1);
+    const d2 = await joinDevice(srv, s, 1);
+    const b1 = await tableProvider(srv, s.id, 1, { device: d1.token });
+    addPointTo(b1, 'Voor de herstart', 'communicatie');
+    addPointTo(b1, 'Nog een', 'samenwerking');
+    const before = await waitForServerPoints(srv, s.id, 1, 2);
+
+    await srv.restart();
+
+    expect(srv.services.store.isLoaded(tableDocName(s.id, 1))).toBe(false);
+    expect(srv.services.pointsOf(s.id, 1)).toEqual(before);
+    // The provider that was open reconnects by itself; a point added now reaches a new tablet.
+    await expect.poll(() => b1.provider.synced, { timeout: 10_000 }).toBe(true);
+    addPointTo(b1, 'Na de herstart');
+    const b2 = await tableProvider(srv, s.id, 1, { device: d2.token });
+    await expect.poll(() => b2.points().map((p) => p.text)).toEqual(['Voor de herstart', 'Nog een', 'Na de herstart']);
+  });
+
+  it('keeps votes with their ballots and tallies; an open vote accepts the same ballot again as unchanged', async () => {
+    const srv = await begin();
+    const s = await createSession(srv, { tables: 2 });
+    const fac = await facilitator(srv, s);
+    const d1 = await joinDevice(srv, s, 1);
+    const d2 = await joinDevice(srv, s, 2);
+    const b1 = await tableProvider(srv, s.id, 1, { device: d1.token });
+    const b2 = await tableProvider(srv, s.id, 2, { device: d2.token });
+    const a = addPointTo(b1, 'Punt A');
+    const b = addPointTo(b2, 'Punt B');
+    await waitForServerPoints(srv, s.id, 1, 1);
+    await waitForServerPoints(srv, s.id, 2, 1);
+
+    // A closed vote...
+    const first = await openVote(fac, { budget: 2 });
+    await submitBallot(d1, first.id, newBallotId(), { [a]: 2 });
+    await submitBallot(d2, first.id, newBallotId(), { [a]: 1, [b]: 1 });
+    await emitAck(fac.socket, Events.voteClose, { voteId: first.id });
+    // ...and an open one.
+    const second = await openVote(fac, { budget: 3, maxPerItem: 2 });
+    const d1Ballot = newBallotId();
+    expect(await submitBallot(d1, second.id, d1Ballot, { [b]: 2, [a]: 1 })).toMatchObject({ ok: true, data: { changed: true } });
+    const tallyBefore = { voteId: second.id, totals: { [a]: 1, [b]: 2 }, ballots: 1, eligible: 2 };
+    await expect.poll(() => fac.lastTally()).toEqual(tallyBefore);
+    await closeClients();
+
+    await srv.restart();
+
+    const view = await viewer(srv, s.id);
+    await expect.poll(() => view.lastTally()).toEqual(tallyBefore);
+    expect(view.lastSessionState()!.vote).toMatchObject({ id: second.id, status: 'open', budget: 3, maxPerItem: 2 });
+    const votes = srv.services.votes.list(s.id);
+    expect(votes.map((v) => [v.id, v.status])).toEqual([
+      [first.id, 'closed'],
+      [second.id, 'open'],
+    ]);
+    expect(srv.services.votes.count(votes[0]!)).toEqual({ totals: { [a]: 3, [b]: 1 }, ballots: 2 });
+
+    // The same device resends the same ballot: acknowledged, unchanged, counted once.
+    const r1 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d1.token });
+    expect(r1.deviceStates.at(-1)).toEqual({ table: 1, votedIn: expect.arrayContaining([first.id, second.id]) });
+    expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 1, [b]: 2 })).toEqual({
+      ok: true,
+      data: { voteId: second.id, ballotId: d1Ballot, changed: false },
+    });
+    expect(srv.services.votes.count(srv.services.votes.get(second.id)!)).toEqual({ totals: tallyBefore.totals, ballots: 1 });
+    // A second ballot id from it is still refused; a change of its own ballot still counts.
+    expect(await submitBallot(r1, second.id, newBallotId(), { [a]: 1 })).toMatchObject({ ok: false, error: { code: 'already_voted' } });
+    expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 2 })).toMatchObject({ ok: true, data: { changed: true } });
+    const r2 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d2.token });
+    expect(await submitBallot(r2, second.id, newBallotId(), { [b]: 1 })).toMatchObject({ ok: true, data: { changed: true } });
+    await expect.poll(() => view.lastTally()).toEqual({ voteId: second.id, totals: { [a]: 2, [b]: 1 }, ballots: 2, eligible: 2 });
+    // The closed vote stays closed.
+    expect(await submitBallot(r2, first.id, newBallotId(), { [b]: 1 })).toMatchObject({ ok: false, error: { code: 'vote_closed' } });
+
+    const res = await api(srv, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } });
+    const report = Report.parse(res.body);
+    expect(report.votes.map((v) => [v.status, v.ballots, v.dotsCast])).toEqual([
+      ['closed', 2, 4],
+      ['open', 2, 3],
+    ]);
+  });
+
+  it('survives two restarts in a row', async () => {
+    const srv = await begin();
+    const s = await createSession(srv);
+    await srv.restart();
+    await srv.restart();
+    const fac = await facilitator(srv, s);
+    expect(fac.lastSessionState()!.id).toBe(s.id);
+  });
+});
+
+describe('shutdown', () => {
+  it('leaves no timer behind that would use the closed database', async () => {
+    const srv = await startTestServer();
+    const s = await createSession(srv, { tables: 2 });
+    await joinDevice(srv, s, 1); // still connected when the server closes: its disconnect runs during close()
+    const { db } = srv.services;
+    // Timers scheduled from here on wait for us, so we can run them right after close().
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await srv.close();
+      expect(db.open).toBe(false);
+      expect(() => vi.runOnlyPendingTimers()).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+      await closeClients();
+    }
+  });
+});
