@@ -29,7 +29,15 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
   const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port });
   const base = createServices({ config, db, log, urls, storeOptions: opts.storeOptions });
-  const yjs = attachYjsServer({ server: httpServer, sessions: base.sessions, devices: base.devices, store: base.store, log });
+  const yjs = attachYjsServer({
+    server: httpServer,
+    sessions: base.sessions,
+    devices: base.devices,
+    tables: base.tables,
+    store: base.store,
+    log,
+    mayAddPoints: (sessionId, steps) => base.run.mayAddPoints(sessionId, steps),
+  });
   const services: Services = { ...base, yjs };
   httpServer.on('request', createHttpApp(services));
   const realtime = attachRealtime(httpServer, services);

@@ -94,6 +94,38 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX yjs_updates_doc ON yjs_updates(doc, id);
   `,
+  // 2: the agenda and its live state, table hosts and signals, device labels for moving them.
+  `
+  ALTER TABLE sessions ADD COLUMN agenda TEXT NOT NULL DEFAULT '{"rounds":[]}';
+  ALTER TABLE sessions ADD COLUMN run_state TEXT NOT NULL DEFAULT '{"status":"lobby","stepId":null,"timer":null}';
+  ALTER TABLE sessions ADD COLUMN projector TEXT NOT NULL DEFAULT '{"theme":"dark","spotlight":null}';
+
+  ALTER TABLE session_tables ADD COLUMN host_key_hash TEXT;
+  ALTER TABLE session_tables ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE session_tables ADD COLUMN help INTEGER NOT NULL DEFAULT 0;
+
+  ALTER TABLE devices ADD COLUMN label TEXT;
+  ALTER TABLE devices ADD COLUMN picked_round TEXT;
+  CREATE UNIQUE INDEX devices_label ON devices(session_id, label);
+  `,
+  // 3: the anonymous evaluation, kept apart from devices exactly like ballots (see migration 1).
+  `
+  CREATE TABLE evaluation_responses (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    step_id TEXT NOT NULL,
+    response_id TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    PRIMARY KEY (session_id, step_id, response_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE evaluation_receipts (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    step_id TEXT NOT NULL,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    seal TEXT NOT NULL,
+    PRIMARY KEY (session_id, step_id, device_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

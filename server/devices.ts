@@ -4,21 +4,34 @@
  */
 import type { Db } from './db.js';
 import { AppError } from './errors.js';
-import { hashSecret, newId, newSecret } from './secrets.js';
+import { hashSecret, newDeviceLabel, newId, newSecret } from './secrets.js';
 
 export interface Device {
   id: string;
   sessionId: string;
   table: number | null;
+  /** Short code on the tablet's screen; lets the facilitator move it without knowing whose it is. */
+  label: string;
+  /** Round in which the device last picked (or kept) its table. */
+  pickedRound: string | null;
 }
 
 interface DeviceRow {
   id: string;
   session_id: string;
   table_number: number | null;
+  label: string;
+  picked_round: string | null;
 }
 
-const toDevice = (r: DeviceRow): Device => ({ id: r.id, sessionId: r.session_id, table: r.table_number });
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  sessionId: r.session_id,
+  table: r.table_number,
+  label: r.label,
+  pickedRound: r.picked_round,
+});
+const COLUMNS = 'id, session_id, table_number, label, picked_round';
 
 export class Devices {
   constructor(private readonly db: Db) {}
@@ -26,28 +39,49 @@ export class Devices {
   create(sessionId: string, now = Date.now()): { device: Device; token: string } {
     const token = newSecret();
     const id = newId();
+    const taken = this.db.prepare('SELECT 1 FROM devices WHERE session_id = ? AND label = ?');
+    let label = newDeviceLabel();
+    while (taken.get(sessionId, label)) label = newDeviceLabel();
     this.db
-      .prepare('INSERT INTO devices (id, session_id, token_hash, table_number, created_at) VALUES (?, ?, ?, NULL, ?)')
-      .run(id, sessionId, hashSecret(token), now);
-    return { device: { id, sessionId, table: null }, token };
+      .prepare('INSERT INTO devices (id, session_id, token_hash, table_number, created_at, label) VALUES (?, ?, ?, NULL, ?, ?)')
+      .run(id, sessionId, hashSecret(token), now, label);
+    return { device: { id, sessionId, table: null, label, pickedRound: null }, token };
   }
 
   byToken(sessionId: string, token: string): Device | undefined {
     const row = this.db
-      .prepare('SELECT id, session_id, table_number FROM devices WHERE token_hash = ? AND session_id = ?')
+      .prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`)
       .get(hashSecret(token), sessionId) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
   byId(id: string): Device | undefined {
-    const row = this.db.prepare('SELECT id, session_id, table_number FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
-  setTable(device: Device, table: number, tableCount: number): Device {
+  byLabel(sessionId: string, label: string): Device | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as
+      | DeviceRow
+      | undefined;
+    return row && toDevice(row);
+  }
+
+  /** Seats the device at a table; `round` is the round in which it chose (null before the start). */
+  setTable(device: Device, table: number, tableCount: number, round: string | null): Device {
     if (table < 1 || table > tableCount) throw new AppError('bad_request', `This session has tables 1 to ${tableCount}`);
-    this.db.prepare('UPDATE devices SET table_number = ? WHERE id = ?').run(table, device.id);
-    return { ...device, table };
+    this.db.prepare('UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id);
+    return { ...device, table, pickedRound: round };
+  }
+
+  /** Labels of the devices seated at each table. */
+  labelsByTable(sessionId: string): Map<number, { id: string; label: string }[]> {
+    const rows = this.db
+      .prepare('SELECT id, label, table_number AS t FROM devices WHERE session_id = ? AND table_number IS NOT NULL ORDER BY label')
+      .all(sessionId) as { id: string; label: string; t: number }[];
+    const out = new Map<number, { id: string; label: string }[]>();
+    for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), { id: r.id, label: r.label }]);
+    return out;
   }
 
   /** Devices that picked a table, per table number. */

@@ -4,7 +4,18 @@
  */
 import type { Db } from './db.js';
 
-export type EventType = 'session.created' | 'vote.opened' | 'vote.closed';
+export type EventType =
+  | 'session.created'
+  | 'agenda.edited'
+  | 'step.entered'
+  | 'timer.pause'
+  | 'timer.resume'
+  | 'timer.extend'
+  | 'vote.opened'
+  | 'vote.closed'
+  | 'projector.changed'
+  | 'device.moved'
+  | 'signal.cleared';
 
 export interface LoggedEvent {
   at: number;

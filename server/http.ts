@@ -5,6 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { CreateSessionBody, JoinBody, SessionId, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { ReportLanguage } from '../shared/report.js';
 import { renderMarkdown } from './domain/reportMarkdown.js';
+import { editAgenda, LOBBY } from './domain/run.js';
+import { newId } from './secrets.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
 import { sessionReport } from './report.js';
 import type { Services } from './services.js';
@@ -52,8 +54,12 @@ export function createHttpApp(services: Services): express.Express {
   });
 
   api.post('/sessions', (req, res) => {
-    const body = parseOrThrow(CreateSessionBody, req.body ?? {}, 'session');
-    const { session, facilitatorKey } = sessions.create(body);
+    const { agenda, ...body } = parseOrThrow(CreateSessionBody, req.body ?? {}, 'session');
+    const { session, facilitatorKey } = sessions.create({
+      ...body,
+      ...(agenda && { agenda: editAgenda(LOBBY, { rounds: [] }, agenda, newId) }),
+    });
+    services.tables.setHostKeys(session.id, session.tables, facilitatorKey);
     events.append(session.id, 'session.created', { kind: session.kind, tables: session.tables, themes: session.themes.length });
     const origin = urls.origin(req.get('host'));
     const response: CreateSessionResponse = {
@@ -64,6 +70,7 @@ export function createHttpApp(services: Services): express.Express {
         // The key rides in the fragment, which browsers never send to a server.
         facilitator: `${origin}/f/${session.id}#key=${facilitatorKey}`,
         projector: `${origin}/p/${session.id}`,
+        observer: `${origin}/o/${session.id}`,
         join: urls.join(session.joinCode, req.get('host')),
       },
     };

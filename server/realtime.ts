@@ -1,39 +1,56 @@
 /**
  * Session control over socket.io: who is connected in which role, the facilitator's actions,
- * ballots from tablets, and live state pushed to every screen. Every payload is parsed with
- * its schema from shared/protocol.ts and every action checks the sender's role here.
+ * what tablets and hosts may do, and live state pushed to every screen. Every payload is parsed
+ * with its schema from shared/protocol.ts and every action checks the sender's role here.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
+import { findStep } from '../shared/agenda.js';
+import { visiblePoints } from '../shared/board.js';
 import {
+  AgendaUpdatePayload,
   BallotSubmitPayload,
   DeviceJoinTablePayload,
+  EvaluationSubmitPayload,
+  DeviceMovePayload,
+  EmptyPayload,
   Events,
   HandshakeAuth,
   PROTOCOL_VERSION,
+  ProjectorSetPayload,
+  StepGotoPayload,
+  TableClearSignalPayload,
+  TableSignalPayload,
+  TimerExtendPayload,
   VoteClosePayload,
   VoteOpenPayload,
   type Ack,
   type ClientToServerEvents,
-  type DeviceState,
+  type ErrorCode,
   type Role,
   type ServerToClientEvents,
-  type SessionView,
-  type TableOverview,
 } from '../shared/protocol.js';
-import type { Services } from './services.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
+import type { RunAction } from './run.js';
+import type { Services } from './services.js';
+import { hostKey } from './tables.js';
+import { deviceState, sessionView, tableBoard, tablesOverview } from './views.js';
 import { toVoteView, type Vote } from './votes.js';
-import { parseDocName } from './yjs/docNames.js';
+import { parseDocName, tableDocName } from './yjs/docNames.js';
 import { MAX_MESSAGE_BYTES } from './yjs/yjsServer.js';
 
 interface SocketData {
   role: Role;
   sessionId: string;
   deviceId: string | null;
-  /** Kept only in memory of this connection: needed to seal ballots (see votes.ts). */
-  token: string | null;
+  /** The table a host hosts. */
+  table: number | null;
+  /**
+   * The device token or facilitator key of this connection, kept only in memory: a ballot's
+   * seal needs the token (see votes.ts), host links are derived from the key (see tables.ts).
+   */
+  secret: string | null;
 }
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -42,11 +59,16 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 /** Live tallies go out at most this often per vote, however fast ballots arrive. */
 const TALLY_INTERVAL_MS = 100;
 const OVERVIEW_INTERVAL_MS = 250;
+/** Board-driven updates (tops, the spotlighted board) follow typing at this pace. */
+const BOARD_INTERVAL_MS = 500;
 
 const room = {
   session: (id: string) => `s:${id}`,
   facilitators: (id: string) => `s:${id}:f`,
+  /** The devices seated at a table. */
   table: (id: string, table: number) => `s:${id}:t:${table}`,
+  hosts: (id: string, table: number) => `s:${id}:h:${table}`,
+  device: (deviceId: string) => `d:${deviceId}`,
 };
 
 /**
@@ -79,7 +101,7 @@ function throttle(intervalMs: number) {
 }
 
 export function attachRealtime(httpServer: HttpServer, services: Services): { io: IoServer; close(): Promise<void> } {
-  const { sessions, devices, votes, events, store, log, yjs } = services;
+  const { sessions, devices, votes, events, tables, store, log, yjs } = services;
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -87,28 +109,22 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   });
   const tallyThrottle = throttle(TALLY_INTERVAL_MS);
   const overviewThrottle = throttle(OVERVIEW_INTERVAL_MS);
+  const boardThrottle = throttle(BOARD_INTERVAL_MS);
 
-  // --- state views --------------------------------------------------------------------------
-  function sessionView(sessionId: string, host: string | undefined): SessionView {
-    const s = sessions.require(sessionId);
-    const vote = votes.current(sessionId);
-    return {
-      id: s.id,
-      kind: s.kind,
-      title: s.title,
-      question: s.question,
-      joinCode: s.joinCode,
-      joinUrl: services.urls.join(s.joinCode, host),
-      tables: s.tables,
-      themes: s.themes,
-      createdAt: s.createdAt,
-      vote: vote ? toVoteView(vote) : null,
-    };
-  }
+  // --- pushing state ------------------------------------------------------------------------
+  const isConnected = (deviceId: string) => (io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
 
   async function broadcastSession(sessionId: string) {
     for (const socket of await io.in(room.session(sessionId)).fetchSockets()) {
-      socket.emit(Events.sessionState, sessionView(sessionId, socket.handshake.headers.host));
+      socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
+    }
+  }
+
+  /** Sends every seated device (or those of one table) its own state again. */
+  async function pushDeviceStates(sessionId: string, table?: number) {
+    const target = table === undefined ? room.session(sessionId) : room.table(sessionId, table);
+    for (const socket of await io.in(target).fetchSockets()) {
+      if (socket.data.role === 'device' && socket.data.deviceId) socket.emit(Events.deviceState, deviceState(services, socket.data.deviceId));
     }
   }
 
@@ -124,76 +140,91 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     });
   }
 
-  function overview(sessionId: string): TableOverview[] {
-    const session = sessions.require(sessionId);
-    const joined = devices.countByTable(sessionId);
-    const rows: TableOverview[] = [];
-    for (let table = 1; table <= session.tables; table++) {
-      rows.push({
-        table,
-        connected: io.sockets.adapter.rooms.get(room.table(sessionId, table))?.size ?? 0,
-        joined: joined.get(table) ?? 0,
-        points: services.pointsOf(sessionId, table).filter((p) => p.text.trim() !== '').length,
-      });
-    }
-    return rows;
-  }
-
   function scheduleOverview(sessionId: string) {
     overviewThrottle.run(sessionId, () => {
-      if (sessions.get(sessionId)) io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, overview(sessionId));
+      if (!sessions.get(sessionId)) return;
+      const rows = tablesOverview(services, sessionId, isConnected);
+      io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
+      // A host sees its own table's row.
+      for (const row of rows) io.to(room.hosts(sessionId, row.table)).emit(Events.tablesOverview, [row]);
+    });
+  }
+
+  /** After a board changed: the spotlighted board and the tops on the projector follow it. */
+  function scheduleBoardViews(sessionId: string, table: number) {
+    boardThrottle.run(`${sessionId}/${table}`, () => {
+      const session = sessions.get(sessionId);
+      if (!session) return;
+      if (session.projector.spotlight?.kind === 'table' && session.projector.spotlight.table === table) {
+        io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(services, sessionId, table));
+      }
+      const step = findStep(session.agenda, session.run.stepId)?.step.type;
+      if (step === 'prioriteren' || step === 'terugkoppeling') void broadcastSession(sessionId);
+    });
+  }
+
+  /** Evaluation results are for the facilitator only; they follow responses a few times a second. */
+  function scheduleEvaluationSummary(sessionId: string, stepId: string) {
+    overviewThrottle.run(`evaluation:${sessionId}:${stepId}`, () => {
+      if (sessions.get(sessionId)) io.to(room.facilitators(sessionId)).emit(Events.evaluationSummary, services.evaluations.summary(sessionId, stepId));
     });
   }
 
   const stopWatchingDocs = store.onChange((name) => {
     const target = parseDocName(name);
-    if (target) scheduleOverview(target.sessionId);
+    if (!target) return;
+    scheduleOverview(target.sessionId);
+    scheduleBoardViews(target.sessionId, target.table);
   });
+
+  function closeVote(sessionId: string, voteId: string, reason: 'facilitator' | 'step changed'): Vote {
+    const vote = votes.close(sessionId, voteId, devices.countJoined(sessionId));
+    events.append(sessionId, 'vote.closed', { voteId, ballots: votes.count(vote).ballots, reason });
+    scheduleTally(vote.id);
+    return vote;
+  }
 
   // --- handshake ----------------------------------------------------------------------------
   io.use((socket, next) => {
-    const fail = (code: 'protocol_mismatch' | 'unauthorized' | 'bad_request' | 'session_not_found', message: string) => {
+    const fail = (code: ErrorCode, message: string) => {
       const err = new Error(message) as Error & { data: unknown };
       err.data = { code, message };
       next(err);
     };
-    const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     const protocol = (socket.handshake.auth as { protocol?: unknown } | undefined)?.protocol;
     if (protocol !== PROTOCOL_VERSION) {
       return fail('protocol_mismatch', `This page speaks protocol ${String(protocol)}, the server ${PROTOCOL_VERSION}; reload the page`);
     }
+    const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success) return fail('bad_request', 'Invalid handshake');
     const a = auth.data;
-    if (!sessions.get(a.sessionId)) return fail('session_not_found', 'There is no session with this id');
+    const session = sessions.get(a.sessionId);
+    if (!session) return fail('session_not_found', 'There is no session with this id');
+    const data: SocketData = { role: a.role, sessionId: a.sessionId, deviceId: null, table: null, secret: null };
     if (a.role === 'facilitator') {
       if (!sessions.isFacilitator(a.sessionId, a.key)) return fail('unauthorized', 'The facilitator key is not valid');
-      socket.data = { role: 'facilitator', sessionId: a.sessionId, deviceId: null, token: null };
+      data.secret = a.key;
+    } else if (a.role === 'host') {
+      if (a.table > session.tables || !tables.isHost(a.sessionId, a.table, a.key)) return fail('unauthorized', 'The table host key is not valid');
+      data.table = a.table;
     } else if (a.role === 'device') {
       const device = devices.byToken(a.sessionId, a.token);
       if (!device) return fail('unauthorized', 'This device is not known in this session; join again');
-      socket.data = { role: 'device', sessionId: a.sessionId, deviceId: device.id, token: a.token };
-    } else {
-      socket.data = { role: 'viewer', sessionId: a.sessionId, deviceId: null, token: null };
+      data.deviceId = device.id;
+      data.secret = a.token;
     }
+    socket.data = data;
     next();
   });
 
   // --- handlers -----------------------------------------------------------------------------
-  /** Wraps a handler: checks the role, parses the payload, answers through the ack either way. */
-  function on<E extends keyof ClientToServerEvents, S extends z.ZodType, R>(
-    socket: IoSocket,
-    event: E,
-    roles: Role[],
-    schema: S,
-    fn: (payload: z.output<S>) => R,
-  ) {
+  /** Registers a handler: checks the role, parses the payload, answers through the ack either way. */
+  function on<S extends z.ZodType, R>(socket: IoSocket, event: keyof ClientToServerEvents, roles: Role[], schema: S, fn: (payload: z.output<S>) => R) {
     // Payloads are untrusted: the handler receives `unknown` and parses it, whatever the event map says.
     (socket as unknown as { on(e: string, l: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
       try {
-        if (!roles.includes(socket.data.role)) {
-          throw new AppError('forbidden', `Only ${roles.join(' or ')} may do this`);
-        }
+        if (!roles.includes(socket.data.role)) throw new AppError('forbidden', `Only ${roles.join(' or ')} may do this`);
         reply({ ok: true, data: fn(parseOrThrow(schema, payload, `${event} payload`)) });
       } catch (err) {
         if (!(err instanceof AppError)) log.error(`${event} failed`, err);
@@ -202,77 +233,193 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     });
   }
 
-  function deviceState(sessionId: string, deviceId: string): DeviceState {
-    const device = services.deviceById(deviceId);
-    return { table: device?.table ?? null, votedIn: votes.votedIn(sessionId, deviceId) };
-  }
-
   io.on('connection', (socket) => {
     const { sessionId, role } = socket.data;
     void socket.join(room.session(sessionId));
     // Every (re)connect gets the full state, so nothing depends on having seen earlier events.
-    socket.emit(Events.sessionState, sessionView(sessionId, socket.handshake.headers.host));
+    socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
     const current = votes.current(sessionId);
     if (current) socket.emit(Events.voteTally, tally(current));
+    const spotlight = sessions.require(sessionId).projector.spotlight;
+    if (spotlight?.kind === 'table') socket.emit(Events.tableBoard, tableBoard(services, sessionId, spotlight.table));
 
     if (role === 'facilitator') {
       void socket.join(room.facilitators(sessionId));
-      socket.emit(Events.tablesOverview, overview(sessionId));
+      socket.emit(Events.tablesOverview, tablesOverview(services, sessionId, isConnected));
+      for (const summary of services.evaluations.summaries(sessionId)) socket.emit(Events.evaluationSummary, summary);
+    }
+    if (role === 'host') {
+      void socket.join(room.hosts(sessionId, socket.data.table!));
+      scheduleOverview(sessionId);
     }
     if (role === 'device') {
-      const device = services.deviceById(socket.data.deviceId!);
-      if (device?.table) void socket.join(room.table(sessionId, device.table));
-      socket.emit(Events.deviceState, deviceState(sessionId, socket.data.deviceId!));
+      const deviceId = socket.data.deviceId!;
+      const device = devices.byId(deviceId)!;
+      void socket.join(room.device(deviceId));
+      if (device.table !== null) void socket.join(room.table(sessionId, device.table));
+      socket.emit(Events.deviceState, deviceState(services, deviceId));
       scheduleOverview(sessionId);
       socket.on('disconnect', () => scheduleOverview(sessionId));
     }
 
+    const everyone: Role[] = ['facilitator', 'host', 'device', 'viewer'];
+    on(socket, Events.clockSync, everyone, EmptyPayload, () => ({ serverNow: Date.now() }));
+
+    // --- tablets ----------------------------------------------------------------------------
     on(socket, Events.deviceJoinTable, ['device'], DeviceJoinTablePayload, ({ table }) => {
-      const session = sessions.require(sessionId);
-      const before = services.deviceById(socket.data.deviceId!)!;
-      const device = devices.setTable(before, table, session.tables);
-      if (before.table !== null && before.table !== table) {
-        void socket.leave(room.table(sessionId, before.table));
-        yjs.disconnectDevice(device.id);
-      }
-      void socket.join(room.table(sessionId, table));
+      seat(socket.data.deviceId!, table);
+      return deviceState(services, socket.data.deviceId!);
+    });
+
+    on(socket, Events.tableSignal, ['device'], TableSignalPayload, ({ signal, on: value }) => {
+      const device = devices.byId(socket.data.deviceId!)!;
+      if (device.table === null) throw new AppError('no_table', 'Pick your table first');
+      tables.setSignal(sessionId, device.table, signal, value);
+      void pushDeviceStates(sessionId, device.table);
       scheduleOverview(sessionId);
-      const current = votes.current(sessionId);
-      if (current) scheduleTally(current.id);
-      return deviceState(sessionId, device.id);
+      return deviceState(services, device.id);
+    });
+
+    on(socket, Events.ballotSubmit, ['device'], BallotSubmitPayload, (p) => {
+      const device = devices.byId(socket.data.deviceId!)!;
+      const { changed } = votes.submit(device, socket.data.secret!, p);
+      if (changed) {
+        scheduleTally(p.voteId);
+        scheduleOverview(sessionId);
+      }
+      return { voteId: p.voteId, ballotId: p.ballotId, changed };
+    });
+
+    on(socket, Events.evaluationSubmit, ['device'], EvaluationSubmitPayload, (p) => {
+      const session = sessions.require(sessionId);
+      const at = findStep(session.agenda, session.run.stepId);
+      if (session.run.status !== 'running' || at?.step.type !== 'evaluatie' || at.step.id !== p.stepId) {
+        throw new AppError('wrong_step', 'The evaluation is only open during its step');
+      }
+      const device = devices.byId(socket.data.deviceId!)!;
+      const { changed } = services.evaluations.submit(device, socket.data.secret!, p);
+      if (changed) scheduleEvaluationSummary(sessionId, p.stepId);
+      return { stepId: p.stepId, changed };
+    });
+
+    // --- facilitator and table hosts --------------------------------------------------------------
+    on(socket, Events.tableClearSignal, ['facilitator', 'host'], TableClearSignalPayload, ({ table, signal }) => {
+      if (role === 'host' && socket.data.table !== table) throw new AppError('forbidden', 'A table host may only answer its own table');
+      if (table > sessions.require(sessionId).tables) throw new AppError('bad_request', 'There is no such table');
+      tables.setSignal(sessionId, table, signal, false);
+      events.append(sessionId, 'signal.cleared', { table, signal, by: role });
+      void pushDeviceStates(sessionId, table);
+      scheduleOverview(sessionId);
+      return null;
+    });
+
+    // --- facilitator --------------------------------------------------------------------------
+    const control = (action: RunAction) => {
+      const before = sessions.require(sessionId);
+      const { run, closedVote } = services.run.apply(sessionId, action);
+      if (closedVote) closeVote(sessionId, closedVote, 'step changed');
+      void broadcastSession(sessionId);
+      const roundBefore = findStep(before.agenda, before.run.stepId)?.round.id;
+      const roundNow = findStep(before.agenda, run.stepId)?.round.id;
+      if (roundBefore !== roundNow) void pushDeviceStates(sessionId);
+      if (run.stepId !== before.run.stepId) {
+        void pushDeviceStates(sessionId); // "ready" starts over
+        scheduleOverview(sessionId);
+      }
+      return run;
+    };
+    on(socket, Events.sessionStart, ['facilitator'], EmptyPayload, () => control({ type: 'start' }));
+    on(socket, Events.stepNext, ['facilitator'], EmptyPayload, () => control({ type: 'next' }));
+    on(socket, Events.stepBack, ['facilitator'], EmptyPayload, () => control({ type: 'back' }));
+    on(socket, Events.stepGoto, ['facilitator'], StepGotoPayload, ({ stepId }) => control({ type: 'goto', stepId }));
+    on(socket, Events.timerPause, ['facilitator'], EmptyPayload, () => control({ type: 'pause' }));
+    on(socket, Events.timerResume, ['facilitator'], EmptyPayload, () => control({ type: 'resume' }));
+    on(socket, Events.timerExtend, ['facilitator'], TimerExtendPayload, ({ seconds }) => control({ type: 'extend', seconds }));
+
+    on(socket, Events.agendaUpdate, ['facilitator'], AgendaUpdatePayload, ({ agenda }) => {
+      const saved = services.run.editAgenda(sessionId, agenda);
+      void broadcastSession(sessionId);
+      return saved;
+    });
+
+    on(socket, Events.projectorSet, ['facilitator'], ProjectorSetPayload, (p) => {
+      const session = sessions.require(sessionId);
+      if (p.spotlight?.kind === 'table' && p.spotlight.table > session.tables) throw new AppError('bad_request', 'There is no such table');
+      const projector = {
+        theme: p.theme ?? session.projector.theme,
+        spotlight: p.spotlight === undefined ? session.projector.spotlight : p.spotlight,
+      };
+      sessions.setProjector(sessionId, projector);
+      events.append(sessionId, 'projector.changed', projector);
+      void broadcastSession(sessionId);
+      if (projector.spotlight?.kind === 'table') io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(services, sessionId, projector.spotlight.table));
+      return projector;
+    });
+
+    on(socket, Events.deviceMove, ['facilitator'], DeviceMovePayload, ({ label, table }) => {
+      const device = devices.byLabel(sessionId, label);
+      if (!device) throw new AppError('not_found', 'No device in this session shows this code');
+      const from = device.table;
+      seat(device.id, table);
+      events.append(sessionId, 'device.moved', { from, to: table });
+      return null;
+    });
+
+    on(socket, Events.hostLinks, ['facilitator'], EmptyPayload, () => {
+      const session = sessions.require(sessionId);
+      const origin = services.urls.origin(socket.handshake.headers.host);
+      return Array.from({ length: session.tables }, (_, i) => ({
+        table: i + 1,
+        url: `${origin}/h/${sessionId}/${i + 1}#key=${hostKey(socket.data.secret!, sessionId, i + 1)}`,
+      }));
     });
 
     on(socket, Events.voteOpen, ['facilitator'], VoteOpenPayload, (p) => {
       const session = sessions.require(sessionId);
+      const at = findStep(session.agenda, session.run.stepId);
+      if (at?.step.type !== 'stemmen') throw new AppError('wrong_step', 'A vote can only be opened in a voting step');
+      const budget = p.budget ?? at.step.vote?.budget ?? 3;
+      const maxPerItem = Math.min(budget, p.maxPerItem ?? at.step.vote?.maxPerItem ?? budget);
       const items = [];
       for (let table = 1; table <= session.tables; table++) {
-        for (const point of services.pointsOf(sessionId, table)) {
-          const text = point.text.trim();
-          if (text) items.push({ id: point.id, table, theme: point.theme, text });
+        for (const point of store.read(tableDocName(sessionId, table), visiblePoints)) {
+          items.push({ id: point.id, table, theme: point.theme, text: point.text.trim() });
         }
       }
-      const vote = votes.open(sessionId, { budget: p.budget, maxPerItem: p.maxPerItem ?? p.budget }, items);
-      events.append(sessionId, 'vote.opened', { voteId: vote.id, method: vote.method, budget: vote.budget, items: items.length });
+      const vote = votes.open(sessionId, { budget, maxPerItem }, items);
+      events.append(sessionId, 'vote.opened', { voteId: vote.id, method: vote.method, budget, maxPerItem, items: items.length, stepId: at.step.id });
       void broadcastSession(sessionId);
       scheduleTally(vote.id);
+      scheduleOverview(sessionId);
       return toVoteView(vote);
     });
 
     on(socket, Events.voteClose, ['facilitator'], VoteClosePayload, ({ voteId }) => {
-      const vote = votes.close(sessionId, voteId, devices.countJoined(sessionId));
-      events.append(sessionId, 'vote.closed', { voteId, ballots: votes.count(vote).ballots });
+      const vote = closeVote(sessionId, voteId, 'facilitator');
       void broadcastSession(sessionId);
-      scheduleTally(vote.id);
       return toVoteView(vote);
     });
-
-    on(socket, Events.ballotSubmit, ['device'], BallotSubmitPayload, (p) => {
-      const device = services.deviceById(socket.data.deviceId!)!;
-      const { changed } = votes.submit(device, socket.data.token!, p);
-      if (changed) scheduleTally(p.voteId);
-      return { voteId: p.voteId, ballotId: p.ballotId, changed };
-    });
   });
+
+  /**
+   * Seats a device at a table (its own choice, or the facilitator's). Its sockets follow it to
+   * the new table's room; its Yjs connection to the old table is closed.
+   */
+  function seat(deviceId: string, table: number) {
+    const before = devices.byId(deviceId)!;
+    const session = sessions.require(before.sessionId);
+    const round = findStep(session.agenda, session.run.stepId)?.round.id ?? null;
+    devices.setTable(before, table, session.tables, round);
+    if (before.table !== null && before.table !== table) {
+      io.in(room.device(deviceId)).socketsLeave(room.table(session.id, before.table));
+      yjs.disconnectDevice(deviceId);
+    }
+    io.in(room.device(deviceId)).socketsJoin(room.table(session.id, table));
+    io.to(room.device(deviceId)).emit(Events.deviceState, deviceState(services, deviceId));
+    scheduleOverview(session.id);
+    const current = votes.current(session.id);
+    if (current?.status === 'open') scheduleTally(current.id);
+  }
 
   return {
     io,
@@ -280,8 +427,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       stopWatchingDocs();
       tallyThrottle.stop();
       overviewThrottle.stop();
+      boardThrottle.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
 }
-

@@ -18,6 +18,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
       const count = votes.count(vote);
       return { ...vote, totals: count.totals, ballots: count.ballots, eligible: vote.eligibleAtClose ?? joined };
     }),
+    evaluations: services.evaluations.summaries(sessionId),
     now,
   });
 }

@@ -7,6 +7,8 @@ const JOIN_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 export const newId = (): string => nanoid(12);
 export const newJoinCode = customAlphabet(JOIN_ALPHABET, 6);
+/** Three unambiguous characters: enough to tell the tablets in one room apart, nothing more. */
+export const newDeviceLabel = customAlphabet(JOIN_ALPHABET, 3);
 /** 32 characters of nanoid's 64-letter alphabet: 192 bits, beyond guessing. */
 export const newSecret = (): string => nanoid(32);
 
@@ -16,6 +18,16 @@ export const newSecret = (): string => nanoid(32);
  */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * Binds an anonymous record (a ballot, an evaluation response) to the secret token of the
+ * device that made it. Stored next to the device id instead of the record id: the running
+ * server can recognise a device's own record when it comes back with it, but the database,
+ * which never holds the token, cannot link a record to a device.
+ */
+export function seal(scope: string, recordId: string, token: string): string {
+  return createHash('sha256').update(`${scope}\n${recordId}\n${token}`).digest('hex');
 }
 
 export function secretMatches(secret: string, hash: string): boolean {

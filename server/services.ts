@@ -4,8 +4,11 @@ import type { Config } from './config.js';
 import type { Db } from './db.js';
 import { Devices, type Device } from './devices.js';
 import { EventLog } from './eventLog.js';
+import { Evaluations } from './evaluations.js';
 import type { Logger } from './log.js';
+import { RunControl } from './run.js';
 import { Sessions } from './sessions.js';
+import { Tables } from './tables.js';
 import type { Urls } from './urls.js';
 import { Votes } from './votes.js';
 import { tableDocName } from './yjs/docNames.js';
@@ -18,8 +21,11 @@ export interface Services {
   log: Logger;
   urls: Urls;
   sessions: Sessions;
+  tables: Tables;
+  run: RunControl;
   devices: Devices;
   votes: Votes;
+  evaluations: Evaluations;
   events: EventLog;
   store: DocStore;
   /** Set once the websocket endpoint is attached. */
@@ -38,12 +44,19 @@ export function createServices(opts: {
   const { db, log } = opts;
   const store = new DocStore(db, log, opts.storeOptions);
   const devices = new Devices(db);
+  const sessions = new Sessions(db);
+  const tables = new Tables(db);
+  const votes = new Votes(db);
+  const events = new EventLog(db);
   return {
     ...opts,
-    sessions: new Sessions(db),
+    sessions,
+    tables,
+    run: new RunControl(sessions, tables, votes, events),
     devices,
-    votes: new Votes(db),
-    events: new EventLog(db),
+    votes,
+    evaluations: new Evaluations(db),
+    events,
     store,
     pointsOf: (sessionId, table) => store.read(tableDocName(sessionId, table), readPoints),
     deviceById: (id) => devices.byId(id),

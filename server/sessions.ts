@@ -1,7 +1,9 @@
 /** Sessions: creation, lookup, and the facilitator key that controls one. */
-import type { CreateSessionBody, SessionKind, Theme } from '../shared/protocol.js';
+import { agendaTemplate, type Agenda } from '../shared/agenda.js';
+import type { CreateSessionBody, ProjectorSettings, SessionKind, Theme } from '../shared/protocol.js';
 import { themesFromLabels } from '../shared/themes.js';
 import type { Db } from './db.js';
+import type { RunState } from './domain/run.js';
 import { AppError } from './errors.js';
 import { hashSecret, newId, newJoinCode, newSecret, secretMatches } from './secrets.js';
 
@@ -14,6 +16,9 @@ export interface Session {
   themes: Theme[];
   joinCode: string;
   createdAt: number;
+  agenda: Agenda;
+  run: RunState;
+  projector: ProjectorSettings;
 }
 
 interface SessionRow {
@@ -26,6 +31,9 @@ interface SessionRow {
   join_code: string;
   facilitator_key_hash: string;
   created_at: number;
+  agenda: string;
+  run_state: string;
+  projector: string;
 }
 
 /** Dutch defaults, so a session made with an empty body is ready to use. */
@@ -49,18 +57,22 @@ const toSession = (r: SessionRow): Session => ({
   themes: JSON.parse(r.themes) as Theme[],
   joinCode: r.join_code,
   createdAt: r.created_at,
+  agenda: JSON.parse(r.agenda) as Agenda,
+  run: JSON.parse(r.run_state) as RunState,
+  projector: JSON.parse(r.projector) as ProjectorSettings,
 });
 
 export class Sessions {
   constructor(private readonly db: Db) {}
 
-  create(body: CreateSessionBody & { kind: SessionKind; tables: number; themes: string[] }, now = Date.now()) {
+  /** `agenda` is the edited agenda from the body, with ids; without it the kind's template is used. */
+  create(body: Omit<CreateSessionBody, 'agenda'> & { kind: SessionKind; tables: number; themes: string[]; agenda?: Agenda }, now = Date.now()) {
     const id = newId();
     const facilitatorKey = newSecret();
     const defaults = DEFAULT_TEXT[body.kind];
     const insert = this.db.prepare(
-      `INSERT INTO sessions (id, kind, title, question, table_count, themes, join_code, facilitator_key_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (id, kind, title, question, table_count, themes, join_code, facilitator_key_hash, created_at, agenda)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertTable = this.db.prepare('INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
     const codeTaken = this.db.prepare('SELECT 1 FROM sessions WHERE join_code = ?');
@@ -78,6 +90,7 @@ export class Sessions {
         joinCode,
         hashSecret(facilitatorKey),
         now,
+        JSON.stringify(body.agenda ?? agendaTemplate(body.kind, newId)),
       );
       for (let n = 1; n <= body.tables; n++) insertTable.run(id, n);
       return this.get(id)!;
@@ -99,6 +112,18 @@ export class Sessions {
   byJoinCode(code: string): Session | undefined {
     const row = this.db.prepare('SELECT * FROM sessions WHERE join_code = ?').get(code) as SessionRow | undefined;
     return row && toSession(row);
+  }
+
+  setAgenda(id: string, agenda: Agenda): void {
+    this.db.prepare('UPDATE sessions SET agenda = ? WHERE id = ?').run(JSON.stringify(agenda), id);
+  }
+
+  setRun(id: string, run: RunState): void {
+    this.db.prepare('UPDATE sessions SET run_state = ? WHERE id = ?').run(JSON.stringify(run), id);
+  }
+
+  setProjector(id: string, projector: ProjectorSettings): void {
+    this.db.prepare('UPDATE sessions SET projector = ? WHERE id = ?').run(JSON.stringify(projector), id);
   }
 
   isFacilitator(id: string, key: string): boolean {

@@ -2,13 +2,12 @@
  * Votes and ballots. A ballot is stored without anything that points to the device that cast
  * it; one-ballot-per-device is enforced through a separate receipt (see the migration in db.ts).
  */
-import { createHash } from 'node:crypto';
 import { checkDots, normaliseDots, tallyDots, type DotRules } from '../shared/dots.js';
 import type { BallotSubmitPayload, VoteItem, VoteView } from '../shared/protocol.js';
 import type { Db } from './db.js';
 import type { Device } from './devices.js';
 import { AppError } from './errors.js';
-import { newId } from './secrets.js';
+import { newId, seal } from './secrets.js';
 
 export interface Vote extends VoteView {
   sessionId: string;
@@ -52,9 +51,6 @@ export interface VoteCount {
   ballots: number;
 }
 
-/** Binds a ballot id to the device's secret token; see `ballot_receipts`. */
-const seal = (voteId: string, ballotId: string, token: string) =>
-  createHash('sha256').update(`${voteId}\n${ballotId}\n${token}`).digest('hex');
 
 export class Votes {
   /** Running counts per vote, so a ballot costs O(its own size) rather than a recount. */
@@ -106,6 +102,17 @@ export class Votes {
   list(sessionId: string): Vote[] {
     const rows = this.db.prepare('SELECT * FROM votes WHERE session_id = ? ORDER BY opened_at, id').all(sessionId) as VoteRow[];
     return rows.map(toVote);
+  }
+
+  /** Devices per table with a ballot in this vote: counts only, from the receipts. */
+  votersByTable(voteId: string): Map<number, number> {
+    const rows = this.db
+      .prepare(
+        `SELECT d.table_number AS t, COUNT(*) AS n FROM ballot_receipts r JOIN devices d ON d.id = r.device_id
+         WHERE r.vote_id = ? AND d.table_number IS NOT NULL GROUP BY d.table_number`,
+      )
+      .all(voteId) as { t: number; n: number }[];
+    return new Map(rows.map((r) => [r.t, r.n]));
   }
 
   /** Vote ids of this session in which the device has a ballot. */

@@ -5,33 +5,57 @@
  *     text: Y.Text       the point itself, edited character by character
  *     theme: string      id of the theme it is clustered under
  *     createdAt: number  ms since epoch, on the device that made it (for a stable order)
+ *     round: string      id of the agenda round in which it was made
+ *     step: string       id of the agenda step in which it was made
+ *     hidden?: boolean   hidden by the table host (only a host may set it; the server checks)
  *   }
+ *   doc.getMap('top'): roundId -> Y.Array<pointId>   the table's own top 3 for that round
  *
- * Both the tablets and the server (which snapshots points for votes and the report) read the
- * document through these helpers, so the shape lives in one place.
+ * Both the tablets and the server (which snapshots points for votes, the projector and the
+ * report) read the document through these helpers, so the shape lives in one place.
  */
 import * as Y from 'yjs';
 
 export const POINTS_KEY = 'points';
+export const TOP_KEY = 'top';
+export const TOP_SIZE = 3;
 
 export interface PointData {
   id: string;
   text: string;
   theme: string;
   createdAt: number;
+  round: string | null;
+  step: string | null;
+  hidden: boolean;
 }
 
 export function pointsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(POINTS_KEY);
 }
 
-export function addPoint(doc: Y.Doc, id: string, theme: string, text = '', createdAt = Date.now()): Y.Map<unknown> {
+export function topMap(doc: Y.Doc): Y.Map<Y.Array<string>> {
+  return doc.getMap<Y.Array<string>>(TOP_KEY);
+}
+
+export interface NewPoint {
+  id: string;
+  theme: string;
+  round: string | null;
+  step: string | null;
+  text?: string;
+  createdAt?: number;
+}
+
+export function addPoint(doc: Y.Doc, p: NewPoint): Y.Map<unknown> {
   const point = new Y.Map<unknown>();
   doc.transact(() => {
-    point.set('text', new Y.Text(text));
-    point.set('theme', theme);
-    point.set('createdAt', createdAt);
-    pointsMap(doc).set(id, point);
+    point.set('text', new Y.Text(p.text ?? ''));
+    point.set('theme', p.theme);
+    point.set('createdAt', p.createdAt ?? Date.now());
+    if (p.round) point.set('round', p.round);
+    if (p.step) point.set('step', p.step);
+    pointsMap(doc).set(p.id, point);
   });
   return point;
 }
@@ -44,9 +68,19 @@ export function pointText(point: Y.Map<unknown>): Y.Text | null {
 export function readPoint(id: string, point: Y.Map<unknown>): PointData | null {
   const text = pointText(point);
   const theme = point.get('theme');
-  const createdAt = point.get('createdAt');
   if (!text || typeof theme !== 'string') return null;
-  return { id, text: text.toString(), theme, createdAt: typeof createdAt === 'number' ? createdAt : 0 };
+  const createdAt = point.get('createdAt');
+  const round = point.get('round');
+  const step = point.get('step');
+  return {
+    id,
+    text: text.toString(),
+    theme,
+    createdAt: typeof createdAt === 'number' ? createdAt : 0,
+    round: typeof round === 'string' ? round : null,
+    step: typeof step === 'string' ? step : null,
+    hidden: point.get('hidden') === true,
+  };
 }
 
 /** All well-formed points, oldest first (ties broken by id so every peer sees the same order). */
@@ -58,4 +92,47 @@ export function readPoints(doc: Y.Doc): PointData[] {
     if (data) out.push(data);
   });
   return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Points that count: written, and not hidden by the host. */
+export function visiblePoints(doc: Y.Doc): PointData[] {
+  return readPoints(doc).filter((p) => !p.hidden && p.text.trim() !== '');
+}
+
+/**
+ * The table's top points for a round, in order: the first distinct ids of the round's list
+ * that still name a visible point, at most three. Reading it this way keeps concurrent
+ * edits from two tablets harmless (a doubled or removed id simply drops out).
+ */
+export function readTop(doc: Y.Doc, roundId: string): string[] {
+  const list = topMap(doc).get(roundId);
+  if (!(list instanceof Y.Array)) return [];
+  const visible = new Set(visiblePoints(doc).map((p) => p.id));
+  const out: string[] = [];
+  for (const id of list.toArray()) {
+    if (typeof id === 'string' && visible.has(id) && !out.includes(id)) out.push(id);
+    if (out.length === TOP_SIZE) break;
+  }
+  return out;
+}
+
+/** Puts a point in the round's top (at the end) or takes it out. */
+export function toggleTop(doc: Y.Doc, roundId: string, pointId: string): void {
+  doc.transact(() => {
+    const tops = topMap(doc);
+    let list = tops.get(roundId);
+    if (!(list instanceof Y.Array)) {
+      list = new Y.Array<string>();
+      tops.set(roundId, list);
+    }
+    const current = readTop(doc, roundId);
+    if (current.includes(pointId)) {
+      const items = list.toArray();
+      for (let i = items.length - 1; i >= 0; i--) if (items[i] === pointId) list.delete(i, 1);
+    } else if (current.length < TOP_SIZE) {
+      // Rewrite the list as the clean order plus the new id, so stale entries do not pile up.
+      list.delete(0, list.length);
+      list.push([...current, pointId]);
+    }
+  });
 }

@@ -7,22 +7,41 @@
  * tablet that still runs an old bundle is then told to reload instead of misbehaving.
  */
 import { z } from 'zod';
+import { STEP_TYPES } from './agenda.js';
+import { EVALUATION_QUESTIONS, REMARK_LENGTH, type EvaluationSummary } from './evaluation.js';
 import { DEFAULT_THEME_LABELS } from './themes.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Socket.io event names, in one place. */
 export const Events = {
   // client -> server (each answers through an acknowledgement callback)
+  clockSync: 'clock:sync',
   deviceJoinTable: 'device:joinTable',
+  tableSignal: 'table:signal',
+  tableClearSignal: 'table:clearSignal',
   voteOpen: 'vote:open',
   voteClose: 'vote:close',
   ballotSubmit: 'ballot:submit',
+  evaluationSubmit: 'evaluation:submit',
+  sessionStart: 'session:start',
+  stepNext: 'step:next',
+  stepBack: 'step:back',
+  stepGoto: 'step:goto',
+  timerPause: 'timer:pause',
+  timerResume: 'timer:resume',
+  timerExtend: 'timer:extend',
+  agendaUpdate: 'agenda:update',
+  projectorSet: 'projector:set',
+  deviceMove: 'device:move',
+  hostLinks: 'host:links',
   // server -> client
   sessionState: 'session:state',
   deviceState: 'device:state',
   voteTally: 'vote:tally',
   tablesOverview: 'tables:overview',
+  tableBoard: 'table:board',
+  evaluationSummary: 'evaluation:summary',
 } as const;
 
 /** Paths of the plain-websocket Yjs endpoint: `${YJS_PATH}/<sessionId>/<table>`. */
@@ -41,6 +60,10 @@ export const LIMITS = {
   pointTextLength: 500,
   pointsPerTable: 300,
   dotBudgetMax: 20,
+  rounds: 10,
+  stepsPerRound: 20,
+  stepTitleLength: 120,
+  stepDurationSec: 4 * 3600,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -56,6 +79,7 @@ export const JoinCode = z
   .regex(/^[A-Z0-9]{6}$/, 'a join code has 6 letters and digits');
 export const Secret = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'not a valid key');
 export const TableNumber = z.number().int().min(1).max(LIMITS.tables);
+const ItemId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'not an id');
 
 export const Theme = z.object({
   id: z.string(),
@@ -64,8 +88,53 @@ export const Theme = z.object({
 export type Theme = z.infer<typeof Theme>;
 
 // ---------------------------------------------------------------------------------------------
-// REST bodies.
+// The agenda (see shared/agenda.ts for its meaning and the templates).
 const trimmedText = (max: number) => z.string().trim().min(1).max(max);
+
+export const StepType = z.enum(STEP_TYPES);
+export const VoteSettings = z
+  .object({
+    method: z.literal('dots'),
+    budget: z.number().int().min(1).max(LIMITS.dotBudgetMax),
+    maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax),
+  })
+  .strict()
+  .refine((v) => v.maxPerItem <= v.budget, { message: 'maxPerItem cannot be larger than the budget', path: ['maxPerItem'] });
+
+/** Ids are optional on input: the server gives new steps and rounds an id. */
+export const StepInput = z
+  .object({
+    id: ItemId.optional(),
+    type: StepType,
+    title: trimmedText(LIMITS.stepTitleLength).optional(),
+    durationSec: z.number().int().min(0).max(LIMITS.stepDurationSec),
+    question: trimmedText(LIMITS.questionLength).optional(),
+    vote: VoteSettings.optional(),
+  })
+  .strict();
+export const RoundInput = z
+  .object({
+    id: ItemId.optional(),
+    title: trimmedText(LIMITS.stepTitleLength).optional(),
+    question: trimmedText(LIMITS.questionLength).optional(),
+    rotate: z.boolean().default(false),
+    steps: z.array(StepInput).min(1).max(LIMITS.stepsPerRound),
+  })
+  .strict();
+export const AgendaInput = z
+  .object({ rounds: z.array(RoundInput).min(1).max(LIMITS.rounds) })
+  .strict()
+  .refine(
+    (a) => {
+      const ids = a.rounds.flatMap((r) => [r.id, ...r.steps.map((s) => s.id)]).filter((id) => id !== undefined);
+      return new Set(ids).size === ids.length;
+    },
+    { message: 'round and step ids must be unique' },
+  );
+export type AgendaInput = z.input<typeof AgendaInput>;
+
+// ---------------------------------------------------------------------------------------------
+// REST bodies.
 
 export const CreateSessionBody = z
   .object({
@@ -81,6 +150,8 @@ export const CreateSessionBody = z
         message: 'themes must be different from each other',
       })
       .default([...DEFAULT_THEME_LABELS]),
+    /** Without an agenda, the template of the session's kind is used. */
+    agenda: AgendaInput.optional(),
   })
   .strict();
 export type CreateSessionBody = z.input<typeof CreateSessionBody>;
@@ -92,6 +163,7 @@ export const CreateSessionResponse = z.object({
   urls: z.object({
     facilitator: z.string(),
     projector: z.string(),
+    observer: z.string(),
     join: z.string(),
   }),
 });
@@ -117,6 +189,7 @@ export type JoinPreview = z.infer<typeof JoinPreview>;
 export const HandshakeAuth = z.discriminatedUnion('role', [
   z.object({ protocol: z.number(), role: z.literal('facilitator'), sessionId: SessionId, key: Secret }),
   z.object({ protocol: z.number(), role: z.literal('device'), sessionId: SessionId, token: Secret }),
+  z.object({ protocol: z.number(), role: z.literal('host'), sessionId: SessionId, table: TableNumber, key: Secret }),
   z.object({ protocol: z.number(), role: z.literal('viewer'), sessionId: SessionId }),
 ]);
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
@@ -124,16 +197,51 @@ export type Role = HandshakeAuth['role'];
 
 // ---------------------------------------------------------------------------------------------
 // Client -> server payloads.
+export const EmptyPayload = z.object({}).strict();
+export const ClockSyncResult = z.object({ serverNow: z.number() });
+export type ClockSyncResult = z.infer<typeof ClockSyncResult>;
+
 export const DeviceJoinTablePayload = z.object({ table: TableNumber }).strict();
 
+export const TableSignalKind = z.enum(['ready', 'help']);
+export type TableSignalKind = z.infer<typeof TableSignalKind>;
+/** From a tablet: "wij zijn klaar" or "hulp gevraagd", on or off, for its own table. */
+export const TableSignalPayload = z.object({ signal: TableSignalKind, on: z.boolean() }).strict();
+/** From the facilitator (any table) or a table host (its own table). */
+export const TableClearSignalPayload = z.object({ table: TableNumber, signal: TableSignalKind }).strict();
+
+export const StepGotoPayload = z.object({ stepId: ItemId }).strict();
+export const TimerExtendPayload = z.object({ seconds: z.number().int().min(1).max(3600) }).strict();
+export const AgendaUpdatePayload = z.object({ agenda: AgendaInput }).strict();
+
+export const Spotlight = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('table'), table: TableNumber }).strict(),
+  z.object({ kind: z.literal('result') }).strict(),
+]);
+export type Spotlight = z.infer<typeof Spotlight>;
+export const ProjectorSettings = z.object({
+  theme: z.enum(['dark', 'light']),
+  spotlight: Spotlight.nullable(),
+});
+export type ProjectorSettings = z.infer<typeof ProjectorSettings>;
+export const ProjectorSetPayload = z
+  .object({ theme: z.enum(['dark', 'light']).optional(), spotlight: Spotlight.nullable().optional() })
+  .strict();
+
+/** Moves a device, named by the short label its own screen shows, to another table. */
+export const DeviceMovePayload = z.object({ label: z.string().regex(/^[A-Z0-9]{3}$/), table: TableNumber }).strict();
+export const HostLink = z.object({ table: z.number(), url: z.string() });
+export type HostLink = z.infer<typeof HostLink>;
+
+/** Rules default to the current step's vote settings. */
 export const VoteOpenPayload = z
   .object({
-    budget: z.number().int().min(1).max(LIMITS.dotBudgetMax).default(3),
+    budget: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
     /** Most dots one voter may put on a single point; defaults to the whole budget. */
     maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
   })
   .strict()
-  .refine((p) => p.maxPerItem === undefined || p.maxPerItem <= p.budget, {
+  .refine((p) => p.maxPerItem === undefined || p.maxPerItem <= (p.budget ?? LIMITS.dotBudgetMax), {
     message: 'maxPerItem cannot be larger than the budget',
     path: ['maxPerItem'],
   });
@@ -151,6 +259,17 @@ export const BallotSubmitPayload = z
   })
   .strict();
 export type BallotSubmitPayload = z.infer<typeof BallotSubmitPayload>;
+
+export const EvaluationSubmitPayload = z
+  .object({
+    stepId: ItemId,
+    /** Made and kept by the tablet, like a ballot id: a resend or a change replaces the response. */
+    responseId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a response id'),
+    scores: z.partialRecord(z.enum(EVALUATION_QUESTIONS), z.number().int().min(1).max(5)),
+    remark: z.string().trim().max(REMARK_LENGTH).optional(),
+  })
+  .strict();
+export type EvaluationSubmitPayload = z.infer<typeof EvaluationSubmitPayload>;
 
 // ---------------------------------------------------------------------------------------------
 // Server -> client payloads.
@@ -174,6 +293,52 @@ export const VoteView = z.object({
 });
 export type VoteView = z.infer<typeof VoteView>;
 
+export const AgendaView = z.object({
+  rounds: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string().optional(),
+      question: z.string().optional(),
+      rotate: z.boolean(),
+      steps: z.array(
+        z.object({
+          id: z.string(),
+          type: StepType,
+          title: z.string().optional(),
+          durationSec: z.number(),
+          question: z.string().optional(),
+          vote: z.object({ method: z.literal('dots'), budget: z.number(), maxPerItem: z.number() }).optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const TimerView = z.object({
+  durationMs: z.number(),
+  running: z.boolean(),
+  endsAt: z.number().nullable(),
+  remainingMs: z.number(),
+});
+
+export const RunView = z.object({
+  status: z.enum(['lobby', 'running', 'ended']),
+  stepId: z.string().nullable(),
+  timer: TimerView.nullable(),
+});
+export type RunView = z.infer<typeof RunView>;
+
+export const TablePoint = z.object({ id: z.string(), theme: z.string(), text: z.string() });
+/** A table's top points in a round (its own top 3, or else the best in the vote). */
+export const TableTop = z.object({
+  table: z.number(),
+  round: z.string(),
+  /** True when the table chose these as its top 3; false when these are simply its points. */
+  chosen: z.boolean(),
+  points: z.array(TablePoint),
+});
+export type TableTop = z.infer<typeof TableTop>;
+
 export const SessionView = z.object({
   id: z.string(),
   kind: SessionKind,
@@ -186,13 +351,26 @@ export const SessionView = z.object({
   createdAt: z.number(),
   /** The vote that is open now, or else the most recent one. */
   vote: VoteView.nullable(),
+  agenda: AgendaView,
+  run: RunView,
+  projector: ProjectorSettings,
+  /** Each table's top points, for the feedback (terugkoppeling) steps. */
+  tops: z.array(TableTop),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
 export const DeviceState = z.object({
   table: z.number().nullable(),
+  /** Short code shown on the tablet, so the facilitator can say which device to move. */
+  label: z.string(),
+  /** True at the start of a round with rotation, until the device picked (or kept) its table. */
+  mustPickTable: z.boolean(),
+  /** Signals this device's table has on. */
+  signals: z.object({ ready: z.boolean(), help: z.boolean() }),
   /** Whether this device already has a ballot in the current vote (never what it chose). */
   votedIn: z.array(z.string()),
+  /** Evaluation steps in which this device answered (never what). */
+  evaluatedIn: z.array(z.string()),
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
@@ -210,6 +388,12 @@ export const TableOverview = z.object({
   connected: z.number(),
   joined: z.number(),
   points: z.number(),
+  /** Devices at this table with a ballot in the current vote: a count, never which. */
+  voted: z.number(),
+  ready: z.boolean(),
+  help: z.boolean(),
+  /** Labels of the devices that picked this table, for moving them. */
+  devices: z.array(z.object({ label: z.string(), connected: z.boolean() })),
 });
 export const TablesOverview = z.array(TableOverview);
 export type TableOverview = z.infer<typeof TableOverview>;
@@ -222,6 +406,9 @@ export const ErrorCode = z.enum([
   'forbidden',
   'not_found',
   'protocol_mismatch',
+  'not_started',
+  'step_locked',
+  'wrong_step',
   'session_not_found',
   'no_table',
   'vote_already_open',
@@ -261,16 +448,38 @@ export function describeIssues(error: z.ZodError): NonNullable<ErrorInfo['issues
 
 // ---------------------------------------------------------------------------------------------
 // Typed event maps for socket.io, derived from the schemas above.
+type Empty = z.input<typeof EmptyPayload>;
+
 export interface ClientToServerEvents {
+  [Events.clockSync]: (p: Empty, ack: AckFn<ClockSyncResult>) => void;
   [Events.deviceJoinTable]: (p: z.input<typeof DeviceJoinTablePayload>, ack: AckFn<DeviceState>) => void;
+  [Events.tableSignal]: (p: z.input<typeof TableSignalPayload>, ack: AckFn<DeviceState>) => void;
+  [Events.tableClearSignal]: (p: z.input<typeof TableClearSignalPayload>, ack: AckFn<null>) => void;
   [Events.voteOpen]: (p: VoteOpenPayload, ack: AckFn<VoteView>) => void;
   [Events.voteClose]: (p: z.input<typeof VoteClosePayload>, ack: AckFn<VoteView>) => void;
   [Events.ballotSubmit]: (p: BallotSubmitPayload, ack: AckFn<BallotReceipt>) => void;
+  [Events.evaluationSubmit]: (p: EvaluationSubmitPayload, ack: AckFn<{ stepId: string; changed: boolean }>) => void;
+  [Events.sessionStart]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.stepNext]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.stepBack]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.stepGoto]: (p: z.input<typeof StepGotoPayload>, ack: AckFn<RunView>) => void;
+  [Events.timerPause]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.timerResume]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.timerExtend]: (p: z.input<typeof TimerExtendPayload>, ack: AckFn<RunView>) => void;
+  [Events.agendaUpdate]: (p: z.input<typeof AgendaUpdatePayload>, ack: AckFn<z.infer<typeof AgendaView>>) => void;
+  [Events.projectorSet]: (p: z.input<typeof ProjectorSetPayload>, ack: AckFn<ProjectorSettings>) => void;
+  [Events.deviceMove]: (p: z.input<typeof DeviceMovePayload>, ack: AckFn<null>) => void;
+  [Events.hostLinks]: (p: Empty, ack: AckFn<HostLink[]>) => void;
 }
+
+export const TableBoard = z.object({ table: z.number(), points: z.array(TablePoint) });
+export type TableBoard = z.infer<typeof TableBoard>;
 
 export interface ServerToClientEvents {
   [Events.sessionState]: (s: SessionView) => void;
   [Events.deviceState]: (s: DeviceState) => void;
   [Events.voteTally]: (t: Tally) => void;
   [Events.tablesOverview]: (t: TableOverview[]) => void;
+  [Events.tableBoard]: (b: TableBoard) => void;
+  [Events.evaluationSummary]: (s: EvaluationSummary) => void;
 }

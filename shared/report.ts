@@ -4,6 +4,7 @@
  * reports can always be read back.
  */
 import { z } from 'zod';
+import { EVALUATION_QUESTIONS } from './evaluation.js';
 import { SessionKind } from './protocol.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -43,6 +44,13 @@ export const ReportVote = z.object({
 });
 export type ReportVote = z.infer<typeof ReportVote>;
 
+export const ReportEvaluation = z.object({
+  stepId: z.string(),
+  responses: z.number(),
+  questions: z.array(z.object({ id: z.enum(EVALUATION_QUESTIONS), counts: z.array(z.number()), answered: z.number(), average: z.number().nullable() })),
+  remarks: z.array(z.string()),
+});
+
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
@@ -69,6 +77,7 @@ export const Report = z.object({
     }),
   ),
   votes: z.array(ReportVote),
+  evaluations: z.array(ReportEvaluation),
   totals: z.object({
     points: z.number(),
     devices: z.number(),

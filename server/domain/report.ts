@@ -3,6 +3,7 @@
  * server/report.ts gathers the data from the database and the table documents.
  */
 import type { PointData } from '../../shared/board.js';
+import type { EvaluationSummary } from '../../shared/evaluation.js';
 import { rankTotals } from '../../shared/dots.js';
 import type { SessionKind, Theme, VoteItem } from '../../shared/protocol.js';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportVote } from '../../shared/report.js';
@@ -25,6 +26,7 @@ export interface ReportInput {
     ballots: number;
     eligible: number;
   }[];
+  evaluations?: EvaluationSummary[];
   now: number;
   timeZone?: string;
 }
@@ -45,7 +47,8 @@ export function buildReport(input: ReportInput): Report {
   let totalPoints = 0;
 
   for (let table = 1; table <= input.session.tables; table++) {
-    const points = (input.pointsByTable.get(table) ?? []).filter((p) => p.text.trim() !== '');
+    // Hidden points were taken off the board by the table host; empty ones were never written.
+    const points = (input.pointsByTable.get(table) ?? []).filter((p) => !p.hidden && p.text.trim() !== '');
     totalPoints += points.length;
     tables.push({ table, devices: input.devicesByTable.get(table) ?? 0, points: points.length });
     for (const p of points) {
@@ -94,6 +97,7 @@ export function buildReport(input: ReportInput): Report {
     themes,
     tables,
     votes,
+    evaluations: input.evaluations ?? [],
     totals: {
       points: totalPoints,
       devices: tables.reduce((s, t) => s + t.devices, 0),

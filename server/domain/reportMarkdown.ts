@@ -53,6 +53,18 @@ export function renderMarkdown(report: Report, lang: ReportLanguage = 'nl'): str
     out.push('');
   });
 
+  for (const ev of report.evaluations) {
+    out.push(`## ${t.evaluationHeading}`, '', t.evaluationResponses(ev.responses), '');
+    out.push(`| | ${t.evaluationAverage} | ${t.evaluationCounts} |`, '|---|---:|---|');
+    for (const q of ev.questions) out.push(`| ${t.evaluationQuestions[q.id]} | ${q.average ?? '–'} | ${q.counts.join(' · ')} |`);
+    out.push('');
+    if (ev.remarks.length > 0) {
+      out.push(`**${t.evaluationRemarks}**`, '');
+      for (const r of ev.remarks) out.push(`- ${escapeMarkdown(r)}`);
+      out.push('');
+    }
+  }
+
   out.push(`## ${t.tablesHeading}`, '', `| ${t.tableColumn} | ${t.devices} | ${t.points} |`, '|---:|---:|---:|');
   for (const row of report.tables) out.push(`| ${row.table} | ${row.devices} | ${row.points} |`);
   out.push('', t.anonymity, '', `_${t.generated(report.generatedAt)}_`, '');

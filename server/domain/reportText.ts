@@ -1,4 +1,5 @@
 /** Fixed wording of the report, in plain (B1) Dutch and in English. */
+import type { EvaluationQuestion } from '../../shared/evaluation.js';
 import type { SessionKind } from '../../shared/protocol.js';
 import type { ReportLanguage } from '../../shared/report.js';
 
@@ -27,6 +28,12 @@ export interface ReportText {
   devices: string;
   points: string;
   anonymity: string;
+  evaluationHeading: string;
+  evaluationResponses: (n: number) => string;
+  evaluationQuestions: Record<EvaluationQuestion, string>;
+  evaluationAverage: string;
+  evaluationCounts: string;
+  evaluationRemarks: string;
   generated: (iso: string) => string;
 }
 
@@ -60,6 +67,16 @@ export const REPORT_TEXT: Record<ReportLanguage, ReportText> = {
     anonymity:
       'Niemand heeft een naam ingevuld. Een stem is niet te koppelen aan een persoon of een apparaat: ' +
       'de uitslag telt alleen de stemmen bij elkaar op.',
+    evaluationHeading: 'Evaluatie',
+    evaluationResponses: (n) => `${n} ${n === 1 ? 'deelnemer vulde' : 'deelnemers vulden'} de evaluatie in (anoniem, schaal 1 tot 5).`,
+    evaluationQuestions: {
+      satisfied: 'Ik ben tevreden over deze bijeenkomst.',
+      heard: 'Ik kon zeggen wat ik wilde zeggen.',
+      clear: 'Het was duidelijk wat er met onze inbreng gebeurt.',
+    },
+    evaluationAverage: 'Gemiddeld',
+    evaluationCounts: 'Aantal per score (1 tot 5)',
+    evaluationRemarks: 'Wat kan beter?',
     generated: (iso) => `Gemaakt door Tafelronde op ${iso}.`,
   },
   en: {
@@ -89,6 +106,16 @@ export const REPORT_TEXT: Record<ReportLanguage, ReportText> = {
     points: 'Points',
     anonymity:
       'Nobody entered a name. A vote cannot be linked to a person or a device: the result only adds the votes up.',
+    evaluationHeading: 'Evaluation',
+    evaluationResponses: (n) => `${n} ${n === 1 ? 'participant' : 'participants'} filled in the evaluation (anonymous, scale 1 to 5).`,
+    evaluationQuestions: {
+      satisfied: 'I am satisfied with this meeting.',
+      heard: 'I could say what I wanted to say.',
+      clear: 'It was clear what will happen with our input.',
+    },
+    evaluationAverage: 'Average',
+    evaluationCounts: 'Number per score (1 to 5)',
+    evaluationRemarks: 'What could be better?',
     generated: (iso) => `Made by Tafelronde on ${iso}.`,
   },
 };

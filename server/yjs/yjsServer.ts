@@ -1,8 +1,10 @@
 /**
  * The Yjs websocket endpoint. It speaks y-websocket's wire protocol (sync, awareness, auth
  * messages from y-protocols), but decides access itself before the upgrade: a device may open
- * only its own table's document, and a facilitator gets a read-only view that the server
- * enforces by refusing any update it sends.
+ * only its own table's document, a table host only the table it hosts, and a facilitator gets
+ * a read-only view that the server enforces by refusing any update it sends. What an update
+ * may change is checked too (see updateGuard.ts): new points only while the step collects
+ * them, hiding points only by the host.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,8 +19,10 @@ import { YJS_PATH, YJS_SUBPROTOCOL } from '../../shared/protocol.js';
 import type { Devices } from '../devices.js';
 import type { Logger } from '../log.js';
 import type { Sessions } from '../sessions.js';
+import type { Tables } from '../tables.js';
 import type { DocStore } from './docStore.js';
 import { parseDocName } from './docNames.js';
+import { updateEffects } from './updateGuard.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -30,6 +34,8 @@ const PING_INTERVAL_MS = 30_000;
 
 interface Access {
   docName: string;
+  sessionId: string;
+  role: 'device' | 'host' | 'facilitator';
   readOnly: boolean;
   deviceId: string | null;
 }
@@ -48,12 +54,12 @@ export interface YjsServer {
 }
 
 /** Reads credentials from the sub-protocol list, e.g. `tafelronde.yjs.v1, device.<token>`. */
-function credentials(req: IncomingMessage): { kind: 'device' | 'facilitator'; secret: string } | null {
+function credentials(req: IncomingMessage): { kind: Access['role']; secret: string } | null {
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   if (!offered.includes(YJS_SUBPROTOCOL)) return null;
   for (const p of offered) {
-    const m = /^(device|facilitator)\.([A-Za-z0-9_-]{16,128})$/.exec(p);
-    if (m) return { kind: m[1] as 'device' | 'facilitator', secret: m[2]! };
+    const m = /^(device|host|facilitator)\.([A-Za-z0-9_-]{16,128})$/.exec(p);
+    if (m) return { kind: m[1] as Access['role'], secret: m[2]! };
   }
   return null;
 }
@@ -71,10 +77,13 @@ export function attachYjsServer(opts: {
   server: Server;
   sessions: Sessions;
   devices: Devices;
+  tables: Tables;
   store: DocStore;
   log: Logger;
+  /** Whether points made in these steps may be added now (see server/run.ts). */
+  mayAddPoints(sessionId: string, madeInSteps: (string | null)[]): boolean;
 }): YjsServer {
-  const { server, sessions, devices, store, log } = opts;
+  const { server, sessions, devices, tables, store, log } = opts;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -92,15 +101,18 @@ export function attachYjsServer(opts: {
     if (!cred) return { status: 401, reason: 'Unauthorized' };
     const session = sessions.get(target.sessionId);
     if (!session || target.table > session.tables) return { status: 404, reason: 'Not Found' };
+    const base = { docName, sessionId: session.id, role: cred.kind, deviceId: null };
     if (cred.kind === 'facilitator') {
-      return sessions.isFacilitator(session.id, cred.secret)
-        ? { docName, readOnly: true, deviceId: null }
-        : { status: 401, reason: 'Unauthorized' };
+      return sessions.isFacilitator(session.id, cred.secret) ? { ...base, readOnly: true } : { status: 401, reason: 'Unauthorized' };
+    }
+    if (cred.kind === 'host') {
+      // A host key belongs to one table: for any other table it is simply not valid.
+      return tables.isHost(session.id, target.table, cred.secret) ? { ...base, readOnly: false } : { status: 401, reason: 'Unauthorized' };
     }
     const device = devices.byToken(session.id, cred.secret);
     if (!device) return { status: 401, reason: 'Unauthorized' };
     if (device.table !== target.table) return { status: 403, reason: 'Forbidden' };
-    return { docName, readOnly: false, deviceId: device.id };
+    return { ...base, readOnly: false, deviceId: device.id };
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -244,11 +256,9 @@ export function attachYjsServer(opts: {
           syncProtocol.readSyncStep1(decoder, enc, r.doc);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = decoding.readVarUint8Array(decoder);
-          if (access.readOnly) {
-            if (!isEmptyUpdate(update)) denyWrite(ws);
-          } else {
-            Y.applyUpdate(r.doc, update, ws);
-          }
+          const refusal = access.readOnly ? (isEmptyUpdate(update) ? null : 'read-only: this connection may not change the document') : refusalFor(r.doc, update, access);
+          if (refusal) denyWrite(ws, refusal);
+          else Y.applyUpdate(r.doc, update, ws);
         } else {
           throw new Error(`unknown sync message ${syncType}`);
         }
@@ -275,10 +285,21 @@ export function attachYjsServer(opts: {
     }
   }
 
-  function denyWrite(ws: WebSocket) {
+  /** Why this update may not be applied, or null when it may. */
+  function refusalFor(doc: Y.Doc, update: Uint8Array, access: Access): string | null {
+    const effects = updateEffects(doc, update);
+    if (effects.changesHidden && access.role !== 'host') return 'host only: only the table host may hide or show points';
+    if (effects.newPoints.length > 0 && !opts.mayAddPoints(access.sessionId, effects.newPoints.map((p) => p.step))) {
+      return 'step locked: new points are only possible while the table collects points';
+    }
+    return null;
+  }
+
+  /** Tells the client its change was refused (y-protocols' permission-denied auth message). */
+  function denyWrite(ws: WebSocket, reason: string) {
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MESSAGE_AUTH);
-    authProtocol.writePermissionDenied(enc, 'read-only: this connection may not change the document');
+    authProtocol.writePermissionDenied(enc, reason);
     send(ws, encoding.toUint8Array(enc));
   }
 

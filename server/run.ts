@@ -1,0 +1,118 @@
+/**
+ * The facilitator runs the agenda: each action here applies a pure transition from
+ * domain/run.ts, stores the result, logs it with server time, and does what a step change
+ * implies (a vote does not outlive its step; "wij zijn klaar" starts over).
+ */
+import { findStep, flatten, POINT_STEPS, type FlatStep } from '../shared/agenda.js';
+import type { AgendaInput } from '../shared/protocol.js';
+import * as run from './domain/run.js';
+import { AppError } from './errors.js';
+import type { EventLog } from './eventLog.js';
+import { newId } from './secrets.js';
+import type { Session, Sessions } from './sessions.js';
+import type { Tables } from './tables.js';
+import type { Votes } from './votes.js';
+
+export type RunAction =
+  | { type: 'start' }
+  | { type: 'next' }
+  | { type: 'back' }
+  | { type: 'goto'; stepId: string }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'extend'; seconds: number };
+
+export class RunControl {
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly tables: Tables,
+    private readonly votes: Votes,
+    private readonly events: EventLog,
+  ) {}
+
+  currentStep(session: Session): FlatStep | undefined {
+    return findStep(session.agenda, session.run.stepId);
+  }
+
+  apply(sessionId: string, action: RunAction, now = Date.now()): { run: run.RunState; closedVote: string | null } {
+    const session = this.sessions.require(sessionId);
+    const before = session.run;
+    const next = guard(() => {
+      switch (action.type) {
+        case 'start':
+          return run.start(before, session.agenda, now);
+        case 'next':
+          return run.next(before, session.agenda, now);
+        case 'back':
+          return run.back(before, session.agenda, now);
+        case 'goto':
+          return run.goTo(before, session.agenda, action.stepId, now);
+        case 'pause':
+          return run.pause(before, now);
+        case 'resume':
+          return run.resume(before, now);
+        case 'extend':
+          return run.extend(before, action.seconds, now);
+      }
+    });
+    this.sessions.setRun(sessionId, next);
+    let closedVote: string | null = null;
+    if (action.type === 'pause' || action.type === 'resume' || action.type === 'extend') {
+      this.events.append(sessionId, `timer.${action.type}`, action.type === 'extend' ? { seconds: action.seconds } : {}, now);
+    } else {
+      // Entering a step (again) starts it afresh.
+      this.tables.clearReady(sessionId);
+      closedVote = this.closeVoteOfLeftStep(session, next);
+      const step = findStep(session.agenda, next.stepId);
+      this.events.append(
+        sessionId,
+        'step.entered',
+        { action: action.type, status: next.status, stepId: next.stepId, stepType: step?.step.type ?? null, round: step ? step.roundIndex + 1 : null },
+        now,
+      );
+    }
+    return { run: next, closedVote };
+  }
+
+  editAgenda(sessionId: string, input: AgendaInput, now = Date.now()) {
+    const session = this.sessions.require(sessionId);
+    const agenda = guard(() => run.editAgenda(session.run, session.agenda, input, newId));
+    this.sessions.setAgenda(sessionId, agenda);
+    this.events.append(sessionId, 'agenda.edited', { rounds: agenda.rounds.length, steps: flatten(agenda).length }, now);
+    return agenda;
+  }
+
+  /**
+   * Whether points made in the given steps may be added now: in a step that collects points,
+   * yes; otherwise only points a tablet made offline during an earlier such step, which
+   * reach the server when it reconnects.
+   */
+  mayAddPoints(sessionId: string, madeInSteps: (string | null)[]): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.run.status !== 'running') return false;
+    const at = this.currentStep(session);
+    if (at && POINT_STEPS.has(at.step.type)) return true;
+    const reached = new Set(
+      flatten(session.agenda)
+        .filter((f) => at !== undefined && f.index < at.index && POINT_STEPS.has(f.step.type))
+        .map((f) => f.step.id),
+    );
+    return madeInSteps.every((id) => id !== null && reached.has(id));
+  }
+
+  private closeVoteOfLeftStep(session: Session, next: run.RunState): string | null {
+    const open = this.votes.openVote(session.id);
+    const step = findStep(session.agenda, next.stepId);
+    if (!open || step?.step.type === 'stemmen') return null;
+    return open.id;
+  }
+}
+
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof run.RunError) throw new AppError(err.code, err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What each screen is sent: the session as everyone sees it, a device's own state, and the
+ * facilitator's overview of the tables. Built from storage on demand; nothing here is cached,
+ * so a reconnecting screen always gets the truth.
+ */
+import { findStep } from '../shared/agenda.js';
+import { readTop, visiblePoints } from '../shared/board.js';
+import type { DeviceState, SessionView, TableBoard, TableOverview, TableTop } from '../shared/protocol.js';
+import type { Services } from './services.js';
+import type { Session } from './sessions.js';
+import { toVoteView } from './votes.js';
+import { tableDocName } from './yjs/docNames.js';
+
+/**
+ * Each table's top points for feedback: from the latest round (up to the current one) in which
+ * the table wrote anything, its own top 3 if it chose one, otherwise all its points of that round.
+ */
+export function tableTops(services: Services, session: Session): TableTop[] {
+  const rounds = session.agenda.rounds;
+  const at = findStep(session.agenda, session.run.stepId);
+  const lastRound = session.run.status === 'ended' ? rounds.length - 1 : (at?.roundIndex ?? -1);
+  const out: TableTop[] = [];
+  for (let table = 1; table <= session.tables; table++) {
+    services.store.read(tableDocName(session.id, table), (doc) => {
+      const points = visiblePoints(doc);
+      for (let r = lastRound; r >= 0; r--) {
+        const round = rounds[r]!;
+        const inRound = points.filter((p) => p.round === round.id);
+        if (inRound.length === 0) continue;
+        const top = readTop(doc, round.id);
+        const chosen = top.length > 0;
+        const shown = chosen ? top.map((id) => inRound.find((p) => p.id === id)!).filter(Boolean) : inRound;
+        out.push({ table, round: round.id, chosen, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) });
+        return;
+      }
+    });
+  }
+  return out;
+}
+
+export function sessionView(services: Services, sessionId: string, host: string | undefined): SessionView {
+  const s = services.sessions.require(sessionId);
+  const vote = services.votes.current(sessionId);
+  return {
+    id: s.id,
+    kind: s.kind,
+    title: s.title,
+    question: s.question,
+    joinCode: s.joinCode,
+    joinUrl: services.urls.join(s.joinCode, host),
+    tables: s.tables,
+    themes: s.themes,
+    createdAt: s.createdAt,
+    vote: vote ? toVoteView(vote) : null,
+    agenda: s.agenda,
+    run: s.run,
+    projector: s.projector,
+    tops: tableTops(services, s),
+  };
+}
+
+export function deviceState(services: Services, deviceId: string): DeviceState {
+  const device = services.devices.byId(deviceId)!;
+  const session = services.sessions.require(device.sessionId);
+  const at = findStep(session.agenda, session.run.stepId);
+  const signals = device.table === null ? undefined : services.tables.signals(session.id).get(device.table);
+  return {
+    table: device.table,
+    label: device.label,
+    mustPickTable: device.table !== null && at !== undefined && at.round.rotate && device.pickedRound !== at.round.id,
+    signals: { ready: signals?.ready ?? false, help: signals?.help ?? false },
+    votedIn: services.votes.votedIn(session.id, deviceId),
+    evaluatedIn: services.evaluations.answeredIn(session.id, deviceId),
+  };
+}
+
+export function tablesOverview(services: Services, sessionId: string, isConnected: (deviceId: string) => boolean): TableOverview[] {
+  const session = services.sessions.require(sessionId);
+  const labels = services.devices.labelsByTable(sessionId);
+  const signals = services.tables.signals(sessionId);
+  const vote = services.votes.current(sessionId);
+  const voted = vote ? services.votes.votersByTable(vote.id) : new Map<number, number>();
+  const rows: TableOverview[] = [];
+  for (let table = 1; table <= session.tables; table++) {
+    const devices = (labels.get(table) ?? []).map((d) => ({ label: d.label, connected: isConnected(d.id) }));
+    rows.push({
+      table,
+      connected: devices.filter((d) => d.connected).length,
+      joined: devices.length,
+      points: services.store.read(tableDocName(sessionId, table), visiblePoints).length,
+      voted: voted.get(table) ?? 0,
+      ready: signals.get(table)?.ready ?? false,
+      help: signals.get(table)?.help ?? false,
+      devices,
+    });
+  }
+  return rows;
+}
+
+export function tableBoard(services: Services, sessionId: string, table: number): TableBoard {
+  const session = services.sessions.require(sessionId);
+  const at = findStep(session.agenda, session.run.stepId);
+  const points = services.store.read(tableDocName(sessionId, table), visiblePoints);
+  // The board of the current round when it has points, else everything the table wrote.
+  const inRound = at ? points.filter((p) => p.round === at.round.id) : [];
+  const shown = inRound.length > 0 ? inRound : points;
+  return { table, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) };
+}
