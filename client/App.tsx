@@ -11,6 +11,9 @@ import { TabletApp } from './tablet/TabletApp';
 const FacilitatorConsole = lazy(() => import('./facilitator/FacilitatorConsole').then((m) => ({ default: m.FacilitatorConsole })));
 const ReportPage = lazy(() => import('./facilitator/ReportPage').then((m) => ({ default: m.ReportPage })));
 const ProjectorView = lazy(() => import('./projector/ProjectorView').then((m) => ({ default: m.ProjectorView })));
+const ObserverView = lazy(() => import('./observer/ObserverView').then((m) => ({ default: m.ObserverView })));
+const AgendaEditor = lazy(() => import('./facilitator/AgendaEditor').then((m) => ({ default: m.AgendaEditorPage })));
+import { HostView } from './host/HostView';
 
 function Loading() {
   const { t } = useI18n();
@@ -45,6 +48,12 @@ function Page() {
       return <ReportPage key={route.sessionId} sessionId={route.sessionId} />;
     case 'projector':
       return <ProjectorView key={route.sessionId} sessionId={route.sessionId} />;
+    case 'observer':
+      return <ObserverView key={route.sessionId} sessionId={route.sessionId} />;
+    case 'host':
+      return <HostView key={`${route.sessionId}/${route.table}`} sessionId={route.sessionId} table={route.table} />;
+    case 'agenda':
+      return <AgendaEditor key={route.sessionId} sessionId={route.sessionId} />;
     default:
       return <NotFound />;
   }

@@ -7,6 +7,12 @@ import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
 import { useSessionSocket } from '../lib/useSessionSocket';
+import { useClockSync } from '../lib/serverClock';
+import { position } from '../lib/steps';
+import { EvaluationPanel } from './EvaluationPanel';
+import { ProjectorPanel } from './ProjectorPanel';
+import { RolesPanel } from './RolesPanel';
+import { RunPanel } from './RunPanel';
 import { TablesOverview } from './TablesOverview';
 import { VotePanel } from './VotePanel';
 
@@ -28,6 +34,7 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const conn = useSessionSocket(sessionId, { role: 'facilitator', key: secret });
+  useClockSync(conn);
   const { session } = conn;
 
   if (conn.status === 'reload') return <ReloadNotice />;
@@ -40,6 +47,7 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
   }
 
   const origin = window.location.origin;
+  const step = session ? position(session).current?.step : undefined;
   return (
     <div className="page">
       <TopBar>
@@ -54,28 +62,29 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
         <main className="console">
           <div className="console__head">
             <h1>{session.title}</h1>
-            <p className="lead">{session.question}</p>
             <p className="console__code">
               {t.facilitator.joinCode}: <strong className="code">{session.joinCode}</strong>
             </p>
           </div>
           <div className="console__grid">
             <div className="stack">
-              <VotePanel vote={session.vote} tally={conn.tally} emit={conn.emit} />
-              <TablesOverview tables={conn.overview} />
+              <RunPanel session={session} emit={conn.emit} />
+              {(step?.type === 'stemmen' || session.vote) && (
+                <VotePanel vote={session.vote} tally={conn.tally} emit={conn.emit} step={step?.type === 'stemmen' ? step : undefined} />
+              )}
+              {conn.evaluations.map((summary) => (
+                <EvaluationPanel key={summary.stepId} summary={summary} />
+              ))}
+              <TablesOverview tables={conn.overview} voting={session.vote?.status === 'open'} emit={conn.emit} />
             </div>
             <div className="stack">
+              <ProjectorPanel session={session} emit={conn.emit} />
               <section className="card" aria-labelledby="links-title">
                 <h2 id="links-title">{t.facilitator.linksTitle}</h2>
                 <CopyField label={t.facilitator.privateLink} hint={t.facilitator.privateLinkHint} value={`${origin}/f/${sessionId}#key=${secret}`} />
-                <div className="field">
-                  <span className="field__label">{t.facilitator.projectorLink}</span>
-                  <a className="button button--primary" href={`/p/${sessionId}`} target="_blank" rel="noopener">
-                    {t.facilitator.openProjector}
-                  </a>
-                </div>
                 <CopyField label={t.facilitator.joinLink} value={session.joinUrl} />
               </section>
+              <RolesPanel sessionId={sessionId} emit={conn.emit} />
               <section className="card" aria-labelledby="report-title">
                 <h2 id="report-title">{t.facilitator.reportTitle}</h2>
                 <a

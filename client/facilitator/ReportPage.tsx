@@ -8,6 +8,7 @@ import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
 import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
+import { EvaluationPanel } from './EvaluationPanel';
 import { MissingKey } from './FacilitatorConsole';
 
 export function ReportPage({ sessionId }: { sessionId: string }) {
@@ -128,6 +129,10 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                   <p>{vote.status === 'open' ? t.facilitator.voteOpen : t.facilitator.voteClosed} {t.vote.turnout(vote.ballots, vote.eligible)}.</p>
                   <ResultsTable rows={vote.results.map((r) => ({ ...r, id: r.itemId }))} className="data-table" />
                 </section>
+              ))}
+
+              {report.evaluations.map((ev) => (
+                <EvaluationPanel key={ev.stepId} summary={ev} />
               ))}
 
               <h2>{t.report.tables}</h2>

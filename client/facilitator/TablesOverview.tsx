@@ -1,22 +1,88 @@
-/** Per table: devices connected and joined, and points so far. Counts only, never who. */
-import type { TableOverview } from '../../shared/protocol';
+/**
+ * Per table: devices connected, points, ballots, and the table's calls to the front. Devices
+ * appear only by the short code on their own screen, so one can be moved without anyone
+ * knowing whose it is.
+ */
+import { useState } from 'react';
+import { Events, type TableOverview } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
+import { useErrorText } from '../components/useErrorText';
+import type { SessionConnection } from '../lib/useSessionSocket';
 
-export function TablesOverview({ tables }: { tables: TableOverview[] | null }) {
+interface Props {
+  tables: TableOverview[] | null;
+  voting: boolean;
+  emit: SessionConnection['emit'];
+}
+
+export function TablesOverview({ tables, voting, emit }: Props) {
   const { t } = useI18n();
+  const errorText = useErrorText();
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => ReturnType<SessionConnection['emit']>) => {
+    const res = await fn();
+    setError(res.ok ? null : errorText(res.error.code));
+  };
   return (
     <section className="card" aria-labelledby="tables-title">
       <h2 id="tables-title">{t.facilitator.tablesTitle}</h2>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {!tables ? (
         <p>{t.common.loading}</p>
       ) : (
         <ul className="table-grid">
           {tables.map((row) => (
-            <li key={row.table} className="table-tile" aria-label={t.common.table(row.table)}>
+            <li key={row.table} className={`table-tile${row.help ? ' table-tile--help' : ''}${row.ready ? ' table-tile--ready' : ''}`} aria-label={t.common.table(row.table)}>
               <h3>{t.common.table(row.table)}</h3>
+              {row.help && (
+                <p className="table-tile__signal table-tile__signal--help">
+                  {t.signals.helpBadge}
+                  <button type="button" className="button button--small" onClick={() => run(() => emit(Events.tableClearSignal, { table: row.table, signal: 'help' }))}>
+                    {t.signals.clear}
+                  </button>
+                </p>
+              )}
+              {row.ready && (
+                <p className="table-tile__signal table-tile__signal--ready">
+                  {t.signals.readyBadge}
+                  <button type="button" className="button button--small" onClick={() => run(() => emit(Events.tableClearSignal, { table: row.table, signal: 'ready' }))}>
+                    {t.signals.clear}
+                  </button>
+                </p>
+              )}
               <p className={row.connected > 0 ? 'table-tile__live' : undefined}>{t.facilitator.connected(row.connected)}</p>
               <p>{t.facilitator.joined(row.joined)}</p>
               <p className="table-tile__points">{t.facilitator.points(row.points)}</p>
+              {voting && <p>{t.device.voted(row.voted, row.joined)}</p>}
+              {row.devices.length > 0 && (
+                <details className="table-tile__devices">
+                  <summary>{t.device.move}</summary>
+                  <ul>
+                    {row.devices.map((d) => (
+                      <li key={d.label}>
+                        <label>
+                          <span className={d.connected ? 'device-code device-code--live' : 'device-code'}>{d.label}</span>
+                          <span className="sr-only">{t.device.moveTo(d.label)}</span>
+                          <select
+                            value={row.table}
+                            onChange={(e) => run(() => emit(Events.deviceMove, { label: d.label, table: Number(e.target.value) }))}
+                          >
+                            {tables.map((other) => (
+                              <option key={other.table} value={other.table}>
+                                {t.common.table(other.table)}
+                              </option>
+                            ))}
+                          </select>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
 /** Opening and closing the dot vote, with the live result while it runs. */
 import { useState } from 'react';
+import type { Step } from '../../shared/agenda';
 import { Events, LIMITS, type Tally, type VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { Turnout, VoteChart } from '../components/VoteChart';
@@ -8,11 +9,19 @@ import type { SessionConnection } from '../lib/useSessionSocket';
 
 const BUDGETS = Array.from({ length: 10 }, (_, i) => i + 1);
 
-export function VotePanel({ vote, tally, emit }: { vote: VoteView | null; tally: Tally | null; emit: SessionConnection['emit'] }) {
+interface Props {
+  vote: VoteView | null;
+  tally: Tally | null;
+  emit: SessionConnection['emit'];
+  /** The current voting step; without one, a vote can only be closed and read. */
+  step: Step | undefined;
+}
+
+export function VotePanel({ vote, tally, emit, step }: Props) {
   const { t } = useI18n();
   const errorText = useErrorText();
-  const [budget, setBudget] = useState(3);
-  const [maxPerItem, setMaxPerItem] = useState(3);
+  const [budget, setBudget] = useState(step?.vote?.budget ?? 3);
+  const [maxPerItem, setMaxPerItem] = useState(step?.vote?.maxPerItem ?? budget);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,7 +47,7 @@ export function VotePanel({ vote, tally, emit }: { vote: VoteView | null; tally:
             {t.facilitator.closeVote}
           </button>
         </>
-      ) : (
+      ) : step ? (
         <>
           <p>{t.facilitator.voteIntro}</p>
           <div className="choice-row">
@@ -67,7 +76,7 @@ export function VotePanel({ vote, tally, emit }: { vote: VoteView | null; tally:
             {vote ? t.facilitator.newVote : t.facilitator.openVote}
           </button>
         </>
-      )}
+      ) : null}
       {error && (
         <p className="error" role="alert">
           {error}

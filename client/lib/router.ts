@@ -24,6 +24,9 @@ export type Route =
   | { page: 'facilitator'; sessionId: string }
   | { page: 'report'; sessionId: string }
   | { page: 'projector'; sessionId: string }
+  | { page: 'observer'; sessionId: string }
+  | { page: 'host'; sessionId: string; table: number }
+  | { page: 'agenda'; sessionId: string }
   | { page: 'notFound' };
 
 export function matchRoute(path: string): Route {
@@ -35,5 +38,8 @@ export function matchRoute(path: string): Route {
   if (a === 'p' && b && parts.length === 2) return { page: 'projector', sessionId: b };
   if (a === 'f' && b && parts.length === 2) return { page: 'facilitator', sessionId: b };
   if (a === 'f' && b && c === 'verslag' && parts.length === 3) return { page: 'report', sessionId: b };
+  if (a === 'f' && b && c === 'programma' && parts.length === 3) return { page: 'agenda', sessionId: b };
+  if (a === 'o' && b && parts.length === 2) return { page: 'observer', sessionId: b };
+  if (a === 'h' && b && c && /^[1-9][0-9]?$/.test(c) && parts.length === 3) return { page: 'host', sessionId: b, table: Number(c) };
   return { page: 'notFound' };
 }

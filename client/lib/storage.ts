@@ -35,6 +35,17 @@ export function facilitatorKey(sessionId: string): string | null {
   return get(`tafelronde:facilitator:${sessionId}`);
 }
 
+/** A table host's key arrives the same way, in the fragment of the link the organiser handed out. */
+export function hostKey(sessionId: string, table: number): string | null {
+  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
+  const storageKey = `tafelronde:host:${sessionId}:${table}`;
+  if (fromHash) {
+    set(storageKey, fromHash);
+    return fromHash;
+  }
+  return get(storageKey);
+}
+
 export function rememberFacilitatorKey(sessionId: string, key: string): void {
   set(`tafelronde:facilitator:${sessionId}`, key);
 }
@@ -63,6 +74,29 @@ export const ballots = {
   },
 };
 
+export interface StoredEvaluation {
+  responseId: string;
+  scores: Record<string, number>;
+  remark: string;
+  received: boolean;
+}
+
+export const evaluations = {
+  get(stepId: string): StoredEvaluation | null {
+    const raw = get(`tafelronde:evaluation:${stepId}`);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as StoredEvaluation;
+    } catch {
+      return null;
+    }
+  },
+  set(stepId: string, value: StoredEvaluation): void {
+    set(`tafelronde:evaluation:${stepId}`, JSON.stringify(value));
+  },
+};
+
+/** A random id for a ballot or an evaluation response, made on the device. */
 export function newBallotId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

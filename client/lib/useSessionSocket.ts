@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import type { EvaluationSummary } from '../../shared/evaluation';
 import {
   Events,
   PROTOCOL_VERSION,
@@ -16,10 +17,15 @@ import {
   type ServerToClientEvents,
   type SessionView,
   type Tally,
+  type TableBoard,
   type TableOverview,
 } from '../../shared/protocol';
 
-export type Credentials = { role: 'facilitator'; key: string } | { role: 'device'; token: string } | { role: 'viewer' };
+export type Credentials =
+  | { role: 'facilitator'; key: string }
+  | { role: 'device'; token: string }
+  | { role: 'host'; table: number; key: string }
+  | { role: 'viewer' };
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'reload' | 'refused';
 
@@ -41,6 +47,10 @@ export interface SessionConnection {
   tally: Tally | null;
   overview: TableOverview[] | null;
   device: DeviceState | null;
+  /** The board in the projector's spotlight, when there is one. */
+  board: TableBoard | null;
+  /** Evaluation results per step (facilitator only). */
+  evaluations: EvaluationSummary[];
   emit<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>>;
 }
 
@@ -53,6 +63,8 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
   const [tally, setTally] = useState<Tally | null>(null);
   const [overview, setOverview] = useState<TableOverview[] | null>(null);
   const [device, setDevice] = useState<DeviceState | null>(null);
+  const [board, setBoard] = useState<TableBoard | null>(null);
+  const [evaluations, setEvaluations] = useState<EvaluationSummary[]>([]);
   const socketRef = useRef<AppSocket | null>(null);
   const credKey = credentials ? JSON.stringify(credentials) : null;
 
@@ -84,6 +96,8 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     socket.on(Events.voteTally, setTally);
     socket.on(Events.tablesOverview, setOverview);
     socket.on(Events.deviceState, setDevice);
+    socket.on(Events.tableBoard, setBoard);
+    socket.on(Events.evaluationSummary, (s) => setEvaluations((all) => [...all.filter((x) => x.stepId !== s.stepId), s]));
     return () => {
       socket.disconnect();
       socketRef.current = null;
@@ -112,5 +126,5 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     [],
   );
 
-  return { status, refusal, session, tally, overview, device, emit };
+  return { status, refusal, session, tally, overview, device, board, evaluations, emit };
 }

@@ -1,90 +1,121 @@
-/** The table's board: a column per theme, points added with one tap and edited in place. */
+/**
+ * The table's board: a column per theme, points added with one tap and edited in place. It
+ * shows the current round's points; earlier rounds at this table stay readable below. A table
+ * host also sees hidden points and can hide or show them.
+ */
 import { nanoid } from 'nanoid';
 import { useCallback, useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { addPoint, pointsMap, readPoints } from '../../shared/board';
+import { addPoint, pointsMap, readPoints, type PointData } from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { PointCard } from './PointCard';
 
-interface Entry {
-  id: string;
-  theme: string;
-  empty: boolean;
-}
-
-/** The board's structure (which point under which theme); text changes do not re-render it. */
-function useEntries(doc: Y.Doc): Entry[] {
-  const [entries, setEntries] = useState<Entry[]>([]);
+/** The board's structure; text changes do not re-render it (each card binds its own text). */
+export function usePoints(doc: Y.Doc): PointData[] {
+  const [points, setPoints] = useState<PointData[]>([]);
   useEffect(() => {
-    const points = pointsMap(doc);
+    const map = pointsMap(doc);
     let signature = '';
     const update = () => {
-      const next = readPoints(doc).map((p) => ({ id: p.id, theme: p.theme, empty: p.text.trim() === '' }));
-      const sig = JSON.stringify(next);
+      const next = readPoints(doc);
+      // Emptiness matters to the card (its remove button); other text changes do not.
+      const sig = JSON.stringify(next.map((p) => [p.id, p.theme, p.round, p.hidden, p.text.trim() === '']));
       if (sig !== signature) {
         signature = sig;
-        setEntries(next);
+        setPoints(next);
       }
     };
     update();
-    points.observeDeep(update);
-    return () => points.unobserveDeep(update);
+    map.observeDeep(update);
+    return () => map.unobserveDeep(update);
   }, [doc]);
-  return entries;
+  return points;
 }
 
-export function Board({ doc, themes }: { doc: Y.Doc; themes: Theme[] }) {
+interface Props {
+  doc: Y.Doc;
+  themes: Theme[];
+  roundId: string | null;
+  stepId: string | null;
+  /** Whether the current step lets the table write new points. */
+  canAdd: boolean;
+  host?: boolean;
+}
+
+export function Board({ doc, themes, roundId, stepId, canAdd, host = false }: Props) {
   const { t } = useI18n();
-  const entries = useEntries(doc);
+  const all = usePoints(doc);
   const [added, setAdded] = useState<string | null>(null);
   const known = new Set(themes.map((th) => th.id));
-  const full = entries.length >= LIMITS.pointsPerTable;
+  const inRound = all.filter((p) => p.round === roundId);
+  const earlier = all.filter((p) => p.round !== roundId && !p.hidden && p.text.trim() !== '');
+  const hiddenCount = inRound.filter((p) => p.hidden).length;
+  const shown = host ? inRound : inRound.filter((p) => !p.hidden);
+  const full = all.length >= LIMITS.pointsPerTable;
 
   const add = (themeId: string) => {
     const id = nanoid(12);
-    addPoint(doc, id, themeId);
+    addPoint(doc, { id, theme: themeId, round: roundId, step: stepId });
     setAdded(id);
   };
   const remove = useCallback((id: string) => pointsMap(doc).delete(id), [doc]);
+  const setHidden = useCallback((id: string, hidden: boolean) => pointsMap(doc).get(id)?.set('hidden', hidden), [doc]);
 
   // Points under a theme that no longer exists stay visible under the first theme.
-  const columnOf = (e: Entry) => (known.has(e.theme) ? e.theme : themes[0]!.id);
+  const columnOf = (p: PointData) => (known.has(p.theme) ? p.theme : themes[0]!.id);
 
   return (
-    <div className="board" aria-label={t.tablet.board} role="region">
-      {themes.map((theme) => {
-        const inTheme = entries.filter((e) => columnOf(e) === theme.id);
-        const headingId = `theme-${theme.id}`;
-        return (
-          <section key={theme.id} className="board__column" aria-labelledby={headingId}>
-            <h2 id={headingId} className="board__theme">
-              {theme.label} <span className="board__count">({inTheme.length})</span>
-            </h2>
-            <ul className="board__points">
-              {inTheme.map((e) => {
-                const point = pointsMap(doc).get(e.id);
-                return point ? (
-                  <PointCard
-                    key={e.id}
-                    id={e.id}
-                    point={point}
-                    theme={theme}
-                    themes={themes}
-                    autoFocus={added === e.id}
-                    isEmpty={e.empty}
-                    onRemove={remove}
-                  />
-                ) : null;
-              })}
-            </ul>
-            <button type="button" className="button button--add" onClick={() => add(theme.id)} disabled={full}>
-              + {t.tablet.addPoint}
-              <span className="sr-only"> ({theme.label})</span>
-            </button>
-          </section>
-        );
-      })}
-    </div>
+    <>
+      {!host && hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
+      <div className="board" aria-label={t.tablet.board} role="region">
+        {themes.map((theme) => {
+          const inTheme = shown.filter((p) => columnOf(p) === theme.id);
+          const headingId = `theme-${theme.id}`;
+          return (
+            <section key={theme.id} className="board__column" aria-labelledby={headingId}>
+              <h2 id={headingId} className="board__theme">
+                {theme.label} <span className="board__count">({inTheme.filter((p) => !p.hidden).length})</span>
+              </h2>
+              <ul className="board__points">
+                {inTheme.map((p) => {
+                  const point = pointsMap(doc).get(p.id);
+                  return point ? (
+                    <PointCard
+                      key={p.id}
+                      id={p.id}
+                      point={point}
+                      theme={theme}
+                      themes={themes}
+                      autoFocus={added === p.id}
+                      isEmpty={p.text.trim() === ''}
+                      hidden={p.hidden}
+                      onRemove={remove}
+                      onHide={host ? setHidden : undefined}
+                    />
+                  ) : null;
+                })}
+              </ul>
+              {canAdd && (
+                <button type="button" className="button button--add" onClick={() => add(theme.id)} disabled={full}>
+                  + {t.tablet.addPoint}
+                  <span className="sr-only"> ({theme.label})</span>
+                </button>
+              )}
+            </section>
+          );
+        })}
+      </div>
+      {earlier.length > 0 && (
+        <details className="board__earlier">
+          <summary>{t.tablet.earlier(earlier.length)}</summary>
+          <ul>
+            {earlier.map((p) => (
+              <li key={p.id}>{p.text}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
   );
 }

@@ -13,10 +13,13 @@ interface Props {
   themes: Theme[];
   autoFocus: boolean;
   isEmpty: boolean;
+  hidden: boolean;
   onRemove(id: string): void;
+  /** Only for the table host. */
+  onHide?: (id: string, hidden: boolean) => void;
 }
 
-export const PointCard = memo(function PointCard({ id, point, theme, themes, autoFocus, isEmpty, onRemove }: Props) {
+export const PointCard = memo(function PointCard({ id, point, theme, themes, autoFocus, isEmpty, hidden, onRemove, onHide }: Props) {
   const { t } = useI18n();
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -31,7 +34,8 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
 
   const selectId = `move-${id}`;
   return (
-    <li className="point-card">
+    <li className={`point-card${hidden ? ' point-card--hidden' : ''}`}>
+      {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
       <textarea
         ref={ref}
         className="point-card__text"
@@ -59,6 +63,11 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
         {isEmpty && (
           <button type="button" className="button button--quiet" onClick={() => onRemove(id)}>
             {t.tablet.remove}
+          </button>
+        )}
+        {onHide && !isEmpty && (
+          <button type="button" className="button button--quiet" onClick={() => onHide(id, !hidden)}>
+            {hidden ? t.host.unhide : t.host.hide}
           </button>
         )}
       </div>

@@ -1,17 +1,28 @@
-/** A tablet at a table: pick the table, then the board, or the ballot while a vote is open. */
+/**
+ * A tablet at a table. It follows the facilitator: each step type has its own screen, and what
+ * does not belong to the step is not offered (the server refuses it as well).
+ */
 import { useEffect, useState } from 'react';
-import { Events, type Theme } from '../../shared/protocol';
+import { POINT_STEPS } from '../../shared/agenda';
+import { Events, type SessionView, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
+import { StepTimer } from '../components/StepTimer';
 import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
+import { useClockSync } from '../lib/serverClock';
+import { position, stepTitle } from '../lib/steps';
 import { deviceToken } from '../lib/storage';
-import { useSessionSocket } from '../lib/useSessionSocket';
+import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { Ballot } from './Ballot';
 import { Board } from './Board';
+import { Evaluation } from './Evaluation';
+import { TableFeedback } from './TableFeedback';
 import { TablePicker } from './TablePicker';
-import { useTableDoc } from './useTableDoc';
+import { TableSignals } from './TableSignals';
+import { TopChooser } from './TopChooser';
+import { useTableDoc, type TableDoc } from './useTableDoc';
 
 export function TabletApp({ sessionId }: { sessionId: string }) {
   const token = deviceToken.get(sessionId);
@@ -31,13 +42,11 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const conn = useSessionSocket(sessionId, { role: 'device', token });
+  useClockSync(conn);
   const { session, device, emit, status } = conn;
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [votedIn, setVotedIn] = useState<string[]>([]);
-  /** The vote whose ballot is on screen; it stays after closing until the user goes back. */
-  const [ballotVote, setBallotVote] = useState<string | null>(null);
 
   const pick = async (table: number) => {
     setBusy(true);
@@ -57,15 +66,6 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
     if (device.table !== wanted) void pick(wanted);
   }, [status, device, sessionId]);
 
-  useEffect(() => {
-    if (device) setVotedIn(device.votedIn);
-  }, [device]);
-
-  const vote = session?.vote ?? null;
-  useEffect(() => {
-    if (vote?.status === 'open') setBallotVote(vote.id);
-  }, [vote?.id, vote?.status]);
-
   if (status === 'reload') return <ReloadNotice />;
   if (status === 'refused') {
     // The server no longer knows this device (e.g. a new session file): start over.
@@ -78,12 +78,13 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   }
 
   const table = device?.table ?? null;
-  const showBallot = vote && ballotVote === vote.id && table !== null;
+  const pos = session ? position(session) : null;
+  const choosing = table === null || picking || Boolean(device?.mustPickTable);
 
   return (
     <div className="page tablet">
       <TopBar>
-        {table !== null && !picking && (
+        {table !== null && !choosing && (
           <>
             <span className="topbar__title">{t.common.table(table)}</span>
             <button type="button" className="button button--quiet" onClick={() => setPicking(true)}>
@@ -94,33 +95,40 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
         <ConnectionBadge status={status} />
       </TopBar>
       <main className="tablet__main">
-        {!session || !device ? (
+        {!session || !device || !pos ? (
           <p>{t.common.loading}</p>
         ) : (
           <>
-            <div className="tablet__question">
-              <h1>{session.title}</h1>
-              <p>{session.question}</p>
+            <div className="tablet__step">
+              <div className="tablet__question">
+                <p className="tablet__step-name">
+                  {pos.status === 'running' && pos.current ? stepTitle(t, pos.current.step) : pos.status === 'lobby' ? t.run.lobby : t.run.ended}
+                </p>
+                <h1>{pos.question}</h1>
+              </div>
+              <StepTimer timer={session.run.status === 'running' ? session.run.timer : null} />
             </div>
             {error && (
               <p className="error" role="alert">
                 {errorText(error)}
               </p>
             )}
-            {table === null || picking ? (
-              <TablePicker tables={session.tables} current={table} onPick={pick} busy={busy} />
-            ) : showBallot ? (
-              <Ballot
-                vote={vote}
-                themes={session.themes}
-                votedHere={votedIn.includes(vote.id)}
-                emit={emit}
-                onReceived={(id) => setVotedIn((v) => (v.includes(id) ? v : [...v, id]))}
-                onDone={() => setBallotVote(null)}
-              />
+            {choosing ? (
+              <>
+                {device.mustPickTable && table !== null && (
+                  <>
+                    <p className="lead">{t.device.pickAgain}</p>
+                    <button type="button" className="button button--primary button--wide" disabled={busy} onClick={() => pick(table)}>
+                      {t.device.stay(table)}
+                    </button>
+                  </>
+                )}
+                <TablePicker tables={session.tables} current={table} onPick={pick} busy={busy} />
+              </>
             ) : (
-              <TableBoard sessionId={sessionId} table={table} token={token} themes={session.themes} />
+              <SeatedTablet session={session} conn={conn} sessionId={sessionId} table={table!} token={token} />
             )}
+            <p className="device-label">{t.device.label(device.label)}</p>
           </>
         )}
       </main>
@@ -128,9 +136,58 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   );
 }
 
-function TableBoard({ sessionId, table, token, themes }: { sessionId: string; table: number; token: string; themes: Theme[] }) {
+function SeatedTablet({ session, conn, sessionId, table, token }: { session: SessionView; conn: SessionConnection; sessionId: string; table: number; token: string }) {
   const { t } = useI18n();
-  const tableDoc = useTableDoc(sessionId, table, token);
+  const tableDoc = useTableDoc(sessionId, table, `device.${token}`);
+  const [votedIn, setVotedIn] = useState<string[]>([]);
+  /** The vote whose ballot is on screen; it stays after closing until the user goes back. */
+  const [ballotVote, setBallotVote] = useState<string | null>(null);
+  const device = conn.device!;
+  const pos = position(session);
+  const vote = session.vote;
+
+  useEffect(() => setVotedIn(device.votedIn), [device]);
+  useEffect(() => {
+    if (vote?.status === 'open') setBallotVote(vote.id);
+  }, [vote?.id, vote?.status]);
+
+  const type = pos.status === 'running' ? pos.current?.step.type : undefined;
+  let screen: React.ReactNode;
+  if (vote && ballotVote === vote.id) {
+    screen = (
+      <Ballot
+        vote={vote}
+        themes={session.themes}
+        votedHere={votedIn.includes(vote.id)}
+        emit={conn.emit}
+        onReceived={(id) => setVotedIn((v) => (v.includes(id) ? v : [...v, id]))}
+        onDone={() => setBallotVote(null)}
+      />
+    );
+  } else if (pos.status !== 'running' || !type) {
+    screen = <p className="lead">{pos.status === 'lobby' ? t.run.lobbyText : t.run.endedText}</p>;
+  } else if (POINT_STEPS.has(type)) {
+    screen = <TableBoard tableDoc={tableDoc} themes={session.themes} roundId={pos.current!.round.id} stepId={pos.current!.step.id} canAdd />;
+  } else if (type === 'prioriteren') {
+    screen = tableDoc?.synced ? <TopChooser doc={tableDoc.doc} roundId={pos.current!.round.id} themes={session.themes} /> : <p>{t.tablet.syncing}</p>;
+  } else if (type === 'evaluatie') {
+    screen = <Evaluation key={pos.current!.step.id} stepId={pos.current!.step.id} emit={conn.emit} />;
+  } else if (type === 'terugkoppeling') {
+    screen = <TableFeedback session={session} table={table} tally={conn.tally} />;
+  } else {
+    screen = <p className="lead">{t.stepHelp[type]}</p>;
+  }
+
+  return (
+    <>
+      {screen}
+      {pos.status === 'running' && <TableSignals signals={device.signals} emit={conn.emit} />}
+    </>
+  );
+}
+
+function TableBoard({ tableDoc, themes, roundId, stepId, canAdd }: { tableDoc: TableDoc | null; themes: Theme[]; roundId: string; stepId: string; canAdd: boolean }) {
+  const { t } = useI18n();
   if (!tableDoc?.synced) return <p>{t.tablet.syncing}</p>;
-  return <Board doc={tableDoc.doc} themes={themes} />;
+  return <Board doc={tableDoc.doc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} />;
 }

@@ -10,14 +10,15 @@ export interface TableDoc {
   online: boolean;
 }
 
-export function useTableDoc(sessionId: string, table: number, token: string): TableDoc | null {
+/** `credential` is `device.<token>` for a tablet or `host.<key>` for the table host. */
+export function useTableDoc(sessionId: string, table: number, credential: string): TableDoc | null {
   const [state, setState] = useState<TableDoc | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}${YJS_PATH}`, `${sessionId}/${table}`, doc, {
       // Credentials go in a sub-protocol, so they never appear in a URL or an access log.
-      protocols: [YJS_SUBPROTOCOL, `device.${token}`],
+      protocols: [YJS_SUBPROTOCOL, credential],
       maxBackoffTime: 5000,
     });
     let synced = false;
@@ -36,6 +37,6 @@ export function useTableDoc(sessionId: string, table: number, token: string): Ta
       provider.destroy();
       doc.destroy();
     };
-  }, [sessionId, table, token]);
+  }, [sessionId, table, credential]);
   return state;
 }

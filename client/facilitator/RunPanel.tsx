@@ -1,0 +1,130 @@
+/** Running the evening: the current step and its timer, the controls, and the programme to jump in. */
+import { useState } from 'react';
+import { flatten } from '../../shared/agenda';
+import { Events, type SessionView } from '../../shared/protocol';
+import { useI18n } from '../i18n/I18n';
+import { StepTimer } from '../components/StepTimer';
+import { useErrorText } from '../components/useErrorText';
+import { navigate } from '../lib/router';
+import { position, stepTitle } from '../lib/steps';
+import type { EmitResult, SessionConnection } from '../lib/useSessionSocket';
+
+export function RunPanel({ session, emit }: { session: SessionView; emit: SessionConnection['emit'] }) {
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const pos = position(session);
+  const { run } = session;
+  const steps = flatten(session.agenda);
+
+  const act = async (fn: () => Promise<EmitResult<unknown>>) => {
+    setBusy(true);
+    setError(null);
+    const res = await fn();
+    if (!res.ok) setError(errorText(res.error.code));
+    setBusy(false);
+  };
+
+  return (
+    <section className="card run-panel" aria-labelledby="run-title">
+      <h2 id="run-title" className="sr-only">
+        {t.run.agendaTitle}
+      </h2>
+      <div className="run-panel__now">
+        {run.status === 'running' && pos.current ? (
+          <div>
+            <p className="run-panel__where">
+              {pos.current.round.title ?? t.run.round(pos.current.roundIndex + 1)} · {t.run.stepOf(pos.current.index + 1, pos.total)}
+            </p>
+            <p className="run-panel__step">{stepTitle(t, pos.current.step)}</p>
+            <p className="run-panel__question">{pos.question}</p>
+          </div>
+        ) : (
+          <p className="run-panel__step">{run.status === 'lobby' ? t.run.lobby : t.run.ended}</p>
+        )}
+        <StepTimer timer={run.status === 'running' ? run.timer : null} />
+      </div>
+
+      <div className="run-panel__controls" role="group" aria-label={t.run.agendaTitle}>
+        {run.status === 'lobby' ? (
+          <button type="button" className="button button--primary" disabled={busy} onClick={() => act(() => emit(Events.sessionStart, {}))}>
+            {t.run.start}
+          </button>
+        ) : (
+          <>
+            <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.stepBack, {}))}>
+              ← {t.run.back}
+            </button>
+            {run.timer && run.timer.durationMs > 0 && (
+              <>
+                {run.timer.running ? (
+                  <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.timerPause, {}))}>
+                    {t.run.pause}
+                  </button>
+                ) : (
+                  <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.timerResume, {}))}>
+                    {t.run.resume}
+                  </button>
+                )}
+                <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.timerExtend, { seconds: 60 }))}>
+                  {t.run.plus1}
+                </button>
+                <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.timerExtend, { seconds: 300 }))}>
+                  {t.run.plus5}
+                </button>
+              </>
+            )}
+            <button type="button" className="button button--primary" disabled={busy || run.status === 'ended'} onClick={() => act(() => emit(Events.stepNext, {}))}>
+              {t.run.next} →
+            </button>
+          </>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+
+      <details className="agenda-list">
+        <summary>{t.run.agendaTitle}</summary>
+        <ol>
+          {steps.map((f) => {
+            const isNow = f.step.id === run.stepId;
+            const done = pos.current ? f.index < pos.current.index : run.status === 'ended';
+            const title = stepTitle(t, f.step);
+            return (
+              <li key={f.step.id} className={`agenda-list__item${isNow ? ' agenda-list__item--now' : ''}${done ? ' agenda-list__item--done' : ''}`}>
+                {f.round.steps[0]?.id === f.step.id && (
+                  <span className="agenda-list__round">
+                    {f.round.title ?? t.run.round(f.roundIndex + 1)}
+                    {f.round.rotate ? ` · ${t.run.rotate}` : ''}
+                  </span>
+                )}
+                <span className="agenda-list__title">
+                  {title} <span className="agenda-list__meta">({f.step.durationSec > 0 ? t.run.minutes(Math.round(f.step.durationSec / 60)) : t.run.noTimer}{isNow ? `, ${t.run.now}` : done ? `, ${t.run.done}` : ''})</span>
+                </span>
+                {!isNow && (
+                  <button type="button" className="button button--quiet" disabled={busy} aria-label={t.run.goTo(title)} onClick={() => act(() => emit(Events.stepGoto, { stepId: f.step.id }))}>
+                    →
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+        <a
+          className="button"
+          href={`/f/${session.id}/programma`}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate(`/f/${session.id}/programma`);
+          }}
+        >
+          {t.run.editAgenda}
+        </a>
+      </details>
+    </section>
+  );
+}
