@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { Events, PROTOCOL_VERSION, type SessionView } from '../shared/protocol';
 import { addPointButton, expectAccessible, laptop, pointBox, projector, tablet, TABLET_LANDSCAPE, type Person } from './helpers/room';
+import { goToStep, nextStep } from './helpers/run';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -83,7 +84,8 @@ test.describe('a whole session', () => {
     await expect(tabletA.page.getByRole('textbox')).toHaveCount(0);
     await expectAccessible(tabletA.page, 'join page');
     await tabletA.page.getByRole('button', { name: 'Tafel 1' }).click();
-    await expect(tabletA.page.getByRole('heading', { name: 'Communicatie' })).toBeVisible();
+    // Before the start, tablets wait for the facilitator.
+    await expect(tabletA.page.getByText('We beginnen zo.')).toBeVisible();
 
     // Tablet B types the code on the home page.
     await tabletB.page.goto('/');
@@ -94,7 +96,7 @@ test.describe('a whole session', () => {
 
     await tabletOther.page.goto(joinPath);
     await tabletOther.page.getByRole('button', { name: 'Tafel 2' }).click();
-    await expect(tabletOther.page.getByRole('heading', { name: 'Participatie' })).toBeVisible();
+    await expect(tabletOther.page.getByText('Tafel 2', { exact: true })).toBeVisible();
 
     // The facilitator sees devices per table, as counts.
     const table1 = organiser.page.getByRole('listitem', { name: 'Tafel 1' });
@@ -105,6 +107,11 @@ test.describe('a whole session', () => {
   test('5. two tablets at a table co-edit live; another table sees none of it', async () => {
     const a = tabletA.page;
     const b = tabletB.page;
+    // The facilitator starts, and moves from the explanation to adding points.
+    await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
+    await expect(a.getByText('Luister naar de uitleg.')).toBeVisible();
+    await expect(addPointButton(a, 'Communicatie')).toHaveCount(0);
+    await nextStep(organiser.page);
     await addPointButton(a, 'Communicatie').click();
     await a.keyboard.type('Tijdig informeren');
     await expect(pointBox(b, 'Communicatie')).toHaveValue('Tijdig informeren');
@@ -139,6 +146,7 @@ test.describe('a whole session', () => {
 
   test('6. a dot vote: anonymous ballots, a live chart, late ballots refused', async () => {
     const f = organiser.page;
+    await goToStep(f, 'Wat vinden we het belangrijkst?');
     await expect(f.getByLabel('Stippen per apparaat')).toHaveValue('3');
     await f.getByRole('button', { name: 'Stemming openen' }).click();
     await expect(f.getByText('De stemming is open.')).toBeVisible();
@@ -187,7 +195,7 @@ test.describe('a whole session', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'vote_closed', message: expect.stringMatching(/closed/) } });
     await expect(wall.getByText('2 van 3 apparaten hebben gestemd')).toBeVisible();
     await b.getByRole('button', { name: 'Terug' }).click();
-    await expect(b.getByRole('heading', { name: 'Communicatie' })).toBeVisible();
+    await expect(b.getByText('De stemming begint zo.')).toBeVisible();
   });
 
   test('7. the report: points per theme and table, vote totals, devices; JSON and Markdown downloads', async () => {
@@ -221,7 +229,7 @@ test.describe('a whole session', () => {
   test('the interface switches to English', async () => {
     const b = tabletB.page;
     await b.getByRole('button', { name: 'English' }).click();
-    await expect(b.getByRole('button', { name: /Add a point.*Communicatie/ })).toBeVisible();
+    await expect(b.getByText('The vote will start soon.')).toBeVisible();
     await expect(b.locator('html')).toHaveAttribute('lang', 'en');
     await b.getByRole('button', { name: 'Nederlands' }).click();
     await expect(b.locator('html')).toHaveAttribute('lang', 'nl');

@@ -152,8 +152,10 @@ function SeatedTablet({ session, conn, sessionId, table, token }: { session: Ses
   }, [vote?.id, vote?.status]);
 
   const type = pos.status === 'running' ? pos.current?.step.type : undefined;
+  // A closed ballot stays on screen (with why it closed) only while the voting step lasts.
+  const showBallot = vote !== null && (vote.status === 'open' || (ballotVote === vote.id && type === 'stemmen'));
   let screen: React.ReactNode;
-  if (vote && ballotVote === vote.id) {
+  if (vote && showBallot) {
     screen = (
       <Ballot
         vote={vote}
