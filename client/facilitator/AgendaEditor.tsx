@@ -7,10 +7,10 @@ import { useEffect, useState } from 'react';
 import { DEFAULT_VOTE, flatten, STEP_TYPES, type Agenda, type Round, type Step, type StepType } from '../../shared/agenda';
 import { Events, LIMITS, type SessionView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
+import { NavLink } from '../components/NavLink';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
-import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
 import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { MissingKey } from './FacilitatorConsole';
@@ -33,16 +33,9 @@ function Editor({ sessionId, secret }: { sessionId: string; secret: string }) {
   return (
     <div className="page">
       <TopBar>
-        <a
-          className="button button--quiet"
-          href={`/f/${sessionId}`}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(`/f/${sessionId}`);
-          }}
-        >
+        <NavLink to={`/f/${sessionId}`} className="button button--quiet">
           {t.agendaEditor.back}
-        </a>
+        </NavLink>
         <ConnectionBadge status={conn.status} />
       </TopBar>
       <main className="console agenda-editor">

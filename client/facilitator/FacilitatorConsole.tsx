@@ -1,10 +1,10 @@
 /** The facilitator's laptop: links to hand out, how the tables are doing, and the vote. */
 import { useI18n } from '../i18n/I18n';
+import { NavLink } from '../components/NavLink';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { CopyField } from '../components/CopyField';
 import { Notice, TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
-import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
 import { useSessionSocket } from '../lib/useSessionSocket';
 import { useClockSync } from '../lib/serverClock';
@@ -87,16 +87,9 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
               <RolesPanel sessionId={sessionId} emit={conn.emit} />
               <section className="card" aria-labelledby="report-title">
                 <h2 id="report-title">{t.facilitator.reportTitle}</h2>
-                <a
-                  className="button"
-                  href={`/f/${sessionId}/verslag`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(`/f/${sessionId}/verslag`);
-                  }}
-                >
+                <NavLink to={`/f/${sessionId}/verslag`} className="button">
                   {t.facilitator.reportLink}
-                </a>
+                </NavLink>
               </section>
             </div>
           </div>

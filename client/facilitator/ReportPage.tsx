@@ -2,11 +2,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Report } from '../../shared/report';
 import { useI18n } from '../i18n/I18n';
+import { NavLink } from '../components/NavLink';
 import { TopBar } from '../components/Page';
 import { ResultsTable } from '../components/ResultsTable';
 import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
-import { navigate } from '../lib/router';
 import { facilitatorKey } from '../lib/storage';
 import { EvaluationPanel } from './EvaluationPanel';
 import { MissingKey } from './FacilitatorConsole';
@@ -50,16 +50,9 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
   return (
     <div className="page">
       <TopBar className="no-print">
-        <a
-          className="button button--quiet"
-          href={`/f/${sessionId}`}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(`/f/${sessionId}`);
-          }}
-        >
+        <NavLink to={`/f/${sessionId}`} className="button button--quiet">
           {t.report.backToConsole}
-        </a>
+        </NavLink>
       </TopBar>
       <main className="report">
         {error && (

@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { flatten } from '../../shared/agenda';
 import { Events, type SessionView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
+import { NavLink } from '../components/NavLink';
 import { StepTimer } from '../components/StepTimer';
 import { useErrorText } from '../components/useErrorText';
-import { navigate } from '../lib/router';
 import { position, stepTitle } from '../lib/steps';
 import type { EmitResult, SessionConnection } from '../lib/useSessionSocket';
 
@@ -114,16 +114,9 @@ export function RunPanel({ session, emit }: { session: SessionView; emit: Sessio
             );
           })}
         </ol>
-        <a
-          className="button"
-          href={`/f/${session.id}/programma`}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(`/f/${session.id}/programma`);
-          }}
-        >
+        <NavLink to={`/f/${session.id}/programma`} className="button">
           {t.run.editAgenda}
-        </a>
+        </NavLink>
       </details>
     </section>
   );

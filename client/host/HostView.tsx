@@ -7,10 +7,10 @@ import { POINT_STEPS } from '../../shared/agenda';
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
-import { StepTimer } from '../components/StepTimer';
+import { StepHeader } from '../components/StepHeader';
 import { useErrorText } from '../components/useErrorText';
 import { useClockSync } from '../lib/serverClock';
-import { position, stepTitle } from '../lib/steps';
+import { position } from '../lib/steps';
 import { hostKey } from '../lib/storage';
 import { useSessionSocket } from '../lib/useSessionSocket';
 import { Board } from '../tablet/Board';
@@ -58,15 +58,7 @@ function Host({ sessionId, table, secret }: { sessionId: string; table: number; 
           <p>{t.common.loading}</p>
         ) : (
           <>
-            <div className="tablet__step">
-              <div className="tablet__question">
-                <p className="tablet__step-name">
-                  {pos.status === 'running' && pos.current ? stepTitle(t, pos.current.step) : pos.status === 'lobby' ? t.run.lobby : t.run.ended}
-                </p>
-                <h1>{pos.question}</h1>
-              </div>
-              <StepTimer timer={pos.status === 'running' ? session.run.timer : null} />
-            </div>
+            <StepHeader session={session} />
             {row && (row.help || row.ready) && (
               <div className="table-signals">
                 {row.help && (

@@ -20,6 +20,12 @@ export function position(session: SessionView): Position {
   };
 }
 
+/** What the session is doing now, in a few words: the step's name, or not started / finished. */
+export function stepName(t: Messages, pos: Position): string {
+  if (pos.status === 'running' && pos.current) return stepTitle(t, pos.current.step);
+  return pos.status === 'lobby' ? t.run.lobby : t.run.ended;
+}
+
 /** A step's own title, or the name of its kind. */
 export function stepTitle(t: Messages, step: { type: StepType; title?: string }): string {
   return step.title ?? t.steps[step.type];

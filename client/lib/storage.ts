@@ -59,20 +59,25 @@ export interface StoredBallot {
   sent?: boolean;
 }
 
-export const ballots = {
-  get(voteId: string): StoredBallot | null {
-    const raw = get(`tafelronde:ballot:${voteId}`);
-    if (!raw) return null;
-    try {
-      return JSON.parse(raw) as StoredBallot;
-    } catch {
-      return null;
-    }
-  },
-  set(voteId: string, ballot: StoredBallot): void {
-    set(`tafelronde:ballot:${voteId}`, JSON.stringify(ballot));
-  },
-};
+/** JSON records kept per id under a prefix (a ballot per vote, an evaluation per step). */
+function jsonStore<T>(prefix: string) {
+  return {
+    get(id: string): T | null {
+      const raw = get(`${prefix}${id}`);
+      if (!raw) return null;
+      try {
+        return JSON.parse(raw) as T;
+      } catch {
+        return null;
+      }
+    },
+    set(id: string, value: T): void {
+      set(`${prefix}${id}`, JSON.stringify(value));
+    },
+  };
+}
+
+export const ballots = jsonStore<StoredBallot>('tafelronde:ballot:');
 
 export interface StoredEvaluation {
   responseId: string;
@@ -81,20 +86,7 @@ export interface StoredEvaluation {
   received: boolean;
 }
 
-export const evaluations = {
-  get(stepId: string): StoredEvaluation | null {
-    const raw = get(`tafelronde:evaluation:${stepId}`);
-    if (!raw) return null;
-    try {
-      return JSON.parse(raw) as StoredEvaluation;
-    } catch {
-      return null;
-    }
-  },
-  set(stepId: string, value: StoredEvaluation): void {
-    set(`tafelronde:evaluation:${stepId}`, JSON.stringify(value));
-  },
-};
+export const evaluations = jsonStore<StoredEvaluation>('tafelronde:evaluation:');
 
 /** A random id for a ballot or an evaluation response, made on the device. */
 export function newBallotId(): string {

@@ -7,7 +7,7 @@ import { StepTimer } from '../components/StepTimer';
 import { useErrorText } from '../components/useErrorText';
 import { StageContent } from '../projector/StageContent';
 import { useClockSync } from '../lib/serverClock';
-import { position, stepTitle } from '../lib/steps';
+import { position, stepName, stepTitle } from '../lib/steps';
 import { useSessionSocket } from '../lib/useSessionSocket';
 
 const VIEWER = { role: 'viewer' } as const;
@@ -38,9 +38,7 @@ export function ObserverView({ sessionId }: { sessionId: string }) {
           <div className="console__grid">
             <section className="card">
               <div className="run-panel__now">
-                <p className="run-panel__step">
-                  {pos.status === 'running' && pos.current ? stepTitle(t, pos.current.step) : pos.status === 'lobby' ? t.run.lobby : t.run.ended}
-                </p>
+                <p className="run-panel__step">{stepName(t, pos)}</p>
                 <StepTimer timer={pos.status === 'running' ? session.run.timer : null} />
               </div>
               <StageContent session={session} tally={conn.tally} board={conn.board} size="normal" colors={{ bar: '#0b5cad', text: '#1a1a1a' }} />

@@ -8,11 +8,11 @@ import { Events, type SessionView, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
-import { StepTimer } from '../components/StepTimer';
+import { StepHeader } from '../components/StepHeader';
 import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
 import { useClockSync } from '../lib/serverClock';
-import { position, stepTitle } from '../lib/steps';
+import { position } from '../lib/steps';
 import { deviceToken } from '../lib/storage';
 import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { Ballot } from './Ballot';
@@ -99,15 +99,7 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
           <p>{t.common.loading}</p>
         ) : (
           <>
-            <div className="tablet__step">
-              <div className="tablet__question">
-                <p className="tablet__step-name">
-                  {pos.status === 'running' && pos.current ? stepTitle(t, pos.current.step) : pos.status === 'lobby' ? t.run.lobby : t.run.ended}
-                </p>
-                <h1>{pos.question}</h1>
-              </div>
-              <StepTimer timer={session.run.status === 'running' ? session.run.timer : null} />
-            </div>
+            <StepHeader session={session} />
             {error && (
               <p className="error" role="alert">
                 {errorText(error)}
