@@ -5,14 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { agendaTemplate } from '../shared/agenda.js';
+import type { SessionKind } from '../shared/protocol.js';
+import { newDeviceLabel, newId } from './secrets.js';
 
 export type Db = Database.Database;
 
 /**
  * Versioned migrations; the array index + 1 is the schema version kept in `user_version`.
+ * A migration is SQL, optionally followed by a function that fills in what SQL cannot.
  * Never edit a migration that has shipped: add a new one.
  */
-const MIGRATIONS: string[] = [
+type Migration = string | { sql: string; after: (db: Db) => void };
+
+const MIGRATIONS: Migration[] = [
   `
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
@@ -95,7 +101,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX yjs_updates_doc ON yjs_updates(doc, id);
   `,
   // 2: the agenda and its live state, table hosts and signals, device labels for moving them.
-  `
+  {
+    sql: `
   ALTER TABLE sessions ADD COLUMN agenda TEXT NOT NULL DEFAULT '{"rounds":[]}';
   ALTER TABLE sessions ADD COLUMN run_state TEXT NOT NULL DEFAULT '{"status":"lobby","stepId":null,"timer":null}';
   ALTER TABLE sessions ADD COLUMN projector TEXT NOT NULL DEFAULT '{"theme":"dark","spotlight":null}';
@@ -108,6 +115,19 @@ const MIGRATIONS: string[] = [
   ALTER TABLE devices ADD COLUMN picked_round TEXT;
   CREATE UNIQUE INDEX devices_label ON devices(session_id, label);
   `,
+    after: (db) => {
+      // Sessions made before agendas existed get their kind's template; devices get a label.
+      const sessions = db.prepare(`SELECT id, kind FROM sessions WHERE agenda = '{"rounds":[]}'`).all() as { id: string; kind: SessionKind }[];
+      for (const s of sessions) db.prepare('UPDATE sessions SET agenda = ? WHERE id = ?').run(JSON.stringify(agendaTemplate(s.kind, newId)), s.id);
+      const devices = db.prepare('SELECT id, session_id FROM devices WHERE label IS NULL').all() as { id: string; session_id: string }[];
+      const taken = db.prepare('SELECT 1 FROM devices WHERE session_id = ? AND label = ?');
+      for (const d of devices) {
+        let label = newDeviceLabel();
+        while (taken.get(d.session_id, label)) label = newDeviceLabel();
+        db.prepare('UPDATE devices SET label = ? WHERE id = ?').run(label, d.id);
+      }
+    },
+  },
   // 3: the anonymous evaluation, kept apart from devices exactly like ballots (see migration 1).
   `
   CREATE TABLE evaluation_responses (
@@ -147,8 +167,10 @@ export function migrate(db: Db): void {
     throw new Error(`The database has schema version ${current}; this Tafelronde knows up to ${MIGRATIONS.length}.`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
+    const migration = MIGRATIONS[v]!;
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      db.exec(typeof migration === 'string' ? migration : migration.sql);
+      if (typeof migration !== 'string') migration.after(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -15,7 +15,9 @@ export class Evaluations {
   /** Records or replaces the device's response; the caller checks that the step is running. */
   submit(device: Device, token: string, p: EvaluationSubmitPayload): { changed: boolean } {
     return this.db.transaction(() => {
-      const answers: EvaluationAnswers = { scores: p.scores, ...(p.remark && { remark: p.remark }) };
+      // Canonical key order, so the same answers sent again compare equal.
+      const scores = Object.fromEntries(Object.entries(p.scores).sort(([a], [b]) => a.localeCompare(b)));
+      const answers: EvaluationAnswers = { scores, ...(p.remark && { remark: p.remark }) };
       const json = JSON.stringify(answers);
       const mySeal = seal(`evaluation:${p.stepId}`, p.responseId, token);
       const receipt = this.db

@@ -319,11 +319,9 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const { run, closedVote } = services.run.apply(sessionId, action);
       if (closedVote) closeVote(sessionId, closedVote, 'step changed');
       void broadcastSession(sessionId);
-      const roundBefore = findStep(before.agenda, before.run.stepId)?.round.id;
-      const roundNow = findStep(before.agenda, run.stepId)?.round.id;
-      if (roundBefore !== roundNow) void pushDeviceStates(sessionId);
-      if (run.stepId !== before.run.stepId) {
-        void pushDeviceStates(sessionId); // "ready" starts over
+      // Entering a step (even the same one again) starts "ready" over and may start a rotation round.
+      if (action.type !== 'pause' && action.type !== 'resume' && action.type !== 'extend') {
+        void pushDeviceStates(sessionId);
         scheduleOverview(sessionId);
       }
       return run;
@@ -339,6 +337,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     on(socket, Events.agendaUpdate, ['facilitator'], AgendaUpdatePayload, ({ agenda }) => {
       const saved = services.run.editAgenda(sessionId, agenda);
       void broadcastSession(sessionId);
+      void pushDeviceStates(sessionId); // the current round's rotation may have changed
       return saved;
     });
 
@@ -367,6 +366,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     on(socket, Events.hostLinks, ['facilitator'], EmptyPayload, () => {
       const session = sessions.require(sessionId);
+      // Stores the hashes for sessions made before table hosts existed; the same keys otherwise.
+      tables.setHostKeys(sessionId, session.tables, socket.data.secret!);
       const origin = services.urls.origin(socket.handshake.headers.host);
       return Array.from({ length: session.tables }, (_, i) => ({
         table: i + 1,

@@ -100,10 +100,10 @@ export class RunControl {
     return madeInSteps.every((id) => id !== null && reached.has(id));
   }
 
+  /** A vote belongs to the step in which it was opened: any other step closes it. */
   private closeVoteOfLeftStep(session: Session, next: run.RunState): string | null {
     const open = this.votes.openVote(session.id);
-    const step = findStep(session.agenda, next.stepId);
-    if (!open || step?.step.type === 'stemmen') return null;
+    if (!open || next.stepId === session.run.stepId) return null;
     return open.id;
   }
 }

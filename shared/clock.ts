@@ -44,6 +44,7 @@ export function extendTimer(timer: Timer, ms: number, now: number): Timer {
 export function formatTimeLeft(ms: number): string {
   const negative = ms < 0;
   const total = negative ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
+  if (total === 0) return '0:00';
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   return `${negative ? '-' : ''}${minutes}:${String(seconds).padStart(2, '0')}`;

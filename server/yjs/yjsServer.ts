@@ -22,7 +22,7 @@ import type { Sessions } from '../sessions.js';
 import type { Tables } from '../tables.js';
 import type { DocStore } from './docStore.js';
 import { parseDocName } from './docNames.js';
-import { updateEffects } from './updateGuard.js';
+import { revert, updateEffects } from './updateGuard.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -256,9 +256,12 @@ export function attachYjsServer(opts: {
           syncProtocol.readSyncStep1(decoder, enc, r.doc);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           const update = decoding.readVarUint8Array(decoder);
-          const refusal = access.readOnly ? (isEmptyUpdate(update) ? null : 'read-only: this connection may not change the document') : refusalFor(r.doc, update, access);
-          if (refusal) denyWrite(ws, refusal);
-          else Y.applyUpdate(r.doc, update, ws);
+          if (access.readOnly) {
+            // Nothing a viewer sends is applied: it never writes, so its sequence has no gaps to mind.
+            if (!isEmptyUpdate(update)) denyWrite(ws, 'read-only: this connection may not change the document');
+          } else {
+            applyGuarded(r.doc, update, ws, access);
+          }
         } else {
           throw new Error(`unknown sync message ${syncType}`);
         }
@@ -285,14 +288,21 @@ export function attachYjsServer(opts: {
     }
   }
 
-  /** Why this update may not be applied, or null when it may. */
-  function refusalFor(doc: Y.Doc, update: Uint8Array, access: Access): string | null {
+  /**
+   * Applies a writer's update, then undoes what it may not change (see updateGuard.ts) and tells
+   * it why. The sender receives the correction like any other change.
+   */
+  function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, access: Access) {
     const effects = updateEffects(doc, update);
-    if (effects.changesHidden && access.role !== 'host') return 'host only: only the table host may hide or show points';
-    if (effects.newPoints.length > 0 && !opts.mayAddPoints(access.sessionId, effects.newPoints.map((p) => p.step))) {
-      return 'step locked: new points are only possible while the table collects points';
-    }
-    return null;
+    const points = effects.newPoints.length > 0 && !opts.mayAddPoints(access.sessionId, effects.newPoints.map((p) => p.step));
+    const hidden = effects.hiddenChanges.length > 0 && access.role !== 'host';
+    Y.applyUpdate(doc, update, ws);
+    if (!points && !hidden) return;
+    revert(doc, effects, { points, hidden });
+    denyWrite(
+      ws,
+      points ? 'step locked: new points are only possible while the table collects points' : 'host only: only the table host may hide or show points',
+    );
   }
 
   /** Tells the client its change was refused (y-protocols' permission-denied auth message). */
