@@ -15,9 +15,11 @@ import {
   createSession,
   emitAck,
   facilitator,
+  gotoStep,
   joinDevice,
   newBallotId,
   openVote,
+  startSession,
   submitBallot,
   tableProvider,
   viewer,
@@ -61,6 +63,7 @@ beforeAll(async () => {
   sessionId = s.id;
   facilitatorKey = s.facilitatorKey;
   const fac = await facilitator(server, s);
+  await startSession(fac);
   view = await viewer(server, s.id);
   devices = [await joinDevice(server, s, 1), await joinDevice(server, s, 1), await joinDevice(server, s, 2), await joinDevice(server, s, 2)];
   const b1 = await tableProvider(server, s.id, 1, { device: devices[0]!.token });
@@ -68,6 +71,7 @@ beforeAll(async () => {
   const items = [addPointTo(b1, 'Punt een'), addPointTo(b1, 'Punt twee'), addPointTo(b2, 'Punt drie')];
   await waitForServerPoints(server, s.id, 1, 2);
   await waitForServerPoints(server, s.id, 2, 1);
+  await gotoStep(fac, 'stemmen');
 
   // A closed vote in which one device changed its mind, and an open vote.
   const first = await openVote(fac, { budget: 3 });
@@ -205,7 +209,13 @@ describe('ballot secrecy in what the server sends', () => {
 
   it('a device is told only that it voted, never what', () => {
     for (const d of devices) {
-      for (const state of d.deviceStates) expect(Object.keys(state).sort()).toEqual(['table', 'votedIn']);
+      for (const state of d.deviceStates) {
+        expect(Object.keys(state).sort()).toEqual(['evaluatedIn', 'label', 'mustPickTable', 'signals', 'table', 'votedIn']);
+        expect(Object.keys(state.signals).sort()).toEqual(['help', 'ready']);
+        for (const id of state.votedIn) expect(voteIds).toContain(id);
+        const text = JSON.stringify(state);
+        for (const m of ballotIds) expect(text).not.toContain(m);
+      }
     }
   });
 });

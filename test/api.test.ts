@@ -1,7 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { agendaTemplate, flatten, type Agenda } from '../shared/agenda.js';
 import { ErrorBody, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
-import { addPointTo, api, closeClients, createSession, facilitator, joinDevice, tableProvider, waitForServerPoints } from './helpers/clients.js';
+import {
+  addPointTo,
+  api,
+  closeClients,
+  createSession,
+  facilitator,
+  joinDevice,
+  startedSession,
+  tableProvider,
+  waitForServerPoints,
+} from './helpers/clients.js';
 import { countRows, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -176,6 +187,79 @@ describe('POST /api/sessions', () => {
   });
 });
 
+describe('POST /api/sessions with an agenda', () => {
+  const typesOf = (a: Agenda) => flatten(a).map((f) => f.step.type);
+  const idsOf = (a: Agenda) => [...a.rounds.map((r) => r.id), ...flatten(a).map((f) => f.step.id)];
+  const storedAgenda = (id: string) =>
+    JSON.parse((server.services.db.prepare('SELECT agenda FROM sessions WHERE id = ?').get(id) as { agenda: string }).agenda) as Agenda;
+
+  it.each(['burgerberaad', 'thematafel'] as const)('without an agenda, a %s gets the template of its kind', async (kind) => {
+    const res = await api<CreateSessionResponse>(server, '/sessions', { body: { kind } });
+    expect(res.status).toBe(201);
+    const fac = await facilitator(server, res.body);
+    const state = fac.lastSessionState()!;
+    const template = agendaTemplate(kind, () => 'x');
+    expect(typesOf(state.agenda)).toEqual(typesOf(template));
+    expect(state.agenda.rounds.map((r) => [r.title, r.rotate])).toEqual(template.rounds.map((r) => [r.title, r.rotate]));
+    expect(new Set(idsOf(state.agenda)).size).toBe(idsOf(state.agenda).length);
+    expect(storedAgenda(res.body.id)).toEqual(state.agenda);
+    expect(state.run).toEqual({ status: 'lobby', stepId: null, timer: null });
+  });
+
+  it('an empty body is a thematafel with its template', async () => {
+    const res = await api<CreateSessionResponse>(server, '/sessions', { body: {} });
+    expect(typesOf(storedAgenda(res.body.id))).toEqual(typesOf(agendaTemplate('thematafel', () => 'x')));
+  });
+
+  it('keeps an explicit agenda, gives ids to rounds and steps without one, and shows it in session:state', async () => {
+    const agenda = {
+      rounds: [
+        { title: '  Kennismaken ', steps: [{ type: 'instructie', durationSec: 0 }, { id: 'mijn-stap', type: 'inbreng', durationSec: 900, question: 'Wat valt op?' }] },
+        { id: 'ronde2', rotate: true, steps: [{ type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 5, maxPerItem: 2 } }] },
+      ],
+    };
+    const res = await api<CreateSessionResponse>(server, '/sessions', { body: { kind: 'burgerberaad', agenda } });
+    expect(res.status).toBe(201);
+    const stored = storedAgenda(res.body.id);
+    expect(typesOf(stored)).toEqual(['instructie', 'inbreng', 'stemmen']);
+    expect(stored.rounds[0]).toMatchObject({ title: 'Kennismaken', rotate: false, id: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    expect(stored.rounds[0]!.steps[0]!.id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(stored.rounds[0]!.steps[1]).toEqual({ id: 'mijn-stap', type: 'inbreng', durationSec: 900, question: 'Wat valt op?' });
+    expect(stored.rounds[1]).toEqual({ id: 'ronde2', rotate: true, steps: [{ id: expect.any(String), type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 5, maxPerItem: 2 } }] });
+    expect(new Set(idsOf(stored)).size).toBe(5);
+    const fac = await facilitator(server, res.body);
+    expect(fac.lastSessionState()!.agenda).toEqual(stored);
+  });
+
+  const step = { type: 'inbreng', durationSec: 60 };
+  const badAgendas: [string, unknown][] = [
+    ['no rounds', { rounds: [] }],
+    ['a round without steps', { rounds: [{ steps: [] }] }],
+    ['an unknown step type', { rounds: [{ steps: [{ type: 'discussie', durationSec: 60 }] }] }],
+    ['duplicate step ids', { rounds: [{ steps: [{ ...step, id: 'a' }, { ...step, id: 'a' }] }] }],
+    ['a round id equal to a step id', { rounds: [{ id: 'a', steps: [{ ...step, id: 'a' }] }] }],
+    ['maxPerItem over the budget', { rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote: { method: 'dots', budget: 3, maxPerItem: 4 } }] }] }],
+    ['an unknown vote method', { rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote: { method: 'ranking', budget: 3, maxPerItem: 3 } }] }] }],
+    ['an unknown field on a step', { rounds: [{ steps: [{ ...step, colour: 'red' }] }] }],
+    ['an unknown field on a round', { rounds: [{ steps: [step], timer: 5 }] }],
+    ['an unknown field on the agenda', { rounds: [{ steps: [step] }], start: 'now' }],
+    ['a negative duration', { rounds: [{ steps: [{ ...step, durationSec: -1 }] }] }],
+    ['a duration over four hours', { rounds: [{ steps: [{ ...step, durationSec: 4 * 3600 + 1 }] }] }],
+    ['a bad step id', { rounds: [{ steps: [{ ...step, id: 'met spatie' }] }] }],
+    ['too many rounds', { rounds: Array.from({ length: 11 }, () => ({ steps: [step] })) }],
+    ['too many steps in a round', { rounds: [{ steps: Array.from({ length: 21 }, () => step) }] }],
+    ['an empty step title', { rounds: [{ steps: [{ ...step, title: '  ' }] }] }],
+  ];
+
+  it.each(badAgendas)('refuses %s with 400 and creates nothing', async (_what, agenda) => {
+    const before = countRows(server, 'sessions');
+    const res = await api(server, '/sessions', { body: { agenda } });
+    expectError(res, 400, 'bad_request');
+    expect((res.body as ErrorBody).error.issues?.length).toBeGreaterThan(0);
+    expect(countRows(server, 'sessions')).toBe(before);
+  });
+});
+
 describe('join', () => {
   it('GET /api/join/:code previews the session, case-insensitively', async () => {
     const s = await createSession(server, { title: 'Wijkavond', tables: 5 });
@@ -221,7 +305,8 @@ describe('reports', () => {
   let s: CreateSessionResponse;
 
   beforeAll(async () => {
-    s = await createSession(server, { title: 'Verslag test', tables: 2 });
+    // Started, so that the tables may write points (the agenda begins with an inbreng step).
+    ({ s } = await startedSession(server, { title: 'Verslag test', tables: 2 }));
     const device = await joinDevice(server, s, 1);
     const board = await tableProvider(server, s.id, 1, { device: device.token });
     addPointTo(board, 'Betere bereikbaarheid', 'communicatie');

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Events, PROTOCOL_VERSION, type Ack, type DeviceState, type VoteView } from '../shared/protocol.js';
+import { Events, PROTOCOL_VERSION, type Ack, type DeviceState, type TableOverview, type VoteView } from '../shared/protocol.js';
 import {
   addPointTo,
   api,
@@ -10,9 +10,11 @@ import {
   emitAck,
   emitOk,
   facilitator,
+  gotoStep,
   joinDevice,
   newBallotId,
   openVote,
+  startSession,
   submitBallot,
   tableProvider,
   viewer,
@@ -48,16 +50,24 @@ function expectRefused(res: Ack<unknown>, code: string) {
   }
 }
 
-/** A session with two tables, three devices that picked a table and four points to vote on. */
+/**
+ * A session with two tables, three devices that picked a table and four points to vote on,
+ * written in the inbreng step; the session is in its stemmen step, with no vote open yet.
+ */
 async function votingSession() {
   const s = await createSession(server, { tables: 2 });
   const fac = await facilitator(server, s);
-  const view = await viewer(server, s.id);
-  const d1 = await joinDevice(server, s, 1);
-  const d2 = await joinDevice(server, s, 1);
-  const d3 = await joinDevice(server, s, 2);
-  const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
-  const b3 = await tableProvider(server, s.id, 2, { device: d3.token });
+  const [view, d1, d2, d3] = await Promise.all([
+    viewer(server, s.id),
+    joinDevice(server, s, 1),
+    joinDevice(server, s, 1),
+    joinDevice(server, s, 2),
+    startSession(fac),
+  ]);
+  const [b1, b3] = await Promise.all([
+    tableProvider(server, s.id, 1, { device: d1.token }),
+    tableProvider(server, s.id, 2, { device: d3.token }),
+  ]);
   const p = {
     a: addPointTo(b1, 'Korte lijnen met de gemeente', 'communicatie'),
     b: addPointTo(b1, 'Meer groen in de wijk', 'participatie'),
@@ -67,6 +77,7 @@ async function votingSession() {
   addPointTo(b3, '   ', 'communicatie'); // an empty point is not a vote item
   await waitForServerPoints(server, s.id, 1, 2);
   await waitForServerPoints(server, s.id, 2, 2);
+  await gotoStep(fac, 'stemmen');
   return { s, fac, view, d1, d2, d3, b1, b3, p };
 }
 
@@ -118,9 +129,16 @@ describe('handshake', () => {
     const fac = await facilitator(server, s);
     expect(fac.lastSessionState()).toMatchObject({ id: s.id, joinCode: s.joinCode, tables: 3, vote: null });
     expect(fac.lastSessionState()!.joinUrl.endsWith(`/j/${s.joinCode}`)).toBe(true);
-    expect(fac.lastOverview()).toEqual([1, 2, 3].map((table) => ({ table, connected: 0, joined: 0, points: 0 })));
+    expect(fac.lastOverview()).toEqual([1, 2, 3].map((table) => emptyRow(table)));
     const device = await joinDevice(server, s);
-    expect(device.deviceStates.at(-1)).toEqual({ table: null, votedIn: [] });
+    expect(device.deviceStates.at(-1)).toEqual({
+      table: null,
+      label: expect.stringMatching(/^[A-Z0-9]{3}$/),
+      mustPickTable: false,
+      signals: { ready: false, help: false },
+      votedIn: [],
+      evaluatedIn: [],
+    });
     expect(device.overviews).toEqual([]);
     const view = await viewer(server, s.id);
     expect(view.lastSessionState()!.id).toBe(s.id);
@@ -429,12 +447,16 @@ describe('dot vote', () => {
   it('refuses to open a vote without points (no_points); empty points do not count', async () => {
     const s = await createSession(server, { tables: 2 });
     const fac = await facilitator(server, s);
+    await startSession(fac);
+    await gotoStep(fac, 'stemmen');
     expectRefused(await emitAck(fac.socket, Events.voteOpen, {}), 'no_points');
+    await gotoStep(fac, 'inbreng');
     const d = await joinDevice(server, s, 1);
     const board = await tableProvider(server, s.id, 1, { device: d.token });
     addPointTo(board, '');
     addPointTo(board, '  \n ');
     await waitForStoredPoints(s.id, 1, 2);
+    await gotoStep(fac, 'stemmen');
     expectRefused(await emitAck(fac.socket, Events.voteOpen, {}), 'no_points');
     expect(countRows(server, 'votes', 'WHERE session_id = ?', s.id)).toBe(0);
   });
@@ -464,7 +486,7 @@ describe('dot vote', () => {
     const vote = await openVote(fac);
     await submitBallot(d1, vote.id, newBallotId(), { [p.a]: 2 });
     const again = await connectClient(server, { role: 'device', sessionId: s.id, token: d1.token });
-    expect(again.deviceStates.at(-1)).toEqual({ table: 1, votedIn: [vote.id] });
+    expect(again.deviceStates.at(-1)).toEqual({ ...d1.deviceStates.at(-1), table: 1, votedIn: [vote.id] });
   });
 
   it('counts devices that join a table during the vote as eligible', async () => {
@@ -497,13 +519,16 @@ describe('tables:overview', () => {
   it('tells the facilitator how many devices are connected and joined, and how many points each table has', async () => {
     const s = await createSession(server, { tables: 3 });
     const fac = await facilitator(server, s);
+    await startSession(fac); // the inbreng step: tables may write points
     const row = (table: number) => fac.lastOverview()?.find((r) => r.table === table);
-    expect(fac.lastOverview()).toEqual([1, 2, 3].map((table) => ({ table, connected: 0, joined: 0, points: 0 })));
+    expect(fac.lastOverview()).toEqual([1, 2, 3].map((table) => emptyRow(table)));
 
     const d1: DeviceClient = await joinDevice(server, s, 2);
-    await expect.poll(() => row(2)).toEqual({ table: 2, connected: 1, joined: 1, points: 0 });
+    const dev = (d: DeviceClient, connected = true) => ({ label: d.deviceStates.at(-1)!.label, connected });
+    await expect.poll(() => row(2)).toEqual(emptyRow(2, { connected: 1, joined: 1, devices: [dev(d1)] }));
     const d2 = await joinDevice(server, s, 2);
-    await expect.poll(() => row(2)).toEqual({ table: 2, connected: 2, joined: 2, points: 0 });
+    const both = [dev(d1), dev(d2)].sort((a, b) => (a.label < b.label ? -1 : 1));
+    await expect.poll(() => row(2)).toEqual(emptyRow(2, { connected: 2, joined: 2, devices: both }));
 
     const board = await tableProvider(server, s.id, 2, { device: d1.token });
     addPointTo(board, 'Eerste punt');
@@ -515,14 +540,14 @@ describe('tables:overview', () => {
     // Moving changes both tables.
     await emitAck(d2.socket, Events.deviceJoinTable, { table: 3 });
     await expect.poll(() => [row(2), row(3)]).toEqual([
-      { table: 2, connected: 1, joined: 1, points: 2 },
-      { table: 3, connected: 1, joined: 1, points: 0 },
+      emptyRow(2, { connected: 1, joined: 1, points: 2, devices: [dev(d1)] }),
+      emptyRow(3, { connected: 1, joined: 1, devices: [dev(d2)] }),
     ]);
 
     // A device that goes away is no longer connected, but still joined.
     d2.close();
-    await expect.poll(() => row(3)).toEqual({ table: 3, connected: 0, joined: 1, points: 0 });
-    expect(row(1)).toEqual({ table: 1, connected: 0, joined: 0, points: 0 });
+    await expect.poll(() => row(3)).toEqual(emptyRow(3, { connected: 0, joined: 1, devices: [dev(d2, false)] }));
+    expect(row(1)).toEqual(emptyRow(1));
   });
 
   it('goes to facilitators only', async () => {
@@ -535,6 +560,11 @@ describe('tables:overview', () => {
     expect(device.overviews).toEqual([]);
   });
 });
+
+/** A tables:overview row; by default that of a table nobody joined. */
+function emptyRow(table: number, over: Partial<TableOverview> = {}): TableOverview {
+  return { table, connected: 0, joined: 0, points: 0, voted: 0, ready: false, help: false, devices: [], ...over };
+}
 
 async function waitForStoredPoints(sessionId: string, table: number, n: number) {
   await expect.poll(() => server.services.pointsOf(sessionId, table).length).toBe(n);

@@ -10,7 +10,15 @@ const themes = [
   { id: 'participatie', label: 'Participatie' },
 ];
 
-const point = (id: string, text: string, theme: string, createdAt = 0): PointData => ({ id, text, theme, createdAt });
+const point = (id: string, text: string, theme: string, createdAt = 0): PointData => ({
+  id,
+  text,
+  theme,
+  createdAt,
+  round: null,
+  step: null,
+  hidden: false,
+});
 
 const CREATED = Date.UTC(2025, 2, 14, 12, 0, 0); // 2025-03-14, midday UTC
 const NOW = Date.UTC(2025, 2, 14, 15, 30, 0);

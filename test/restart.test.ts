@@ -9,11 +9,15 @@ import {
   connectClient,
   createSession,
   emitAck,
+  emitOk,
   facilitator,
+  gotoStep,
   joinDevice,
   newBallotId,
   openVote,
+  startedSession,
   submitBallot,
+  tableHost,
   tableProvider,
   viewer,
   waitForServerPoints,
@@ -70,11 +74,13 @@ describe('restart on the same data dir', () => {
     await srv.restart();
 
     await expect.poll(() => device.deviceStates.length, { timeout: 10_000 }).toBeGreaterThan(seen);
-    expect(device.deviceStates.at(-1)).toEqual({ table: 2, votedIn: [] });
+    const seated = { table: 2, label: device.deviceStates[0]!.label, mustPickTable: false, signals: { ready: false, help: false }, votedIn: [], evaluatedIn: [] };
+    expect(device.deviceStates.at(-1)).toEqual(seated);
     const fresh = await connectClient(srv, { role: 'device', sessionId: s.id, token: device.token });
-    expect(fresh.deviceStates.at(-1)).toEqual({ table: 2, votedIn: [] });
+    expect(fresh.deviceStates.at(-1)).toEqual(seated);
     const other = await connectClient(srv, { role: 'device', sessionId: s.id, token: unseated.token });
-    expect(other.deviceStates.at(-1)).toEqual({ table: null, votedIn: [] });
+    // The label is kept too: the facilitator can still name the device.
+    expect(other.deviceStates.at(-1)).toEqual({ ...seated, table: null, label: unseated.deviceStates[0]!.label });
     expect(await emitAck(other.socket, Events.deviceJoinTable, { table: 3 })).toMatchObject({ ok: true, data: { table: 3 } });
     // The table document still opens with the token.
     const board = await tableProvider(srv, s.id, 2, { device: device.token });
@@ -85,7 +91,7 @@ describe('restart on the same data dir', () => {
 
   it('keeps points, and an open board reconnects and goes on syncing', async () => {
     const srv = await begin();
-    const s = await createSession(srv, { tables: 2 });
+    const { s } = await startedSession(srv, { tables: 2 });
     const d1 = await joinDevice(srv, s, 1);
     const d2 = await joinDevice(srv, s, 1);
     const b1 = await tableProvider(srv, s.id, 1, { device: d1.token });
@@ -106,8 +112,7 @@ describe('restart on the same data dir', () => {
 
   it('keeps votes with their ballots and tallies; an open vote accepts the same ballot again as unchanged', async () => {
     const srv = await begin();
-    const s = await createSession(srv, { tables: 2 });
-    const fac = await facilitator(srv, s);
+    const { s, fac } = await startedSession(srv, { tables: 2 });
     const d1 = await joinDevice(srv, s, 1);
     const d2 = await joinDevice(srv, s, 2);
     const b1 = await tableProvider(srv, s.id, 1, { device: d1.token });
@@ -116,6 +121,7 @@ describe('restart on the same data dir', () => {
     const b = addPointTo(b2, 'Punt B');
     await waitForServerPoints(srv, s.id, 1, 1);
     await waitForServerPoints(srv, s.id, 2, 1);
+    await gotoStep(fac, 'stemmen');
 
     // A closed vote...
     const first = await openVote(fac, { budget: 2 });
@@ -144,7 +150,8 @@ describe('restart on the same data dir', () => {
 
     // The same device resends the same ballot: acknowledged, unchanged, counted once.
     const r1 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d1.token });
-    expect(r1.deviceStates.at(-1)).toEqual({ table: 1, votedIn: expect.arrayContaining([first.id, second.id]) });
+    expect(r1.deviceStates.at(-1)).toMatchObject({ table: 1, votedIn: expect.arrayContaining([first.id, second.id]) });
+    expect(r1.deviceStates.at(-1)!.votedIn).toHaveLength(2);
     expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 1, [b]: 2 })).toEqual({
       ok: true,
       data: { voteId: second.id, ballotId: d1Ballot, changed: false },
@@ -165,6 +172,38 @@ describe('restart on the same data dir', () => {
       ['closed', 2, 4],
       ['open', 2, 3],
     ]);
+  });
+
+  it('keeps the agenda and where it is: the step, its timer, the projector, table signals, labels and host keys', async () => {
+    const srv = await begin();
+    const { s, fac } = await startedSession(srv, { tables: 2 });
+    const device = await joinDevice(srv, s, 2);
+    await emitOk(fac.socket, Events.timerPause, {});
+    await emitOk(fac.socket, Events.projectorSet, { theme: 'light', spotlight: { kind: 'table', table: 2 } });
+    await emitOk(device.socket, Events.tableSignal, { signal: 'help', on: true });
+    const before = srv.services.sessions.get(s.id)!;
+    expect(before.run).toMatchObject({ status: 'running', timer: { running: false } });
+    await closeClients();
+
+    await srv.restart();
+
+    const again = await facilitator(srv, s);
+    const state = again.lastSessionState()!;
+    expect(state.agenda).toEqual(before.agenda);
+    // A paused timer stays paused with the same time left, whatever time the restart took.
+    expect(state.run).toEqual(before.run);
+    expect(state.projector).toEqual({ theme: 'light', spotlight: { kind: 'table', table: 2 } });
+    await expect.poll(() => again.lastOverview()?.map((r) => r.help)).toEqual([false, true]);
+    const back = await connectClient(srv, { role: 'device', sessionId: s.id, token: device.token });
+    expect(back.deviceStates.at(-1)).toMatchObject({ table: 2, label: device.deviceStates[0]!.label, signals: { help: true } });
+    const host = await tableHost(srv, s, 2);
+    expect(host.lastSessionState()!.id).toBe(s.id);
+    // Resumed after the restart, it counts on from the time that was left.
+    const left = before.run.timer!.remainingMs;
+    const t0 = Date.now();
+    const resumed = await emitOk<{ timer: { endsAt: number } }>(again.socket, Events.timerResume, {});
+    expect(resumed.timer.endsAt).toBeGreaterThanOrEqual(t0 + left);
+    expect(resumed.timer.endsAt).toBeLessThanOrEqual(Date.now() + left);
   });
 
   it('survives two restarts in a row', async () => {

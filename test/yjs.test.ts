@@ -12,6 +12,7 @@ import {
   createSession,
   emitOk,
   joinDevice,
+  startedSession,
   tableProvider,
   waitForServerPoints,
   yjsUpgradeStatus,
@@ -42,7 +43,7 @@ describe('table documents', () => {
   });
 
   it('converges between two tablets at the same table, character by character', async () => {
-    const s = await createSession(server, { tables: 2 });
+    const { s } = await startedSession(server, { tables: 2 });
     const d1 = await joinDevice(server, s, 1);
     const d2 = await joinDevice(server, s, 1);
     const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
@@ -64,7 +65,7 @@ describe('table documents', () => {
   });
 
   it('keeps tables apart: another table sees nothing', async () => {
-    const s = await createSession(server, { tables: 2 });
+    const { s } = await startedSession(server, { tables: 2 });
     const d1 = await joinDevice(server, s, 1);
     const d2 = await joinDevice(server, s, 1);
     const d3 = await joinDevice(server, s, 2);
@@ -117,7 +118,7 @@ describe('table documents', () => {
   });
 
   it('a refused provider never syncs and never changes the document', async () => {
-    const s = await createSession(server, { tables: 2 });
+    const { s } = await startedSession(server, { tables: 2 });
     const d1 = await joinDevice(server, s, 1);
     const intruder = await joinDevice(server, s, 2);
     const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
@@ -137,7 +138,7 @@ describe('table documents', () => {
   it('gives the facilitator a read-only view: it sees the table but its edits are refused', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const s = await createSession(server, { tables: 2 });
+      const { s } = await startedSession(server, { tables: 2 });
       const d1 = await joinDevice(server, s, 1);
       const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
       const first = addPointTo(b1, 'Punt van de tafel');
@@ -173,7 +174,7 @@ describe('table documents', () => {
   });
 
   it('closes the old table document when a device moves to another table', async () => {
-    const s = await createSession(server, { tables: 2 });
+    const { s } = await startedSession(server, { tables: 2 });
     const mover = await joinDevice(server, s, 1);
     const stayer = await joinDevice(server, s, 1);
     const old = await tableProvider(server, s.id, 1, { device: mover.token });
@@ -267,7 +268,7 @@ describe('persistence', () => {
   });
 
   it('keeps points across a restart on the same data dir', async () => {
-    const s = await createSession(server, { tables: 2 });
+    const { s } = await startedSession(server, { tables: 2 });
     const d = await joinDevice(server, s, 2);
     const board = await tableProvider(server, s.id, 2, { device: d.token });
     const id = addPointTo(board, 'Blijft bewaard', 'participatie');
@@ -287,7 +288,7 @@ describe('persistence', () => {
   });
 
   it('compaction folds the stored updates into one row and keeps the content', async () => {
-    const s = await createSession(server, { tables: 1 });
+    const { s } = await startedSession(server, { tables: 1 });
     const d = await joinDevice(server, s, 1);
     const board = await tableProvider(server, s.id, 1, { device: d.token });
     const name = tableDocName(s.id, 1);
@@ -316,7 +317,7 @@ describe('persistence', () => {
   });
 
   it('compacts by itself after compactEvery stored updates', async () => {
-    const s = await createSession(server, { tables: 1 });
+    const { s } = await startedSession(server, { tables: 1 });
     const d = await joinDevice(server, s, 1);
     const board = await tableProvider(server, s.id, 1, { device: d.token });
     const name = tableDocName(s.id, 1);

@@ -9,6 +9,7 @@ import { vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { findStep, type StepType } from '../../shared/agenda.js';
 import { addPoint, readPoints, type PointData } from '../../shared/board.js';
 import {
   Events,
@@ -22,13 +23,23 @@ import {
   type CreateSessionResponse,
   type DeviceState,
   type JoinResponse,
+  type RunView,
   type ServerToClientEvents,
   type SessionView,
   type Tally,
+  type TableBoard as TableBoardView,
   type TableOverview,
   type VoteView,
 } from '../../shared/protocol.js';
+import { hostKey } from '../../server/tables.js';
 import type { TestServer } from './server.js';
+
+/**
+ * expect.poll checks every 10 ms (not 50): these tests wait on the network hundreds of times,
+ * and the default interval alone would add seconds to the suite. Applies to each test file
+ * that uses these helpers.
+ */
+vi.setConfig({ expect: { poll: { interval: 10, timeout: 2000 } } });
 
 /** Any running server the helpers can reach; only its URL is needed. */
 export type Target = Pick<TestServer, 'url'>;
@@ -86,8 +97,28 @@ export async function api<T = unknown>(
   return { status: res.status, body: parsed as T, headers: res.headers, text };
 }
 
+/**
+ * The agenda test sessions get unless they bring their own: one round in which the tables
+ * write points, then a dot vote. A session starts in the lobby; see `startSession`.
+ */
+export const TEST_AGENDA = {
+  rounds: [
+    {
+      steps: [
+        { type: 'inbreng', durationSec: 600 },
+        { type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 3, maxPerItem: 3 } },
+      ],
+    },
+  ],
+} satisfies NonNullable<CreateSessionBody['agenda']>;
+
+/**
+ * POST /api/sessions. Without an `agenda` key in the body the session gets TEST_AGENDA; pass
+ * `agenda: undefined` to get the template of the session's kind.
+ */
 export async function createSession(server: Target, body: CreateSessionBody | Record<string, never> = {}): Promise<CreateSessionResponse> {
-  const res = await api<CreateSessionResponse>(server, '/sessions', { body });
+  const withAgenda = 'agenda' in body ? body : { ...body, agenda: TEST_AGENDA };
+  const res = await api<CreateSessionResponse>(server, '/sessions', { body: withAgenda });
   if (res.status !== 201) throw new Error(`creating a session failed: ${res.status} ${res.text}`);
   return res.body;
 }
@@ -98,6 +129,7 @@ export async function createSession(server: Target, body: CreateSessionBody | Re
 export type Auth =
   | { role: 'facilitator'; sessionId: string; key: string }
   | { role: 'device'; sessionId: string; token: string }
+  | { role: 'host'; sessionId: string; table: number; key: string }
   | { role: 'viewer'; sessionId: string };
 
 export interface Client {
@@ -107,6 +139,8 @@ export interface Client {
   tallies: Tally[];
   overviews: TableOverview[][];
   deviceStates: DeviceState[];
+  /** `table:board` pushes: the spotlighted table's visible points. */
+  boardViews: TableBoardView[];
   lastTally(): Tally | undefined;
   lastOverview(): TableOverview[] | undefined;
   lastSessionState(): SessionView | undefined;
@@ -133,6 +167,7 @@ export async function connectClient(server: Target, auth: Auth): Promise<Client>
     tallies: [],
     overviews: [],
     deviceStates: [],
+    boardViews: [],
     lastTally: () => client.tallies.at(-1),
     lastOverview: () => client.overviews.at(-1),
     lastSessionState: () => client.sessionStates.at(-1),
@@ -142,6 +177,7 @@ export async function connectClient(server: Target, auth: Auth): Promise<Client>
   socket.on(Events.voteTally, (t) => client.tallies.push(t));
   socket.on(Events.tablesOverview, (o) => client.overviews.push(o));
   socket.on(Events.deviceState, (d) => client.deviceStates.push(d));
+  socket.on(Events.tableBoard, (b) => client.boardViews.push(b));
   const failed = new Promise<never>((_, reject) => {
     socket.once('connect_error', (err) => reject(new Error(`connect failed: ${err.message}`)));
   });
@@ -183,6 +219,13 @@ export const facilitator = (server: Target, s: { id: string; facilitatorKey: str
 
 export const viewer = (server: Target, sessionId: string) => connectClient(server, { role: 'viewer', sessionId });
 
+/** The host key of a table, as the facilitator's host links carry it. */
+export const hostKeyOf = (s: { id: string; facilitatorKey: string }, table: number): string => hostKey(s.facilitatorKey, s.id, table);
+
+/** Connects as the host (gespreksleider) of a table. */
+export const tableHost = (server: Target, s: { id: string; facilitatorKey: string }, table: number) =>
+  connectClient(server, { role: 'host', sessionId: s.id, table, key: hostKeyOf(s, table) });
+
 /** Sends an event and resolves with the server's acknowledgement. The payload is not type-checked on purpose. */
 export async function emitAck<T = unknown>(socket: AppSocket, event: string, payload: unknown): Promise<Ack<T>> {
   const loose = socket as unknown as { timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> } };
@@ -194,6 +237,58 @@ export async function emitOk<T = unknown>(socket: AppSocket, event: string, payl
   const res = await emitAck<T>(socket, event, payload);
   if (!res.ok) throw new Error(`${event} failed: ${res.error.code} ${res.error.message}`);
   return res.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the agenda
+
+/** Every step of the session's agenda, in order, with its round. */
+export function stepsOf(state: SessionView): { id: string; type: StepType; roundId: string; roundIndex: number }[] {
+  return state.agenda.rounds.flatMap((round, roundIndex) => round.steps.map((s) => ({ id: s.id, type: s.type, roundId: round.id, roundIndex })));
+}
+
+/** Id of the `nth` step (from 0) of a type in the facilitator's view of the agenda. */
+export function stepIdOf(fac: Client, type: StepType, nth = 0): string {
+  const state = fac.lastSessionState();
+  if (!state) throw new Error('the facilitator has no session state');
+  const step = stepsOf(state).filter((s) => s.type === type)[nth];
+  if (!step) throw new Error(`the agenda has no ${type} step #${nth}`);
+  return step.id;
+}
+
+/** Waits until this client has been sent a session:state that passes `check`. */
+export async function waitForState(client: Client, check: (s: SessionView) => boolean, what = 'session state'): Promise<SessionView> {
+  await vi.waitFor(
+    () => {
+      const state = client.lastSessionState();
+      if (!state || !check(state)) throw new Error(`no ${what} yet`);
+    },
+    { timeout: 5000, interval: 5 },
+  );
+  return client.lastSessionState()!;
+}
+
+/** session:start by the facilitator; resolves once its screen shows the first step running. */
+export async function startSession(fac: Client): Promise<RunView> {
+  const run = await emitOk<RunView>(fac.socket, Events.sessionStart, {});
+  await waitForState(fac, (s) => s.run.status === run.status && s.run.stepId === run.stepId, 'running session');
+  return run;
+}
+
+/** step:goto the `nth` step of a type; resolves once the facilitator's screen shows it. */
+export async function gotoStep(fac: Client, type: StepType, nth = 0): Promise<RunView> {
+  const stepId = stepIdOf(fac, type, nth);
+  const run = await emitOk<RunView>(fac.socket, Events.stepGoto, { stepId });
+  await waitForState(fac, (s) => s.run.stepId === stepId && s.run.timer?.endsAt === run.timer?.endsAt, `step ${type}`);
+  return run;
+}
+
+/** A new session with a facilitator connected and the agenda started (TEST_AGENDA: in its inbreng step). */
+export async function startedSession(server: Target, body: CreateSessionBody | Record<string, never> = {}) {
+  const s = await createSession(server, body);
+  const fac = await facilitator(server, s);
+  await startSession(fac);
+  return { s, fac };
 }
 
 export interface DeviceClient extends Client {
@@ -229,16 +324,18 @@ export const newBallotId = (): string => randomBytes(18).toString('base64url');
 // ---------------------------------------------------------------------------------------------
 // Yjs
 
-export type Credential = { device: string } | { facilitator: string };
+export type Credential = { device: string } | { facilitator: string } | { host: string };
 
 export const credentialProtocol = (cred: Credential): string =>
-  'device' in cred ? `device.${cred.device}` : `facilitator.${cred.facilitator}`;
+  'device' in cred ? `device.${cred.device}` : 'host' in cred ? `host.${cred.host}` : `facilitator.${cred.facilitator}`;
 
 export const yjsUrl = (server: Target): string => `${server.url.replace(/^http/, 'ws')}${YJS_PATH}`;
 
 export interface TableBoard {
   doc: Y.Doc;
   provider: WebsocketProvider;
+  server: Target;
+  sessionId: string;
   /** Closes events seen on this provider's connections, in order. */
   closes: { code: number; reason: string }[];
   points(): PointData[];
@@ -265,6 +362,8 @@ export async function tableProvider(
   const board: TableBoard = {
     doc,
     provider,
+    server,
+    sessionId,
     closes: [],
     points: () => readPoints(doc),
     destroy: track(() => {
@@ -288,11 +387,38 @@ export async function tableProvider(
 
 let pointCounter = 0;
 
-/** Adds a point to a board and returns its id. */
-export function addPointTo(board: TableBoard, text: string, theme = 'communicatie'): string {
+/**
+ * The round and step the session is in now, read from the in-process server's storage; both
+ * null when the target is a server in another process.
+ */
+export function currentStepOf(server: Target, sessionId: string): { round: string | null; step: string | null } {
+  const services = 'services' in server ? (server as TestServer).services : null;
+  const session = services?.sessions.get(sessionId);
+  const at = session ? findStep(session.agenda, session.run.stepId) : undefined;
+  return { round: at?.round.id ?? null, step: at?.step.id ?? null };
+}
+
+/**
+ * Adds a point to a board, as a tablet does, and returns its id. Round and step are those the
+ * session is in now, unless given.
+ */
+export function addPointTo(
+  board: TableBoard,
+  text: string,
+  theme = 'communicatie',
+  made: { round?: string | null; step?: string | null } = {},
+): string {
   pointCounter += 1;
   const id = `p${pointCounter}-${randomBytes(6).toString('base64url')}`;
-  addPoint(board.doc, id, theme, text, Date.now() + pointCounter);
+  const now = currentStepOf(board.server, board.sessionId);
+  addPoint(board.doc, {
+    id,
+    theme,
+    text,
+    round: made.round !== undefined ? made.round : now.round,
+    step: made.step !== undefined ? made.step : now.step,
+    createdAt: Date.now() + pointCounter,
+  });
   return id;
 }
 
