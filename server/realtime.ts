@@ -114,9 +114,11 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   // --- pushing state ------------------------------------------------------------------------
   const isConnected = (deviceId: string) => (io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
 
+  /** Builds the session view once and sends it to everyone; only the join link depends on how each screen reached us. */
   async function broadcastSession(sessionId: string) {
+    const view = sessionView(services, sessionId, undefined);
     for (const socket of await io.in(room.session(sessionId)).fetchSockets()) {
-      socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
+      socket.emit(Events.sessionState, { ...view, joinUrl: services.urls.join(view.joinCode, socket.handshake.headers.host) });
     }
   }
 
@@ -152,15 +154,23 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
   /** After a board changed: the spotlighted board and the tops on the projector follow it. */
   function scheduleBoardViews(sessionId: string, table: number) {
-    boardThrottle.run(`${sessionId}/${table}`, () => {
-      const session = sessions.get(sessionId);
-      if (!session) return;
-      if (session.projector.spotlight?.kind === 'table' && session.projector.spotlight.table === table) {
-        io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(services, sessionId, table));
-      }
-      const step = findStep(session.agenda, session.run.stepId)?.step.type;
-      if (step === 'prioriteren' || step === 'terugkoppeling') void broadcastSession(sessionId);
-    });
+    const session = sessions.get(sessionId);
+    if (!session) return;
+    const spotlight = session.projector.spotlight;
+    if (spotlight?.kind === 'table' && spotlight.table === table) {
+      boardThrottle.run(`board:${sessionId}`, () => {
+        // The spotlight may have moved meanwhile: send the board that is in it now.
+        const now = sessions.get(sessionId)?.projector.spotlight;
+        if (now?.kind === 'table') io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(services, sessionId, now.table));
+      });
+    }
+    // Tops only show while tables choose them and in feedback; one refresh covers every table.
+    const step = findStep(session.agenda, session.run.stepId)?.step.type;
+    if (step === 'prioriteren' || step === 'terugkoppeling') {
+      boardThrottle.run(`tops:${sessionId}`, () => {
+        if (sessions.get(sessionId)) void broadcastSession(sessionId);
+      });
+    }
   }
 
   /** Evaluation results are for the facilitator only; they follow responses a few times a second. */
@@ -315,7 +325,6 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     // --- facilitator --------------------------------------------------------------------------
     const control = (action: RunAction) => {
-      const before = sessions.require(sessionId);
       const { run, closedVote } = services.run.apply(sessionId, action);
       if (closedVote) closeVote(sessionId, closedVote, 'step changed');
       void broadcastSession(sessionId);
