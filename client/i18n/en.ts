@@ -190,7 +190,7 @@ export const en: Messages = {
   stepHelp: {
     instructie: 'Listen to the explanation. You will start in a moment.',
     inbreng: 'Write down your points. Everyone at the table sees them straight away.',
-    clusteren: 'Put the points under the right theme. Bring double points together.',
+    clusteren: 'Put each point under the theme where it fits best. Choose another theme on a point.',
     stemmen: 'The vote will start soon. Please wait.',
     prioriteren: 'Choose the 3 most important points of this table together.',
     terugkoppeling: 'The tables tell what they discussed.',

@@ -189,7 +189,7 @@ export const nl = {
   stepHelp: {
     instructie: 'Luister naar de uitleg. Zo meteen gaat u aan de slag.',
     inbreng: 'Schrijf uw punten op. Iedereen aan tafel ziet ze meteen.',
-    clusteren: 'Zet de punten bij het goede thema. Haal dubbele punten samen.',
+    clusteren: 'Zet elk punt bij het thema waar het het best past. Kies bij een punt een ander thema.',
     stemmen: 'De stemming begint zo. Wacht even.',
     prioriteren: 'Kies samen de 3 belangrijkste punten van deze tafel.',
     terugkoppeling: 'De tafels vertellen wat ze hebben besproken.',

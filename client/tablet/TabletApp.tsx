@@ -161,7 +161,12 @@ function SeatedTablet({ session, conn, sessionId, table, token }: { session: Ses
   } else if (pos.status !== 'running' || !type) {
     screen = <p className="lead">{pos.status === 'lobby' ? t.run.lobbyText : t.run.endedText}</p>;
   } else if (POINT_STEPS.has(type)) {
-    screen = <TableBoard tableDoc={tableDoc} themes={session.themes} roundId={pos.current!.round.id} stepId={pos.current!.step.id} canAdd />;
+    screen = (
+      <>
+        <p className="step-help">{t.stepHelp[type]}</p>
+        <TableBoard tableDoc={tableDoc} themes={session.themes} roundId={pos.current!.round.id} stepId={pos.current!.step.id} canAdd />
+      </>
+    );
   } else if (type === 'prioriteren') {
     screen = tableDoc?.synced ? <TopChooser doc={tableDoc.doc} roundId={pos.current!.round.id} themes={session.themes} /> : <p>{t.tablet.syncing}</p>;
   } else if (type === 'evaluatie') {
