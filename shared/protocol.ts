@@ -49,6 +49,19 @@ export const YJS_PATH = '/yjs';
 /** Sub-protocol every Yjs websocket must offer; credentials travel as a second sub-protocol. */
 export const YJS_SUBPROTOCOL = 'tafelronde.yjs.v1';
 
+/**
+ * Reasons the Yjs endpoint gives (in y-protocols' permission-denied message) when it refuses or
+ * corrects a change: "<code>: <English explanation>"; tablets show the code in their language.
+ */
+export const BOARD_REFUSAL = {
+  readOnly: 'read_only: this connection may not change the document',
+  stepLocked: 'step_locked: new points are only possible while the table collects points',
+  hostOnly: 'host_only: only the table host may hide or show points',
+  pointsLimit: 'points_limit: this table has the most points a table can have',
+  textLimit: 'text_limit: a point was longer than a point may be; the rest was cut off',
+} as const;
+export type BoardRefusalCode = 'read_only' | 'step_locked' | 'host_only' | 'points_limit' | 'text_limit';
+
 // ---------------------------------------------------------------------------------------------
 // Limits that both sides need to know.
 export const LIMITS = {

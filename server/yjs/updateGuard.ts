@@ -130,6 +130,37 @@ export function updateEffects(doc: Y.Doc, update: Uint8Array): UpdateEffects {
   }
 }
 
+/**
+ * Brings an update that was just applied back within the limits: texts longer than allowed are
+ * cut off, new points beyond the table's maximum are removed. Returns what it had to do.
+ * `changed` are the types the update's transaction changed (new types are not among them,
+ * so new points are checked through `effects`).
+ */
+export function enforceLimits(
+  doc: Y.Doc,
+  changed: Iterable<Y.AbstractType<unknown>>,
+  effects: UpdateEffects,
+  limits: { textLength: number; points: number },
+): { textCut: boolean; pointsRemoved: boolean } {
+  const points = doc.getMap<Y.Map<unknown>>(POINTS_KEY);
+  const texts = new Set<Y.Text>();
+  for (const type of changed) if (type instanceof Y.Text) texts.add(type);
+  for (const p of effects.newPoints) {
+    const text = points.get(p.id)?.get('text');
+    if (text instanceof Y.Text) texts.add(text);
+  }
+  const tooLong = [...texts].filter((t) => t.length > limits.textLength);
+  const added = effects.newPoints.filter((p) => !p.previous && points.has(p.id));
+  const excess = Math.max(0, points.size - limits.points);
+  const removed = added.slice(added.length - Math.min(excess, added.length));
+  if (tooLong.length === 0 && removed.length === 0) return { textCut: false, pointsRemoved: false };
+  doc.transact(() => {
+    for (const t of tooLong) t.delete(limits.textLength, t.length - limits.textLength);
+    for (const p of removed) points.delete(p.id);
+  }, REVERT);
+  return { textCut: tooLong.length > 0, pointsRemoved: removed.length > 0 };
+}
+
 /** Transaction origin of the server's own corrections. */
 export const REVERT = Symbol('revert');
 

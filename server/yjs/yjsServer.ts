@@ -15,14 +15,14 @@ import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { YJS_PATH, YJS_SUBPROTOCOL } from '../../shared/protocol.js';
+import { BOARD_REFUSAL as REFUSAL, LIMITS, YJS_PATH, YJS_SUBPROTOCOL } from '../../shared/protocol.js';
 import type { Devices } from '../devices.js';
 import type { Logger } from '../log.js';
 import type { Sessions } from '../sessions.js';
 import type { Tables } from '../tables.js';
 import type { DocStore } from './docStore.js';
 import { parseDocName } from './docNames.js';
-import { revert, updateEffects } from './updateGuard.js';
+import { enforceLimits, revert, updateEffects } from './updateGuard.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -258,7 +258,7 @@ export function attachYjsServer(opts: {
           const update = decoding.readVarUint8Array(decoder);
           if (access.readOnly) {
             // Nothing a viewer sends is applied: it never writes, so its sequence has no gaps to mind.
-            if (!isEmptyUpdate(update)) denyWrite(ws, 'read-only: this connection may not change the document');
+            if (!isEmptyUpdate(update)) denyWrite(ws, REFUSAL.readOnly);
           } else {
             applyGuarded(r.doc, update, ws, access);
           }
@@ -296,13 +296,26 @@ export function attachYjsServer(opts: {
     const effects = updateEffects(doc, update);
     const points = effects.newPoints.length > 0 && !opts.mayAddPoints(access.sessionId, effects.newPoints.map((p) => p.step));
     const hidden = effects.hiddenChanges.length > 0 && access.role !== 'host';
-    Y.applyUpdate(doc, update, ws);
-    if (!points && !hidden) return;
-    revert(doc, effects, { points, hidden });
-    denyWrite(
-      ws,
-      points ? 'step locked: new points are only possible while the table collects points' : 'host only: only the table host may hide or show points',
-    );
+    let changed: Y.AbstractType<unknown>[] = [];
+    const capture = (tr: Y.Transaction) => {
+      if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
+    };
+    doc.on('afterTransaction', capture);
+    try {
+      Y.applyUpdate(doc, update, ws);
+    } finally {
+      doc.off('afterTransaction', capture);
+    }
+    if (points || hidden) {
+      revert(doc, effects, { points, hidden });
+      denyWrite(ws, points ? REFUSAL.stepLocked : REFUSAL.hostOnly);
+    }
+    const cut = enforceLimits(doc, changed, points ? { ...effects, newPoints: [] } : effects, {
+      textLength: LIMITS.pointTextLength,
+      points: LIMITS.pointsPerTable,
+    });
+    if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
+    else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
   }
 
   /** Tells the client its change was refused (y-protocols' permission-denied auth message). */
