@@ -72,9 +72,9 @@ function Host({ sessionId, table, secret }: { sessionId: string; table: number; 
                 {row.ready && <p className="table-tile__signal table-tile__signal--ready">{t.signals.readyBadge}</p>}
               </div>
             )}
-            {tableDoc?.synced ? (
+            {tableDoc?.ready ? (
               <Board
-                doc={tableDoc.doc}
+                table={tableDoc}
                 themes={session.themes}
                 roundId={pos.current?.round.id ?? null}
                 stepId={pos.current?.step.id ?? null}

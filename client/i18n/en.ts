@@ -300,6 +300,20 @@ export const en: Messages = {
     average: (n) => (n === null ? 'no answers yet' : `on average ${n.toLocaleString('en-GB')} of 5`),
     remarks: 'What could be better?',
   },
+  board: {
+    offline: 'No connection to the laptop. What you write is kept on this tablet and goes along as soon as the connection is back.',
+    undo: 'Undo',
+    redo: 'Redo',
+    othersEditing: 'Someone else is writing here',
+    dismiss: 'Close message',
+    refusals: {
+      read_only: 'You can only watch here.',
+      step_locked: 'New points are not possible now: the table is not collecting points at the moment.',
+      host_only: 'Only the table host can hide or show points.',
+      points_limit: 'This table has the most points a table can have. Combine points or empty one.',
+      text_limit: 'That point was too long. The last part was removed.',
+    },
+  },
   errors: {
     bad_request: 'That is not quite right. Please check what you entered.',
     unauthorized: 'You have no access. Use the right link.',

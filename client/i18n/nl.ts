@@ -299,6 +299,20 @@ export const nl = {
     average: (n: number | null) => (n === null ? 'nog geen antwoorden' : `gemiddeld ${n.toLocaleString('nl-NL')} van 5`),
     remarks: 'Wat kan beter?',
   },
+  board: {
+    offline: 'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard en gaat vanzelf mee zodra er weer verbinding is.',
+    undo: 'Ongedaan maken',
+    redo: 'Opnieuw doen',
+    othersEditing: 'Iemand anders schrijft hier',
+    dismiss: 'Melding sluiten',
+    refusals: {
+      read_only: 'U kunt hier alleen meekijken.',
+      step_locked: 'Nieuwe punten kunnen nu niet: de tafel verzamelt op dit moment geen punten.',
+      host_only: 'Alleen de gespreksleider kan punten verbergen of weer tonen.',
+      points_limit: 'Deze tafel heeft het hoogste aantal punten. Voeg punten samen of maak er een leeg.',
+      text_limit: 'Dat punt was te lang. Het laatste stuk is weggehaald.',
+    },
+  },
   errors: {
     bad_request: 'Dat klopt niet helemaal. Kijk de invoer nog eens na.',
     unauthorized: 'U heeft geen toegang. Gebruik de juiste link.',

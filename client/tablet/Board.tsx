@@ -9,7 +9,9 @@ import * as Y from 'yjs';
 import { addPoint, pointsMap, readPoints, type PointData } from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
+import type { Awareness } from 'y-protocols/awareness';
 import { PointCard } from './PointCard';
+import type { TableDoc } from './useTableDoc';
 
 /** The board's structure; text changes do not re-render it (each card binds its own text). */
 export function usePoints(doc: Y.Doc): PointData[] {
@@ -33,8 +35,45 @@ export function usePoints(doc: Y.Doc): PointData[] {
   return points;
 }
 
+/** Which points other tablets are writing in now (from anonymous presence: no names, just a point id). */
+function useOthersEditing(awareness: Awareness): Set<string> {
+  const [editing, setEditing] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    const update = () => {
+      const ids = new Set<string>();
+      awareness.getStates().forEach((state, clientId) => {
+        const id = (state as { editing?: unknown }).editing;
+        if (clientId !== awareness.clientID && typeof id === 'string') ids.add(id);
+      });
+      setEditing((before) => (before.size === ids.size && [...ids].every((id) => before.has(id)) ? before : ids));
+    };
+    update();
+    awareness.on('change', update);
+    return () => awareness.off('change', update);
+  }, [awareness]);
+  return editing;
+}
+
+/** Whether there is something to undo or redo; follows the undo manager's stacks. */
+function useUndoState(undo: Y.UndoManager): { canUndo: boolean; canRedo: boolean } {
+  const [state, setState] = useState({ canUndo: false, canRedo: false });
+  useEffect(() => {
+    const update = () => setState({ canUndo: undo.undoStack.length > 0, canRedo: undo.redoStack.length > 0 });
+    update();
+    undo.on('stack-item-added', update);
+    undo.on('stack-item-popped', update);
+    undo.on('stack-cleared', update);
+    return () => {
+      undo.off('stack-item-added', update);
+      undo.off('stack-item-popped', update);
+      undo.off('stack-cleared', update);
+    };
+  }, [undo]);
+  return state;
+}
+
 interface Props {
-  doc: Y.Doc;
+  table: TableDoc;
   themes: Theme[];
   roundId: string | null;
   stepId: string | null;
@@ -43,9 +82,14 @@ interface Props {
   host?: boolean;
 }
 
-export function Board({ doc, themes, roundId, stepId, canAdd, host = false }: Props) {
+export function Board({ table, themes, roundId, stepId, canAdd, host = false }: Props) {
   const { t } = useI18n();
+  const { doc, awareness, undo } = table;
   const all = usePoints(doc);
+  const othersEditing = useOthersEditing(awareness);
+  const { canUndo, canRedo } = useUndoState(undo);
+  const [dismissed, setDismissed] = useState(0);
+  const onFocusPoint = useCallback((id: string | null) => awareness.setLocalStateField('editing', id), [awareness]);
   const [added, setAdded] = useState<string | null>(null);
   const known = new Set(themes.map((th) => th.id));
   const inRound = all.filter((p) => p.round === roundId);
@@ -67,6 +111,27 @@ export function Board({ doc, themes, roundId, stepId, canAdd, host = false }: Pr
 
   return (
     <>
+      {!table.online && (
+        <p className="board__offline" role="status">
+          {t.board.offline}
+        </p>
+      )}
+      {table.refusal && table.refusal.at > dismissed && (
+        <div className="board__refusal" role="alert">
+          <p>{t.board.refusals[table.refusal.code]}</p>
+          <button type="button" className="button button--small" onClick={() => setDismissed(Date.now())}>
+            {t.board.dismiss}
+          </button>
+        </div>
+      )}
+      <div className="board__tools" role="group" aria-label={`${t.board.undo} / ${t.board.redo}`}>
+        <button type="button" className="button" disabled={!canUndo} onClick={() => undo.undo()}>
+          ↶ {t.board.undo}
+        </button>
+        <button type="button" className="button" disabled={!canRedo} onClick={() => undo.redo()}>
+          ↷ {t.board.redo}
+        </button>
+      </div>
       {!host && hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
       <div className="board" aria-label={t.tablet.board} role="region">
         {themes.map((theme) => {
@@ -90,6 +155,8 @@ export function Board({ doc, themes, roundId, stepId, canAdd, host = false }: Pr
                       autoFocus={added === p.id}
                       isEmpty={p.text.trim() === ''}
                       hidden={p.hidden}
+                      othersEditing={othersEditing.has(p.id)}
+                      onFocusChange={onFocusPoint}
                       onRemove={remove}
                       onHide={host ? setHidden : undefined}
                     />

@@ -14,12 +14,15 @@ interface Props {
   autoFocus: boolean;
   isEmpty: boolean;
   hidden: boolean;
+  /** Another tablet at the table is writing in this point right now. */
+  othersEditing: boolean;
+  onFocusChange(id: string | null): void;
   onRemove(id: string): void;
   /** Only for the table host. */
   onHide?: (id: string, hidden: boolean) => void;
 }
 
-export const PointCard = memo(function PointCard({ id, point, theme, themes, autoFocus, isEmpty, hidden, onRemove, onHide }: Props) {
+export const PointCard = memo(function PointCard({ id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, onFocusChange, onRemove, onHide }: Props) {
   const { t } = useI18n();
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -34,8 +37,9 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
 
   const selectId = `move-${id}`;
   return (
-    <li className={`point-card${hidden ? ' point-card--hidden' : ''}`}>
+    <li className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}`}>
       {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
+      {othersEditing && <p className="point-card__busy">✎ {t.board.othersEditing}</p>}
       <textarea
         ref={ref}
         className="point-card__text"
@@ -43,6 +47,8 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
         placeholder={t.tablet.pointPlaceholder}
         maxLength={LIMITS.pointTextLength}
         rows={2}
+        onFocus={() => onFocusChange(id)}
+        onBlur={() => onFocusChange(null)}
       />
       <div className="point-card__tools">
         <label htmlFor={selectId} className="sr-only">

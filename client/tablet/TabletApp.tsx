@@ -168,7 +168,7 @@ function SeatedTablet({ session, conn, sessionId, table, token }: { session: Ses
       </>
     );
   } else if (type === 'prioriteren') {
-    screen = tableDoc?.synced ? <TopChooser doc={tableDoc.doc} roundId={pos.current!.round.id} themes={session.themes} /> : <p>{t.tablet.syncing}</p>;
+    screen = tableDoc?.ready ? <TopChooser doc={tableDoc.doc} roundId={pos.current!.round.id} themes={session.themes} /> : <p>{t.tablet.syncing}</p>;
   } else if (type === 'evaluatie') {
     screen = <Evaluation key={pos.current!.step.id} stepId={pos.current!.step.id} emit={conn.emit} />;
   } else if (type === 'terugkoppeling') {
@@ -187,6 +187,6 @@ function SeatedTablet({ session, conn, sessionId, table, token }: { session: Ses
 
 function TableBoard({ tableDoc, themes, roundId, stepId, canAdd }: { tableDoc: TableDoc | null; themes: Theme[]; roundId: string; stepId: string; canAdd: boolean }) {
   const { t } = useI18n();
-  if (!tableDoc?.synced) return <p>{t.tablet.syncing}</p>;
-  return <Board doc={tableDoc.doc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} />;
+  if (!tableDoc?.ready) return <p>{t.tablet.syncing}</p>;
+  return <Board table={tableDoc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} />;
 }

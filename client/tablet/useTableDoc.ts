@@ -1,40 +1,78 @@
-/** The table's shared board: a Y.Doc kept in sync with the server through y-websocket. */
+/**
+ * The table's shared board: a Y.Doc kept in sync with the server through y-websocket, and kept
+ * on the tablet itself (IndexedDB) so that it survives a lost connection or a reload. What is
+ * written offline is sent, and merged, as soon as the tablet is back.
+ */
+import * as authProtocol from 'y-protocols/auth';
+import type { Awareness } from 'y-protocols/awareness';
 import { useEffect, useState } from 'react';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { YJS_PATH, YJS_SUBPROTOCOL } from '../../shared/protocol';
+import { pointsMap, topMap } from '../../shared/board';
+import { YJS_PATH, YJS_SUBPROTOCOL, type BoardRefusalCode } from '../../shared/protocol';
 
 export interface TableDoc {
   doc: Y.Doc;
-  synced: boolean;
+  awareness: Awareness;
+  undo: Y.UndoManager;
+  /** The board can be shown: loaded from this tablet or from the server. */
+  ready: boolean;
   online: boolean;
+  /** The server's latest refusal or correction of something written here, if any. */
+  refusal: { code: BoardRefusalCode; at: number } | null;
 }
+
+const MESSAGE_AUTH = 2;
+const CODES: BoardRefusalCode[] = ['read_only', 'step_locked', 'host_only', 'points_limit', 'text_limit'];
 
 /** `credential` is `device.<token>` for a tablet or `host.<key>` for the table host. */
 export function useTableDoc(sessionId: string, table: number, credential: string): TableDoc | null {
   const [state, setState] = useState<TableDoc | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
+    const local = new IndexeddbPersistence(`tafelronde:${sessionId}:${table}`, doc);
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}${YJS_PATH}`, `${sessionId}/${table}`, doc, {
       // Credentials go in a sub-protocol, so they never appear in a URL or an access log.
       protocols: [YJS_SUBPROTOCOL, credential],
       maxBackoffTime: 5000,
     });
-    let synced = false;
-    let online = false;
-    const publish = () => setState({ doc, synced, online });
+    // Undo and redo only this tablet's own changes (remote ones come with the provider as origin).
+    const undo = new Y.UndoManager([pointsMap(doc), topMap(doc)], { captureTimeout: 600 });
+    let current: TableDoc = { doc, awareness: provider.awareness, undo, ready: false, online: false, refusal: null };
+    const publish = (patch: Partial<TableDoc>) => {
+      current = { ...current, ...patch };
+      setState(current);
+    };
+    // The server explains a refusal in y-protocols' auth message: "<code>: <English text>".
+    provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
+        const code = CODES.find((c) => reason.startsWith(`${c}:`));
+        if (code) publish({ refusal: { code, at: Date.now() } });
+      });
+    };
+    void local.whenSynced.then(() => publish({ ready: true }));
     provider.on('sync', (isSynced: boolean) => {
-      synced = synced || isSynced;
-      publish();
+      if (isSynced) publish({ ready: true });
     });
+    // y-websocket notices a silent connection only after 30 s; the browser knows at once when
+    // its own network is gone, so both count.
+    let connected = false;
+    const updateOnline = () => publish({ online: connected && navigator.onLine });
     provider.on('status', ({ status }: { status: string }) => {
-      online = status === 'connected';
-      publish();
+      connected = status === 'connected';
+      updateOnline();
     });
-    publish();
+    window.addEventListener('online', updateOnline);
+    window.addEventListener('offline', updateOnline);
+    publish({});
     return () => {
+      window.removeEventListener('online', updateOnline);
+      window.removeEventListener('offline', updateOnline);
+      undo.destroy();
       provider.destroy();
+      void local.destroy();
       doc.destroy();
     };
   }, [sessionId, table, credential]);

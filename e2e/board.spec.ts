@@ -1,0 +1,89 @@
+/**
+ * The table's board as paper should feel: undo of one's own changes, seeing where others write,
+ * and working on through a lost connection without losing or doubling a point.
+ */
+import { expect, test } from '@playwright/test';
+import { addPointButton, expectAccessible, laptop, pointBox, tablet, type Person } from './helpers/room';
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('a table board', () => {
+  let organiser: Person;
+  let tabletA: Person;
+  let tabletB: Person;
+
+  test.beforeAll(async ({ browser, baseURL, request }) => {
+    organiser = await laptop(browser, baseURL!);
+    tabletA = await tablet(browser, baseURL!);
+    tabletB = await tablet(browser, baseURL!);
+    const res = await request.post('/api/sessions', {
+      data: { title: 'Bord', tables: 2, agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 1200 }, { type: 'pauze', durationSec: 600 }] }] } },
+    });
+    const session = (await res.json()) as { joinCode: string; urls: { facilitator: string } };
+    const facilitator = new URL(session.urls.facilitator);
+    await organiser.page.goto(facilitator.pathname + facilitator.hash);
+    for (const t of [tabletA, tabletB]) {
+      await t.page.goto(`/j/${session.joinCode}`);
+      await t.page.getByRole('button', { name: 'Tafel 1' }).click();
+    }
+    await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
+    await expect(addPointButton(tabletB.page, 'Communicatie')).toBeVisible();
+  });
+
+  test.afterAll(async () => {
+    for (const p of [organiser, tabletA, tabletB]) await p?.context.close();
+  });
+
+  test('others see where someone writes, without a name', async () => {
+    const a = tabletA.page;
+    const b = tabletB.page;
+    await addPointButton(a, 'Communicatie').click();
+    await a.keyboard.type('Tijdig informeren');
+    await expect(b.getByText('Iemand anders schrijft hier')).toBeVisible();
+    await b.getByRole('heading', { name: /Samenwerking/ }).click(); // B looks elsewhere; A stops writing
+    await pointBox(b, 'Communicatie').click();
+    await expect(a.getByText('Iemand anders schrijft hier')).toBeVisible();
+    await expectAccessible(a, 'board with presence');
+  });
+
+  test('undo takes back this tablet’s own change, for everyone', async () => {
+    const a = tabletA.page;
+    const b = tabletB.page;
+    await addPointButton(b, 'Participatie').click();
+    await b.keyboard.type('Per ongeluk');
+    await expect(pointBox(a, 'Participatie')).toHaveValue('Per ongeluk');
+    await b.getByRole('button', { name: /Ongedaan maken/ }).click();
+    await expect(pointBox(a, 'Participatie')).toHaveCount(0);
+    await b.getByRole('button', { name: /Opnieuw doen/ }).click();
+    await expect(pointBox(a, 'Participatie')).toHaveValue('Per ongeluk');
+    // A's own undo does not touch B's point.
+    await expect(a.getByRole('button', { name: /Ongedaan maken/ })).toBeEnabled();
+  });
+
+  test('a tablet that loses the connection keeps working and merges when it is back', async () => {
+    const a = tabletA.page;
+    const b = tabletB.page;
+    await tabletA.context.setOffline(true);
+    await expect(a.getByText(/Geen verbinding met de laptop/)).toBeVisible();
+    await addPointButton(a, 'Samenwerking').click();
+    await a.keyboard.type('Offline geschreven');
+    await addPointButton(b, 'Samenwerking').click();
+    await b.keyboard.type('Intussen bij B');
+    await tabletA.context.setOffline(false);
+    await expect(a.getByText(/Geen verbinding met de laptop/)).toHaveCount(0);
+    // Both points on both tablets, each once.
+    for (const page of [a, b]) {
+      await expect(page.getByRole('textbox', { name: 'Punt bij Samenwerking' })).toHaveCount(2);
+    }
+    const texts = async (page: typeof a) => (await page.getByRole('textbox', { name: 'Punt bij Samenwerking' }).evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).sort();
+    await expect.poll(() => texts(b)).toEqual(['Intussen bij B', 'Offline geschreven']);
+    await expect.poll(() => texts(a)).toEqual(['Intussen bij B', 'Offline geschreven']);
+  });
+
+  test('when collecting ends, the board closes on the tablet (the server refuses late points as well)', async () => {
+    const a = tabletA.page;
+    await organiser.page.getByRole('button', { name: 'Volgende stap →' }).click();
+    await expect(a.getByText('Even pauze. Daarna gaan we verder.')).toBeVisible();
+    await expect(addPointButton(a, 'Communicatie')).toHaveCount(0);
+  });
+});
