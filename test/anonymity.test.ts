@@ -26,6 +26,7 @@ import {
   waitForServerPoints,
   type Client,
   type DeviceClient,
+  WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -90,7 +91,7 @@ beforeAll(async () => {
     ballotIds.push(id);
     expect(await submitBallot(d, second.id, id, { [items[0]!]: 1, [items[1]!]: 1 })).toMatchObject({ ok: true });
   }
-  await vi.waitFor(() => expect(view.lastTally()).toMatchObject({ voteId: second.id, ballots: 3 }));
+  await vi.waitFor(() => expect(view.lastTally()).toMatchObject({ voteId: second.id, ballots: 3 }), WAIT);
 });
 
 afterAll(async () => {

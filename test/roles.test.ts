@@ -42,6 +42,7 @@ import {
   type Client,
   type DeviceClient,
   type TableBoard,
+  WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -445,7 +446,7 @@ describe('the table document and the host', () => {
     try {
       const { s, device, host, id, other } = await hostedTable();
       pointsMap(device.doc).get(id)!.set('hidden', true);
-      await vi.waitFor(() => expect(denials(warn).some((m) => m.includes('host only'))).toBe(true));
+      await vi.waitFor(() => expect(denials(warn).some((m) => m.includes('host_only'))).toBe(true), WAIT);
       expect(serverPoint(s.id, id).hidden).toBe(false);
       // The host's view shows it too: the refused change was never relayed.
       pointsMap(host.doc).get(other)!.set('theme', 'participatie'); // an edit after it, to have something to wait for
@@ -504,7 +505,7 @@ describe('the table document and the host', () => {
         copy.set('text', new Y.Text('Een punt om te verbergen'));
         pointsMap(device.doc).set(id, copy);
       });
-      await vi.waitFor(() => expect(denials(warn).length + (serverPoint(s.id, id).hidden ? 0 : 1)).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(denials(warn).length + (serverPoint(s.id, id).hidden ? 0 : 1)).toBeGreaterThan(0), WAIT);
       expect(serverPoint(s.id, id).hidden).toBe(true);
     } finally {
       warn.mockRestore();
@@ -527,7 +528,7 @@ describe('the table document and the host', () => {
         item.integrate(tr, 0);
       });
       expect(point.get('hidden')).toBe('n'); // not true: the point shows again on this tablet
-      await vi.waitFor(() => expect(denials(warn).length + (serverPoint(s.id, id).hidden ? 0 : 1)).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(denials(warn).length + (serverPoint(s.id, id).hidden ? 0 : 1)).toBeGreaterThan(0), WAIT);
       expect(serverPoint(s.id, id).hidden).toBe(true);
     } finally {
       warn.mockRestore();

@@ -38,6 +38,7 @@ import {
   yjsUpgradeStatus,
   type Client,
   type DeviceClient,
+  WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -470,8 +471,8 @@ describe('step locks on the table documents', () => {
 
       await startSession(fac); // instructie
       await tryPoint('Tijdens de uitleg');
-      await vi.waitFor(() => expect(denials(warn)).toHaveLength(1));
-      expect(denials(warn)[0]).toContain('step locked');
+      await vi.waitFor(() => expect(denials(warn)).toHaveLength(1), WAIT);
+      expect(denials(warn)[0]).toContain('step_locked');
       expect(serverTexts()).toEqual([]);
 
       await goto(fac, 'inbreng1');
@@ -480,14 +481,14 @@ describe('step locks on the table documents', () => {
 
       await goto(fac, 'stemmen1');
       await tryPoint('Tijdens het stemmen');
-      await vi.waitFor(() => expect(denials(warn)).toHaveLength(2));
+      await vi.waitFor(() => expect(denials(warn)).toHaveLength(2), WAIT);
       // A point made during the inbreng step that reaches the server late (an offline tablet) still counts...
       await tryPoint('Offline gemaakt tijdens de inbreng', { step: 'inbreng1' });
       await expect.poll(serverTexts).toEqual(['Tijdens de inbreng', 'Offline gemaakt tijdens de inbreng']);
       // ...but not one that claims a step still to come, or no step at all.
       await tryPoint('Claimt de volgende ronde', { step: 'inbreng2' });
       await tryPoint('Zonder stap', { step: null });
-      await vi.waitFor(() => expect(denials(warn)).toHaveLength(4));
+      await vi.waitFor(() => expect(denials(warn)).toHaveLength(4), WAIT);
       expect(serverTexts()).toEqual(['Tijdens de inbreng', 'Offline gemaakt tijdens de inbreng']);
       // Nor does any of it show on the other tablets.
       const check = await tableProvider(server, s.id, 1, { facilitator: s.facilitatorKey });
@@ -525,7 +526,7 @@ describe('step locks on the table documents', () => {
       const b2 = await tableProvider(server, s.id, 1, { device: d2.token });
       await startSession(fac); // instructie: no new points
       addPointTo(b1, 'Te vroeg');
-      await vi.waitFor(() => expect(denials(warn)).toHaveLength(1));
+      await vi.waitFor(() => expect(denials(warn)).toHaveLength(1), WAIT);
 
       await goto(fac, 'inbreng1');
       const other = addPointTo(b2, 'Van de buurman');

@@ -18,6 +18,7 @@ import {
   yjsUpgradeStatus,
   yjsUrl,
   type TableBoard,
+  WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -156,8 +157,8 @@ describe('table documents', () => {
       await vi.waitFor(() => {
         const denials = warn.mock.calls.filter((c) => String(c[0]).includes('Permission denied'));
         expect(denials).toHaveLength(2);
-        expect(String(denials[0]![0])).toContain('read-only');
-      });
+        expect(String(denials[0]![0])).toContain('read_only');
+      }, WAIT);
 
       // The server's document and every device are unaffected.
       expect(serverTexts(server, s.id, 1)).toEqual(['Nieuw: Punt van de tafel']);

@@ -39,7 +39,13 @@ import type { TestServer } from './server.js';
  * and the default interval alone would add seconds to the suite. Applies to each test file
  * that uses these helpers.
  */
-vi.setConfig({ expect: { poll: { interval: 10, timeout: 2000 } } });
+vi.setConfig({ expect: { poll: { interval: 10, timeout: 5000 } } });
+
+/**
+ * Options for vi.waitFor: its default gives up after 1 s, which a 2-core CI machine under load
+ * can exceed. A longer limit only delays the report of a real failure.
+ */
+export const WAIT = { timeout: 5000, interval: 10 } as const;
 
 /** Any running server the helpers can reach; only its URL is needed. */
 export type Target = Pick<TestServer, 'url'>;
