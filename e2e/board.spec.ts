@@ -80,6 +80,45 @@ test.describe('a table board', () => {
     await expect.poll(() => texts(a)).toEqual(['Intussen bij B', 'Offline geschreven']);
   });
 
+  test('duplicates are merged into one point with both texts; points move up and down', async () => {
+    const a = tabletA.page;
+    const b = tabletB.page;
+    const boxes = (page: typeof a) => page.getByRole('textbox', { name: 'Punt bij Participatie' });
+    await addPointButton(a, 'Participatie').click();
+    await a.keyboard.type('Uitkomsten serieus nemen');
+    await addPointButton(b, 'Participatie').click();
+    await b.keyboard.type('Doe echt iets met de uitkomsten');
+    await expect(boxes(a)).toHaveCount(3);
+
+    // B merges its duplicate into A's point.
+    const mine = b.getByRole('listitem').filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) }).last();
+    await mine.getByRole('button', { name: 'Samenvoegen' }).click();
+    await expect(b.getByText('Tik bij het punt waar dit punt bij hoort')).toBeVisible();
+    await expectAccessible(b, 'board while merging');
+    // Every other written point on the board can take it; here: A's, the second in Participatie.
+    const column = b.getByRole('region', { name: /^Participatie/ });
+    await expect(column.getByRole('button', { name: 'Hierbij voegen' })).toHaveCount(2);
+    await column.getByRole('button', { name: 'Hierbij voegen' }).nth(1).click();
+    for (const page of [a, b]) {
+      await expect(boxes(page)).toHaveCount(2);
+      await expect(page.getByText('Samengevoegd met 1 ander punt:')).toBeVisible();
+      await expect(page.getByText('Doe echt iets met de uitkomsten')).toBeVisible();
+    }
+    // And apart again.
+    await a.getByRole('button', { name: 'Weer los' }).click();
+    await expect(boxes(b)).toHaveCount(3);
+    await b.getByRole('listitem').filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) }).last().getByRole('button', { name: 'Samenvoegen' }).click();
+    await column.getByRole('button', { name: 'Hierbij voegen' }).nth(1).click();
+    await expect(boxes(a)).toHaveCount(2);
+
+    // Order within a theme: the last point moves up for everyone.
+    const order = (page: typeof a) =>
+      page.getByRole('textbox', { name: 'Punt bij Participatie' }).evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value));
+    const before = await order(a);
+    await a.getByRole('button', { name: 'Punt omhoog' }).last().click();
+    await expect.poll(() => order(b)).toEqual([before[1], before[0]]);
+  });
+
   test('when collecting ends, the board closes on the tablet (the server refuses late points as well)', async () => {
     const a = tabletA.page;
     await organiser.page.getByRole('button', { name: 'Volgende stap →' }).click();

@@ -1,13 +1,15 @@
 /** Gathers a session's data from storage and builds its report model. */
+import { visiblePoints, type VisiblePoint } from '../shared/board.js';
 import type { Report } from '../shared/report.js';
 import { buildReport } from './domain/report.js';
 import type { Services } from './services.js';
+import { tableDocName } from './yjs/docNames.js';
 
 export function sessionReport(services: Services, sessionId: string, now = Date.now()): Report {
   const { sessions, devices, votes } = services;
   const session = sessions.require(sessionId);
-  const pointsByTable = new Map<number, ReturnType<Services['pointsOf']>>();
-  for (let table = 1; table <= session.tables; table++) pointsByTable.set(table, services.pointsOf(sessionId, table));
+  const pointsByTable = new Map<number, VisiblePoint[]>();
+  for (let table = 1; table <= session.tables; table++) pointsByTable.set(table, services.store.read(tableDocName(sessionId, table), visiblePoints));
   const joined = devices.countJoined(sessionId);
   return buildReport({
     session,

@@ -8,6 +8,9 @@
  *     round: string      id of the agenda round in which it was made
  *     step: string       id of the agenda step in which it was made
  *     hidden?: boolean   hidden by the table host (only a host may set it; the server checks)
+ *     order?: number     place within its theme (lower first); without it, createdAt
+ *     mergedInto?: string id of the point this duplicate was merged into; it stays in the
+ *                        document with its own text and origin, and shows under that point
  *   }
  *   doc.getMap('top'): roundId -> Y.Array<pointId>   the table's own top 3 for that round
  *
@@ -28,6 +31,8 @@ export interface PointData {
   round: string | null;
   step: string | null;
   hidden: boolean;
+  order: number;
+  mergedInto: string | null;
 }
 
 export function pointsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -80,6 +85,8 @@ export function readPoint(id: string, point: Y.Map<unknown>): PointData | null {
     round: typeof round === 'string' ? round : null,
     step: typeof step === 'string' ? step : null,
     hidden: point.get('hidden') === true,
+    order: typeof point.get('order') === 'number' ? (point.get('order') as number) : typeof createdAt === 'number' ? createdAt : 0,
+    mergedInto: typeof point.get('mergedInto') === 'string' ? (point.get('mergedInto') as string) : null,
   };
 }
 
@@ -91,12 +98,69 @@ export function readPoints(doc: Y.Doc): PointData[] {
     const data = readPoint(id, point);
     if (data) out.push(data);
   });
-  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => a.order - b.order || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Points that count: written, and not hidden by the host. */
-export function visiblePoints(doc: Y.Doc): PointData[] {
-  return readPoints(doc).filter((p) => !p.hidden && p.text.trim() !== '');
+/**
+ * The point a duplicate ended up in, following merges (a merged point may itself be merged
+ * later). Null when the point stands on its own, or when a merge points nowhere or in a circle.
+ */
+export function mergeRoot(byId: ReadonlyMap<string, PointData>, point: PointData): string | null {
+  let id = point.mergedInto;
+  const seen = new Set([point.id]);
+  while (id !== null) {
+    const next = byId.get(id);
+    if (!next || seen.has(id)) return null;
+    if (next.mergedInto === null) return id;
+    seen.add(id);
+    id = next.mergedInto;
+  }
+  return null;
+}
+
+/** A point as the room sees it: with the duplicates that were merged into it. */
+export interface VisiblePoint extends PointData {
+  merged: PointData[];
+}
+
+/**
+ * Points that count: written, not hidden by the host, and not merged into another; each with
+ * the written duplicates merged into it.
+ */
+export function visiblePoints(doc: Y.Doc): VisiblePoint[] {
+  const all = readPoints(doc);
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const merged = new Map<string, PointData[]>();
+  const standalone: PointData[] = [];
+  for (const p of all) {
+    if (p.hidden || p.text.trim() === '') continue;
+    const root = mergeRoot(byId, p);
+    if (root === null) standalone.push(p);
+    else merged.set(root, [...(merged.get(root) ?? []), p]);
+  }
+  return standalone.map((p) => ({ ...p, merged: merged.get(p.id) ?? [] }));
+}
+
+/** Merges a duplicate into another point; both keep their text and origin. */
+export function mergePoint(doc: Y.Doc, duplicateId: string, intoId: string): void {
+  if (duplicateId === intoId) return;
+  pointsMap(doc).get(duplicateId)?.set('mergedInto', intoId);
+}
+
+export function unmergePoint(doc: Y.Doc, id: string): void {
+  pointsMap(doc).get(id)?.delete('mergedInto');
+}
+
+/** Moves a point one place up or down among the given siblings (the points of its theme, in order). */
+export function movePoint(doc: Y.Doc, siblings: readonly PointData[], id: string, by: -1 | 1): void {
+  const i = siblings.findIndex((p) => p.id === id);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= siblings.length) return;
+  // Between the neighbour it passes and the one after that, so concurrent moves stay ordered.
+  const passed = siblings[j]!.order;
+  const beyond = siblings[j + by]?.order;
+  const order = beyond === undefined ? passed + by : (passed + beyond) / 2;
+  pointsMap(doc).get(id)?.set('order', order);
 }
 
 /**

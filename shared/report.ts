@@ -16,6 +16,10 @@ export const ReportPoint = z.object({
   id: z.string(),
   table: z.number(),
   text: z.string(),
+  /** How often the table wrote this point: 1, plus the duplicates merged into it. */
+  count: z.number(),
+  /** The texts of those duplicates, as they were written. */
+  merged: z.array(z.string()),
 });
 
 export const ReportVoteResult = z.object({

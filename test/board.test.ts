@@ -1,7 +1,21 @@
 /** A table's board document (shared/board.ts): points and the table's own top 3. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addPoint, pointsMap, pointText, readPoints, readTop, toggleTop, topMap, TOP_SIZE, visiblePoints } from '../shared/board.js';
+import {
+  addPoint,
+  mergePoint,
+  mergeRoot,
+  movePoint,
+  pointsMap,
+  pointText,
+  readPoints,
+  readTop,
+  toggleTop,
+  topMap,
+  TOP_SIZE,
+  unmergePoint,
+  visiblePoints,
+} from '../shared/board.js';
 
 const ROUND = 'r1';
 
@@ -35,8 +49,9 @@ describe('addPoint and readPoints', () => {
     addPoint(doc, { id: 'b', theme: 't', round: 'r', step: 's', text: 'Later', createdAt: 2 });
     addPoint(doc, { id: 'a', theme: 't', round: null, step: null, createdAt: 1 });
     expect(readPoints(doc)).toEqual([
-      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false },
-      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false },
+      // Without an order of its own, a point is ordered by when it was made.
+      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false, order: 1, mergedInto: null },
+      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false, order: 2, mergedInto: null },
     ]);
     // Without round or step the keys are simply absent.
     expect([...pointsMap(doc).get('a')!.keys()].sort()).toEqual(['createdAt', 'text', 'theme']);
@@ -179,3 +194,61 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('merging duplicates', () => {
+  it('shows a merged point once, under the point it joined, with its own text kept', () => {
+    const { doc, ids } = boardWith(3);
+    mergePoint(doc, ids[2]!, ids[0]!);
+    const visible = visiblePoints(doc);
+    expect(visible.map((p) => p.id)).toEqual([ids[0], ids[1]]);
+    expect(visible[0]!.merged.map((p) => p.id)).toEqual([ids[2]]);
+    expect(visible[0]!.merged[0]!.text).toBe(pointText(pointsMap(doc).get(ids[2]!)!)!.toString());
+    unmergePoint(doc, ids[2]!);
+    expect(visiblePoints(doc).map((p) => p.id)).toEqual(ids);
+  });
+
+  it('follows chains of merges to the point that stands on its own', () => {
+    const { doc, ids } = boardWith(3);
+    mergePoint(doc, ids[2]!, ids[1]!);
+    mergePoint(doc, ids[1]!, ids[0]!);
+    const [only, ...rest] = visiblePoints(doc);
+    expect(rest).toEqual([]);
+    expect(only!.merged.map((p) => p.id).sort()).toEqual([ids[1], ids[2]].sort());
+  });
+
+  it('treats a merge into a missing point, or a circle of merges, as no merge at all', () => {
+    const { doc, ids } = boardWith(2);
+    pointsMap(doc).get(ids[0]!)!.set('mergedInto', 'gone');
+    mergePoint(doc, ids[1]!, ids[1]!); // into itself: ignored
+    expect(visiblePoints(doc).map((p) => p.id)).toEqual(ids);
+    const byId = new Map(readPoints(doc).map((p) => [p.id, p]));
+    pointsMap(doc).get(ids[0]!)!.set('mergedInto', ids[1]!);
+    pointsMap(doc).get(ids[1]!)!.set('mergedInto', ids[0]!);
+    const circle = new Map(readPoints(doc).map((p) => [p.id, p]));
+    expect(mergeRoot(circle, circle.get(ids[0]!)!)).toBeNull();
+    expect(byId.size).toBe(2);
+  });
+});
+
+describe('order within a theme', () => {
+  it('moves a point up and down between its neighbours', () => {
+    const { doc, ids } = boardWith(3);
+    const order = () => readPoints(doc).map((p) => p.id);
+    movePoint(doc, readPoints(doc), ids[2]!, -1);
+    expect(order()).toEqual([ids[0], ids[2], ids[1]]);
+    movePoint(doc, readPoints(doc), ids[2]!, -1);
+    expect(order()).toEqual([ids[2], ids[0], ids[1]]);
+    movePoint(doc, readPoints(doc), ids[2]!, -1); // already first: stays
+    expect(order()).toEqual([ids[2], ids[0], ids[1]]);
+    movePoint(doc, readPoints(doc), ids[0]!, 1);
+    expect(order()).toEqual([ids[2], ids[1], ids[0]]);
+  });
+
+  it('keeps two tablets in the same order after concurrent moves', () => {
+    const { a, b, ids } = twoReplicas(4);
+    movePoint(a, readPoints(a), ids[3]!, -1);
+    movePoint(b, readPoints(b), ids[0]!, 1);
+    sync(a, b);
+    expect(readPoints(a).map((p) => p.id)).toEqual(readPoints(b).map((p) => p.id));
+  });
+});

@@ -105,7 +105,17 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                             {theme.points
                               .filter((p) => p.table === table)
                               .map((p) => (
-                                <li key={p.id}>{p.text}</li>
+                                <li key={p.id}>
+                                  {p.text}
+                                  {p.count > 1 && ` (${p.count}×)`}
+                                  {p.merged.length > 0 && (
+                                    <ul>
+                                      {p.merged.map((m, i) => (
+                                        <li key={i}>{m}</li>
+                                      ))}
+                                    </ul>
+                                  )}
+                                </li>
                               ))}
                           </ul>
                         </div>

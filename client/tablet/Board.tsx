@@ -6,7 +6,7 @@
 import { nanoid } from 'nanoid';
 import { useCallback, useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { addPoint, pointsMap, readPoints, type PointData } from '../../shared/board';
+import { addPoint, mergePoint, mergeRoot, movePoint, pointsMap, readPoints, unmergePoint, type PointData } from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import type { Awareness } from 'y-protocols/awareness';
@@ -22,7 +22,8 @@ export function usePoints(doc: Y.Doc): PointData[] {
     const update = () => {
       const next = readPoints(doc);
       // Emptiness matters to the card (its remove button); other text changes do not.
-      const sig = JSON.stringify(next.map((p) => [p.id, p.theme, p.round, p.hidden, p.text.trim() === '']));
+      // Merged duplicates show their text on the point they joined, so those texts count too.
+      const sig = JSON.stringify(next.map((p) => [p.id, p.theme, p.round, p.hidden, p.order, p.mergedInto, p.mergedInto ? p.text : p.text.trim() === '']));
       if (sig !== signature) {
         signature = sig;
         setPoints(next);
@@ -89,11 +90,16 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
   const othersEditing = useOthersEditing(awareness);
   const { canUndo, canRedo } = useUndoState(undo);
   const [dismissed, setDismissed] = useState(0);
+  /** The point being merged into another, while the table picks where it goes. */
+  const [merging, setMerging] = useState<string | null>(null);
   const onFocusPoint = useCallback((id: string | null) => awareness.setLocalStateField('editing', id), [awareness]);
   const [added, setAdded] = useState<string | null>(null);
   const known = new Set(themes.map((th) => th.id));
-  const inRound = all.filter((p) => p.round === roundId);
-  const earlier = all.filter((p) => p.round !== roundId && !p.hidden && p.text.trim() !== '');
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const roots = new Map(all.map((p) => [p.id, mergeRoot(byId, p)]));
+  const mergedInto = (id: string) => all.filter((p) => roots.get(p.id) === id);
+  const inRound = all.filter((p) => p.round === roundId && roots.get(p.id) === null);
+  const earlier = all.filter((p) => p.round !== roundId && !p.hidden && p.text.trim() !== '' && roots.get(p.id) === null);
   const hiddenCount = inRound.filter((p) => p.hidden).length;
   const shown = host ? inRound : inRound.filter((p) => !p.hidden);
   const full = all.length >= LIMITS.pointsPerTable;
@@ -105,6 +111,14 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
   };
   const remove = useCallback((id: string) => pointsMap(doc).delete(id), [doc]);
   const setHidden = useCallback((id: string, hidden: boolean) => pointsMap(doc).get(id)?.set('hidden', hidden), [doc]);
+  const mergeInto = useCallback(
+    (target: string) => {
+      if (merging) mergePoint(doc, merging, target);
+      setMerging(null);
+    },
+    [doc, merging],
+  );
+  const unmerge = useCallback((id: string) => unmergePoint(doc, id), [doc]);
 
   // Points under a theme that no longer exists stay visible under the first theme.
   const columnOf = (p: PointData) => (known.has(p.theme) ? p.theme : themes[0]!.id);
@@ -133,6 +147,14 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
         </button>
       </div>
       {!host && hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
+      {merging && (
+        <div className="board__merging" role="status">
+          <p>{t.board.mergeHint}</p>
+          <button type="button" className="button" onClick={() => setMerging(null)}>
+            {t.board.mergeCancel}
+          </button>
+        </div>
+      )}
       <div className="board" aria-label={t.tablet.board} role="region">
         {themes.map((theme) => {
           const inTheme = shown.filter((p) => columnOf(p) === theme.id);
@@ -143,7 +165,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
                 {theme.label} <span className="board__count">({inTheme.filter((p) => !p.hidden).length})</span>
               </h2>
               <ul className="board__points">
-                {inTheme.map((p) => {
+                {inTheme.map((p, i) => {
                   const point = pointsMap(doc).get(p.id);
                   return point ? (
                     <PointCard
@@ -156,6 +178,14 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
                       isEmpty={p.text.trim() === ''}
                       hidden={p.hidden}
                       othersEditing={othersEditing.has(p.id)}
+                      merged={mergedInto(p.id)}
+                      mergeState={merging === null ? 'idle' : merging === p.id ? 'source' : 'target'}
+                      onStartMerge={setMerging}
+                      onMergeInto={mergeInto}
+                      onUnmerge={unmerge}
+                      canMoveUp={i > 0}
+                      canMoveDown={i < inTheme.length - 1}
+                      onMove={(id, by) => movePoint(doc, inTheme, id, by)}
                       onFocusChange={onFocusPoint}
                       onRemove={remove}
                       onHide={host ? setHidden : undefined}

@@ -1,7 +1,7 @@
 /** One point on the table's board: its text, co-edited live, and the theme it sits under. */
 import { memo, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
-import { pointText } from '../../shared/board';
+import { pointText, type PointData } from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { bindTextarea } from './textBinding';
@@ -16,13 +16,24 @@ interface Props {
   hidden: boolean;
   /** Another tablet at the table is writing in this point right now. */
   othersEditing: boolean;
+  /** Duplicates that were merged into this point. */
+  merged: PointData[];
+  /** 'source' while this point is being merged, 'target' while another one looks for a place. */
+  mergeState: 'idle' | 'source' | 'target';
+  onStartMerge(id: string): void;
+  onMergeInto(id: string): void;
+  onUnmerge(id: string): void;
+  canMoveUp: boolean;
+  canMoveDown: boolean;
+  onMove(id: string, by: -1 | 1): void;
   onFocusChange(id: string | null): void;
   onRemove(id: string): void;
   /** Only for the table host. */
   onHide?: (id: string, hidden: boolean) => void;
 }
 
-export const PointCard = memo(function PointCard({ id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, onFocusChange, onRemove, onHide }: Props) {
+export const PointCard = memo(function PointCard(props: Props) {
+  const { id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, merged, mergeState, onFocusChange, onRemove, onHide } = props;
   const { t } = useI18n();
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -37,7 +48,7 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
 
   const selectId = `move-${id}`;
   return (
-    <li className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}`}>
+    <li className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}${mergeState === 'source' ? ' point-card--merging' : ''}`}>
       {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
       {othersEditing && <p className="point-card__busy">✎ {t.board.othersEditing}</p>}
       <textarea
@@ -50,6 +61,26 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
         onFocus={() => onFocusChange(id)}
         onBlur={() => onFocusChange(null)}
       />
+      {merged.length > 0 && (
+        <div className="point-card__merged">
+          <p>{t.board.mergedWith(merged.length)}</p>
+          <ul>
+            {merged.map((m) => (
+              <li key={m.id}>
+                <span>{m.text}</span>
+                <button type="button" className="button button--small button--quiet" onClick={() => props.onUnmerge(m.id)}>
+                  {t.board.unmerge}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {mergeState === 'target' && !isEmpty && (
+        <button type="button" className="button button--primary button--wide" onClick={() => props.onMergeInto(id)}>
+          {t.board.mergeInto}
+        </button>
+      )}
       <div className="point-card__tools">
         <label htmlFor={selectId} className="sr-only">
           {t.tablet.moveLabel}
@@ -66,6 +97,17 @@ export const PointCard = memo(function PointCard({ id, point, theme, themes, aut
             </option>
           ))}
         </select>
+        <button type="button" className="button button--small" aria-label={t.board.up} disabled={!props.canMoveUp} onClick={() => props.onMove(id, -1)}>
+          ↑
+        </button>
+        <button type="button" className="button button--small" aria-label={t.board.down} disabled={!props.canMoveDown} onClick={() => props.onMove(id, 1)}>
+          ↓
+        </button>
+        {!isEmpty && mergeState === 'idle' && (
+          <button type="button" className="button button--small" onClick={() => props.onStartMerge(id)}>
+            {t.board.merge}
+          </button>
+        )}
         {isEmpty && (
           <button type="button" className="button button--quiet" onClick={() => onRemove(id)}>
             {t.tablet.remove}

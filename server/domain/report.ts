@@ -11,8 +11,8 @@ import { REPORT_SCHEMA_VERSION, type Report, type ReportVote } from '../../share
 export interface ReportInput {
   session: { id: string; kind: SessionKind; title: string; question: string; createdAt: number; tables: number };
   themes: Theme[];
-  /** Points per table number, as read from each table's board. */
-  pointsByTable: Map<number, PointData[]>;
+  /** Points per table number, as read from each table's board (duplicates merged in, if any). */
+  pointsByTable: Map<number, (PointData & { merged?: PointData[] })[]>;
   devicesByTable: Map<number, number>;
   votes: {
     id: string;
@@ -52,7 +52,8 @@ export function buildReport(input: ReportInput): Report {
     totalPoints += points.length;
     tables.push({ table, devices: input.devicesByTable.get(table) ?? 0, points: points.length });
     for (const p of points) {
-      const entry = { id: p.id, table, text: p.text.trim() };
+      const merged = (p.merged ?? []).map((m) => m.text.trim());
+      const entry = { id: p.id, table, text: p.text.trim(), count: 1 + merged.length, merged };
       (themeIds.has(p.theme) ? byTheme.get(p.theme)! : other).push(entry);
     }
   }

@@ -35,7 +35,11 @@ export function renderMarkdown(report: Report, lang: ReportLanguage = 'nl'): str
     const tables = [...new Set(theme.points.map((p) => p.table))].sort((a, b) => a - b);
     for (const table of tables) {
       out.push(`**${t.table(table)}**`, '');
-      for (const p of theme.points) if (p.table === table) out.push(`- ${escapeMarkdown(p.text)}`);
+      for (const p of theme.points) {
+        if (p.table !== table) continue;
+        out.push(`- ${escapeMarkdown(p.text)}${p.count > 1 ? ` (${p.count}×)` : ''}`);
+        for (const m of p.merged) out.push(`  - ${escapeMarkdown(m)}`);
+      }
       out.push('');
     }
   }
