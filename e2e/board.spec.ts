@@ -119,6 +119,25 @@ test.describe('a table board', () => {
     await expect.poll(() => order(b)).toEqual([before[1], before[0]]);
   });
 
+  test('a table adds a sub-theme under a theme and sorts points into it', async () => {
+    const a = tabletA.page;
+    const b = tabletB.page;
+    await b.getByRole('button', { name: /^\+ Subthema.*Samenwerking/ }).click();
+    await b.getByLabel('Naam van het subthema').fill('Buurtcontact');
+    await b.getByRole('button', { name: 'Subthema maken' }).click();
+    const sub = (page: typeof a) => page.getByRole('region', { name: 'Buurtcontact' });
+    await expect(sub(a).getByRole('heading', { name: 'Buurtcontact' })).toBeVisible();
+    // Only the table host renames a sub-theme: tablets show its name as a heading.
+    await expect(sub(a).getByRole('textbox', { name: 'Naam van het subthema' })).toHaveCount(0);
+    await sub(b).getByRole('button', { name: /Punt toevoegen/ }).click();
+    await b.keyboard.type('Contactpersoon per wijk');
+    await expect(sub(a).getByRole('textbox', { name: 'Punt bij Buurtcontact' })).toHaveValue('Contactpersoon per wijk');
+    // Another point moves into it with the theme menu.
+    await a.getByRole('combobox', { name: 'Zet dit punt bij een ander thema' }).first().selectOption({ label: 'Thema: Samenwerking › Buurtcontact' });
+    await expect(sub(b).getByRole('textbox', { name: 'Punt bij Buurtcontact' })).toHaveCount(2);
+    await expectAccessible(a, 'board with a sub-theme');
+  });
+
   test('when collecting ends, the board closes on the tablet (the server refuses late points as well)', async () => {
     const a = tabletA.page;
     await organiser.page.getByRole('button', { name: 'Volgende stap →' }).click();

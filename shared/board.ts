@@ -13,6 +13,13 @@
  *                        document with its own text and origin, and shows under that point
  *   }
  *   doc.getMap('top'): roundId -> Y.Array<pointId>   the table's own top 3 for that round
+ *   doc.getMap('clusters'): clusterId -> Y.Map {    a sub-theme the table added
+ *     label: string      its name (after creation only the table host may change it)
+ *     theme: string      the session theme it belongs under
+ *     round: string      the round in which it was made
+ *     createdAt: number
+ *   }
+ * A point's `theme` is either a session theme id or a cluster id.
  *
  * Both the tablets and the server (which snapshots points for votes, the projector and the
  * report) read the document through these helpers, so the shape lives in one place.
@@ -21,6 +28,8 @@ import * as Y from 'yjs';
 
 export const POINTS_KEY = 'points';
 export const TOP_KEY = 'top';
+export const CLUSTERS_KEY = 'clusters';
+export const CLUSTER_LABEL_LENGTH = 60;
 export const TOP_SIZE = 3;
 
 export interface PointData {
@@ -118,9 +127,52 @@ export function mergeRoot(byId: ReadonlyMap<string, PointData>, point: PointData
   return null;
 }
 
-/** A point as the room sees it: with the duplicates that were merged into it. */
+export interface ClusterData {
+  id: string;
+  label: string;
+  theme: string;
+  round: string | null;
+  createdAt: number;
+}
+
+export function clustersMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(CLUSTERS_KEY);
+}
+
+export function readClusters(doc: Y.Doc): ClusterData[] {
+  const out: ClusterData[] = [];
+  clustersMap(doc).forEach((c, id) => {
+    if (!(c instanceof Y.Map)) return;
+    const label = c.get('label');
+    const theme = c.get('theme');
+    if (typeof label !== 'string' || typeof theme !== 'string') return;
+    const round = c.get('round');
+    const createdAt = c.get('createdAt');
+    out.push({ id, label, theme, round: typeof round === 'string' ? round : null, createdAt: typeof createdAt === 'number' ? createdAt : 0 });
+  });
+  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+export function addCluster(doc: Y.Doc, c: { id: string; theme: string; round: string | null; label: string; createdAt?: number }): void {
+  const cluster = new Y.Map<unknown>();
+  doc.transact(() => {
+    cluster.set('label', c.label.slice(0, CLUSTER_LABEL_LENGTH));
+    cluster.set('theme', c.theme);
+    if (c.round) cluster.set('round', c.round);
+    cluster.set('createdAt', c.createdAt ?? Date.now());
+    clustersMap(doc).set(c.id, cluster);
+  });
+}
+
+export function renameCluster(doc: Y.Doc, id: string, label: string): void {
+  clustersMap(doc).get(id)?.set('label', label.slice(0, CLUSTER_LABEL_LENGTH));
+}
+
+/** A point as the room sees it: under its session theme, with its sub-theme and merged duplicates. */
 export interface VisiblePoint extends PointData {
   merged: PointData[];
+  /** The sub-theme's label when the point sits in one; `theme` is then that sub-theme's theme. */
+  cluster: string | null;
 }
 
 /**
@@ -138,7 +190,11 @@ export function visiblePoints(doc: Y.Doc): VisiblePoint[] {
     if (root === null) standalone.push(p);
     else merged.set(root, [...(merged.get(root) ?? []), p]);
   }
-  return standalone.map((p) => ({ ...p, merged: merged.get(p.id) ?? [] }));
+  const clusters = new Map(readClusters(doc).map((c) => [c.id, c]));
+  return standalone.map((p) => {
+    const cluster = clusters.get(p.theme);
+    return { ...p, theme: cluster?.theme ?? p.theme, cluster: cluster?.label ?? null, merged: merged.get(p.id) ?? [] };
+  });
 }
 
 /** Merges a duplicate into another point; both keep their text and origin. */

@@ -56,7 +56,7 @@ export const YJS_SUBPROTOCOL = 'tafelronde.yjs.v1';
 export const BOARD_REFUSAL = {
   readOnly: 'read_only: this connection may not change the document',
   stepLocked: 'step_locked: new points are only possible while the table collects points',
-  hostOnly: 'host_only: only the table host may hide or show points',
+  hostOnly: 'host_only: only the table host may hide or show points, or rename sub-themes',
   pointsLimit: 'points_limit: this table has the most points a table can have',
   textLimit: 'text_limit: a point was longer than a point may be; the rest was cut off',
 } as const;

@@ -20,6 +20,8 @@ export const ReportPoint = z.object({
   count: z.number(),
   /** The texts of those duplicates, as they were written. */
   merged: z.array(z.string()),
+  /** The sub-theme the table put it in, if any. */
+  cluster: z.string().nullable(),
 });
 
 export const ReportVoteResult = z.object({

@@ -113,10 +113,10 @@ describe('buildReport', () => {
     expect(report.themes.map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'participatie', OTHER_THEME.id]);
     const byId = Object.fromEntries(report.themes.map((t) => [t.id, t]));
     expect(byId.communicatie!.points).toEqual([
-      { id: 'p1', table: 1, text: 'Eerder informeren', count: 1, merged: [] },
-      { id: 'p4', table: 2, text: 'Nieuwsbrief op papier', count: 1, merged: [] },
+      { id: 'p1', table: 1, text: 'Eerder informeren', count: 1, merged: [], cluster: null },
+      { id: 'p4', table: 2, text: 'Nieuwsbrief op papier', count: 1, merged: [], cluster: null },
     ]);
-    expect(byId.samenwerking!.points).toEqual([{ id: 'p3', table: 1, text: 'Vaste contactpersoon', count: 1, merged: [] }]);
+    expect(byId.samenwerking!.points).toEqual([{ id: 'p3', table: 1, text: 'Vaste contactpersoon', count: 1, merged: [], cluster: null }]);
     expect(byId.participatie!.points).toEqual([]);
     const allIds = report.themes.flatMap((t) => t.points.map((p) => p.id));
     expect(allIds).not.toContain('p2');
@@ -126,7 +126,7 @@ describe('buildReport', () => {
   it("puts points whose theme no longer exists under '_overig' / 'Overig'", () => {
     const report = buildReport(input());
     const other = report.themes.at(-1)!;
-    expect(other).toEqual({ id: '_overig', label: 'Overig', points: [{ id: 'p5', table: 2, text: 'Punt zonder bekend thema', count: 1, merged: [] }] });
+    expect(other).toEqual({ id: '_overig', label: 'Overig', points: [{ id: 'p5', table: 2, text: 'Punt zonder bekend thema', count: 1, merged: [], cluster: null }] });
   });
 
   it("has no 'Overig' theme when every point has a known theme", () => {
@@ -359,7 +359,7 @@ describe('merged duplicates in the report', () => {
       now: NOW,
     });
     const samenwerking = report.themes.find((t) => t.id === 'samenwerking')!;
-    expect(samenwerking.points).toEqual([{ id: 'k', table: 1, text: 'Korte lijntjes', count: 2, merged: ['Korte lijnen met de wijk'] }]);
+    expect(samenwerking.points).toEqual([{ id: 'k', table: 1, text: 'Korte lijntjes', count: 2, merged: ['Korte lijnen met de wijk'], cluster: null }]);
     expect(report.totals.points).toBe(1);
     const md = renderMarkdown(report);
     expect(md).toContain('- Korte lijntjes (2×)\n  - Korte lijnen met de wijk');

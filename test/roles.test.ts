@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { sessionView } from '../server/views.js';
-import { pointsMap } from '../shared/board.js';
+import { addCluster, pointsMap, readClusters, renameCluster } from '../shared/board.js';
+import { tableDocName } from '../server/yjs/docNames.js';
 import {
   Events,
   PROTOCOL_VERSION,
@@ -452,6 +453,33 @@ describe('the table document and the host', () => {
       pointsMap(host.doc).get(other)!.set('theme', 'participatie'); // an edit after it, to have something to wait for
       await expect.poll(() => serverPoint(s.id, other).theme).toBe('participatie');
       expect(host.points().find((p) => p.id === id)!.hidden).toBe(false);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('sub-themes: a table makes them while collecting; only the host renames them', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { s, fac, device, host } = await hostedTable();
+      const clusterLabel = () => server.services.store.read(tableDocName(s.id, 1), (d) => readClusters(d)[0]?.label);
+      addCluster(device.doc, { id: 'c1', theme: 'samenwerking', round: null, label: 'Buurtcontact' });
+      await expect.poll(clusterLabel).toBe('Buurtcontact');
+
+      // A device renaming it is undone by the server; the host's rename stands.
+      renameCluster(device.doc, 'c1', 'Iets anders');
+      await vi.waitFor(() => expect(denials(warn).some((m) => m.includes('host_only'))).toBe(true), WAIT);
+      await expect.poll(() => readClusters(device.doc)[0]?.label).toBe('Buurtcontact');
+      expect(clusterLabel()).toBe('Buurtcontact');
+      renameCluster(host.doc, 'c1', 'Contact in de buurt');
+      await expect.poll(clusterLabel).toBe('Contact in de buurt');
+      await expect.poll(() => readClusters(device.doc)[0]?.label).toBe('Contact in de buurt');
+
+      // Outside a collecting step a new sub-theme is refused like a new point.
+      await gotoStep(fac, 'stemmen');
+      addCluster(device.doc, { id: 'c2', theme: 'participatie', round: null, label: 'Te laat' });
+      await vi.waitFor(() => expect(denials(warn).some((m) => m.includes('step_locked'))).toBe(true), WAIT);
+      await expect.poll(() => readClusters(device.doc).map((c) => c.id)).toEqual(['c1']);
     } finally {
       warn.mockRestore();
     }

@@ -108,6 +108,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                                 <li key={p.id}>
                                   {p.text}
                                   {p.count > 1 && ` (${p.count}×)`}
+                                  {p.cluster && <span className="report__cluster"> · {p.cluster}</span>}
                                   {p.merged.length > 0 && (
                                     <ul>
                                       {p.merged.map((m, i) => (

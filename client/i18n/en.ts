@@ -313,6 +313,9 @@ export const en: Messages = {
     mergeCancel: 'Do not combine',
     mergedWith: (n) => `Combined with ${n} other ${n === 1 ? 'point' : 'points'}:`,
     unmerge: 'Separate again',
+    newCluster: 'Sub-theme',
+    clusterName: 'Name of the sub-theme',
+    clusterCreate: 'Create sub-theme',
     dismiss: 'Close message',
     refusals: {
       read_only: 'You can only watch here.',

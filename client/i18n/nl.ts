@@ -312,6 +312,9 @@ export const nl = {
     mergeCancel: 'Niet samenvoegen',
     mergedWith: (n: number) => `Samengevoegd met ${n} ${n === 1 ? 'ander punt' : 'andere punten'}:`,
     unmerge: 'Weer los',
+    newCluster: 'Subthema',
+    clusterName: 'Naam van het subthema',
+    clusterCreate: 'Subthema maken',
     dismiss: 'Melding sluiten',
     refusals: {
       read_only: 'U kunt hier alleen meekijken.',

@@ -4,9 +4,24 @@
  * host also sees hidden points and can hide or show them.
  */
 import { nanoid } from 'nanoid';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import * as Y from 'yjs';
-import { addPoint, mergePoint, mergeRoot, movePoint, pointsMap, readPoints, unmergePoint, type PointData } from '../../shared/board';
+import {
+  addCluster,
+  addPoint,
+  CLUSTER_LABEL_LENGTH,
+  clustersMap,
+  mergePoint,
+  mergeRoot,
+  movePoint,
+  pointsMap,
+  readClusters,
+  readPoints,
+  renameCluster,
+  unmergePoint,
+  type ClusterData,
+  type PointData,
+} from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import type { Awareness } from 'y-protocols/awareness';
@@ -34,6 +49,81 @@ export function usePoints(doc: Y.Doc): PointData[] {
     return () => map.unobserveDeep(update);
   }, [doc]);
   return points;
+}
+
+/** The table's sub-themes, following the document. */
+function useClusters(doc: Y.Doc): ClusterData[] {
+  const [clusters, setClusters] = useState<ClusterData[]>([]);
+  useEffect(() => {
+    const map = clustersMap(doc);
+    const update = () => setClusters(readClusters(doc));
+    update();
+    map.observeDeep(update);
+    return () => map.unobserveDeep(update);
+  }, [doc]);
+  return clusters;
+}
+
+/** "+ Subthema": the table names a new sub-theme when it makes it (after that, only the host renames). */
+function NewCluster({ onCreate, themeLabel }: { onCreate(label: string): void; themeLabel: string }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [label, setLabel] = useState('');
+  const id = useId();
+  if (!open) {
+    return (
+      <button type="button" className="button button--quiet button--small" onClick={() => setOpen(true)}>
+        + {t.board.newCluster}
+        <span className="sr-only"> ({themeLabel})</span>
+      </button>
+    );
+  }
+  const create = () => {
+    if (label.trim()) onCreate(label.trim());
+    setLabel('');
+    setOpen(false);
+  };
+  return (
+    <form
+      className="board__new-cluster"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create();
+      }}
+    >
+      <label htmlFor={id}>{t.board.clusterName}</label>
+      <input id={id} value={label} maxLength={CLUSTER_LABEL_LENGTH} autoFocus onChange={(e) => setLabel(e.target.value)} />
+      <button type="submit" className="button button--small" disabled={!label.trim()}>
+        {t.board.clusterCreate}
+      </button>
+      <button type="button" className="button button--small button--quiet" onClick={() => setOpen(false)}>
+        {t.board.mergeCancel}
+      </button>
+    </form>
+  );
+}
+
+/** The host renames a sub-theme in place; the name is saved when the field is left. */
+function ClusterName({ cluster, onRename }: { cluster: ClusterData; onRename(label: string): void }) {
+  const { t } = useI18n();
+  const [label, setLabel] = useState(cluster.label);
+  const id = useId();
+  useEffect(() => setLabel(cluster.label), [cluster.label]);
+  return (
+    <div className="board__cluster-rename">
+      <label htmlFor={id} className="sr-only">
+        {t.board.clusterName}
+      </label>
+      <input
+        id={id}
+        className="board__cluster-name"
+        value={label}
+        maxLength={CLUSTER_LABEL_LENGTH}
+        onChange={(e) => setLabel(e.target.value)}
+        onBlur={() => label.trim() && label.trim() !== cluster.label && onRename(label.trim())}
+      />
+    </div>
+  );
 }
 
 /** Which points other tablets are writing in now (from anonymous presence: no names, just a point id). */
@@ -95,6 +185,11 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
   const onFocusPoint = useCallback((id: string | null) => awareness.setLocalStateField('editing', id), [awareness]);
   const [added, setAdded] = useState<string | null>(null);
   const known = new Set(themes.map((th) => th.id));
+  const clusters = useClusters(doc);
+  const roundClusters = clusters.filter((c) => c.round === roundId && known.has(c.theme));
+  const clusterById = new Map(roundClusters.map((c) => [c.id, c]));
+  // Where a point can go: each theme, and the sub-themes the table made under it this round.
+  const places: Theme[] = themes.flatMap((th) => [th, ...roundClusters.filter((c) => c.theme === th.id).map((c) => ({ id: c.id, label: `${th.label} › ${c.label}` }))]);
   const byId = new Map(all.map((p) => [p.id, p]));
   const roots = new Map(all.map((p) => [p.id, mergeRoot(byId, p)]));
   const mergedInto = (id: string) => all.filter((p) => roots.get(p.id) === id);
@@ -121,7 +216,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
   const unmerge = useCallback((id: string) => unmergePoint(doc, id), [doc]);
 
   // Points under a theme that no longer exists stay visible under the first theme.
-  const columnOf = (p: PointData) => (known.has(p.theme) ? p.theme : themes[0]!.id);
+  const columnOf = (p: PointData) => (known.has(p.theme) ? p.theme : (clusterById.get(p.theme)?.theme ?? themes[0]!.id));
 
   return (
     <>
@@ -157,23 +252,22 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
       )}
       <div className="board" aria-label={t.tablet.board} role="region">
         {themes.map((theme) => {
-          const inTheme = shown.filter((p) => columnOf(p) === theme.id);
+          const inColumn = shown.filter((p) => columnOf(p) === theme.id);
           const headingId = `theme-${theme.id}`;
-          return (
-            <section key={theme.id} className="board__column" aria-labelledby={headingId}>
-              <h2 id={headingId} className="board__theme">
-                {theme.label} <span className="board__count">({inTheme.filter((p) => !p.hidden).length})</span>
-              </h2>
+          /** The cards of one place (the theme itself, or one of its sub-themes), in order. */
+          const cards = (place: Theme) => {
+            const here = inColumn.filter((p) => p.theme === place.id || (place.id === theme.id && !clusterById.has(p.theme)));
+            return (
               <ul className="board__points">
-                {inTheme.map((p, i) => {
+                {here.map((p, i) => {
                   const point = pointsMap(doc).get(p.id);
                   return point ? (
                     <PointCard
                       key={p.id}
                       id={p.id}
                       point={point}
-                      theme={theme}
-                      themes={themes}
+                      theme={place}
+                      themes={places}
                       autoFocus={added === p.id}
                       isEmpty={p.text.trim() === ''}
                       hidden={p.hidden}
@@ -184,8 +278,8 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
                       onMergeInto={mergeInto}
                       onUnmerge={unmerge}
                       canMoveUp={i > 0}
-                      canMoveDown={i < inTheme.length - 1}
-                      onMove={(id, by) => movePoint(doc, inTheme, id, by)}
+                      canMoveDown={i < here.length - 1}
+                      onMove={(id, by) => movePoint(doc, here, id, by)}
                       onFocusChange={onFocusPoint}
                       onRemove={remove}
                       onHide={host ? setHidden : undefined}
@@ -193,12 +287,36 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
                   ) : null;
                 })}
               </ul>
-              {canAdd && (
-                <button type="button" className="button button--add" onClick={() => add(theme.id)} disabled={full}>
-                  + {t.tablet.addPoint}
-                  <span className="sr-only"> ({theme.label})</span>
-                </button>
-              )}
+            );
+          };
+          const addButton = (place: Theme) =>
+            canAdd && (
+              <button type="button" className="button button--add" onClick={() => add(place.id)} disabled={full}>
+                + {t.tablet.addPoint}
+                <span className="sr-only"> ({place.label})</span>
+              </button>
+            );
+          return (
+            <section key={theme.id} className="board__column" aria-labelledby={headingId}>
+              <h2 id={headingId} className="board__theme">
+                {theme.label} <span className="board__count">({inColumn.filter((p) => !p.hidden).length})</span>
+              </h2>
+              {cards(theme)}
+              {addButton(theme)}
+              {roundClusters
+                .filter((c) => c.theme === theme.id)
+                .map((c) => (
+                  <section key={c.id} className="board__cluster" aria-label={c.label}>
+                    {host ? (
+                      <ClusterName cluster={c} onRename={(label) => renameCluster(doc, c.id, label)} />
+                    ) : (
+                      <h3 className="board__cluster-name">{c.label}</h3>
+                    )}
+                    {cards({ id: c.id, label: c.label })}
+                    {addButton({ id: c.id, label: c.label })}
+                  </section>
+                ))}
+              {canAdd && <NewCluster onCreate={(label) => addCluster(doc, { id: nanoid(12), theme: theme.id, round: roundId, label })} themeLabel={theme.label} />}
             </section>
           );
         })}

@@ -12,7 +12,7 @@ export interface ReportInput {
   session: { id: string; kind: SessionKind; title: string; question: string; createdAt: number; tables: number };
   themes: Theme[];
   /** Points per table number, as read from each table's board (duplicates merged in, if any). */
-  pointsByTable: Map<number, (PointData & { merged?: PointData[] })[]>;
+  pointsByTable: Map<number, (PointData & { merged?: PointData[]; cluster?: string | null })[]>;
   devicesByTable: Map<number, number>;
   votes: {
     id: string;
@@ -53,7 +53,7 @@ export function buildReport(input: ReportInput): Report {
     tables.push({ table, devices: input.devicesByTable.get(table) ?? 0, points: points.length });
     for (const p of points) {
       const merged = (p.merged ?? []).map((m) => m.text.trim());
-      const entry = { id: p.id, table, text: p.text.trim(), count: 1 + merged.length, merged };
+      const entry = { id: p.id, table, text: p.text.trim(), count: 1 + merged.length, merged, cluster: p.cluster ?? null };
       (themeIds.has(p.theme) ? byTheme.get(p.theme)! : other).push(entry);
     }
   }

@@ -37,7 +37,8 @@ export function renderMarkdown(report: Report, lang: ReportLanguage = 'nl'): str
       out.push(`**${t.table(table)}**`, '');
       for (const p of theme.points) {
         if (p.table !== table) continue;
-        out.push(`- ${escapeMarkdown(p.text)}${p.count > 1 ? ` (${p.count}×)` : ''}`);
+        const notes = [p.count > 1 ? `${p.count}×` : '', p.cluster ? escapeMarkdown(t.cluster(p.cluster)) : ''].filter(Boolean);
+        out.push(`- ${escapeMarkdown(p.text)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
         for (const m of p.merged) out.push(`  - ${escapeMarkdown(m)}`);
       }
       out.push('');

@@ -13,6 +13,7 @@ export interface ReportText {
   pointsIntro: (points: number, themes: number) => string;
   table: (n: number) => string;
   tableColumn: string;
+  cluster: (label: string) => string;
   noPoints: string;
   otherTheme: string;
   votesHeading: string;
@@ -49,6 +50,7 @@ export const REPORT_TEXT: Record<ReportLanguage, ReportText> = {
       `De tafels brachten ${points} ${points === 1 ? 'punt' : 'punten'} in. Ze staan hieronder bij ${themes} ${themes === 1 ? 'thema' : 'thema’s'}, zonder namen.`,
     table: (n) => `Tafel ${n}`,
     tableColumn: 'Tafel',
+    cluster: (label) => `subthema ‘${label}’`,
     noPoints: 'Geen punten.',
     otherTheme: 'Overig',
     votesHeading: 'Stemmingen',
@@ -90,6 +92,7 @@ export const REPORT_TEXT: Record<ReportLanguage, ReportText> = {
       `The tables raised ${points} ${points === 1 ? 'point' : 'points'}. They are listed under ${themes} ${themes === 1 ? 'theme' : 'themes'}, without names.`,
     table: (n) => `Table ${n}`,
     tableColumn: 'Table',
+    cluster: (label) => `sub-theme ‘${label}’`,
     noPoints: 'No points.',
     otherTheme: 'Other',
     votesHeading: 'Votes',

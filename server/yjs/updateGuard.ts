@@ -11,7 +11,7 @@
  * Anything else is tried on a copy first.
  */
 import * as Y from 'yjs';
-import { POINTS_KEY } from '../../shared/board.js';
+import { CLUSTERS_KEY, POINTS_KEY } from '../../shared/board.js';
 
 /** The plain values of a point, to put back a point that an update replaced. */
 export interface PointSnapshot {
@@ -24,9 +24,13 @@ export interface UpdateEffects {
   newPoints: { id: string; step: string | null; previous: PointSnapshot | null }[];
   /** Points whose `hidden` flag the update sets or changes, with the value before. */
   hiddenChanges: { id: string; before: unknown }[];
+  /** Sub-themes the update creates (a table may add them while it collects points). */
+  newClusters: string[];
+  /** Sub-themes it renames, with the label before (only the table host may). */
+  clusterRenames: { id: string; before: unknown }[];
 }
 
-const NO_EFFECTS: UpdateEffects = { newPoints: [], hiddenChanges: [] };
+const NO_EFFECTS: UpdateEffects = { newPoints: [], hiddenChanges: [], newClusters: [], clusterRenames: [] };
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -101,7 +105,24 @@ export function updateEffects(doc: Y.Doc, update: Uint8Array): UpdateEffects {
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const points = copy.getMap<Y.Map<unknown>>(POINTS_KEY);
-    const effects: UpdateEffects = { newPoints: [], hiddenChanges: [] };
+    const clusters = copy.getMap<Y.Map<unknown>>(CLUSTERS_KEY);
+    const effects: UpdateEffects = { newPoints: [], hiddenChanges: [], newClusters: [], clusterRenames: [] };
+    const watchClusters = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+      for (const event of events) {
+        if (event.target === clusters) {
+          for (const [key, change] of (event as Y.YMapEvent<unknown>).changes.keys) {
+            if (change.action === 'add') effects.newClusters.push(key);
+            // Replacing a sub-theme renames it as far as the table can see.
+            else if (change.action === 'update') effects.clusterRenames.push({ id: key, before: doc.getMap<Y.Map<unknown>>(CLUSTERS_KEY).get(key)?.get('label') });
+          }
+        } else if (event.target instanceof Y.Map && event.target.parent === clusters) {
+          const change = (event as Y.YMapEvent<unknown>).changes.keys.get('label');
+          const id = [...clusters.entries()].find(([, c]) => c === event.target)?.[0];
+          if (change && id !== undefined) effects.clusterRenames.push({ id, before: change.oldValue });
+        }
+      }
+    };
+    clusters.observeDeep(watchClusters);
     const watch = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
       for (const event of events) {
         if (event.target === points) {
@@ -165,9 +186,17 @@ export function enforceLimits(
 export const REVERT = Symbol('revert');
 
 /** Undoes the refused part of an update that has just been applied to `doc`. */
-export function revert(doc: Y.Doc, effects: UpdateEffects, what: { points: boolean; hidden: boolean }): void {
+export function revert(doc: Y.Doc, effects: UpdateEffects, what: { points: boolean; hidden: boolean; renames?: boolean }): void {
   const points = doc.getMap<Y.Map<unknown>>(POINTS_KEY);
+  const clusters = doc.getMap<Y.Map<unknown>>(CLUSTERS_KEY);
   doc.transact(() => {
+    if (what.points) for (const id of effects.newClusters) clusters.delete(id);
+    if (what.renames) {
+      for (const r of effects.clusterRenames) {
+        const cluster = clusters.get(r.id);
+        if (cluster instanceof Y.Map && typeof r.before === 'string') cluster.set('label', r.before);
+      }
+    }
     if (what.points) {
       for (const p of effects.newPoints) {
         if (!p.previous) {

@@ -294,8 +294,12 @@ export function attachYjsServer(opts: {
    */
   function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, access: Access) {
     const effects = updateEffects(doc, update);
-    const points = effects.newPoints.length > 0 && !opts.mayAddPoints(access.sessionId, effects.newPoints.map((p) => p.step));
+    const creates = effects.newPoints.length > 0 || effects.newClusters.length > 0;
+    // New sub-themes carry no step: they may be made while the table collects points.
+    const steps = [...effects.newPoints.map((p) => p.step), ...(effects.newClusters.length > 0 ? [null] : [])];
+    const points = creates && !opts.mayAddPoints(access.sessionId, steps);
     const hidden = effects.hiddenChanges.length > 0 && access.role !== 'host';
+    const renames = effects.clusterRenames.length > 0 && access.role !== 'host';
     let changed: Y.AbstractType<unknown>[] = [];
     const capture = (tr: Y.Transaction) => {
       if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
@@ -306,8 +310,8 @@ export function attachYjsServer(opts: {
     } finally {
       doc.off('afterTransaction', capture);
     }
-    if (points || hidden) {
-      revert(doc, effects, { points, hidden });
+    if (points || hidden || renames) {
+      revert(doc, effects, { points, hidden, renames });
       denyWrite(ws, points ? REFUSAL.stepLocked : REFUSAL.hostOnly);
     }
     const cut = enforceLimits(doc, changed, points ? { ...effects, newPoints: [] } : effects, {
