@@ -16,6 +16,7 @@ import {
   unmergePoint,
   visiblePoints,
 } from '../shared/board.js';
+import { seededRandom } from './helpers/random.js';
 
 const ROUND = 'r1';
 
@@ -158,7 +159,7 @@ describe('readTop and toggleTop', () => {
 
   it('converges for random concurrent toggles and hides on three tablets (seeded)', () => {
     for (const seed of [1, 7, 42, 2024, 31337]) {
-      const rnd = mulberry32(seed);
+      const rnd = seededRandom(seed);
       const { doc: first, ids } = boardWith(7, 10);
       const docs = [first, new Y.Doc(), new Y.Doc()];
       docs[1]!.clientID = 11;
@@ -183,17 +184,6 @@ describe('readTop and toggleTop', () => {
   });
 });
 
-/** mulberry32: a tiny seeded generator, so the property test is repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('merging duplicates', () => {
   it('shows a merged point once, under the point it joined, with its own text kept', () => {

@@ -20,6 +20,7 @@ import {
   type TableBoard,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { seededRandom } from './helpers/random.js';
 
 let server: TestServer;
 
@@ -34,17 +35,6 @@ afterAll(async () => {
 
 const TABLE = 1;
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What must be the same everywhere: ids, texts and themes, in id order. */
 type Canon = { id: string; text: string; theme: string }[];
@@ -98,7 +88,7 @@ const turns = async (n: number) => {
 describe('convergence of a table document', () => {
   it('three tablets editing at random converge', async () => {
     const seed = Number(process.env.CONVERGENCE_SEED ?? 0x7af31e);
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const int = (n: number) => Math.floor(rand() * n);
     const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 

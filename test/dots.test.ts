@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDots, dotsUsed, normaliseDots, rankTotals, tallyDots } from '../shared/dots.js';
+import { seededRandom } from './helpers/random.js';
 
 const items = new Set(['a', 'b', 'c']);
 const rules = { budget: 3, maxPerItem: 2 };
@@ -160,22 +161,11 @@ describe('rankTotals', () => {
   });
 });
 
-/** mulberry32: a tiny seeded generator, so the property test is repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('properties (seeded random ballots)', () => {
   it('the tally sums to all dots of all valid ballots, and ranks are consistent', () => {
     for (const seed of [1, 2, 3, 42, 1234, 99999]) {
-      const rnd = mulberry32(seed);
+      const rnd = seededRandom(seed);
       const int = (max: number) => Math.floor(rnd() * (max + 1));
       const ids = Array.from({ length: 1 + int(12) }, (_, i) => `item-${i}`);
       const idSet = new Set(ids);
