@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agendaTemplate, flatten, type Agenda } from '../shared/agenda.js';
 import { ErrorBody, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
@@ -13,17 +13,10 @@ import {
   tableProvider,
   waitForServerPoints,
 } from './helpers/clients.js';
-import { countRows, startTestServer, type TestServer } from './helpers/server.js';
+import { countRows, startTestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/setup.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(closeClients);
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 function expectError(res: { status: number; body: unknown }, status: number, code: string) {
   expect(res.status).toBe(status);

@@ -4,7 +4,7 @@
  * that loses its connection, keeps editing and merges again on reconnect (also after the step
  * moved on while it was away).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { tableDocName } from '../server/yjs/docNames.js';
 import { addPoint, pointsMap, pointText, type PointData } from '../shared/board.js';
@@ -19,19 +19,10 @@ import {
   waitForServerPoints,
   type TableBoard,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/setup.js';
 import { seededRandom } from './helpers/random.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(closeClients);
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-});
+const server = useTestServer();
 
 const TABLE = 1;
 

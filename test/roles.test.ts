@@ -3,7 +3,7 @@
  * (MATRIX below) so that a new event without a row fails here; the handshakes a stranger
  * tries; and the table host's rights on the table document.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { sessionView } from '../server/views.js';
 import { addCluster, pointsMap, readClusters, renameCluster } from '../shared/board.js';
@@ -21,7 +21,6 @@ import { Report } from '../shared/report.js';
 import {
   addPointTo,
   api,
-  closeClients,
   connectError,
   createSession,
   emitAck,
@@ -45,18 +44,9 @@ import {
   type TableBoard,
   WAIT,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/setup.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(closeClients);
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-});
+const server = useTestServer();
 
 type RoleName = 'facilitator' | 'host' | 'participant' | 'observer';
 const ROLES: RoleName[] = ['facilitator', 'host', 'participant', 'observer'];

@@ -3,7 +3,7 @@
  * agenda edits, the event log, step locks on the table documents, table signals, moving
  * devices, rotation between rounds, the projector, the tables' top 3 and the overview.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LoggedEvent } from '../server/eventLog.js';
 import { pointsMap, pointText, toggleTop } from '../shared/board.js';
 import { timeLeft } from '../shared/clock.js';
@@ -20,7 +20,6 @@ import {
 } from '../shared/protocol.js';
 import {
   addPointTo,
-  closeClients,
   connectClient,
   createSession,
   emitAck,
@@ -40,18 +39,9 @@ import {
   type DeviceClient,
   WAIT,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/setup.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterEach(closeClients);
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-});
+const server = useTestServer();
 
 /**
  * Round r1: instructions, points, a vote, the table's top 3. Round r2 starts with rotation:
