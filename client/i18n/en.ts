@@ -316,6 +316,7 @@ export const en: Messages = {
     newCluster: 'Sub-theme',
     clusterName: 'Name of the sub-theme',
     clusterCreate: 'Create sub-theme',
+    clusterCancel: 'Cancel',
     dismiss: 'Close message',
     refusals: {
       read_only: 'You can only watch here.',

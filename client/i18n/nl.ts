@@ -315,6 +315,7 @@ export const nl = {
     newCluster: 'Subthema',
     clusterName: 'Naam van het subthema',
     clusterCreate: 'Subthema maken',
+    clusterCancel: 'Annuleren',
     dismiss: 'Melding sluiten',
     refusals: {
       read_only: 'U kunt hier alleen meekijken.',

@@ -97,7 +97,7 @@ function NewCluster({ onCreate, themeLabel }: { onCreate(label: string): void; t
         {t.board.clusterCreate}
       </button>
       <button type="button" className="button button--small button--quiet" onClick={() => setOpen(false)}>
-        {t.board.mergeCancel}
+        {t.board.clusterCancel}
       </button>
     </form>
   );
