@@ -146,6 +146,32 @@ const MIGRATIONS: Migration[] = [
     PRIMARY KEY (session_id, step_id, device_id)
   ) WITHOUT ROWID;
   `,
+  // 4: the session's context for the report, vote methods and sources, blind mode, shared
+  // tablets (one ballot per seat), and table hosts' seats. Receipts gain the seat in their key.
+  `
+  ALTER TABLE sessions ADD COLUMN place TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN participation TEXT;
+  ALTER TABLE sessions ADD COLUMN decides TEXT NOT NULL DEFAULT '';
+
+  ALTER TABLE session_tables ADD COLUMN seats INTEGER NOT NULL DEFAULT 0;
+
+  ALTER TABLE votes ADD COLUMN rules TEXT;
+  ALTER TABLE votes ADD COLUMN source TEXT NOT NULL DEFAULT 'tables';
+  ALTER TABLE votes ADD COLUMN blind INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE votes ADD COLUMN step_id TEXT;
+  UPDATE votes SET rules = json_object('method', 'dots', 'budget', budget, 'maxPerItem', max_per_item);
+
+  CREATE TABLE ballot_receipts_v4 (
+    vote_id TEXT NOT NULL REFERENCES votes(id),
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    seat INTEGER NOT NULL DEFAULT 0,
+    seal TEXT NOT NULL,
+    PRIMARY KEY (vote_id, device_id, seat)
+  ) WITHOUT ROWID;
+  INSERT INTO ballot_receipts_v4 (vote_id, device_id, seat, seal) SELECT vote_id, device_id, 0, seal FROM ballot_receipts;
+  DROP TABLE ballot_receipts;
+  ALTER TABLE ballot_receipts_v4 RENAME TO ballot_receipts;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 /** Sessions: creation, lookup, and the facilitator key that controls one. */
 import { agendaTemplate, type Agenda } from '../shared/agenda.js';
-import type { CreateSessionBody, ProjectorSettings, SessionKind, Theme } from '../shared/protocol.js';
+import type { CreateSessionBody, Participation, ProjectorSettings, SessionKind, Theme } from '../shared/protocol.js';
 import { themesFromLabels } from '../shared/themes.js';
 import type { Db } from './db.js';
 import type { RunState } from './domain/run.js';
@@ -12,6 +12,9 @@ export interface Session {
   kind: SessionKind;
   title: string;
   question: string;
+  place: string;
+  participation: Participation | null;
+  decides: string;
   tables: number;
   themes: Theme[];
   joinCode: string;
@@ -26,6 +29,9 @@ interface SessionRow {
   kind: SessionKind;
   title: string;
   question: string;
+  place: string;
+  participation: Participation | null;
+  decides: string;
   table_count: number;
   themes: string;
   join_code: string;
@@ -53,6 +59,9 @@ const toSession = (r: SessionRow): Session => ({
   kind: r.kind,
   title: r.title,
   question: r.question,
+  place: r.place,
+  participation: r.participation,
+  decides: r.decides,
   tables: r.table_count,
   themes: JSON.parse(r.themes) as Theme[],
   joinCode: r.join_code,
@@ -71,8 +80,9 @@ export class Sessions {
     const facilitatorKey = newSecret();
     const defaults = DEFAULT_TEXT[body.kind];
     const insert = this.db.prepare(
-      `INSERT INTO sessions (id, kind, title, question, table_count, themes, join_code, facilitator_key_hash, created_at, agenda)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (id, kind, title, question, place, participation, decides, table_count, themes, join_code,
+         facilitator_key_hash, created_at, agenda)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertTable = this.db.prepare('INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
     const codeTaken = this.db.prepare('SELECT 1 FROM sessions WHERE join_code = ?');
@@ -85,6 +95,9 @@ export class Sessions {
         body.kind,
         body.title ?? defaults.title,
         body.question ?? defaults.question,
+        body.place ?? '',
+        body.participation ?? null,
+        body.decides ?? '',
         body.tables,
         JSON.stringify(themes),
         joinCode,

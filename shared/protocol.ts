@@ -67,6 +67,8 @@ export type BoardRefusalCode = 'read_only' | 'step_locked' | 'host_only' | 'poin
 export const LIMITS = {
   titleLength: 200,
   questionLength: 1000,
+  placeLength: 120,
+  decidesLength: 300,
   themes: 12,
   themeLabelLength: 60,
   tables: 60,
@@ -83,6 +85,10 @@ export const LIMITS = {
 // Shared building blocks.
 export const SessionKind = z.enum(['thematafel', 'burgerberaad']);
 export type SessionKind = z.infer<typeof SessionKind>;
+
+/** Level of participation (samen denken / doen / beslissen / leren), stated in the report. */
+export const Participation = z.enum(['denken', 'doen', 'beslissen', 'leren']);
+export type Participation = z.infer<typeof Participation>;
 
 export const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session id');
 export const JoinCode = z
@@ -154,6 +160,11 @@ export const CreateSessionBody = z
     kind: SessionKind.default('thematafel'),
     title: trimmedText(LIMITS.titleLength).optional(),
     question: trimmedText(LIMITS.questionLength).optional(),
+    /** Where the session takes place, e.g. "Raadszaal, Stadhuis Zwolle". */
+    place: trimmedText(LIMITS.placeLength).optional(),
+    participation: Participation.optional(),
+    /** Who decides on the outcome, e.g. "de gemeenteraad"; the report says so. */
+    decides: trimmedText(LIMITS.decidesLength).optional(),
     tables: z.number().int().min(1).max(LIMITS.tables).default(4),
     themes: z
       .array(trimmedText(LIMITS.themeLabelLength))
@@ -357,6 +368,9 @@ export const SessionView = z.object({
   kind: SessionKind,
   title: z.string(),
   question: z.string(),
+  place: z.string(),
+  participation: Participation.nullable(),
+  decides: z.string(),
   joinCode: z.string(),
   joinUrl: z.string(),
   tables: z.number(),

@@ -1,7 +1,7 @@
 /** Start page: join with the code from the screen, or (for organisers) create a session. */
 import { useState, type FormEvent } from 'react';
 import { DEFAULT_THEME_LABELS } from '../../shared/themes';
-import { LIMITS, type SessionKind } from '../../shared/protocol';
+import { LIMITS, Participation, type SessionKind } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
@@ -52,6 +52,9 @@ function CreateForm() {
   const [kind, setKind] = useState<SessionKind>('thematafel');
   const [title, setTitle] = useState('');
   const [question, setQuestion] = useState('');
+  const [place, setPlace] = useState('');
+  const [participation, setParticipation] = useState<Participation | ''>('');
+  const [decides, setDecides] = useState('');
   const [tables, setTables] = useState(4);
   const [themes, setThemes] = useState<string[]>([...DEFAULT_THEME_LABELS]);
   const [busy, setBusy] = useState(false);
@@ -66,6 +69,9 @@ function CreateForm() {
         kind,
         title: title.trim() || undefined,
         question: question.trim() || undefined,
+        place: place.trim() || undefined,
+        participation: participation || undefined,
+        decides: decides.trim() || undefined,
         tables,
         themes: themes.map((th) => th.trim()).filter(Boolean),
       });
@@ -106,6 +112,39 @@ function CreateForm() {
             maxLength={LIMITS.questionLength}
             placeholder={t.home.questionPlaceholder}
             onChange={(e) => setQuestion(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="place">{t.home.place}</label>
+          <input id="place" value={place} maxLength={LIMITS.placeLength} placeholder={t.home.placePlaceholder} onChange={(e) => setPlace(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="participation">{t.home.participation}</label>
+          <p className="field__hint" id="participation-hint">
+            {t.home.participationHint}
+          </p>
+          <select
+            id="participation"
+            value={participation}
+            aria-describedby="participation-hint"
+            onChange={(e) => setParticipation(e.target.value as Participation | '')}
+          >
+            <option value="">{t.home.participationNone}</option>
+            {Participation.options.map((p) => (
+              <option key={p} value={p}>
+                {t.participation[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="decides">{t.home.decides}</label>
+          <input
+            id="decides"
+            value={decides}
+            maxLength={LIMITS.decidesLength}
+            placeholder={t.home.decidesPlaceholder}
+            onChange={(e) => setDecides(e.target.value)}
           />
         </div>
         <div className="field">
