@@ -1,0 +1,375 @@
+/**
+ * Vote counting for every voting method: checking ballots, keeping running counts, ranking results.
+ * Pure functions without I/O, so the server, the screens and the tests all count the same way.
+ *
+ * The method name is the discriminant of rules, ballots and counts alike.
+ *
+ * A count is a plain JSON object, sent to screens as is:
+ *
+ *   { method, ballots, items: Record<itemId, per-method counters> }
+ *
+ *   dots             items[id] = { total }                     dots on the item
+ *   points           items[id] = { total }                     points on the item
+ *   ranking          items[id] = { score, firsts, ranked }     Borda score, ranked first, ranked at all
+ *   recommendations  items[id] = { support, oppose, abstain }  stances on the item
+ *
+ * `ballots` is the number of ballots that choose something for at least one item of the vote, so a
+ * voter who withdraws (an empty ballot) is no longer counted. Every counter is a sum over ballots,
+ * which is what lets `applyBallot` add a ballot and take it away again at the cost of its own size
+ * when a voter changes their mind; `tally` recounts from scratch with the same function. Derived
+ * figures (votes cast, support percentage, adoption, ranks) are computed by `rankResults`, so they
+ * can never drift from the counters.
+ */
+import { z } from 'zod';
+import { checkDots } from './dots.js';
+
+/** Upper bounds, so one ballot or one set of rules cannot make a count arbitrarily large. */
+export const TALLY_LIMITS = {
+  idLength: 64,
+  /** Most items a ballot can name; also the longest ranking. */
+  ballotItems: 200,
+  dotBudget: 20,
+  pointsBudget: 1000,
+} as const;
+
+const ItemKey = z.string().max(TALLY_LIMITS.idLength);
+const amounts = (max: number) =>
+  z
+    .record(ItemKey, z.number().int().min(0).max(max))
+    .refine((r) => Object.keys(r).length <= TALLY_LIMITS.ballotItems, {
+      message: `at most ${TALLY_LIMITS.ballotItems} items on one ballot`,
+    });
+
+export const StanceSchema = z.enum(['support', 'oppose', 'abstain']);
+export type Stance = z.infer<typeof StanceSchema>;
+
+export const VoteRulesSchema = z.discriminatedUnion('method', [
+  z
+    .object({
+      method: z.literal('dots'),
+      budget: z.number().int().min(1).max(TALLY_LIMITS.dotBudget),
+      maxPerItem: z.number().int().min(1).max(TALLY_LIMITS.dotBudget),
+    })
+    .strict()
+    .refine((r) => r.maxPerItem <= r.budget, {
+      message: 'maxPerItem cannot be larger than the budget',
+      path: ['maxPerItem'],
+    }),
+  z.object({ method: z.literal('ranking') }).strict(),
+  z
+    .object({
+      method: z.literal('points'),
+      budget: z.number().int().min(1).max(TALLY_LIMITS.pointsBudget),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('recommendations'),
+      /** Whole percentage of the votes cast that must support an item for it to be adopted. */
+      threshold: z.number().int().min(1).max(100),
+    })
+    .strict(),
+]);
+export type VoteRules = z.infer<typeof VoteRulesSchema>;
+export type VoteMethod = VoteRules['method'];
+
+export const BallotChoicesSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('dots'), dots: amounts(TALLY_LIMITS.dotBudget) }).strict(),
+  z.object({ method: z.literal('ranking'), ranking: z.array(ItemKey).max(TALLY_LIMITS.ballotItems) }).strict(),
+  z.object({ method: z.literal('points'), points: amounts(TALLY_LIMITS.pointsBudget) }).strict(),
+  z
+    .object({
+      method: z.literal('recommendations'),
+      stances: z.record(ItemKey, StanceSchema).refine((r) => Object.keys(r).length <= TALLY_LIMITS.ballotItems, {
+        message: `at most ${TALLY_LIMITS.ballotItems} items on one ballot`,
+      }),
+    })
+    .strict(),
+]);
+export type BallotChoices = z.infer<typeof BallotChoicesSchema>;
+
+export type BallotCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      code: 'wrong_method' | 'over_budget' | 'over_item_limit' | 'unknown_item' | 'duplicate_item';
+      message: string;
+    };
+
+const unknownItem = (id: string): BallotCheck => ({
+  ok: false,
+  code: 'unknown_item',
+  message: `"${id}" is not an item of this vote`,
+});
+
+/**
+ * Whether a ballot (already parsed by `BallotChoicesSchema`) keeps the rules of the vote.
+ * An empty ballot is valid: a voter may withdraw.
+ */
+export function checkBallot(rules: VoteRules, itemIds: ReadonlySet<string>, ballot: BallotChoices): BallotCheck {
+  if (ballot.method !== rules.method) {
+    return { ok: false, code: 'wrong_method', message: `a ${ballot.method} ballot was sent to a ${rules.method} vote` };
+  }
+  if (rules.method === 'dots' && ballot.method === 'dots') {
+    const res = checkDots(ballot.dots, itemIds, rules);
+    return res.ok ? { ok: true } : res;
+  }
+  if (rules.method === 'points' && ballot.method === 'points') {
+    let used = 0;
+    for (const [id, n] of Object.entries(ballot.points)) {
+      if (!itemIds.has(id)) return unknownItem(id);
+      used += n;
+    }
+    if (used > rules.budget) {
+      return { ok: false, code: 'over_budget', message: `${used} points used, the budget is ${rules.budget}` };
+    }
+    return { ok: true };
+  }
+  if (ballot.method === 'ranking') {
+    const seen = new Set<string>();
+    for (const id of ballot.ranking) {
+      if (!itemIds.has(id)) return unknownItem(id);
+      if (seen.has(id)) return { ok: false, code: 'duplicate_item', message: `"${id}" is ranked more than once` };
+      seen.add(id);
+    }
+    return { ok: true };
+  }
+  if (ballot.method === 'recommendations') {
+    for (const id of Object.keys(ballot.stances)) if (!itemIds.has(id)) return unknownItem(id);
+  }
+  return { ok: true };
+}
+
+function sortedRecord<T>(record: Record<string, T>, keep: (value: T) => boolean): Record<string, T> {
+  // fromEntries defines own properties, so an id such as "__proto__" stays an ordinary key.
+  const kept = Object.entries(record).filter(([, value]) => keep(value));
+  return Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Canonical form, so equal ballots stringify equally: keys sorted, zero entries dropped for dots
+ * and points (a zero means nothing), abstentions kept (they are a stance), ranking order kept.
+ */
+export function normaliseBallot(ballot: BallotChoices): BallotChoices {
+  switch (ballot.method) {
+    case 'dots':
+      return { method: 'dots', dots: sortedRecord(ballot.dots, (n) => n > 0) };
+    case 'points':
+      return { method: 'points', points: sortedRecord(ballot.points, (n) => n > 0) };
+    case 'ranking':
+      return { method: 'ranking', ranking: [...ballot.ranking] };
+    case 'recommendations':
+      return { method: 'recommendations', stances: sortedRecord(ballot.stances, () => true) };
+  }
+}
+
+export interface AmountCounters {
+  total: number;
+}
+export interface RankingCounters {
+  /** Modified Borda score, see `applyBallot`. */
+  score: number;
+  /** Ballots that ranked the item first. */
+  firsts: number;
+  /** Ballots that ranked the item at all. */
+  ranked: number;
+}
+export interface StanceCounters {
+  support: number;
+  oppose: number;
+  abstain: number;
+}
+
+export type VoteCount =
+  | { method: 'dots'; ballots: number; items: Record<string, AmountCounters> }
+  | { method: 'points'; ballots: number; items: Record<string, AmountCounters> }
+  | { method: 'ranking'; ballots: number; items: Record<string, RankingCounters> }
+  | { method: 'recommendations'; ballots: number; items: Record<string, StanceCounters> };
+
+export type CountFor<M extends VoteMethod> = Extract<VoteCount, { method: M }>;
+
+function zeroCounters(method: VoteMethod): AmountCounters | RankingCounters | StanceCounters {
+  switch (method) {
+    case 'dots':
+    case 'points':
+      return { total: 0 };
+    case 'ranking':
+      return { score: 0, firsts: 0, ranked: 0 };
+    case 'recommendations':
+      return { support: 0, oppose: 0, abstain: 0 };
+  }
+}
+
+/** A count with every item at zero and no ballots. */
+export function emptyCount<R extends VoteRules>(rules: R, itemIds: readonly string[]): CountFor<R['method']> {
+  const items = Object.fromEntries(itemIds.map((id) => [id, zeroCounters(rules.method)]));
+  return { method: rules.method, ballots: 0, items } as CountFor<R['method']>;
+}
+
+function counters<T>(items: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(items, id) ? items[id] : undefined;
+}
+
+/**
+ * Adds a ballot to a running count (sign 1) or takes it away again (sign -1), in place. Taking
+ * away is only meaningful for a ballot that was added before, as when a voter changes their ballot.
+ * Choices for items outside the count are ignored, so a recount after an item was removed still works.
+ *
+ * Rankings use the Modified Borda Count: a voter who ranks k items gives k points to their first
+ * choice, k-1 to the second, …, 1 to the last, and 0 to the items they left out. Unlike classic
+ * Borda (n-1 … 0 over all n items) this needs no guess about where unranked items would have gone,
+ * and ranking more items gives one's preferences more weight, which rewards considering them all.
+ * Item ids outside the count and repeated ids are skipped before k is taken.
+ */
+export function applyBallot(count: VoteCount, ballot: BallotChoices, sign: 1 | -1): void {
+  let touched = false;
+  if (count.method === 'dots' && ballot.method === 'dots') {
+    touched = addAmounts(count.items, ballot.dots, sign);
+  } else if (count.method === 'points' && ballot.method === 'points') {
+    touched = addAmounts(count.items, ballot.points, sign);
+  } else if (count.method === 'ranking' && ballot.method === 'ranking') {
+    const ranked = [...new Set(ballot.ranking)].filter((id) => Object.hasOwn(count.items, id));
+    ranked.forEach((id, i) => {
+      const c = count.items[id]!;
+      c.score += sign * (ranked.length - i);
+      c.ranked += sign;
+      if (i === 0) c.firsts += sign;
+    });
+    touched = ranked.length > 0;
+  } else if (count.method === 'recommendations' && ballot.method === 'recommendations') {
+    for (const [id, stance] of Object.entries(ballot.stances)) {
+      const c = counters(count.items, id);
+      if (!c) continue;
+      c[stance] += sign;
+      touched = true;
+    }
+  } else {
+    throw new Error(`a ${ballot.method} ballot cannot be counted in a ${count.method} vote`);
+  }
+  if (touched) count.ballots += sign;
+}
+
+function addAmounts(items: Record<string, AmountCounters>, amounts: Record<string, number>, sign: 1 | -1): boolean {
+  let touched = false;
+  for (const [id, n] of Object.entries(amounts)) {
+    const c = counters(items, id);
+    if (!c || n === 0) continue;
+    c.total += sign * n;
+    touched = true;
+  }
+  return touched;
+}
+
+/** A fresh count of all ballots, for recounts; the same arithmetic as the running count. */
+export function tally<R extends VoteRules>(
+  rules: R,
+  itemIds: readonly string[],
+  ballots: Iterable<BallotChoices>,
+): CountFor<R['method']> {
+  const count = emptyCount(rules, itemIds);
+  for (const ballot of ballots) applyBallot(count, ballot, 1);
+  return count;
+}
+
+export interface RankedItem {
+  id: string;
+  /** Competition rank ("1224"): equal scores share a rank, so ties stay visible. */
+  rank: number;
+  /** Whether another item has the same score. */
+  tied: boolean;
+  /** What the order is based on: dots or points total, Borda score, or support percentage (-1 if nothing was cast). */
+  score: number;
+}
+export interface RankedRankingItem extends RankedItem, RankingCounters {}
+export interface RankedRecommendation extends RankedItem, StanceCounters {
+  /** support + oppose; abstentions are not votes cast. */
+  cast: number;
+  /** support / cast × 100, null when nothing was cast. */
+  supportPct: number | null;
+  adopted: boolean;
+}
+export type RankedResult<M extends VoteMethod> = M extends 'ranking'
+  ? RankedRankingItem
+  : M extends 'recommendations'
+    ? RankedRecommendation
+    : RankedItem;
+
+/** Whether support reaches the threshold percentage of the votes cast, in whole numbers so 70 % of 10 is exactly 7. */
+export function isAdopted(support: number, oppose: number, threshold: number): boolean {
+  const cast = support + oppose;
+  return cast > 0 && support * 100 >= threshold * cast;
+}
+
+/**
+ * Items best first, with competition ranks; equal scores share a rank and keep the given order.
+ * Items missing from the count score as if nobody chose them; items not listed are left out.
+ */
+export function rankResults<R extends VoteRules>(
+  rules: R,
+  items: readonly { id: string }[],
+  count: VoteCount,
+): RankedResult<R['method']>[] {
+  if (count.method !== rules.method) {
+    throw new Error(`a ${count.method} count cannot be ranked as a ${rules.method} vote`);
+  }
+  let result: RankedItem[];
+  switch (count.method) {
+    case 'dots':
+    case 'points': {
+      const rows = items.map(({ id }) => ({ id, score: counters(count.items, id)?.total ?? 0 }));
+      result = competitionRanks(rows, (a, b) => b.score - a.score);
+      break;
+    }
+    case 'ranking': {
+      const rows = items.map(({ id }) => {
+        const { score, firsts, ranked } = counters(count.items, id) ?? zeroRanking;
+        return { id, score, firsts, ranked };
+      });
+      result = competitionRanks(rows, (a, b) => b.score - a.score);
+      break;
+    }
+    case 'recommendations': {
+      const threshold = rules.method === 'recommendations' ? rules.threshold : 100;
+      const rows = items.map(({ id }) => {
+        const { support, oppose, abstain } = counters(count.items, id) ?? zeroStances;
+        const cast = support + oppose;
+        // One rounding after an exact support × 100: 57 of 100 gives 57 (57 / 100 × 100 is 56.99999999999999).
+        const supportPct = cast > 0 ? (support * 100) / cast : null;
+        const adopted = isAdopted(support, oppose, threshold);
+        return { id, score: supportPct ?? -1, support, oppose, abstain, cast, supportPct, adopted };
+      });
+      result = competitionRanks(rows, compareSupport);
+      break;
+    }
+  }
+  return result as RankedResult<R['method']>[];
+}
+
+const zeroRanking: RankingCounters = { score: 0, firsts: 0, ranked: 0 };
+const zeroStances: StanceCounters = { support: 0, oppose: 0, abstain: 0 };
+
+/**
+ * Higher support proportion first, items with nothing cast last. Proportions are compared by
+ * cross-multiplying, so order and ties never depend on floating-point rounding.
+ */
+function compareSupport(a: { support: number; cast: number }, b: { support: number; cast: number }): number {
+  if (a.cast === 0 || b.cast === 0) return (a.cast === 0 ? 1 : 0) - (b.cast === 0 ? 1 : 0);
+  return b.support * a.cast - a.support * b.cast;
+}
+
+/** Sorts best first (stable, so equals keep the given order) and gives competition ranks. */
+function competitionRanks<T>(
+  rows: readonly T[],
+  compare: (a: T, b: T) => number,
+): (T & { rank: number; tied: boolean })[] {
+  const sorted = [...rows].sort(compare);
+  let rank = 0;
+  return sorted.map((row, i) => {
+    const previous = sorted[i - 1];
+    const next = sorted[i + 1];
+    const sameAsPrevious = previous !== undefined && compare(previous, row) === 0;
+    if (!sameAsPrevious) rank = i + 1;
+    const tied = sameAsPrevious || (next !== undefined && compare(row, next) === 0);
+    return { ...row, rank, tied };
+  });
+}
