@@ -13,6 +13,7 @@ const ReportPage = lazy(() => import('./facilitator/ReportPage').then((m) => ({ 
 const ProjectorView = lazy(() => import('./projector/ProjectorView').then((m) => ({ default: m.ProjectorView })));
 const ObserverView = lazy(() => import('./observer/ObserverView').then((m) => ({ default: m.ObserverView })));
 const AgendaEditor = lazy(() => import('./facilitator/AgendaEditor').then((m) => ({ default: m.AgendaEditorPage })));
+const PlenaryPage = lazy(() => import('./facilitator/PlenaryPage').then((m) => ({ default: m.PlenaryPage })));
 import { HostView } from './host/HostView';
 
 function Loading() {
@@ -54,6 +55,8 @@ function Page() {
       return <HostView key={`${route.sessionId}/${route.table}`} sessionId={route.sessionId} table={route.table} />;
     case 'agenda':
       return <AgendaEditor key={route.sessionId} sessionId={route.sessionId} />;
+    case 'plenary':
+      return <PlenaryPage key={route.sessionId} sessionId={route.sessionId} />;
     default:
       return <NotFound />;
   }

@@ -15,7 +15,8 @@ export type EventType =
   | 'vote.closed'
   | 'projector.changed'
   | 'device.moved'
-  | 'signal.cleared';
+  | 'signal.cleared'
+  | 'plenary.harvested';
 
 export interface LoggedEvent {
   at: number;

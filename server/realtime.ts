@@ -17,6 +17,7 @@ import {
   EmptyPayload,
   Events,
   HandshakeAuth,
+  PlenaryHarvestPayload,
   PROTOCOL_VERSION,
   ProjectorSetPayload,
   StepGotoPayload,
@@ -32,6 +33,8 @@ import {
   type ServerToClientEvents,
 } from '../shared/protocol.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
+import { originCheck } from './origin.js';
+import { TokenBucket } from './rateLimit.js';
 import type { RunAction } from './run.js';
 import type { Services } from './services.js';
 import { hostKey } from './tables.js';
@@ -102,10 +105,16 @@ function throttle(intervalMs: number) {
 
 export function attachRealtime(httpServer: HttpServer, services: Services): { io: IoServer; close(): Promise<void> } {
   const { sessions, devices, votes, events, tables, store, log, yjs } = services;
+  const { limits } = services.config;
+  const originAllowed = originCheck(services.config);
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // A recovered connection still passes the handshake below: its credentials and the
+    // per-device connection limit are checked again, and socket.data is set afresh.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // Runs for every engine.io handshake, polling or websocket, before any session exists.
+    allowRequest: (req, callback) => callback(originAllowed(req.headers) ? null : 'This page may not connect here', originAllowed(req.headers)),
   });
   const tallyThrottle = throttle(TALLY_INTERVAL_MS);
   const overviewThrottle = throttle(OVERVIEW_INTERVAL_MS);
@@ -180,9 +189,18 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     });
   }
 
+  /** The plenary board goes to every screen of the session: the projector shows it, tablets may. */
+  function schedulePlenary(sessionId: string) {
+    boardThrottle.run(`plenary:${sessionId}`, () => {
+      const session = sessions.get(sessionId);
+      if (session) io.to(room.session(sessionId)).emit(Events.plenaryBoard, services.plenary.view(session));
+    });
+  }
+
   const stopWatchingDocs = store.onChange((name) => {
     const target = parseDocName(name);
     if (!target) return;
+    if (target.table === null) return schedulePlenary(target.sessionId);
     scheduleOverview(target.sessionId);
     scheduleBoardViews(target.sessionId, target.table);
   });
@@ -220,6 +238,11 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     } else if (a.role === 'device') {
       const device = devices.byToken(a.sessionId, a.token);
       if (!device) return fail('unauthorized', 'This device is not known in this session; join again');
+      // A recovering socket is already back in its old rooms: it does not count against itself.
+      const open = io.sockets.adapter.rooms.get(room.device(device.id));
+      if ((open?.size ?? 0) - (open?.has(socket.id) ? 1 : 0) >= limits.connectionsPerDevice) {
+        return fail('too_many_connections', `This device already has ${limits.connectionsPerDevice} connections open; close one`);
+      }
       data.deviceId = device.id;
       data.secret = a.token;
     }
@@ -245,13 +268,28 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
   io.on('connection', (socket) => {
     const { sessionId, role } = socket.data;
+    // A recovered socket comes back in the rooms it had; which it belongs in now is decided below.
+    for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
     void socket.join(room.session(sessionId));
+
+    // Every incoming event: a token bucket per connection, and an answer even for unknown events.
+    const bucket = new TokenBucket({ capacity: limits.eventBurst, perSecond: limits.eventsPerSecond });
+    socket.use(([event, ...args], next) => {
+      const ack = args.at(-1);
+      const refuse = (error: { code: ErrorCode; message: string }) => {
+        if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
+      };
+      if (!bucket.take()) return refuse({ code: 'rate_limited', message: `More than ${limits.eventsPerSecond} events a second; slow down` });
+      if (socket.listeners(event as keyof ClientToServerEvents).length === 0) return refuse({ code: 'not_found', message: 'No such event' });
+      next();
+    });
     // Every (re)connect gets the full state, so nothing depends on having seen earlier events.
     socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
     const current = votes.current(sessionId);
     if (current) socket.emit(Events.voteTally, tally(current));
     const spotlight = sessions.require(sessionId).projector.spotlight;
     if (spotlight?.kind === 'table') socket.emit(Events.tableBoard, tableBoard(services, sessionId, spotlight.table));
+    socket.emit(Events.plenaryBoard, services.plenary.view(sessions.require(sessionId)));
 
     if (role === 'facilitator') {
       void socket.join(room.facilitators(sessionId));
@@ -382,6 +420,13 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
         table: i + 1,
         url: `${origin}/h/${sessionId}/${i + 1}#key=${hostKey(socket.data.secret!, sessionId, i + 1)}`,
       }));
+    });
+
+    on(socket, Events.plenaryHarvest, ['facilitator'], PlenaryHarvestPayload, (p) => {
+      const session = sessions.require(sessionId);
+      const result = p.from === 'tops' ? services.plenary.harvestTops(session) : services.plenary.harvestPicked(session, p.table, p.pointIds);
+      events.append(sessionId, 'plenary.harvested', { from: p.from, ...(p.from === 'table' ? { table: p.table } : {}), added: result.added });
+      return result;
     });
 
     on(socket, Events.voteOpen, ['facilitator'], VoteOpenPayload, (p) => {

@@ -6,6 +6,7 @@ import { Devices, type Device } from './devices.js';
 import { EventLog } from './eventLog.js';
 import { Evaluations } from './evaluations.js';
 import type { Logger } from './log.js';
+import { Plenary } from './plenary.js';
 import { RunControl } from './run.js';
 import { Sessions } from './sessions.js';
 import { Tables } from './tables.js';
@@ -28,6 +29,7 @@ export interface Services {
   evaluations: Evaluations;
   events: EventLog;
   store: DocStore;
+  plenary: Plenary;
   /** Set once the websocket endpoint is attached. */
   yjs: YjsServer;
   pointsOf(sessionId: string, table: number): PointData[];
@@ -58,6 +60,7 @@ export function createServices(opts: {
     evaluations: new Evaluations(db),
     events,
     store,
+    plenary: new Plenary(store),
     pointsOf: (sessionId, table) => store.read(tableDocName(sessionId, table), readPoints),
     deviceById: (id) => devices.byId(id),
   };

@@ -11,6 +11,8 @@
  *     order?: number     place within its theme (lower first); without it, createdAt
  *     mergedInto?: string id of the point this duplicate was merged into; it stays in the
  *                        document with its own text and origin, and shows under that point
+ *     origin?: { table, round, point, count }  only on the plenary board (see plenary.ts):
+ *                        the table point it was harvested from, and how often that table wrote it
  *   }
  *   doc.getMap('top'): roundId -> Y.Array<pointId>   the table's own top 3 for that round
  *   doc.getMap('clusters'): clusterId -> Y.Map {    a sub-theme the table added
@@ -32,6 +34,14 @@ export const CLUSTERS_KEY = 'clusters';
 export const CLUSTER_LABEL_LENGTH = 60;
 export const TOP_SIZE = 3;
 
+/** Where a plenary point came from: a table's point in a round, written `count` times there. */
+export interface PointOrigin {
+  table: number;
+  round: string | null;
+  point: string;
+  count: number;
+}
+
 export interface PointData {
   id: string;
   text: string;
@@ -42,6 +52,7 @@ export interface PointData {
   hidden: boolean;
   order: number;
   mergedInto: string | null;
+  origin: PointOrigin | null;
 }
 
 export function pointsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -96,6 +107,19 @@ export function readPoint(id: string, point: Y.Map<unknown>): PointData | null {
     hidden: point.get('hidden') === true,
     order: typeof point.get('order') === 'number' ? (point.get('order') as number) : typeof createdAt === 'number' ? createdAt : 0,
     mergedInto: typeof point.get('mergedInto') === 'string' ? (point.get('mergedInto') as string) : null,
+    origin: readOrigin(point.get('origin')),
+  };
+}
+
+function readOrigin(value: unknown): PointOrigin | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const o = value as Record<string, unknown>;
+  if (typeof o.table !== 'number' || typeof o.point !== 'string') return null;
+  return {
+    table: o.table,
+    round: typeof o.round === 'string' ? o.round : null,
+    point: o.point,
+    count: typeof o.count === 'number' && o.count >= 1 ? Math.floor(o.count) : 1,
   };
 }
 

@@ -11,7 +11,7 @@ import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS, REMARK_LENGTH, type EvaluationSummary } from './evaluation.js';
 import { DEFAULT_THEME_LABELS } from './themes.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Socket.io event names, in one place. */
 export const Events = {
@@ -35,6 +35,7 @@ export const Events = {
   projectorSet: 'projector:set',
   deviceMove: 'device:move',
   hostLinks: 'host:links',
+  plenaryHarvest: 'plenary:harvest',
   // server -> client
   sessionState: 'session:state',
   deviceState: 'device:state',
@@ -42,6 +43,7 @@ export const Events = {
   tablesOverview: 'tables:overview',
   tableBoard: 'table:board',
   evaluationSummary: 'evaluation:summary',
+  plenaryBoard: 'plenary:board',
 } as const;
 
 /** Paths of the plain-websocket Yjs endpoint: `${YJS_PATH}/<sessionId>/<table>`. */
@@ -208,6 +210,12 @@ export const JoinPreview = z.object({
 });
 export type JoinPreview = z.infer<typeof JoinPreview>;
 
+/** `PUT /api/sessions/:id/notes`: the report's tips and actions, replacing the saved list. */
+export const REPORT_NOTES_MAX = 50;
+export const REPORT_NOTE_LENGTH = 500;
+export const ReportNotesBody = z.object({ notes: z.array(trimmedText(REPORT_NOTE_LENGTH)).max(REPORT_NOTES_MAX) }).strict();
+export type ReportNotesBody = z.input<typeof ReportNotesBody>;
+
 // ---------------------------------------------------------------------------------------------
 // Socket handshake: `io(url, { auth })`.
 export const HandshakeAuth = z.discriminatedUnion('role', [
@@ -241,6 +249,7 @@ export const AgendaUpdatePayload = z.object({ agenda: AgendaInput }).strict();
 export const Spotlight = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), table: TableNumber }).strict(),
   z.object({ kind: z.literal('result') }).strict(),
+  z.object({ kind: z.literal('plenary') }).strict(),
 ]);
 export type Spotlight = z.infer<typeof Spotlight>;
 export const ProjectorSettings = z.object({
@@ -254,6 +263,21 @@ export const ProjectorSetPayload = z
 
 /** Moves a device, named by the short label its own screen shows, to another table. */
 export const DeviceMovePayload = z.object({ label: z.string().regex(/^[A-Z0-9]{3}$/), table: TableNumber }).strict();
+/**
+ * Brings table points to the plenary board: every table's chosen top points of the current
+ * round, or the points the facilitator picked from one table. Points already there are skipped.
+ */
+export const PlenaryHarvestPayload = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('tops') }).strict(),
+  z.object({ from: z.literal('table'), table: TableNumber, pointIds: z.array(ItemId).min(1).max(LIMITS.pointsPerTable) }).strict(),
+]);
+export const PlenaryHarvestResult = z.object({
+  added: z.number(),
+  /** Tables that have points in this round but chose no top points yet. */
+  withoutTop: z.array(z.number()),
+});
+export type PlenaryHarvestResult = z.infer<typeof PlenaryHarvestResult>;
+
 export const HostLink = z.object({ table: z.number(), url: z.string() });
 export type HostLink = z.infer<typeof HostLink>;
 
@@ -448,6 +472,8 @@ export const ErrorCode = z.enum([
   'already_voted',
   'too_large',
   'unsupported_media_type',
+  'rate_limited',
+  'too_many_connections',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -497,10 +523,29 @@ export interface ClientToServerEvents {
   [Events.projectorSet]: (p: z.input<typeof ProjectorSetPayload>, ack: AckFn<ProjectorSettings>) => void;
   [Events.deviceMove]: (p: z.input<typeof DeviceMovePayload>, ack: AckFn<null>) => void;
   [Events.hostLinks]: (p: Empty, ack: AckFn<HostLink[]>) => void;
+  [Events.plenaryHarvest]: (p: z.input<typeof PlenaryHarvestPayload>, ack: AckFn<PlenaryHarvestResult>) => void;
 }
 
 export const TableBoard = z.object({ table: z.number(), points: z.array(TablePoint) });
 export type TableBoard = z.infer<typeof TableBoard>;
+
+/** The plenary board as the room sees it (see shared/plenary.ts). */
+export const PlenaryBoard = z.object({
+  themes: z.array(Theme),
+  points: z.array(
+    z.object({
+      id: z.string(),
+      theme: z.string(),
+      cluster: z.string().nullable(),
+      text: z.string(),
+      count: z.number(),
+      tables: z.array(z.number()),
+      merged: z.array(z.string()),
+    }),
+  ),
+  hidden: z.number(),
+});
+export type PlenaryBoard = z.infer<typeof PlenaryBoard>;
 
 export interface ServerToClientEvents {
   [Events.sessionState]: (s: SessionView) => void;
@@ -509,4 +554,5 @@ export interface ServerToClientEvents {
   [Events.tablesOverview]: (t: TableOverview[]) => void;
   [Events.tableBoard]: (b: TableBoard) => void;
   [Events.evaluationSummary]: (s: EvaluationSummary) => void;
+  [Events.plenaryBoard]: (b: PlenaryBoard) => void;
 }

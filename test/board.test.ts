@@ -51,8 +51,8 @@ describe('addPoint and readPoints', () => {
     addPoint(doc, { id: 'a', theme: 't', round: null, step: null, createdAt: 1 });
     expect(readPoints(doc)).toEqual([
       // Without an order of its own, a point is ordered by when it was made.
-      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false, order: 1, mergedInto: null },
-      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false, order: 2, mergedInto: null },
+      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false, order: 1, mergedInto: null, origin: null },
+      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false, order: 2, mergedInto: null, origin: null },
     ]);
     // Without round or step the keys are simply absent.
     expect([...pointsMap(doc).get('a')!.keys()].sort()).toEqual(['createdAt', 'text', 'theme']);

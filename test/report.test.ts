@@ -13,6 +13,7 @@ const themes = [
 const point = (id: string, text: string, theme: string, createdAt = 0): PointData => ({
   order: createdAt,
   mergedInto: null,
+  origin: null,
   id,
   text,
   theme,

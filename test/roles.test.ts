@@ -274,6 +274,15 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
       }
     },
   },
+  [Events.plenaryHarvest]: {
+    allowed: ['facilitator'],
+    phase: 'voting',
+    payload: (w) => ({ from: 'table', table: 1, pointIds: [w.point] }),
+    after: (w) => {
+      const board = server.services.plenary.view(server.services.sessions.require(w.s.id));
+      expect(board.points.map((p) => [p.text, p.tables])).toEqual([['Een punt van tafel 1', [1]]]);
+    },
+  },
 };
 
 /** Events the server sends; every other name in `Events` must have a row in MATRIX. */
@@ -284,6 +293,7 @@ const SERVER_TO_CLIENT: string[] = [
   Events.tablesOverview,
   Events.tableBoard,
   Events.evaluationSummary,
+  Events.plenaryBoard,
 ];
 
 describe('role matrix', () => {

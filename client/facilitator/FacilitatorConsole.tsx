@@ -85,6 +85,13 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
                 <CopyField label={t.facilitator.joinLink} value={session.joinUrl} />
               </section>
               <RolesPanel sessionId={sessionId} emit={conn.emit} />
+              <section className="card" aria-labelledby="plenary-title">
+                <h2 id="plenary-title">{t.plenary.title}</h2>
+                <p>{t.plenary.consoleHint(conn.plenary?.points.length ?? 0)}</p>
+                <NavLink to={`/f/${sessionId}/plenair`} className="button">
+                  {t.plenary.open}
+                </NavLink>
+              </section>
               <section className="card" aria-labelledby="report-title">
                 <h2 id="report-title">{t.facilitator.reportTitle}</h2>
                 <NavLink to={`/f/${sessionId}/verslag`} className="button">

@@ -3,8 +3,9 @@ import { Events, type SessionView, type Spotlight } from '../../shared/protocol'
 import { useI18n } from '../i18n/I18n';
 import type { SessionConnection } from '../lib/useSessionSocket';
 
-const encode = (s: Spotlight | null) => (s === null ? 'none' : s.kind === 'table' ? `table:${s.table}` : 'result');
-const decode = (v: string): Spotlight | null => (v === 'none' ? null : v === 'result' ? { kind: 'result' } : { kind: 'table', table: Number(v.split(':')[1]) });
+const encode = (s: Spotlight | null) => (s === null ? 'none' : s.kind === 'table' ? `table:${s.table}` : s.kind);
+const decode = (v: string): Spotlight | null =>
+  v === 'none' ? null : v === 'result' ? { kind: 'result' } : v === 'plenary' ? { kind: 'plenary' } : { kind: 'table', table: Number(v.split(':')[1]) };
 
 export function ProjectorPanel({ session, emit }: { session: SessionView; emit: SessionConnection['emit'] }) {
   const { t } = useI18n();
@@ -35,6 +36,7 @@ export function ProjectorPanel({ session, emit }: { session: SessionView; emit: 
               {t.projectorControl.spotlightTable(i + 1)}
             </option>
           ))}
+          <option value="plenary">{t.projectorControl.spotlightPlenary}</option>
           {session.vote && <option value="result">{t.projectorControl.spotlightResult}</option>}
         </select>
       </div>

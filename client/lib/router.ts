@@ -27,6 +27,7 @@ export type Route =
   | { page: 'observer'; sessionId: string }
   | { page: 'host'; sessionId: string; table: number }
   | { page: 'agenda'; sessionId: string }
+  | { page: 'plenary'; sessionId: string }
   | { page: 'notFound' };
 
 export function matchRoute(path: string): Route {
@@ -39,6 +40,7 @@ export function matchRoute(path: string): Route {
   if (a === 'f' && b && parts.length === 2) return { page: 'facilitator', sessionId: b };
   if (a === 'f' && b && c === 'verslag' && parts.length === 3) return { page: 'report', sessionId: b };
   if (a === 'f' && b && c === 'programma' && parts.length === 3) return { page: 'agenda', sessionId: b };
+  if (a === 'f' && b && c === 'plenair' && parts.length === 3) return { page: 'plenary', sessionId: b };
   if (a === 'o' && b && parts.length === 2) return { page: 'observer', sessionId: b };
   if (a === 'h' && b && c && /^[1-9][0-9]?$/.test(c) && parts.length === 3) return { page: 'host', sessionId: b, table: Number(c) };
   return { page: 'notFound' };

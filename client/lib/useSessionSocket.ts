@@ -14,6 +14,7 @@ import {
   type DeviceState,
   type ErrorCode,
   type ErrorInfo,
+  type PlenaryBoard,
   type ServerToClientEvents,
   type SessionView,
   type Tally,
@@ -49,6 +50,8 @@ export interface SessionConnection {
   device: DeviceState | null;
   /** The board in the projector's spotlight, when there is one. */
   board: TableBoard | null;
+  /** The plenary board, as the facilitator harvested and edited it. */
+  plenary: PlenaryBoard | null;
   /** Evaluation results per step (facilitator only). */
   evaluations: EvaluationSummary[];
   emit<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>>;
@@ -64,6 +67,7 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
   const [overview, setOverview] = useState<TableOverview[] | null>(null);
   const [device, setDevice] = useState<DeviceState | null>(null);
   const [board, setBoard] = useState<TableBoard | null>(null);
+  const [plenary, setPlenary] = useState<PlenaryBoard | null>(null);
   const [evaluations, setEvaluations] = useState<EvaluationSummary[]>([]);
   const socketRef = useRef<AppSocket | null>(null);
   const credKey = credentials ? JSON.stringify(credentials) : null;
@@ -97,6 +101,7 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     socket.on(Events.tablesOverview, setOverview);
     socket.on(Events.deviceState, setDevice);
     socket.on(Events.tableBoard, setBoard);
+    socket.on(Events.plenaryBoard, setPlenary);
     socket.on(Events.evaluationSummary, (s) => setEvaluations((all) => [...all.filter((x) => x.stepId !== s.stepId), s]));
     return () => {
       socket.disconnect();
@@ -126,5 +131,5 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     [],
   );
 
-  return { status, refusal, session, tally, overview, device, board, evaluations, emit };
+  return { status, refusal, session, tally, overview, device, board, plenary, evaluations, emit };
 }

@@ -41,7 +41,7 @@ export function ObserverView({ sessionId }: { sessionId: string }) {
                 <p className="run-panel__step">{stepName(t, pos)}</p>
                 <StepTimer timer={pos.status === 'running' ? session.run.timer : null} />
               </div>
-              <StageContent session={session} tally={conn.tally} board={conn.board} size="normal" colors={{ bar: '#0b5cad', text: '#1a1a1a' }} />
+              <StageContent session={session} tally={conn.tally} board={conn.board} plenary={conn.plenary} size="normal" colors={{ bar: '#0b5cad', text: '#1a1a1a' }} />
             </section>
             <section className="card" aria-labelledby="observer-agenda">
               <h2 id="observer-agenda">{t.run.agendaTitle}</h2>

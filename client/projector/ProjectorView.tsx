@@ -57,7 +57,7 @@ export function ProjectorView({ sessionId }: { sessionId: string }) {
           </div>
           <StepTimer timer={pos.status === 'running' ? session.run.timer : null} size="large" />
         </header>
-        <StageContent session={session} tally={tally} board={board} size="large" colors={COLORS[theme]} />
+        <StageContent session={session} tally={tally} board={board} plenary={conn.plenary} size="large" colors={COLORS[theme]} />
       </div>
       <JoinCard joinUrl={session.joinUrl} joinCode={session.joinCode} compact={busy} />
     </main>

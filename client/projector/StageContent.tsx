@@ -2,7 +2,7 @@
  * What the room looks at: the question, a vote's live result, each table's top points, or one
  * table's board in the spotlight. Shared by the projector and the observers' view.
  */
-import type { SessionView, Tally, TableBoard } from '../../shared/protocol';
+import type { PlenaryBoard, SessionView, Tally, TableBoard } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { Turnout, VoteChart } from '../components/VoteChart';
 import { position } from '../lib/steps';
@@ -11,11 +11,12 @@ interface Props {
   session: SessionView;
   tally: Tally | null;
   board: TableBoard | null;
+  plenary: PlenaryBoard | null;
   size: 'normal' | 'large';
   colors: { bar: string; text: string };
 }
 
-export function StageContent({ session, tally, board, size, colors }: Props) {
+export function StageContent({ session, tally, board, plenary, size, colors }: Props) {
   const { t } = useI18n();
   const pos = position(session);
   const spotlight = session.projector.spotlight;
@@ -51,6 +52,8 @@ export function StageContent({ session, tally, board, size, colors }: Props) {
       </section>
     );
   }
+
+  if (spotlight?.kind === 'plenary') return <PlenaryStage plenary={plenary} />;
 
   if (vote && (spotlight?.kind === 'result' || type === 'stemmen')) {
     return (
@@ -102,6 +105,45 @@ export function StageContent({ session, tally, board, size, colors }: Props) {
         {t.projector.question}
       </h2>
       <p className="stage__question">{pos.question}</p>
+    </section>
+  );
+}
+
+/** The plenary board: per theme its points, with the tables they came from and how often they were written. */
+function PlenaryStage({ plenary }: { plenary: PlenaryBoard | null }) {
+  const { t } = useI18n();
+  const points = plenary?.points ?? [];
+  return (
+    <section aria-labelledby="stage-plenary" className="stage-board">
+      <h2 id="stage-plenary" className="stage__subtitle">
+        {t.plenary.title}
+      </h2>
+      {points.length === 0 ? (
+        <p>{t.plenary.empty}</p>
+      ) : (
+        <div className="stage-board__themes">
+          {plenary!.themes.map((theme) => {
+            const here = points.filter((p) => p.theme === theme.id);
+            return here.length === 0 ? null : (
+              <section key={theme.id} aria-label={theme.label}>
+                <h3>{theme.label}</h3>
+                <ul>
+                  {here.map((p) => (
+                    <li key={p.id}>
+                      {p.text}
+                      <span className="stage-board__origin">
+                        {' '}
+                        {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
+                        {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            );
+          })}
+        </div>
+      )}
     </section>
   );
 }

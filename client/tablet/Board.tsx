@@ -283,6 +283,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
                       onFocusChange={onFocusPoint}
                       onRemove={remove}
                       onHide={host ? setHidden : undefined}
+                      origin={p.origin}
                     />
                   ) : null;
                 })}

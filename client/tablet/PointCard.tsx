@@ -1,7 +1,7 @@
 /** One point on the table's board: its text, co-edited live, and the theme it sits under. */
 import { memo, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
-import { pointText, type PointData } from '../../shared/board';
+import { pointText, type PointData, type PointOrigin } from '../../shared/board';
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { bindTextarea } from './textBinding';
@@ -30,6 +30,8 @@ interface Props {
   onRemove(id: string): void;
   /** Only for the table host. */
   onHide?: (id: string, hidden: boolean) => void;
+  /** On the plenary board: the table point it came from. */
+  origin?: PointOrigin | null;
 }
 
 export const PointCard = memo(function PointCard(props: Props) {
@@ -51,6 +53,12 @@ export const PointCard = memo(function PointCard(props: Props) {
     <li className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}${mergeState === 'source' ? ' point-card--merging' : ''}`}>
       {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
       {othersEditing && <p className="point-card__busy">✎ {t.board.othersEditing}</p>}
+      {props.origin && (
+        <p className="point-card__origin">
+          {t.common.table(props.origin.table)}
+          {props.origin.count > 1 && ` · ${t.plenary.times(props.origin.count)}`}
+        </p>
+      )}
       <textarea
         ref={ref}
         className="point-card__text"
@@ -67,7 +75,10 @@ export const PointCard = memo(function PointCard(props: Props) {
           <ul>
             {merged.map((m) => (
               <li key={m.id}>
-                <span>{m.text}</span>
+                <span>
+                  {m.text}
+                  {m.origin && <span className="point-card__origin"> ({t.common.table(m.origin.table)})</span>}
+                </span>
                 <button type="button" className="button button--small button--quiet" onClick={() => props.onUnmerge(m.id)}>
                   {t.board.unmerge}
                 </button>

@@ -26,12 +26,16 @@ export interface TableDoc {
 const MESSAGE_AUTH = 2;
 const CODES: BoardRefusalCode[] = ['read_only', 'step_locked', 'host_only', 'points_limit', 'text_limit'];
 
-/** `credential` is `device.<token>` for a tablet or `host.<key>` for the table host. */
-export function useTableDoc(sessionId: string, table: number, credential: string): TableDoc | null {
+/**
+ * `credential` is `device.<token>` for a tablet, `host.<key>` for the table host, or
+ * `facilitator.<key>` (read-only for a table, writable for the plenary board). `keepLocal`
+ * keeps a copy in IndexedDB, for the screens that must work on through a lost connection.
+ */
+export function useTableDoc(sessionId: string, table: number | 'plenary', credential: string, keepLocal = true): TableDoc | null {
   const [state, setState] = useState<TableDoc | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
-    const local = new IndexeddbPersistence(`tafelronde:${sessionId}:${table}`, doc);
+    const local = keepLocal ? new IndexeddbPersistence(`tafelronde:${sessionId}:${table}`, doc) : null;
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}${YJS_PATH}`, `${sessionId}/${table}`, doc, {
       // Credentials go in a sub-protocol, so they never appear in a URL or an access log.
@@ -52,7 +56,7 @@ export function useTableDoc(sessionId: string, table: number, credential: string
         if (code) publish({ refusal: { code, at: Date.now() } });
       });
     };
-    void local.whenSynced.then(() => publish({ ready: true }));
+    void local?.whenSynced.then(() => publish({ ready: true }));
     provider.on('sync', (isSynced: boolean) => {
       if (isSynced) publish({ ready: true });
     });
@@ -72,9 +76,9 @@ export function useTableDoc(sessionId: string, table: number, credential: string
       window.removeEventListener('offline', updateOnline);
       undo.destroy();
       provider.destroy();
-      void local.destroy();
+      void local?.destroy();
       doc.destroy();
     };
-  }, [sessionId, table, credential]);
+  }, [sessionId, table, credential, keepLocal]);
   return state;
 }

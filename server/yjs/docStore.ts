@@ -77,6 +77,20 @@ export class DocStore {
     }
   }
 
+  /** Changes a document on the server's behalf; open connections receive it like any update. */
+  change<T>(name: string, fn: (doc: Y.Doc) => T): T {
+    const doc = this.acquire(name);
+    try {
+      let result!: T;
+      doc.transact(() => {
+        result = fn(doc);
+      });
+      return result;
+    } finally {
+      this.release(name);
+    }
+  }
+
   isLoaded(name: string): boolean {
     return this.docs.has(name);
   }

@@ -2,7 +2,8 @@
  * The Yjs websocket endpoint. It speaks y-websocket's wire protocol (sync, awareness, auth
  * messages from y-protocols), but decides access itself before the upgrade: a device may open
  * only its own table's document, a table host only the table it hosts, and a facilitator gets
- * a read-only view that the server enforces by refusing any update it sends. What an update
+ * a read-only view of tables that the server enforces by refusing any update it sends. The
+ * session's plenary board is the other way round: only the facilitator opens it, to edit. What an update
  * may change is checked too (see updateGuard.ts): new points only while the step collects
  * them, hiding points only by the host.
  */
@@ -18,6 +19,7 @@ import * as Y from 'yjs';
 import { BOARD_REFUSAL as REFUSAL, LIMITS, YJS_PATH, YJS_SUBPROTOCOL } from '../../shared/protocol.js';
 import type { Devices } from '../devices.js';
 import type { Logger } from '../log.js';
+import type { OriginCheck } from '../origin.js';
 import type { Sessions } from '../sessions.js';
 import type { Tables } from '../tables.js';
 import type { DocStore } from './docStore.js';
@@ -38,6 +40,8 @@ interface Access {
   role: 'device' | 'host' | 'facilitator';
   readOnly: boolean;
   deviceId: string | null;
+  /** The session's plenary board rather than a table's. */
+  plenary: boolean;
 }
 
 interface Room {
@@ -82,6 +86,10 @@ export function attachYjsServer(opts: {
   log: Logger;
   /** Whether points made in these steps may be added now (see server/run.ts). */
   mayAddPoints(sessionId: string, madeInSteps: (string | null)[]): boolean;
+  /** Whether the page the handshake comes from may connect (see server/origin.ts). */
+  originAllowed: OriginCheck;
+  /** Open connections one device may have; more are refused with 429. */
+  connectionsPerDevice: number;
 }): YjsServer {
   const { server, sessions, devices, tables, store, log } = opts;
   const wss = new WebSocketServer({
@@ -100,8 +108,13 @@ export function attachYjsServer(opts: {
     const cred = credentials(req);
     if (!cred) return { status: 401, reason: 'Unauthorized' };
     const session = sessions.get(target.sessionId);
-    if (!session || target.table > session.tables) return { status: 404, reason: 'Not Found' };
-    const base = { docName, sessionId: session.id, role: cred.kind, deviceId: null };
+    if (!session || (target.table !== null && target.table > session.tables)) return { status: 404, reason: 'Not Found' };
+    const base = { docName, sessionId: session.id, role: cred.kind, deviceId: null, plenary: target.table === null };
+    if (target.table === null) {
+      // The plenary board is the facilitator's to edit; the room sees it on the projector.
+      if (cred.kind !== 'facilitator') return { status: 403, reason: 'Forbidden' };
+      return sessions.isFacilitator(session.id, cred.secret) ? { ...base, readOnly: false } : { status: 401, reason: 'Unauthorized' };
+    }
     if (cred.kind === 'facilitator') {
       return sessions.isFacilitator(session.id, cred.secret) ? { ...base, readOnly: true } : { status: 401, reason: 'Unauthorized' };
     }
@@ -118,6 +131,10 @@ export function attachYjsServer(opts: {
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const path = (req.url ?? '').split('?')[0]!;
     if (!path.startsWith(`${YJS_PATH}/`)) return; // socket.io handles its own path
+    if (!opts.originAllowed(req.headers)) {
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
     let access: ReturnType<typeof authorise>;
     try {
       access = authorise(req);
@@ -128,6 +145,11 @@ export function attachYjsServer(opts: {
     }
     if ('status' in access) {
       refuse(socket, access.status, access.reason);
+      return;
+    }
+    if (access.deviceId && (deviceSockets.get(access.deviceId)?.size ?? 0) >= opts.connectionsPerDevice) {
+      // y-websocket retries with backoff, so a tablet gets in once a stale connection has gone.
+      refuse(socket, 429, 'Too Many Requests');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, access));
@@ -293,6 +315,7 @@ export function attachYjsServer(opts: {
    * it why. The sender receives the correction like any other change.
    */
   function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, access: Access) {
+    if (access.plenary) return applyPlenary(doc, update, ws);
     const effects = updateEffects(doc, update);
     const creates = effects.newPoints.length > 0 || effects.newClusters.length > 0;
     // New sub-themes carry no step: they may be made while the table collects points.
@@ -318,6 +341,24 @@ export function attachYjsServer(opts: {
       textLength: LIMITS.pointTextLength,
       points: LIMITS.pointsPerTable,
     });
+    if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
+    else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
+  }
+
+  /** The facilitator may change anything on the plenary board; only the limits apply. */
+  function applyPlenary(doc: Y.Doc, update: Uint8Array, ws: WebSocket) {
+    const effects = updateEffects(doc, update);
+    let changed: Y.AbstractType<unknown>[] = [];
+    const capture = (tr: Y.Transaction) => {
+      if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
+    };
+    doc.on('afterTransaction', capture);
+    try {
+      Y.applyUpdate(doc, update, ws);
+    } finally {
+      doc.off('afterTransaction', capture);
+    }
+    const cut = enforceLimits(doc, changed, effects, { textLength: LIMITS.pointTextLength, points: LIMITS.pointsPerTable });
     if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
     else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
   }

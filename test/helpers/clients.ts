@@ -352,7 +352,7 @@ export interface TableBoard {
 export async function tableProvider(
   server: Target,
   sessionId: string,
-  table: number,
+  table: number | 'plenary',
   cred: Credential,
   opts: { waitForSync?: boolean } = {},
 ): Promise<TableBoard> {

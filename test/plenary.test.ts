@@ -1,0 +1,172 @@
+/**
+ * The plenary board: its document (themes merged and renamed, harvests that never double) and
+ * the real server's harvest, access rules and live view for the projector.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { mergePoint, readPoints, toggleTop } from '../shared/board.js';
+import {
+  addPlenaryTheme,
+  harvestPoint,
+  mergePlenaryThemes,
+  plenaryView,
+  readPlenaryThemes,
+  renamePlenaryTheme,
+  resolvePlenaryTheme,
+} from '../shared/plenary.js';
+import { Events, YJS_SUBPROTOCOL, type PlenaryBoard, type PlenaryHarvestResult } from '../shared/protocol.js';
+import {
+  addPointTo,
+  credentialProtocol,
+  emitAck,
+  emitOk,
+  gotoStep,
+  joinDevice,
+  startedSession,
+  tableProvider,
+  viewer,
+  waitForServerPoints,
+  yjsUpgradeStatus,
+  WAIT,
+} from './helpers/clients.js';
+import { useTestServer } from './helpers/setup.js';
+
+const THEMES = [
+  { id: 'communicatie', label: 'Communicatie' },
+  { id: 'samenwerking', label: 'Samenwerking' },
+  { id: 'participatie', label: 'Participatie' },
+];
+
+const origin = (table: number, point: string, count = 1) => ({ table, round: 'r1', point, count });
+
+describe('the plenary document', () => {
+  it('uses the session themes until it has its own, then renames, adds and merges them', () => {
+    const doc = new Y.Doc();
+    expect(readPlenaryThemes(doc, THEMES)).toEqual(THEMES);
+    renamePlenaryTheme(doc, THEMES, 'communicatie', 'Informatie en communicatie');
+    addPlenaryTheme(doc, THEMES, 'tips', 'Tips');
+    expect(readPlenaryThemes(doc, THEMES).map((t) => t.label)).toEqual(['Informatie en communicatie', 'Samenwerking', 'Participatie', 'Tips']);
+
+    harvestPoint(doc, { id: 'a', theme: 'participatie', text: 'Neem uitkomsten serieus', origin: origin(1, 'x') });
+    mergePlenaryThemes(doc, THEMES, 'participatie', 'samenwerking');
+    expect(readPlenaryThemes(doc, THEMES).map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'tips']);
+    expect(readPoints(doc)[0]!.theme).toBe('samenwerking');
+    // A point harvested later under the merged theme lands where its theme went.
+    harvestPoint(doc, { id: 'b', theme: 'participatie', text: 'Evalueer samen', origin: origin(2, 'y') });
+    expect(plenaryView(doc, THEMES).points.map((p) => p.theme)).toEqual(['samenwerking', 'samenwerking']);
+    expect(resolvePlenaryTheme(doc, 'participatie')).toBe('samenwerking');
+  });
+
+  it('does not merge a theme into itself or into one that was merged away', () => {
+    const doc = new Y.Doc();
+    mergePlenaryThemes(doc, THEMES, 'communicatie', 'communicatie');
+    mergePlenaryThemes(doc, THEMES, 'participatie', 'samenwerking');
+    mergePlenaryThemes(doc, THEMES, 'communicatie', 'participatie');
+    expect(readPlenaryThemes(doc, THEMES).map((t) => t.id)).toEqual(['communicatie', 'samenwerking']);
+  });
+
+  it('harvests a table point once, and counts duplicates from several tables together', () => {
+    const doc = new Y.Doc();
+    expect(harvestPoint(doc, { id: 'a', theme: 'communicatie', text: 'Tijdig informeren', origin: origin(1, 'p1', 2) })).toBe(true);
+    expect(harvestPoint(doc, { id: 'again', theme: 'communicatie', text: 'Tijdig informeren', origin: origin(1, 'p1', 2) })).toBe(false);
+    harvestPoint(doc, { id: 'b', theme: 'communicatie', text: 'Op tijd informeren', origin: origin(3, 'p9') });
+    harvestPoint(doc, { id: 'c', theme: 'samenwerking', text: 'Korte lijntjes', origin: origin(3, 'p10') });
+    mergePoint(doc, 'b', 'a');
+    const view = plenaryView(doc, THEMES);
+    expect(view.points).toEqual([
+      { id: 'a', theme: 'communicatie', cluster: null, text: 'Tijdig informeren', count: 3, tables: [1, 3], merged: ['Op tijd informeren'] },
+      { id: 'c', theme: 'samenwerking', cluster: null, text: 'Korte lijntjes', count: 1, tables: [3], merged: [] },
+    ]);
+  });
+});
+
+describe('harvesting on the server', () => {
+  const server = useTestServer();
+
+  async function roomWithPoints() {
+    const { s, fac } = await startedSession(server, { tables: 3 });
+    const d1 = await joinDevice(server, s, 1);
+    const d2 = await joinDevice(server, s, 2);
+    const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
+    const b2 = await tableProvider(server, s.id, 2, { device: d2.token });
+    const p = {
+      a: addPointTo(b1, 'Tijdig communiceren', 'communicatie'),
+      b: addPointTo(b1, 'Korte lijntjes', 'samenwerking'),
+      c: addPointTo(b1, 'Bewonersbrieven eerder delen', 'communicatie'),
+      d: addPointTo(b2, 'Verwachtingen helder maken', 'participatie'),
+    };
+    await waitForServerPoints(server, s.id, 1, 3);
+    await waitForServerPoints(server, s.id, 2, 1);
+    return { s, fac, b1, b2, p };
+  }
+
+  const plenaryOf = (sessionId: string) => server.services.plenary.view(server.services.sessions.require(sessionId));
+
+  it('brings every table’s chosen top points, names tables without a top 3, and never doubles', async () => {
+    const { s, fac, b1, p } = await roomWithPoints();
+    await gotoStep(fac, 'stemmen');
+    toggleTop(b1.doc, server.services.sessions.require(s.id).agenda.rounds[0]!.id, p.c);
+    toggleTop(b1.doc, server.services.sessions.require(s.id).agenda.rounds[0]!.id, p.a);
+    await vi.waitFor(() => expect(server.services.store.read(`${s.id}/1`, (d) => d.getMap('top').size)).toBe(1), WAIT);
+
+    const first = await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' });
+    expect(first).toEqual({ added: 2, withoutTop: [2] });
+    const view = plenaryOf(s.id);
+    expect(view.points.map((x) => [x.text, x.tables, x.theme])).toEqual([
+      ['Bewonersbrieven eerder delen', [1], 'communicatie'],
+      ['Tijdig communiceren', [1], 'communicatie'],
+    ]);
+    expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [2] });
+    expect(plenaryOf(s.id).points).toHaveLength(2);
+  });
+
+  it('lets the facilitator pick points from one table; unknown points change nothing', async () => {
+    const { s, fac, p } = await roomWithPoints();
+    expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'table', table: 2, pointIds: [p.d] })).toEqual({
+      added: 1,
+      withoutTop: [],
+    });
+    const refused = await emitAck(fac.socket, Events.plenaryHarvest, { from: 'table', table: 2, pointIds: [p.a] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const bad = await emitAck(fac.socket, Events.plenaryHarvest, { from: 'table', table: 2, pointIds: [] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(plenaryOf(s.id).points.map((x) => x.text)).toEqual(['Verwachtingen helder maken']);
+    const log = server.services.events.list(s.id).filter((e) => e.type === 'plenary.harvested');
+    expect(log.map((e) => e.data)).toEqual([{ from: 'table', table: 2, added: 1 }]);
+  });
+
+  it('only the facilitator opens the plenary document, and may write in it; the projector follows live', async () => {
+    const { s, fac, p } = await roomWithPoints();
+    const d3 = await joinDevice(server, s, 3);
+    const room = `${s.id}/plenary`;
+    expect(await yjsUpgradeStatus(server, room, [YJS_SUBPROTOCOL, credentialProtocol({ device: d3.token })])).toBe(403);
+    expect(await yjsUpgradeStatus(server, room, [YJS_SUBPROTOCOL, credentialProtocol({ facilitator: 'x'.repeat(32) })])).toBe(401);
+
+    const projector = await viewer(server, s.id);
+    const boards: PlenaryBoard[] = [];
+    projector.socket.on(Events.plenaryBoard, (b) => boards.push(b));
+    await emitOk(fac.socket, Events.plenaryHarvest, { from: 'table', table: 1, pointIds: [p.a, p.b] });
+
+    const plenary = await tableProvider(server, s.id, 'plenary', { facilitator: s.facilitatorKey });
+    await vi.waitFor(() => expect(readPoints(plenary.doc)).toHaveLength(2), WAIT);
+    const [first, second] = readPoints(plenary.doc);
+    mergePoint(plenary.doc, second!.id, first!.id);
+    mergePlenaryThemes(plenary.doc, THEMES, 'samenwerking', 'communicatie');
+    await vi.waitFor(() => {
+      const last = boards.at(-1);
+      expect(last?.points).toHaveLength(1);
+      expect(last?.points[0]).toMatchObject({ count: 2, tables: [1], merged: ['Korte lijntjes'] });
+      expect(last?.themes.map((t) => t.id)).toEqual(['communicatie', 'participatie']);
+    }, WAIT);
+    // What the facilitator did is on the server, not just in the browser.
+    expect(plenaryOf(s.id).points).toHaveLength(1);
+  });
+
+  it('the plenary board can be put in the projector’s spotlight', async () => {
+    const { s, fac } = await roomWithPoints();
+    const projector = await emitOk(fac.socket, Events.projectorSet, { spotlight: { kind: 'plenary' } });
+    expect(projector).toEqual({ theme: 'dark', spotlight: { kind: 'plenary' } });
+    const late = await viewer(server, s.id);
+    await vi.waitFor(() => expect(late.lastSessionState()?.projector.spotlight).toEqual({ kind: 'plenary' }), WAIT);
+  });
+});
