@@ -4,10 +4,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
+import helmet from 'helmet';
 import type { Config } from './config.js';
 import { openDb } from './db.js';
 import { createHttpApp } from './http.js';
 import { createLogger, type Logger } from './log.js';
+import { originCheck, type OriginCheck } from './origin.js';
 import { attachRealtime } from './realtime.js';
 import { createServices, type Services } from './services.js';
 import { makeUrls } from './urls.js';
@@ -22,12 +25,58 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** `ws://` and `wss://` for the host the page came from; nothing for a Host header that is no host. */
+function websocketSources(host: string | undefined): string {
+  return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `ws://${host} wss://${host}` : '';
+}
+
+/**
+ * Security headers for every page and API answer, and the origin rule for the API: a POST from
+ * a page on another site is refused before it reaches a route.
+ */
+function secured(inner: express.Express, originAllowed: OriginCheck): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // React and recharts set style attributes; no script can come in that way.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          // The favicon is a data: URL; downloads of the report go through blob: URLs.
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          // socket.io and Yjs websockets to this same host; older Safari does not count ws: as 'self'.
+          connectSrc: ["'self'", (req) => websocketSources(req.headers.host)],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+        },
+      },
+      // The laptop serves plain HTTP on the room's network: HSTS would lock its name to HTTPS.
+      strictTransportSecurity: false,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use('/api', (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || originAllowed(req.headers)) return next();
+    res.status(403).json({ error: { code: 'forbidden', message: 'Requests from this page are not accepted' } });
+  });
+  app.use(inner);
+  return app;
+}
+
 export async function startServer(config: Config, opts: { log?: Logger; storeOptions?: StoreOptions } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = openDb(config.dataDir);
   const httpServer = http.createServer();
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
   const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port });
+  const originAllowed = originCheck(config);
   const base = createServices({ config, db, log, urls, storeOptions: opts.storeOptions });
   const yjs = attachYjsServer({
     server: httpServer,
@@ -37,9 +86,11 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
     store: base.store,
     log,
     mayAddPoints: (sessionId, steps) => base.run.mayAddPoints(sessionId, steps),
+    originAllowed,
+    connectionsPerDevice: config.limits.connectionsPerDevice,
   });
   const services: Services = { ...base, yjs };
-  httpServer.on('request', createHttpApp(services));
+  httpServer.on('request', secured(createHttpApp(services), originAllowed));
   const realtime = attachRealtime(httpServer, services);
 
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,31 @@ import { z } from 'zod';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+const count = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
+
+/** A comma-separated list of http(s) origins, e.g. `https://a.example,http://10.0.0.5:3000`. */
+const OriginList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const out: string[] = [];
+    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      let url: URL | null = null;
+      try {
+        url = new URL(item);
+      } catch {
+        // reported below
+      }
+      const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if (!url || !bare || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin like http://192.168.1.20:3000 (scheme, host and port only)` });
+        continue;
+      }
+      out.push(url.origin);
+    }
+    return out;
+  });
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -12,7 +37,30 @@ const Env = z.object({
   /** Base URL that tablets should use, e.g. http://192.168.1.20:3000; found from the LAN address when unset. */
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  /** Pages on other origins that may open socket.io and Yjs connections (besides the app's own). */
+  ALLOWED_ORIGINS: OriginList,
+  /** `false`: API, socket.io and Yjs only, e.g. when another server serves the client. */
+  SERVE_CLIENT: z.enum(['true', 'false']).default('true'),
+  JOIN_FAILURES_PER_MINUTE: count(20, 1_000_000),
+  JOINS_PER_MINUTE: count(120, 1_000_000),
+  EVENTS_PER_SECOND: count(30, 1_000_000),
+  EVENT_BURST: count(60, 1_000_000),
+  CONNECTIONS_PER_DEVICE: count(4, 1000),
 });
+
+/** Limits that keep one client from swamping the room; see README, "Limits". */
+export interface Limits {
+  /** Join requests per IP address per minute that name no session (guessing codes). */
+  joinFailuresPerMinute: number;
+  /** Join requests per IP address per minute, right or wrong. */
+  joinsPerMinute: number;
+  /** Socket.io events one connection may send per second, sustained... */
+  eventsPerSecond: number;
+  /** ...and in one burst. */
+  eventBurst: number;
+  /** Open socket.io connections per device token, and as many Yjs connections. */
+  connectionsPerDevice: number;
+}
 
 export interface Config {
   port: number;
@@ -22,6 +70,9 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'info' | 'debug';
   /** Built client to serve; null when another process serves it (the Vite dev server). */
   clientDir: string | null;
+  /** Origins allowed besides the app's own (the Host header's and PUBLIC_URL's). */
+  allowedOrigins: string[];
+  limits: Limits;
 }
 
 export class ConfigError extends Error {}
@@ -38,7 +89,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(ROOT_DIR, e.DATA_DIR),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
-    clientDir: path.join(ROOT_DIR, 'dist', 'client'),
+    clientDir: e.SERVE_CLIENT === 'true' ? path.join(ROOT_DIR, 'dist', 'client') : null,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    limits: {
+      joinFailuresPerMinute: e.JOIN_FAILURES_PER_MINUTE,
+      joinsPerMinute: e.JOINS_PER_MINUTE,
+      eventsPerSecond: e.EVENTS_PER_SECOND,
+      eventBurst: e.EVENT_BURST,
+      connectionsPerDevice: e.CONNECTIONS_PER_DEVICE,
+    },
     ...overrides,
   };
 }

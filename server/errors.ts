@@ -10,6 +10,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   session_not_found: 404,
   too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
+  too_many_connections: 429,
   internal: 500,
 };
 

@@ -6,6 +6,7 @@ import { CreateSessionBody, JoinBody, SessionId, type CreateSessionResponse, typ
 import { ReportLanguage } from '../shared/report.js';
 import { renderMarkdown } from './domain/reportMarkdown.js';
 import { editAgenda, LOBBY } from './domain/run.js';
+import { joinLimit } from './rateLimit.js';
 import { newId } from './secrets.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
 import { sessionReport } from './report.js';
@@ -77,7 +78,19 @@ export function createHttpApp(services: Services): express.Express {
     res.status(201).json(response);
   });
 
-  api.get('/join/:code', (req, res) => {
+  // Join codes are short: guesses are limited per address (429 with Retry-After).
+  const joinGuard = joinLimit(services.config.limits);
+  const limitJoins = (req: Request, res: Response, next: NextFunction) => {
+    const go = joinGuard.begin(req.socket.remoteAddress ?? '');
+    if ('retryAfterMs' in go) {
+      res.set('Retry-After', String(Math.max(1, Math.ceil(go.retryAfterMs / 1000))));
+      throw new AppError('rate_limited', 'Too many join attempts from this address; wait a minute');
+    }
+    res.once('finish', () => go.settle(res.statusCode));
+    next();
+  };
+
+  api.get('/join/:code', limitJoins, (req, res) => {
     const { code } = parseOrThrow(JoinBody, { code: req.params.code }, 'join code');
     const session = sessions.byJoinCode(code);
     if (!session) throw new AppError('not_found', 'No session has this code');
@@ -85,7 +98,7 @@ export function createHttpApp(services: Services): express.Express {
     res.json(preview);
   });
 
-  api.post('/join', (req, res) => {
+  api.post('/join', limitJoins, (req, res) => {
     const { code } = parseOrThrow(JoinBody, req.body ?? {}, 'join request');
     const session = sessions.byJoinCode(code);
     if (!session) throw new AppError('not_found', 'No session has this code');

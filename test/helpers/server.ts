@@ -23,15 +23,36 @@ export interface TestServer {
   restart(): Promise<void>;
 }
 
-interface Options {
+export interface Options {
   storeOptions?: StoreOptions;
   /** Extra environment for loadConfig, e.g. PUBLIC_URL. */
   env?: Record<string, string>;
+  /**
+   * Keep the rate and connection limits of a real server. By default tests get limits they
+   * never reach: one test process joins and emits far faster than any room would.
+   */
+  realLimits?: boolean;
 }
+
+/** Limits no test reaches unless it means to; `env` or `realLimits` bring the real ones back. */
+const GENEROUS_LIMITS = {
+  JOIN_FAILURES_PER_MINUTE: '1000000',
+  JOINS_PER_MINUTE: '1000000',
+  EVENTS_PER_SECOND: '1000000',
+  EVENT_BURST: '1000000',
+  CONNECTIONS_PER_DEVICE: '1000',
+};
 
 async function boot(dataDir: string, port: number, opts: Options): Promise<RunningServer> {
   const config = loadConfig(
-    { ...opts.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    {
+      ...(opts.realLimits ? {} : GENEROUS_LIMITS),
+      ...opts.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    },
     // No built client: these tests talk to the API, socket.io and Yjs only.
     { clientDir: null },
   );

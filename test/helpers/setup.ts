@@ -4,12 +4,12 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { closeClients } from './clients.js';
-import { startTestServer, type TestServer } from './server.js';
+import { startTestServer, type Options, type TestServer } from './server.js';
 
-export function useTestServer(): TestServer {
+export function useTestServer(opts: Options = {}): TestServer {
   let current: TestServer | null = null;
   beforeAll(async () => {
-    current = await startTestServer();
+    current = await startTestServer(opts);
   });
   afterEach(closeClients);
   afterAll(async () => {
