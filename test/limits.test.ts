@@ -1,0 +1,245 @@
+/**
+ * The limits of a real server (its defaults, not the generous ones other tests get): join
+ * codes cannot be guessed quickly, one connection cannot flood the server with events, one
+ * device cannot open connections without end, and messages are at most 64 KB.
+ */
+import { io } from 'socket.io-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket as WS } from 'ws';
+import { Events, PROTOCOL_VERSION, YJS_SUBPROTOCOL, type Ack, type JoinResponse } from '../shared/protocol.js';
+import {
+  api,
+  closeClients,
+  connectClient,
+  connectError,
+  createSession,
+  emitAck,
+  facilitator,
+  joinDevice,
+  newBallotId,
+  startedSession,
+  WAIT,
+  yjsUpgradeStatus,
+  yjsUrl,
+  type Client,
+} from './helpers/clients.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await closeClients();
+  await server?.close();
+  server = null;
+});
+
+async function realServer(env: Record<string, string> = {}): Promise<TestServer> {
+  server = await startTestServer({ realLimits: true, env });
+  return server;
+}
+
+describe('joining', () => {
+  it('20 wrong codes a minute per address, then 429 rate_limited with Retry-After, for right codes too', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const wrong = ['AAAAAA', 'BBBBBB', 'CCCCCC', 'bad', 'X'.repeat(200)];
+    for (let i = 0; i < 20; i++) {
+      const code = wrong[i % wrong.length]!;
+      const res = i % 2 === 0 ? await api(srv, `/join/${encodeURIComponent(code)}`) : await api(srv, '/join', { body: { code } });
+      expect([400, 404], `attempt ${i + 1}`).toContain(res.status);
+    }
+    for (const res of [
+      await api(srv, '/join/DDDDDD'),
+      await api(srv, '/join', { body: { code: 'DDDDDD' } }),
+      await api(srv, `/join/${s.joinCode}`),
+      await api(srv, '/join', { body: { code: s.joinCode } }),
+    ]) {
+      expect(res.status).toBe(429);
+      expect(res.body).toMatchObject({ error: { code: 'rate_limited' } });
+      // One guess comes back every 3 seconds.
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(3);
+    }
+    expect(srv.services.db.prepare('SELECT COUNT(*) AS n FROM devices').get()).toEqual({ n: 0 });
+    // Nothing else is limited: the organiser still creates sessions.
+    expect((await api(srv, '/sessions', { body: {} })).status).toBe(201);
+  });
+
+  it('right codes do not use up the allowance: a room of tablets joins', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    for (let i = 0; i < 40; i++) {
+      expect((await api(srv, `/join/${s.joinCode}`)).status).toBe(200);
+      expect((await api(srv, '/join', { body: { code: s.joinCode } })).status).toBe(201);
+    }
+    expect((await api(srv, '/join/AAAAAA')).status).toBe(404);
+  });
+
+  it('all joins from one address are capped too (JOINS_PER_MINUTE)', async () => {
+    const srv = await realServer({ JOINS_PER_MINUTE: '5' });
+    const s = await createSession(srv);
+    for (let i = 0; i < 5; i++) expect((await api<JoinResponse>(srv, '/join', { body: { code: s.joinCode } })).status).toBe(201);
+    const res = await api(srv, '/join', { body: { code: s.joinCode } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBe(12);
+  });
+});
+
+describe('events per connection', () => {
+  it('a burst of 60 passes, the rest gets rate_limited until the bucket refills', async () => {
+    const srv = await realServer();
+    const { s, fac } = await startedSession(srv);
+    const results = await Promise.all(Array.from({ length: 100 }, () => emitAck(fac.socket, Events.clockSync, {})));
+    const ok = results.filter((r) => r.ok).length;
+    // The bucket refills while the burst is on its way: a token or two may come back.
+    expect(ok).toBeGreaterThanOrEqual(60);
+    expect(ok).toBeLessThan(70);
+    const refused = results.filter((r): r is Extract<Ack<unknown>, { ok: false }> => !r.ok);
+    for (const r of refused) expect(r.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('30') });
+    // Another connection has a bucket of its own.
+    const other = await facilitator(srv, s);
+    expect(await emitAck(other.socket, Events.clockSync, {})).toMatchObject({ ok: true });
+    // 30 a second flow back in.
+    await vi.waitFor(async () => expect(await emitAck(fac.socket, Events.clockSync, {})).toMatchObject({ ok: true }), WAIT);
+  });
+
+  it('a refused event changes nothing', async () => {
+    const srv = await realServer();
+    const { s, fac } = await startedSession(srv);
+    await Promise.all(Array.from({ length: 60 }, () => emitAck(fac.socket, Events.clockSync, {})));
+    const res = await emitAck(fac.socket, Events.stepNext, {});
+    expect(res).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(srv.services.sessions.get(s.id)!.run.stepId).toBe(fac.lastSessionState()!.agenda.rounds[0]!.steps[0]!.id);
+  });
+
+  it('an event the server does not know is answered with not_found', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const fac = await facilitator(srv, s);
+    for (const name of ['no:such:event', Events.sessionState, '__proto__', 'constructor', 'toString', 'x'.repeat(1000)]) {
+      expect(await emitAck(fac.socket, name, {}), name).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+  });
+});
+
+describe('connections per device', () => {
+  const device = (srv: TestServer, sessionId: string, token: string) => connectClient(srv, { role: 'device', sessionId, token });
+
+  it('socket.io: at most 4 per device token; the fifth is refused with too_many_connections', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const d = await joinDevice(srv, s, 1);
+    const more = [await device(srv, s.id, d.token), await device(srv, s.id, d.token), await device(srv, s.id, d.token)];
+    const err = await connectError(srv, { protocol: PROTOCOL_VERSION, role: 'device', sessionId: s.id, token: d.token });
+    expect(err.data).toMatchObject({ code: 'too_many_connections', message: expect.stringContaining('4') });
+    // Other devices, and other roles, are not affected.
+    await joinDevice(srv, s, 1);
+    await facilitator(srv, s);
+    // Once one closes, there is room again.
+    more[0]!.close();
+    await vi.waitFor(() => device(srv, s.id, d.token), WAIT);
+  });
+
+  it('socket.io: a recovering connection passes the same check, and does not count against itself', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const d = await joinDevice(srv, s, 1);
+    const others: Client[] = [await device(srv, s.id, d.token), await device(srv, s.id, d.token), await device(srv, s.id, d.token)];
+
+    // All four in use: a dropped one comes back.
+    d.socket.io.engine.close();
+    await vi.waitFor(() => expect(d.socket.recovered && d.socket.connected).toBe(true), WAIT);
+
+    // While it is away, another takes its place: now it is one too many.
+    d.socket.io.reconnection(false);
+    d.socket.io.engine.close();
+    await vi.waitFor(() => expect(d.socket.connected).toBe(false), WAIT);
+    await vi.waitFor(() => device(srv, s.id, d.token), WAIT);
+    const refused = new Promise<unknown>((resolve) => d.socket.once('connect_error', (e) => resolve((e as Error & { data?: unknown }).data)));
+    d.socket.connect();
+    expect(await refused).toMatchObject({ code: 'too_many_connections' });
+    expect(others.every((o) => o.socket.connected)).toBe(true);
+  });
+
+  it('Yjs: at most 4 per device token; the fifth is refused with 429, and gets in once one closes', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const d = await joinDevice(srv, s, 1);
+    const room = `${s.id}/1`;
+    const protocols = [YJS_SUBPROTOCOL, `device.${d.token}`];
+    const open = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<WS>((resolve, reject) => {
+            const ws = new WS(`${yjsUrl(srv)}/${room}`, protocols);
+            ws.once('open', () => resolve(ws));
+            ws.once('error', reject);
+          }),
+      ),
+    );
+    try {
+      expect(await yjsUpgradeStatus(srv, room, protocols)).toBe(429);
+      // A host of the table is not a device: not counted.
+      const other = await joinDevice(srv, s, 1);
+      expect(await yjsUpgradeStatus(srv, room, [YJS_SUBPROTOCOL, `device.${other.token}`])).toBe(101);
+      open[0]!.close();
+      await vi.waitFor(async () => expect(await yjsUpgradeStatus(srv, room, protocols)).toBe(101), WAIT);
+    } finally {
+      for (const ws of open) ws.terminate();
+    }
+  });
+});
+
+describe('message size', () => {
+  it('socket.io: a message just under 64 KB is read and refused by its schema; one over 64 KB drops the connection', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const d = await joinDevice(srv, s, 1);
+    const payload = (bytes: number) => ({ voteId: 'v', ballotId: newBallotId(), dots: {}, pad: 'x'.repeat(bytes) });
+    expect(await emitAck(d.socket, Events.ballotSubmit, payload(60 * 1024))).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+
+    const gone = new Promise<string>((resolve) => d.socket.once('disconnect', (reason) => resolve(reason)));
+    d.socket.emit(Events.ballotSubmit as never, payload(65 * 1024) as never);
+    expect(await gone).toBe('transport close');
+  });
+
+  it('socket.io over HTTP long-polling: a body over 64 KB is refused too', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const socket = io(srv.url, {
+      auth: { protocol: PROTOCOL_VERSION, role: 'viewer', sessionId: s.id },
+      transports: ['polling'],
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+      socket.emit(Events.clockSync as never, { pad: 'x'.repeat(65 * 1024) } as never);
+      expect(await gone).toMatch(/transport (close|error)/);
+    } finally {
+      socket.disconnect();
+    }
+    expect((await api(srv, '/health')).status).toBe(200);
+  });
+
+  it('Yjs: a message just under 64 KB is taken (and ignored when malformed); one over closes with 1009', async () => {
+    const srv = await realServer();
+    const s = await createSession(srv);
+    const d = await joinDevice(srv, s, 1);
+    const closeCode = (bytes: number) =>
+      new Promise<number>((resolve) => {
+        const ws = new WS(`${yjsUrl(srv)}/${s.id}/1`, [YJS_SUBPROTOCOL, `device.${d.token}`]);
+        // A query-awareness message padded with bytes the server does not read.
+        ws.on('open', () => ws.send(Uint8Array.from({ length: bytes }, (_, i) => (i === 0 ? 3 : 0))));
+        ws.on('message', () => ws.close(1000));
+        ws.on('close', (code) => resolve(code));
+        ws.on('error', () => undefined);
+      });
+    expect(await closeCode(64 * 1024)).toBe(1000);
+    expect(await closeCode(64 * 1024 + 1)).toBe(1009);
+  });
+});
