@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import type { Logger } from '../../server/log.js';
 import type { Services } from '../../server/services.js';
 import type { StoreOptions } from '../../server/yjs/docStore.js';
 
@@ -32,6 +33,8 @@ export interface Options {
    * never reach: one test process joins and emits far faster than any room would.
    */
   realLimits?: boolean;
+  /** Where the server logs to; by default nowhere (LOG_LEVEL silent). */
+  log?: Logger;
 }
 
 /** Limits no test reaches unless it means to; `env` or `realLimits` bring the real ones back. */
@@ -56,7 +59,7 @@ async function boot(dataDir: string, port: number, opts: Options): Promise<Runni
     // No built client: these tests talk to the API, socket.io and Yjs only.
     { clientDir: null },
   );
-  return startServer(config, opts.storeOptions ? { storeOptions: opts.storeOptions } : {});
+  return startServer(config, { ...(opts.storeOptions && { storeOptions: opts.storeOptions }), ...(opts.log && { log: opts.log }) });
 }
 
 export async function startTestServer(opts: Options = {}): Promise<TestServer> {
