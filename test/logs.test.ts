@@ -15,7 +15,6 @@ import {
   connectError,
   emitAck,
   emitOk,
-  facilitator,
   gotoStep,
   joinDevice,
   newBallotId,
