@@ -94,6 +94,14 @@ export class Devices {
     return new Map(rows.map((r) => [r.t, r.n]));
   }
 
+  /** Devices seated per table. */
+  joinedByTable(sessionId: string): Map<number, number> {
+    const rows = this.db
+      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number')
+      .all(sessionId) as { t: number; n: number }[];
+    return new Map(rows.map((r) => [r.t, r.n]));
+  }
+
   countJoined(sessionId: string): number {
     const row = this.db
       .prepare('SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL')

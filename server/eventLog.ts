@@ -16,7 +16,8 @@ export type EventType =
   | 'projector.changed'
   | 'device.moved'
   | 'signal.cleared'
-  | 'plenary.harvested';
+  | 'plenary.harvested'
+  | 'table.seats';
 
 export interface LoggedEvent {
   at: number;

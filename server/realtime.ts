@@ -7,7 +7,6 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import { findStep } from '../shared/agenda.js';
-import { visiblePoints } from '../shared/board.js';
 import {
   AgendaUpdatePayload,
   BallotSubmitPayload,
@@ -21,6 +20,7 @@ import {
   PROTOCOL_VERSION,
   ProjectorSetPayload,
   StepGotoPayload,
+  TableSeatsPayload,
   TableClearSignalPayload,
   TableSignalPayload,
   TimerExtendPayload,
@@ -39,8 +39,11 @@ import type { RunAction } from './run.js';
 import type { Services } from './services.js';
 import { hostKey } from './tables.js';
 import { deviceState, sessionView, tableBoard, tablesOverview } from './views.js';
+import { buildTally } from './domain/voteResults.js';
 import { toVoteView, type Vote } from './votes.js';
-import { parseDocName, tableDocName } from './yjs/docNames.js';
+import { eligibleVoters, voteItems } from './voteSetup.js';
+import { mergeVoteSettings, resolveVote } from '../shared/voteSettings.js';
+import { parseDocName } from './yjs/docNames.js';
 import { MAX_MESSAGE_BYTES } from './yjs/yjsServer.js';
 
 interface SocketData {
@@ -139,15 +142,19 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     }
   }
 
-  function tally(vote: Vote) {
-    const count = votes.count(vote);
-    return { voteId: vote.id, totals: count.totals, ballots: count.ballots, eligible: vote.eligibleAtClose ?? devices.countJoined(vote.sessionId) };
+  function tally(vote: Vote, audience: 'facilitator' | 'room') {
+    const { count, ballots } = votes.count(vote);
+    const eligible = vote.eligibleAtClose ?? eligibleVoters(services, vote.sessionId);
+    return buildTally({ vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) }, audience);
   }
 
+  /** The facilitator sees a blind vote's results while it runs; every other screen only its turnout. */
   function scheduleTally(voteId: string) {
     tallyThrottle.run(voteId, () => {
       const vote = votes.get(voteId);
-      if (vote) io.to(room.session(vote.sessionId)).emit(Events.voteTally, tally(vote));
+      if (!vote) return;
+      io.to(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'facilitator'));
+      io.to(room.session(vote.sessionId)).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'room'));
     });
   }
 
@@ -206,7 +213,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   });
 
   function closeVote(sessionId: string, voteId: string, reason: 'facilitator' | 'step changed'): Vote {
-    const vote = votes.close(sessionId, voteId, devices.countJoined(sessionId));
+    const vote = votes.close(sessionId, voteId, eligibleVoters(services, sessionId));
     events.append(sessionId, 'vote.closed', { voteId, ballots: votes.count(vote).ballots, reason });
     scheduleTally(vote.id);
     return vote;
@@ -286,7 +293,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     // Every (re)connect gets the full state, so nothing depends on having seen earlier events.
     socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
     const current = votes.current(sessionId);
-    if (current) socket.emit(Events.voteTally, tally(current));
+    if (current) socket.emit(Events.voteTally, tally(current, role === 'facilitator' ? 'facilitator' : 'room'));
     const spotlight = sessions.require(sessionId).projector.spotlight;
     if (spotlight?.kind === 'table') socket.emit(Events.tableBoard, tableBoard(services, sessionId, spotlight.table));
     socket.emit(Events.plenaryBoard, services.plenary.view(sessions.require(sessionId)));
@@ -330,12 +337,15 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     on(socket, Events.ballotSubmit, ['device'], BallotSubmitPayload, (p) => {
       const device = devices.byId(socket.data.deviceId!)!;
-      const { changed } = votes.submit(device, socket.data.secret!, p);
+      const seats = device.table === null ? 0 : (tables.seats(sessionId).get(device.table) ?? 0);
+      const { changed, seat } = votes.submit(device, socket.data.secret!, p, seats);
       if (changed) {
         scheduleTally(p.voteId);
         scheduleOverview(sessionId);
+        // A shared tablet learns which seats are done, so it can offer the next one after a reload.
+        if (seat !== null) socket.emit(Events.deviceState, deviceState(services, device.id));
       }
-      return { voteId: p.voteId, ballotId: p.ballotId, changed };
+      return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
     });
 
     on(socket, Events.evaluationSubmit, ['device'], EvaluationSubmitPayload, (p) => {
@@ -422,6 +432,17 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       }));
     });
 
+    on(socket, Events.tableSeats, ['facilitator'], TableSeatsPayload, ({ table, seats }) => {
+      if (table > sessions.require(sessionId).tables) throw new AppError('bad_request', 'There is no such table');
+      tables.setSeats(sessionId, table, seats);
+      events.append(sessionId, 'table.seats', { table, seats });
+      void pushDeviceStates(sessionId, table);
+      scheduleOverview(sessionId);
+      const current = votes.openVote(sessionId);
+      if (current) scheduleTally(current.id);
+      return null;
+    });
+
     on(socket, Events.plenaryHarvest, ['facilitator'], PlenaryHarvestPayload, (p) => {
       const session = sessions.require(sessionId);
       const result = p.from === 'tops' ? services.plenary.harvestTops(session) : services.plenary.harvestPicked(session, p.table, p.pointIds);
@@ -433,16 +454,21 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const session = sessions.require(sessionId);
       const at = findStep(session.agenda, session.run.stepId);
       if (at?.step.type !== 'stemmen') throw new AppError('wrong_step', 'A vote can only be opened in a voting step');
-      const budget = p.budget ?? at.step.vote?.budget ?? 3;
-      const maxPerItem = Math.min(budget, p.maxPerItem ?? at.step.vote?.maxPerItem ?? budget);
-      const items = [];
-      for (let table = 1; table <= session.tables; table++) {
-        for (const point of store.read(tableDocName(sessionId, table), visiblePoints)) {
-          items.push({ id: point.id, table, theme: point.theme, text: point.text.trim() });
-        }
+      const resolved = resolveVote(mergeVoteSettings(at.step.vote, p), session.kind);
+      if (resolved.source === 'recommendations' && resolved.recommendations.length === 0) {
+        throw new AppError('bad_request', 'A vote on recommendations needs the list of recommendations');
       }
-      const vote = votes.open(sessionId, { budget, maxPerItem }, items);
-      events.append(sessionId, 'vote.opened', { voteId: vote.id, method: vote.method, budget, maxPerItem, items: items.length, stepId: at.step.id });
+      const items = voteItems(services, session, resolved);
+      const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items);
+      events.append(sessionId, 'vote.opened', {
+        voteId: vote.id,
+        method: vote.method,
+        source: vote.source,
+        rules: vote.rules,
+        blind: vote.blind,
+        items: items.length,
+        stepId: at.step.id,
+      });
       void broadcastSession(sessionId);
       scheduleTally(vote.id);
       scheduleOverview(sessionId);

@@ -50,6 +50,19 @@ export class Tables {
     this.db.prepare(`UPDATE session_tables SET ${column} = ? WHERE session_id = ? AND number = ?`).run(on ? 1 : 0, sessionId, table);
   }
 
+  /** Seats per table on a shared tablet (doorgeefstand); tables without one are left out. */
+  seats(sessionId: string): Map<number, number> {
+    const rows = this.db.prepare('SELECT number, seats FROM session_tables WHERE session_id = ? AND seats > 0').all(sessionId) as {
+      number: number;
+      seats: number;
+    }[];
+    return new Map(rows.map((r) => [r.number, r.seats]));
+  }
+
+  setSeats(sessionId: string, table: number, seats: number): void {
+    this.db.prepare('UPDATE session_tables SET seats = ? WHERE session_id = ? AND number = ?').run(seats, sessionId, table);
+  }
+
   /** A new step starts: every table is working again. Help calls stay until someone answers them. */
   clearReady(sessionId: string): void {
     this.db.prepare('UPDATE session_tables SET ready = 0 WHERE session_id = ?').run(sessionId);

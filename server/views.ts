@@ -67,12 +67,16 @@ export function deviceState(services: Services, deviceId: string): DeviceState {
   const session = services.sessions.require(device.sessionId);
   const at = findStep(session.agenda, session.run.stepId);
   const signals = device.table === null ? undefined : services.tables.signals(session.id).get(device.table);
+  const seats = device.table === null ? 0 : (services.tables.seats(session.id).get(device.table) ?? 0);
+  const open = services.votes.openVote(session.id);
   return {
     table: device.table,
     label: device.label,
     mustPickTable: device.table !== null && at !== undefined && at.round.rotate && device.pickedRound !== at.round.id,
     signals: { ready: signals?.ready ?? false, help: signals?.help ?? false },
     votedIn: services.votes.votedIn(session.id, deviceId),
+    seats,
+    seatsVoted: open && seats > 0 ? services.votes.seatsVoted(open.id, deviceId) : [],
     evaluatedIn: services.evaluations.answeredIn(session.id, deviceId),
   };
 }
@@ -83,6 +87,7 @@ export function tablesOverview(services: Services, sessionId: string, isConnecte
   const signals = services.tables.signals(sessionId);
   const vote = services.votes.current(sessionId);
   const voted = vote ? services.votes.votersByTable(vote.id) : new Map<number, number>();
+  const seats = services.tables.seats(sessionId);
   const rows: TableOverview[] = [];
   for (let table = 1; table <= session.tables; table++) {
     const devices = (labels.get(table) ?? []).map((d) => ({ label: d.label, connected: isConnected(d.id) }));
@@ -92,6 +97,7 @@ export function tablesOverview(services: Services, sessionId: string, isConnecte
       joined: devices.length,
       points: services.store.read(tableDocName(sessionId, table), visiblePoints).length,
       voted: voted.get(table) ?? 0,
+      seats: seats.get(table) ?? 0,
       ready: signals.get(table)?.ready ?? false,
       help: signals.get(table)?.help ?? false,
       devices,

@@ -1,9 +1,10 @@
 /**
  * Votes and ballots. A ballot is stored without anything that points to the device that cast
- * it; one-ballot-per-device is enforced through a separate receipt (see the migration in db.ts).
+ * it; one-ballot-per-device (or per seat, on a shared tablet) is enforced through a separate
+ * receipt that holds no choices (see the migrations in db.ts). Counting is shared/tally.ts.
  */
-import { checkDots, normaliseDots, tallyDots, type DotRules } from '../shared/dots.js';
-import type { BallotSubmitPayload, VoteItem, VoteView } from '../shared/protocol.js';
+import type { BallotSubmitPayload, VoteItem, VoteSource, VoteView } from '../shared/protocol.js';
+import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type BallotChoices, type VoteCount, type VoteRules } from '../shared/tally.js';
 import type { Db } from './db.js';
 import type { Device } from './devices.js';
 import { AppError } from './errors.js';
@@ -18,9 +19,13 @@ export interface Vote extends VoteView {
 interface VoteRow {
   id: string;
   session_id: string;
-  method: 'dots';
+  method: VoteRules['method'];
   budget: number;
   max_per_item: number;
+  rules: string | null;
+  source: VoteSource;
+  blind: number;
+  step_id: string | null;
   items: string;
   status: 'open' | 'closed';
   opened_at: number;
@@ -28,52 +33,99 @@ interface VoteRow {
   eligible: number | null;
 }
 
-const toVote = (r: VoteRow): Vote => ({
-  id: r.id,
-  sessionId: r.session_id,
-  method: r.method,
-  status: r.status,
-  budget: r.budget,
-  maxPerItem: r.max_per_item,
-  items: JSON.parse(r.items) as VoteItem[],
-  openedAt: r.opened_at,
-  closedAt: r.closed_at,
-  eligibleAtClose: r.eligible,
-});
+const toVote = (r: VoteRow): Vote => {
+  const rules = r.rules ? (JSON.parse(r.rules) as VoteRules) : { method: 'dots' as const, budget: r.budget, maxPerItem: r.max_per_item };
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    method: rules.method,
+    source: r.source,
+    rules,
+    blind: r.blind === 1,
+    status: r.status,
+    stepId: r.step_id,
+    items: JSON.parse(r.items) as VoteItem[],
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
+    eligibleAtClose: r.eligible,
+  };
+};
 
 export function toVoteView(vote: Vote): VoteView {
   const { sessionId: _sessionId, eligibleAtClose: _eligible, ...view } = vote;
   return view;
 }
 
-export interface VoteCount {
-  totals: Record<string, number>;
+/** Ballots stored before vote methods existed hold a bare dots record. */
+function parseChoices(json: string): BallotChoices {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  return typeof parsed.method === 'string' ? (parsed as unknown as BallotChoices) : { method: 'dots', dots: parsed as Record<string, number> };
+}
+
+/** The one choice field of a ballot payload, as the vote's method reads it. */
+function choicesOf(vote: Vote, p: BallotSubmitPayload): BallotChoices {
+  const given = p.dots ? 'dots' : p.ranking ? 'ranking' : p.points ? 'points' : 'recommendations';
+  if (given !== vote.method) throw new AppError('wrong_method', `This vote uses ${vote.method}; the ballot was for ${given}`);
+  switch (vote.method) {
+    case 'dots':
+      return { method: 'dots', dots: p.dots! };
+    case 'ranking':
+      return { method: 'ranking', ranking: p.ranking! };
+    case 'points':
+      return { method: 'points', points: p.points! };
+    case 'recommendations':
+      return { method: 'recommendations', stances: p.stances! };
+  }
+}
+
+export interface RunningCount {
+  count: VoteCount;
+  /** Ballots received, blank ones included: a blank ballot's voter took part. */
   ballots: number;
 }
 
+export interface OpenVote {
+  rules: VoteRules;
+  source: VoteSource;
+  blind: boolean;
+  stepId: string | null;
+}
 
 export class Votes {
   /** Running counts per vote, so a ballot costs O(its own size) rather than a recount. */
-  private readonly counts = new Map<string, VoteCount>();
+  private readonly counts = new Map<string, RunningCount>();
 
   constructor(private readonly db: Db) {}
 
-  open(sessionId: string, rules: DotRules, items: VoteItem[], now = Date.now()): Vote {
+  open(sessionId: string, opts: OpenVote, items: VoteItem[], now = Date.now()): Vote {
     return this.db.transaction(() => {
       if (this.openVote(sessionId)) throw new AppError('vote_already_open', 'A vote is already open; close it first');
-      if (items.length === 0) throw new AppError('no_points', 'There are no points to vote on yet');
+      if (items.length === 0) throw new AppError('no_points', 'There is nothing to vote on yet');
       const id = newId();
+      const { rules } = opts;
       this.db
         .prepare(
-          `INSERT INTO votes (id, session_id, method, budget, max_per_item, items, status, opened_at, closed_at)
-           VALUES (?, ?, 'dots', ?, ?, ?, 'open', ?, NULL)`,
+          `INSERT INTO votes (id, session_id, method, budget, max_per_item, rules, source, blind, step_id, items, status, opened_at, closed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, NULL)`,
         )
-        .run(id, sessionId, rules.budget, rules.maxPerItem, JSON.stringify(items), now);
+        .run(
+          id,
+          sessionId,
+          rules.method,
+          'budget' in rules ? rules.budget : 0,
+          rules.method === 'dots' ? rules.maxPerItem : 0,
+          JSON.stringify(rules),
+          opts.source,
+          opts.blind ? 1 : 0,
+          opts.stepId,
+          JSON.stringify(items),
+          now,
+        );
       return this.get(id)!;
     })();
   }
 
-  /** Closes the vote; `eligible` is the number of devices that could vote, kept for the turnout. */
+  /** Closes the vote; `eligible` is who could vote, kept for the turnout. */
   close(sessionId: string, voteId: string, eligible: number, now = Date.now()): Vote {
     const vote = this.get(voteId);
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
@@ -88,9 +140,7 @@ export class Votes {
   }
 
   openVote(sessionId: string): Vote | undefined {
-    const row = this.db.prepare("SELECT * FROM votes WHERE session_id = ? AND status = 'open'").get(sessionId) as
-      | VoteRow
-      | undefined;
+    const row = this.db.prepare("SELECT * FROM votes WHERE session_id = ? AND status = 'open'").get(sessionId) as VoteRow | undefined;
     return row && toVote(row);
   }
 
@@ -104,7 +154,7 @@ export class Votes {
     return rows.map(toVote);
   }
 
-  /** Devices per table with a ballot in this vote: counts only, from the receipts. */
+  /** Ballots per table in this vote (a shared tablet's seats each count): counts only, from the receipts. */
   votersByTable(voteId: string): Map<number, number> {
     const rows = this.db
       .prepare(
@@ -119,70 +169,85 @@ export class Votes {
   votedIn(sessionId: string, deviceId: string): string[] {
     const rows = this.db
       .prepare(
-        'SELECT r.vote_id AS id FROM ballot_receipts r JOIN votes v ON v.id = r.vote_id WHERE v.session_id = ? AND r.device_id = ?',
+        'SELECT DISTINCT r.vote_id AS id FROM ballot_receipts r JOIN votes v ON v.id = r.vote_id WHERE v.session_id = ? AND r.device_id = ?',
       )
       .all(sessionId, deviceId) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
+  /** The seats that voted from this (shared) device in a vote. */
+  seatsVoted(voteId: string, deviceId: string): number[] {
+    const rows = this.db
+      .prepare('SELECT seat FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat > 0 ORDER BY seat')
+      .all(voteId, deviceId) as { seat: number }[];
+    return rows.map((r) => r.seat);
+  }
+
   /**
-   * Records or replaces the device's ballot. Resending the same ballot is acknowledged again
-   * and counted once; a different ballot id from a device that already voted is refused.
+   * Records or replaces a ballot. Resending the same ballot is acknowledged again and counted
+   * once; a different ballot id for a device (or seat) that already voted is refused. `seats` is
+   * the number of seats at the device's table when it is a shared tablet, else 0.
    */
-  submit(device: Device, token: string, payload: BallotSubmitPayload): { changed: boolean } {
+  submit(device: Device, token: string, payload: BallotSubmitPayload, seats: number): { changed: boolean; seat: number | null } {
     return this.db.transaction(() => {
       const vote = this.get(payload.voteId);
       if (!vote || vote.sessionId !== device.sessionId) throw new AppError('not_found', 'There is no such vote in this session');
       if (vote.status !== 'open') throw new AppError('vote_closed', 'This vote is closed; your ballot was not counted');
       if (device.table === null) throw new AppError('no_table', 'Pick your table before you vote');
-      const check = checkDots(payload.dots, new Set(vote.items.map((i) => i.id)), vote);
+      const seat = seats > 0 ? (payload.seat ?? 0) : 0;
+      if (seats > 0 && (seat < 1 || seat > seats)) {
+        throw new AppError('bad_request', `This table shares one tablet with ${seats} seats; a ballot names its seat (1-${seats})`);
+      }
+      if (seats === 0 && payload.seat !== undefined) throw new AppError('bad_request', 'This table does not share a tablet; leave out the seat');
+
+      const choices = normaliseBallot(choicesOf(vote, payload));
+      // A table votes only on its own points when each table has its own vote.
+      const itemIds = new Set(vote.items.filter((i) => vote.source !== 'table' || i.table === device.table).map((i) => i.id));
+      const check = checkBallot(vote.rules, itemIds, choices);
       if (!check.ok) throw new AppError(check.code, check.message);
 
-      const choices = normaliseDots(payload.dots);
-      const count = this.count(vote);
+      const running = this.count(vote);
       const mySeal = seal(vote.id, payload.ballotId, token);
       const receipt = this.db
-        .prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND device_id = ?')
-        .get(vote.id, device.id) as { seal: string } | undefined;
+        .prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat = ?')
+        .get(vote.id, device.id, seat) as { seal: string } | undefined;
+      const next = JSON.stringify(choices);
 
       if (receipt) {
-        if (receipt.seal !== mySeal) throw new AppError('already_voted', 'This device has already voted in this vote');
-        const old = this.db
-          .prepare('SELECT choices FROM ballots WHERE vote_id = ? AND ballot_id = ?')
-          .get(vote.id, payload.ballotId) as { choices: string } | undefined;
-        const next = JSON.stringify(choices);
-        if (old?.choices === next) return { changed: false };
+        if (receipt.seal !== mySeal) {
+          throw seat > 0
+            ? new AppError('seat_taken', `Seat ${seat} has already voted in this vote`)
+            : new AppError('already_voted', 'This device has already voted in this vote');
+        }
+        const old = this.db.prepare('SELECT choices FROM ballots WHERE vote_id = ? AND ballot_id = ?').get(vote.id, payload.ballotId) as
+          | { choices: string }
+          | undefined;
+        if (old?.choices === next) return { changed: false, seat: seat || null };
         this.db.prepare('UPDATE ballots SET choices = ? WHERE vote_id = ? AND ballot_id = ?').run(next, vote.id, payload.ballotId);
-        if (old) addTo(count.totals, JSON.parse(old.choices) as Record<string, number>, -1);
-        addTo(count.totals, choices, 1);
-        return { changed: true };
+        if (old) applyBallot(running.count, parseChoices(old.choices), -1);
+        applyBallot(running.count, choices, 1);
+        return { changed: true, seat: seat || null };
       }
 
       const taken = this.db.prepare('SELECT 1 FROM ballots WHERE vote_id = ? AND ballot_id = ?').get(vote.id, payload.ballotId);
       if (taken) throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
-      this.db.prepare('INSERT INTO ballot_receipts (vote_id, device_id, seal) VALUES (?, ?, ?)').run(vote.id, device.id, mySeal);
-      this.db
-        .prepare('INSERT INTO ballots (vote_id, ballot_id, choices) VALUES (?, ?, ?)')
-        .run(vote.id, payload.ballotId, JSON.stringify(choices));
-      addTo(count.totals, choices, 1);
-      count.ballots += 1;
-      return { changed: true };
+      this.db.prepare('INSERT INTO ballot_receipts (vote_id, device_id, seat, seal) VALUES (?, ?, ?, ?)').run(vote.id, device.id, seat, mySeal);
+      this.db.prepare('INSERT INTO ballots (vote_id, ballot_id, choices) VALUES (?, ?, ?)').run(vote.id, payload.ballotId, next);
+      applyBallot(running.count, choices, 1);
+      running.ballots += 1;
+      return { changed: true, seat: seat || null };
     })();
   }
 
-  /** Totals and number of ballots; read from the database once, then kept up to date. */
-  count(vote: Vote): VoteCount {
-    let count = this.counts.get(vote.id);
-    if (!count) {
+  /** Counters and number of ballots; read from the database once, then kept up to date. */
+  count(vote: Vote): RunningCount {
+    let running = this.counts.get(vote.id);
+    if (!running) {
       const rows = this.db.prepare('SELECT choices FROM ballots WHERE vote_id = ?').all(vote.id) as { choices: string }[];
-      const ballots = rows.map((r) => JSON.parse(r.choices) as Record<string, number>);
-      count = { totals: tallyDots(vote.items.map((i) => i.id), ballots), ballots: ballots.length };
-      this.counts.set(vote.id, count);
+      const ids = vote.items.map((i) => i.id);
+      running = { count: rows.length > 0 ? tally(vote.rules, ids, rows.map((r) => parseChoices(r.choices))) : emptyCount(vote.rules, ids), ballots: rows.length };
+      this.counts.set(vote.id, running);
     }
-    return count;
+    return running;
   }
-}
-
-function addTo(totals: Record<string, number>, dots: Record<string, number>, sign: 1 | -1) {
-  for (const [id, n] of Object.entries(dots)) totals[id] = (totals[id] ?? 0) + sign * n;
 }

@@ -2,7 +2,7 @@
  * The agenda of a session: rounds of steps, and the two templates that fill it. Pure data and
  * functions, shared by the server (which runs the agenda) and the setup screen (which edits it).
  */
-import type { SessionKind } from './protocol.js';
+import type { SessionKind, VoteSettings } from './protocol.js';
 
 export const STEP_TYPES = [
   'instructie',
@@ -16,11 +16,7 @@ export const STEP_TYPES = [
 ] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
-export interface VoteSettings {
-  method: 'dots';
-  budget: number;
-  maxPerItem: number;
-}
+export type { VoteSettings };
 
 export interface Step {
   id: string;
@@ -76,6 +72,10 @@ export function questionFor(flat: FlatStep | undefined, sessionQuestion: string)
 }
 
 export const DEFAULT_VOTE: VoteSettings = { method: 'dots', budget: 3, maxPerItem: 3 };
+/** The plenary vote of a thematafel: dots over the plenary board. */
+const PLENARY_DOTS: VoteSettings = { method: 'dots', source: 'plenary', budget: 3, maxPerItem: 3 };
+/** A burgerberaad votes on its recommendations: support, oppose or abstain, 70 % to adopt, blind. */
+const RECOMMENDATIONS_VOTE: VoteSettings = { method: 'recommendations', source: 'plenary', threshold: 70, blind: true };
 
 type NewStep = Omit<Step, 'id'>;
 type NewRound = Omit<Round, 'id' | 'steps'> & { steps: NewStep[] };
@@ -120,7 +120,7 @@ const THEMATAFEL: NewRound[] = [
     rotate: false,
     steps: [
       { type: 'terugkoppeling', title: 'Terugkoppeling van de tafels', durationSec: 15 * MIN },
-      { type: 'stemmen', title: 'Wat vinden we het belangrijkst?', durationSec: 5 * MIN, vote: DEFAULT_VOTE },
+      { type: 'stemmen', title: 'Wat vinden we het belangrijkst?', durationSec: 5 * MIN, vote: PLENARY_DOTS },
       { type: 'terugkoppeling', title: 'Uitslag', durationSec: 5 * MIN },
     ],
   },
@@ -154,7 +154,7 @@ const BURGERBERAAD: NewRound[] = [
     title: 'Stemmen en afsluiten',
     rotate: false,
     steps: [
-      { type: 'stemmen', title: 'Stemmen over de adviezen', durationSec: 10 * MIN, vote: DEFAULT_VOTE },
+      { type: 'stemmen', title: 'Stemmen over de adviezen', durationSec: 10 * MIN, vote: RECOMMENDATIONS_VOTE },
       { type: 'terugkoppeling', title: 'Uitslag', durationSec: 5 * MIN },
       { type: 'evaluatie', title: 'Hoe was deze avond?', durationSec: 5 * MIN },
     ],

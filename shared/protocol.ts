@@ -35,6 +35,7 @@ export const Events = {
   projectorSet: 'projector:set',
   deviceMove: 'device:move',
   hostLinks: 'host:links',
+  tableSeats: 'table:seats',
   plenaryHarvest: 'plenary:harvest',
   // server -> client
   sessionState: 'session:state',
@@ -77,6 +78,11 @@ export const LIMITS = {
   pointTextLength: 500,
   pointsPerTable: 300,
   dotBudgetMax: 20,
+  pointsBudgetMax: 1000,
+  recommendations: 40,
+  recommendationLength: 300,
+  /** Seats per table for a shared tablet (doorgeefstand). */
+  seatsPerTable: 20,
   rounds: 10,
   stepsPerRound: 20,
   stepTitleLength: 120,
@@ -113,14 +119,44 @@ export type Theme = z.infer<typeof Theme>;
 const trimmedText = (max: number) => z.string().trim().min(1).max(max);
 
 export const StepType = z.enum(STEP_TYPES);
-export const VoteSettings = z
-  .object({
-    method: z.literal('dots'),
-    budget: z.number().int().min(1).max(LIMITS.dotBudgetMax),
-    maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax),
-  })
-  .strict()
-  .refine((v) => v.maxPerItem <= v.budget, { message: 'maxPerItem cannot be larger than the budget', path: ['maxPerItem'] });
+export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
+export type VoteMethod = z.infer<typeof VoteMethod>;
+/**
+ * What a vote is about: every table's points of the round ('tables'), each table its own
+ * points ('table', results per table), the plenary board, or a typed list of recommendations.
+ */
+export const VoteSource = z.enum(['tables', 'table', 'plenary', 'recommendations']);
+export type VoteSource = z.infer<typeof VoteSource>;
+
+/** A vote step's settings; what is left out takes the method's default (see shared/voteSettings.ts). */
+const voteSettingsShape = {
+  method: VoteMethod,
+  source: VoteSource.optional(),
+  /** Dots (1-20) or points (1-1000) per voter. */
+  budget: z.number().int().min(1).max(LIMITS.pointsBudgetMax).optional(),
+  /** Most dots on one item. */
+  maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
+  /** Recommendations: whole percentage of the votes cast (abstentions not counted) needed to adopt. */
+  threshold: z.number().int().min(1).max(100).optional(),
+  recommendations: z.array(trimmedText(LIMITS.recommendationLength)).min(1).max(LIMITS.recommendations).optional(),
+  /** Totals stay hidden from everyone but the facilitator until the vote closes. */
+  blind: z.boolean().optional(),
+};
+type VoteSettingsShape = { [K in keyof typeof voteSettingsShape]: z.infer<(typeof voteSettingsShape)[K]> };
+const checkVoteSettings = (v: Partial<VoteSettingsShape>, ctx: z.RefinementCtx) => {
+  const method = v.method ?? 'dots';
+  if (method === 'dots' && v.budget !== undefined && v.budget > LIMITS.dotBudgetMax) {
+    ctx.addIssue({ code: 'custom', path: ['budget'], message: `at most ${LIMITS.dotBudgetMax} dots per voter` });
+  }
+  if (v.maxPerItem !== undefined && v.budget !== undefined && v.maxPerItem > v.budget) {
+    ctx.addIssue({ code: 'custom', path: ['maxPerItem'], message: 'maxPerItem cannot be larger than the budget' });
+  }
+  if (v.source === 'recommendations' && !v.recommendations) {
+    ctx.addIssue({ code: 'custom', path: ['recommendations'], message: 'a vote on recommendations needs the list of recommendations' });
+  }
+};
+export const VoteSettings = z.object(voteSettingsShape).strict().superRefine(checkVoteSettings);
+export type VoteSettings = z.infer<typeof VoteSettings>;
 
 /** Ids are optional on input: the server gives new steps and rounds an id. */
 export const StepInput = z
@@ -281,32 +317,34 @@ export type PlenaryHarvestResult = z.infer<typeof PlenaryHarvestResult>;
 export const HostLink = z.object({ table: z.number(), url: z.string() });
 export type HostLink = z.infer<typeof HostLink>;
 
-/** Rules default to the current step's vote settings. */
-export const VoteOpenPayload = z
-  .object({
-    budget: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
-    /** Most dots one voter may put on a single point; defaults to the whole budget. */
-    maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
-  })
-  .strict()
-  .refine((p) => p.maxPerItem === undefined || p.maxPerItem <= (p.budget ?? LIMITS.dotBudgetMax), {
-    message: 'maxPerItem cannot be larger than the budget',
-    path: ['maxPerItem'],
-  });
+/** What is given overrides the current step's vote settings; the rest comes from the step. */
+export const VoteOpenPayload = z.object(voteSettingsShape).partial().strict().superRefine(checkVoteSettings);
 export type VoteOpenPayload = z.input<typeof VoteOpenPayload>;
 
 export const VoteClosePayload = z.object({ voteId: z.string().min(1).max(64) }).strict();
 
+const ballotChoiceFields = ['dots', 'ranking', 'points', 'stances'] as const;
 export const BallotSubmitPayload = z
   .object({
     voteId: z.string().min(1).max(64),
     /** Chosen by the tablet and kept there, so a resend or a change replaces the same ballot. */
     ballotId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a ballot id'),
-    /** Dots per vote item; items without dots may be left out. */
-    dots: z.record(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax)),
+    /** On a shared tablet (doorgeefstand): which seat at the table this ballot is for, from 1. */
+    seat: z.number().int().min(1).max(LIMITS.seatsPerTable).optional(),
+    /** Exactly one of these, matching the vote's method (see shared/tally.ts). */
+    dots: z.record(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax)).optional(),
+    ranking: z.array(z.string().max(64)).max(LIMITS.pointsPerTable).optional(),
+    points: z.record(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax)).optional(),
+    stances: z.record(z.string().max(64), z.enum(['support', 'oppose', 'abstain'])).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => ballotChoiceFields.filter((f) => b[f] !== undefined).length === 1, {
+    message: 'a ballot has exactly one of dots, ranking, points or stances',
+  });
 export type BallotSubmitPayload = z.infer<typeof BallotSubmitPayload>;
+
+/** The facilitator sets how many people share each table's tablet; 0 turns it off. */
+export const TableSeatsPayload = z.object({ table: TableNumber, seats: z.number().int().min(0).max(LIMITS.seatsPerTable) }).strict();
 
 export const EvaluationSubmitPayload = z
   .object({
@@ -323,18 +361,30 @@ export type EvaluationSubmitPayload = z.infer<typeof EvaluationSubmitPayload>;
 // Server -> client payloads.
 export const VoteItem = z.object({
   id: z.string(),
-  table: z.number(),
-  theme: z.string(),
+  /** The table the point comes from; null for a recommendation, or a plenary point from several tables. */
+  table: z.number().nullable(),
+  theme: z.string().nullable(),
   text: z.string(),
+  /** Plenary points: the tables it came from. */
+  tables: z.array(z.number()).optional(),
 });
 export type VoteItem = z.infer<typeof VoteItem>;
 
+export const VoteRulesView = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('dots'), budget: z.number(), maxPerItem: z.number() }),
+  z.object({ method: z.literal('ranking') }),
+  z.object({ method: z.literal('points'), budget: z.number() }),
+  z.object({ method: z.literal('recommendations'), threshold: z.number() }),
+]);
+
 export const VoteView = z.object({
   id: z.string(),
-  method: z.literal('dots'),
+  method: VoteMethod,
+  source: VoteSource,
+  rules: VoteRulesView,
+  blind: z.boolean(),
   status: z.enum(['open', 'closed']),
-  budget: z.number(),
-  maxPerItem: z.number(),
+  stepId: z.string().nullable(),
   items: z.array(VoteItem),
   openedAt: z.number(),
   closedAt: z.number().nullable(),
@@ -355,7 +405,7 @@ export const AgendaView = z.object({
           title: z.string().optional(),
           durationSec: z.number(),
           question: z.string().optional(),
-          vote: z.object({ method: z.literal('dots'), budget: z.number(), maxPerItem: z.number() }).optional(),
+          vote: z.object(voteSettingsShape).optional(),
         }),
       ),
     }),
@@ -420,27 +470,68 @@ export const DeviceState = z.object({
   signals: z.object({ ready: z.boolean(), help: z.boolean() }),
   /** Whether this device already has a ballot in the current vote (never what it chose). */
   votedIn: z.array(z.string()),
+  /** Seats at this table on a shared tablet (doorgeefstand); 0 when everyone has a device. */
+  seats: z.number(),
+  /** Shared tablet: the seats that voted from this device in the open vote. */
+  seatsVoted: z.array(z.number()),
   /** Evaluation steps in which this device answered (never what). */
   evaluatedIn: z.array(z.string()),
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
+/** One item's result, best first; which counters are present depends on the method. */
+export const ResultRow = z.object({
+  id: z.string(),
+  rank: z.number(),
+  tied: z.boolean(),
+  /** Dots or points total, Borda score, or support % (-1 when nothing was cast). */
+  score: z.number(),
+  firsts: z.number().optional(),
+  ranked: z.number().optional(),
+  support: z.number().optional(),
+  oppose: z.number().optional(),
+  abstain: z.number().optional(),
+  cast: z.number().optional(),
+  supportPct: z.number().nullable().optional(),
+  adopted: z.boolean().optional(),
+});
+export type ResultRow = z.infer<typeof ResultRow>;
+
 export const Tally = z.object({
   voteId: z.string(),
-  totals: z.record(z.string(), z.number()),
+  method: VoteMethod,
+  /** Ballots received (a blank ballot counts: its voter took part). */
   ballots: z.number(),
-  /** Devices that had joined a table when the tally was made: the turnout denominator. */
+  /** Who could vote when the tally was made: devices at a table, or its seats on a shared tablet. */
   eligible: z.number(),
+  /** True while a blind vote is open and this screen is not the facilitator's: no results yet. */
+  hidden: z.boolean(),
+  /** Results over all items ('table' votes: empty, see `tables`). */
+  results: z.array(ResultRow),
+  /** Per table, for votes in which each table votes on its own points. */
+  tables: z.array(
+    z.object({
+      table: z.number(),
+      ballots: z.number(),
+      /** Fewer than MIN_VOTERS_SHOWN voted here: the results stay hidden, so nobody's ballot can be read from them. */
+      withheld: z.boolean(),
+      results: z.array(ResultRow),
+    }),
+  ),
 });
 export type Tally = z.infer<typeof Tally>;
+/** Per-table results are only shown when at least this many voted at that table. */
+export const MIN_VOTERS_SHOWN = 3;
 
 export const TableOverview = z.object({
   table: z.number(),
   connected: z.number(),
   joined: z.number(),
   points: z.number(),
-  /** Devices at this table with a ballot in the current vote: a count, never which. */
+  /** Ballots from this table in the current vote: a count, never which. */
   voted: z.number(),
+  /** Seats on a shared tablet (doorgeefstand); 0 when everyone has a device. */
+  seats: z.number(),
   ready: z.boolean(),
   help: z.boolean(),
   /** Labels of the devices that picked this table, for moving them. */
@@ -470,6 +561,9 @@ export const ErrorCode = z.enum([
   'over_item_limit',
   'unknown_item',
   'already_voted',
+  'wrong_method',
+  'duplicate_item',
+  'seat_taken',
   'too_large',
   'unsupported_media_type',
   'rate_limited',
@@ -491,7 +585,7 @@ export type ErrorInfo = ErrorBody['error'];
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorInfo };
 export type AckFn<T> = (res: Ack<T>) => void;
 
-export const BallotReceipt = z.object({ voteId: z.string(), ballotId: z.string(), changed: z.boolean() });
+export const BallotReceipt = z.object({ voteId: z.string(), ballotId: z.string(), seat: z.number().nullable(), changed: z.boolean() });
 export type BallotReceipt = z.infer<typeof BallotReceipt>;
 
 /** Turns zod issues into the flat form sent to clients. */
@@ -523,6 +617,7 @@ export interface ClientToServerEvents {
   [Events.projectorSet]: (p: z.input<typeof ProjectorSetPayload>, ack: AckFn<ProjectorSettings>) => void;
   [Events.deviceMove]: (p: z.input<typeof DeviceMovePayload>, ack: AckFn<null>) => void;
   [Events.hostLinks]: (p: Empty, ack: AckFn<HostLink[]>) => void;
+  [Events.tableSeats]: (p: z.input<typeof TableSeatsPayload>, ack: AckFn<null>) => void;
   [Events.plenaryHarvest]: (p: z.input<typeof PlenaryHarvestPayload>, ack: AckFn<PlenaryHarvestResult>) => void;
 }
 

@@ -1,25 +1,39 @@
-/** A vote's results as a table: the report shows it, and it backs the chart for screen readers. */
+/** A vote's results as a table, with the counters of its method: backs the chart for screen readers, and shows on tablets. */
+import type { ResultRow, VoteMethod } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 
-export interface ResultRow {
-  id: string;
-  rank: number;
-  tied: boolean;
+export interface ResultLine extends ResultRow {
   text: string;
-  table: number;
-  total: number;
+  table: number | null;
 }
 
-export function ResultsTable({ rows, className }: { rows: ResultRow[]; className?: string }) {
+export function ResultsTable({ rows, method, className }: { rows: ResultLine[]; method: VoteMethod; className?: string }) {
   const { t } = useI18n();
+  const showTable = rows.some((r) => r.table !== null);
   return (
     <table className={className}>
       <thead>
         <tr>
           <th scope="col">{t.report.rank}</th>
           <th scope="col">{t.vote.point}</th>
-          <th scope="col">{t.report.tableCol}</th>
-          <th scope="col">{t.vote.dots}</th>
+          {showTable && <th scope="col">{t.report.tableCol}</th>}
+          {method === 'dots' && <th scope="col">{t.vote.dots}</th>}
+          {method === 'points' && <th scope="col">{t.vote.points}</th>}
+          {method === 'ranking' && (
+            <>
+              <th scope="col">{t.vote.borda}</th>
+              <th scope="col">{t.vote.firsts}</th>
+            </>
+          )}
+          {method === 'recommendations' && (
+            <>
+              <th scope="col">{t.vote.support}</th>
+              <th scope="col">{t.vote.oppose}</th>
+              <th scope="col">{t.vote.abstain}</th>
+              <th scope="col">{t.vote.supportPct}</th>
+              <th scope="col">{t.vote.adopted}</th>
+            </>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -30,8 +44,23 @@ export function ResultsTable({ rows, className }: { rows: ResultRow[]; className
               {r.tied ? ` (${t.vote.tie})` : ''}
             </td>
             <td>{r.text}</td>
-            <td>{r.table}</td>
-            <td>{r.total}</td>
+            {showTable && <td>{r.table ?? '–'}</td>}
+            {(method === 'dots' || method === 'points') && <td>{r.score}</td>}
+            {method === 'ranking' && (
+              <>
+                <td>{r.score}</td>
+                <td>{r.firsts ?? 0}</td>
+              </>
+            )}
+            {method === 'recommendations' && (
+              <>
+                <td>{r.support ?? 0}</td>
+                <td>{r.oppose ?? 0}</td>
+                <td>{r.abstain ?? 0}</td>
+                <td>{r.supportPct == null ? '–' : `${Math.round(r.supportPct)} %`}</td>
+                <td>{r.adopted ? t.vote.yes : t.vote.no}</td>
+              </>
+            )}
           </tr>
         ))}
       </tbody>

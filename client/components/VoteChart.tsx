@@ -1,17 +1,19 @@
 /**
- * Live dot-vote results as a horizontal bar chart (recharts). The chart is for the eye; the
- * same numbers are in a table for screen readers, so the picture is never the only source.
+ * A vote's results as horizontal bar charts (recharts), labelled with the method. The chart is
+ * for the eye; the same numbers are in a table for screen readers, so the picture is never the
+ * only source. Blind votes show nothing until they close; votes per table show each table,
+ * except those with too few voters to keep their ballots secret.
  */
-import { Bar, BarChart, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { rankTotals } from '../../shared/dots';
-import type { Tally, VoteView } from '../../shared/protocol';
+import { Bar, BarChart, LabelList, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { ResultRow, Tally, VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
-import { ResultsTable } from './ResultsTable';
+import { ResultsTable, type ResultLine } from './ResultsTable';
+import { useMethodLabel } from './voteLabels';
 
 interface Props {
   vote: VoteView;
   tally: Tally | null;
-  /** Show only the best N points (the projector has room for about ten). */
+  /** Show only the best N items (the projector has room for about ten). */
   limit?: number;
   size?: 'normal' | 'large';
   colors?: { bar: string; text: string };
@@ -21,48 +23,89 @@ const shorten = (text: string, max: number) => (text.length > max ? `${text.slic
 
 export function VoteChart({ vote, tally, limit, size = 'normal', colors = { bar: '#0b5cad', text: '#1a1a1a' } }: Props) {
   const { t } = useI18n();
-  const totals = tally?.voteId === vote.id ? tally.totals : {};
-  const ranked = rankTotals(vote.items.map((i) => i.id), totals);
+  const methodLabel = useMethodLabel();
+  const current = tally?.voteId === vote.id ? tally : null;
   const byId = new Map(vote.items.map((i) => [i.id, i]));
-  const shown = (limit ? ranked.slice(0, limit) : ranked).map((r) => {
-    const item = byId.get(r.id)!;
-    return { ...r, text: item.text, table: item.table, label: shorten(item.text, size === 'large' ? 70 : 80) };
-  });
+  const lines = (rows: ResultRow[]): ResultLine[] => rows.map((r) => ({ ...r, text: byId.get(r.id)?.text ?? '', table: byId.get(r.id)?.table ?? null }));
+
+  let body;
+  if (current?.hidden) {
+    body = <p className="vote-chart__note">{t.vote.blindHidden}</p>;
+  } else if (vote.source === 'table') {
+    body = (
+      <div className="vote-chart__tables">
+        {(current?.tables ?? []).map((tb) => (
+          <section key={tb.table} aria-label={t.common.table(tb.table)}>
+            <h3>
+              {t.common.table(tb.table)} <span className="vote-chart__count">({t.vote.ballots(tb.ballots)})</span>
+            </h3>
+            {tb.withheld ? (
+              <p className="vote-chart__note">{t.vote.withheld}</p>
+            ) : (
+              <Bars vote={vote} rows={lines(tb.results).slice(0, limit ?? 3)} size={size} colors={colors} />
+            )}
+          </section>
+        ))}
+      </div>
+    );
+  } else {
+    const rows = lines(current?.results ?? []);
+    body = <Bars vote={vote} rows={limit ? rows.slice(0, limit) : rows} size={size} colors={colors} />;
+  }
+  return (
+    <figure className={`vote-chart vote-chart--${size}`}>
+      <figcaption className="vote-chart__method">{methodLabel(vote)}</figcaption>
+      {body}
+    </figure>
+  );
+}
+
+function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]; size: 'normal' | 'large'; colors: { bar: string; text: string } }) {
+  const { t } = useI18n();
+  const recommendations = vote.rules.method === 'recommendations';
+  const threshold = vote.rules.method === 'recommendations' ? vote.rules.threshold : null;
+  const data = rows.map((r) => ({
+    ...r,
+    value: recommendations ? Math.max(0, r.supportPct ?? 0) : r.score,
+    label: shorten(r.text, size === 'large' ? 70 : 80),
+    shown: recommendations
+      ? `${r.supportPct == null ? '–' : `${Math.round(r.supportPct)} %`}${r.adopted ? ` ✓ ${t.vote.adoptedShort}` : ''}`
+      : `${r.score}${r.tied ? ` (${t.vote.tie})` : ''}`,
+  }));
   const large = size === 'large';
   const fontSize = large ? 34 : 15;
   const barSize = large ? 30 : 18;
-  // Each row: the point's text above its bar, so long texts get the full width.
+  // Each row: the item's text above its bar, so long texts get the full width.
   const rowHeight = barSize + fontSize * 1.5 + (large ? 18 : 10);
-
   const renderText = (props: { x?: number | string; y?: number | string; value?: unknown }) => (
     <text x={Number(props.x)} y={Number(props.y) - 8} fill={colors.text} fontSize={fontSize} textAnchor="start">
       {String(props.value ?? '')}
     </text>
   );
-
+  if (rows.length === 0) return <p className="vote-chart__note">{t.vote.noBallots}</p>;
   return (
-    <figure className={`vote-chart vote-chart--${size}`}>
-      <figcaption className="sr-only">{t.vote.chartLabel}</figcaption>
-      <div aria-hidden="true" style={{ height: shown.length * rowHeight + 8 }}>
+    <>
+      <div aria-hidden="true" style={{ height: rows.length * rowHeight + 8 }}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart
-            data={shown}
+            data={data}
             layout="vertical"
-            margin={{ top: fontSize + 8, right: fontSize * 2.5, bottom: 0, left: 0 }}
+            margin={{ top: fontSize + 8, right: fontSize * (recommendations ? 6 : 3), bottom: 0, left: 0 }}
             barCategoryGap={fontSize + 12}
             accessibilityLayer={false}
           >
-            <XAxis type="number" hide allowDecimals={false} domain={[0, (max: number) => Math.max(1, max)]} />
+            <XAxis type="number" hide allowDecimals={false} domain={recommendations ? [0, 100] : [0, (max: number) => Math.max(1, max)]} />
             <YAxis type="category" dataKey="id" hide />
-            <Bar dataKey="total" fill={colors.bar} radius={[0, 6, 6, 0]} barSize={barSize} minPointSize={4} isAnimationActive animationDuration={300}>
+            {threshold !== null && <ReferenceLine x={threshold} stroke={colors.text} strokeDasharray="6 4" />}
+            <Bar dataKey="value" fill={colors.bar} radius={[0, 6, 6, 0]} barSize={barSize} minPointSize={4} isAnimationActive animationDuration={300}>
               <LabelList dataKey="label" content={renderText} />
-              <LabelList dataKey="total" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />
+              <LabelList dataKey="shown" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />
             </Bar>
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <ResultsTable rows={shown} className="sr-only" />
-    </figure>
+      <ResultsTable rows={rows} method={vote.method} className="sr-only" />
+    </>
   );
 }
 

@@ -14,6 +14,7 @@ import { useErrorText } from '../components/useErrorText';
 import { facilitatorKey } from '../lib/storage';
 import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { MissingKey } from './FacilitatorConsole';
+import { cleanVoteSettings, VoteSettingsFields } from './VoteSettingsFields';
 
 /** Rounds and steps as edited: new ones have no id until the server gives them one. */
 type DraftStep = Omit<Step, 'id'> & { id?: string };
@@ -92,7 +93,7 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
             durationSec: s.durationSec,
             ...(s.title?.trim() && { title: s.title.trim() }),
             ...(s.question?.trim() && { question: s.question.trim() }),
-            ...(s.type === 'stemmen' && { vote: s.vote ?? DEFAULT_VOTE }),
+            ...(s.type === 'stemmen' && { vote: cleanVoteSettings(s.vote ?? DEFAULT_VOTE) }),
           })),
         })),
       },
@@ -173,25 +174,10 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
                           onChange={(e) => updateStep(ri, si, { durationSec: Math.max(0, Math.min(LIMITS.stepDurationSec / 60, Number(e.target.value) || 0)) * 60 })}
                         />
                       </div>
-                      {step.type === 'stemmen' && (
-                        <div className="field field--short">
-                          <label htmlFor={`${prefix}-budget`}>{t.agendaEditor.budget}</label>
-                          <input
-                            id={`${prefix}-budget`}
-                            type="number"
-                            inputMode="numeric"
-                            min={1}
-                            max={LIMITS.dotBudgetMax}
-                            value={step.vote?.budget ?? DEFAULT_VOTE.budget}
-                            disabled={locked}
-                            onChange={(e) => {
-                              const budget = Math.max(1, Math.min(LIMITS.dotBudgetMax, Number(e.target.value) || 1));
-                              updateStep(ri, si, { vote: { method: 'dots', budget, maxPerItem: budget } });
-                            }}
-                          />
-                        </div>
-                      )}
                     </div>
+                    {step.type === 'stemmen' && (
+                      <VoteSettingsFields value={step.vote ?? DEFAULT_VOTE} kind={session.kind} disabled={locked} onChange={(vote) => updateStep(ri, si, { vote })} />
+                    )}
                     <div className="field">
                       <label htmlFor={`${prefix}-question`}>{t.agendaEditor.stepQuestion}</label>
                       <input id={`${prefix}-question`} value={step.question ?? ''} maxLength={LIMITS.questionLength} onChange={(e) => updateStep(ri, si, { question: e.target.value })} />

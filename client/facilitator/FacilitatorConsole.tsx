@@ -70,7 +70,7 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
             <div className="stack">
               <RunPanel session={session} emit={conn.emit} />
               {(step?.type === 'stemmen' || session.vote) && (
-                <VotePanel vote={session.vote} tally={conn.tally} emit={conn.emit} step={step?.type === 'stemmen' ? step : undefined} />
+                <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={step?.type === 'stemmen' ? step : undefined} />
               )}
               {conn.evaluations.map((summary) => (
                 <EvaluationPanel key={summary.stepId} summary={summary} />

@@ -4,7 +4,7 @@
  * knowing whose it is.
  */
 import { useState } from 'react';
-import { Events, type TableOverview } from '../../shared/protocol';
+import { Events, LIMITS, type TableOverview } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { useErrorText } from '../components/useErrorText';
 import type { SessionConnection } from '../lib/useSessionSocket';
@@ -57,7 +57,22 @@ export function TablesOverview({ tables, voting, emit }: Props) {
               <p className={row.connected > 0 ? 'table-tile__live' : undefined}>{t.facilitator.connected(row.connected)}</p>
               <p>{t.facilitator.joined(row.joined)}</p>
               <p className="table-tile__points">{t.facilitator.points(row.points)}</p>
-              {voting && <p>{t.device.voted(row.voted, row.joined)}</p>}
+              {voting && <p>{t.device.voted(row.voted, row.seats > 0 ? row.seats : row.joined)}</p>}
+              <details className="table-tile__devices">
+                <summary>{row.seats > 0 ? t.seats.summaryOn(row.seats) : t.seats.summaryOff}</summary>
+                <label className="table-tile__seats">
+                  <span>{t.seats.label}</span>
+                  <select value={row.seats} onChange={(e) => run(() => emit(Events.tableSeats, { table: row.table, seats: Number(e.target.value) }))}>
+                    <option value={0}>{t.seats.off}</option>
+                    {Array.from({ length: LIMITS.seatsPerTable - 1 }, (_, i) => i + 2).map((n) => (
+                      <option key={n} value={n}>
+                        {t.seats.people(n)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <p className="field__hint">{t.seats.hint}</p>
+              </details>
               {row.devices.length > 0 && (
                 <details className="table-tile__devices">
                   <summary>{t.device.move}</summary>

@@ -1,29 +1,32 @@
-/** Opening and closing the dot vote, with the live result while it runs. */
-import { useState } from 'react';
+/** Opening and closing a vote with its method and subject, and its live result while it runs. */
+import { useEffect, useState } from 'react';
 import type { Step } from '../../shared/agenda';
-import { Events, LIMITS, type Tally, type VoteView } from '../../shared/protocol';
+import { Events, type SessionKind, type Tally, type VoteSettings, type VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { Turnout, VoteChart } from '../components/VoteChart';
+import { useMethodLabel } from '../components/voteLabels';
 import { useErrorText } from '../components/useErrorText';
 import type { SessionConnection } from '../lib/useSessionSocket';
-
-const BUDGETS = Array.from({ length: 10 }, (_, i) => i + 1);
+import { cleanVoteSettings, VoteSettingsFields } from './VoteSettingsFields';
 
 interface Props {
   vote: VoteView | null;
   tally: Tally | null;
+  kind: SessionKind;
   emit: SessionConnection['emit'];
   /** The current voting step; without one, a vote can only be closed and read. */
   step: Step | undefined;
 }
 
-export function VotePanel({ vote, tally, emit, step }: Props) {
+export function VotePanel({ vote, tally, kind, emit, step }: Props) {
   const { t } = useI18n();
   const errorText = useErrorText();
-  const [budget, setBudget] = useState(step?.vote?.budget ?? 3);
-  const [maxPerItem, setMaxPerItem] = useState(step?.vote?.maxPerItem ?? budget);
+  const methodLabel = useMethodLabel();
+  const [settings, setSettings] = useState<VoteSettings>(step?.vote ?? { method: 'dots' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Each voting step starts from its own settings.
+  useEffect(() => setSettings(step?.vote ?? { method: 'dots' }), [step?.id, step?.vote]);
 
   const run = async (action: () => Promise<{ ok: boolean; error?: { code: string } }>) => {
     setBusy(true);
@@ -32,7 +35,7 @@ export function VotePanel({ vote, tally, emit, step }: Props) {
     if (!res.ok) setError(errorText(res.error?.code));
     setBusy(false);
   };
-  const open = () => run(() => emit(Events.voteOpen, { budget, maxPerItem: Math.min(maxPerItem, budget) }));
+  const open = () => run(() => emit(Events.voteOpen, cleanVoteSettings(settings)));
   const close = () => vote && run(() => emit(Events.voteClose, { voteId: vote.id }));
   const isOpen = vote?.status === 'open';
 
@@ -42,7 +45,9 @@ export function VotePanel({ vote, tally, emit, step }: Props) {
       {isOpen ? (
         <>
           <p className="status-line status-line--live">{t.facilitator.voteOpen}</p>
+          <p>{methodLabel(vote)}</p>
           <Turnout tally={tally} voteId={vote.id} />
+          {vote.blind && <p className="field__hint">{t.facilitator.blindNote}</p>}
           <button type="button" className="button button--danger" onClick={close} disabled={busy}>
             {t.facilitator.closeVote}
           </button>
@@ -50,28 +55,7 @@ export function VotePanel({ vote, tally, emit, step }: Props) {
       ) : step ? (
         <>
           <p>{t.facilitator.voteIntro}</p>
-          <div className="choice-row">
-            <div className="field">
-              <label htmlFor="budget">{t.facilitator.budget}</label>
-              <select id="budget" value={budget} onChange={(e) => setBudget(Number(e.target.value))}>
-                {BUDGETS.filter((b) => b <= LIMITS.dotBudgetMax).map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="max-per-item">{t.facilitator.maxPerItem}</label>
-              <select id="max-per-item" value={Math.min(maxPerItem, budget)} onChange={(e) => setMaxPerItem(Number(e.target.value))}>
-                {BUDGETS.filter((b) => b <= budget).map((b) => (
-                  <option key={b} value={b}>
-                    {b}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <VoteSettingsFields value={settings} kind={kind} onChange={setSettings} disabled={busy} />
           <button type="button" className="button button--primary" onClick={open} disabled={busy}>
             {vote ? t.facilitator.newVote : t.facilitator.openVote}
           </button>

@@ -1,15 +1,18 @@
 /** Feedback in the plenary: what this table brings to the room, and the result of the vote. */
-import type { SessionView } from '../../shared/protocol';
-import { rankTotals } from '../../shared/dots';
+import type { ResultRow, SessionView, Tally } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ResultsTable } from '../components/ResultsTable';
-import type { Tally } from '../../shared/protocol';
+import { useMethodLabel } from '../components/voteLabels';
 
 export function TableFeedback({ session, table, tally }: { session: SessionView; table: number; tally: Tally | null }) {
   const { t } = useI18n();
+  const methodLabel = useMethodLabel();
   const top = session.tops.find((x) => x.table === table);
   const vote = session.vote?.status === 'closed' ? session.vote : null;
-  const ranked = vote && tally?.voteId === vote.id ? rankTotals(vote.items.map((i) => i.id), tally.totals) : [];
+  const current = vote && tally?.voteId === vote.id ? tally : null;
+  // A vote per table: this table's own result (withheld below three voters); otherwise the room's.
+  const mine = current?.tables.find((x) => x.table === table);
+  const rows: ResultRow[] = vote?.source === 'table' ? (mine?.results ?? []) : (current?.results ?? []);
   const items = new Map(vote?.items.map((i) => [i.id, i]));
   return (
     <section aria-labelledby="feedback-title" className="feedback">
@@ -23,10 +26,21 @@ export function TableFeedback({ session, table, tally }: { session: SessionView;
       ) : (
         <p>{t.top.none}</p>
       )}
-      {vote && ranked.length > 0 && (
+      {vote && current && (
         <>
           <h2>{t.projector.results}</h2>
-          <ResultsTable className="data-table" rows={ranked.map((r) => ({ ...r, text: items.get(r.id)!.text, table: items.get(r.id)!.table }))} />
+          <p>{methodLabel(vote)}</p>
+          {mine?.withheld ? (
+            <p>{t.vote.withheld}</p>
+          ) : (
+            rows.length > 0 && (
+              <ResultsTable
+                className="data-table"
+                method={vote.method}
+                rows={rows.map((r) => ({ ...r, text: items.get(r.id)?.text ?? '', table: items.get(r.id)?.table ?? null }))}
+              />
+            )
+          )}
         </>
       )}
     </section>

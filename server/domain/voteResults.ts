@@ -1,0 +1,42 @@
+/**
+ * What a screen is told about a vote's results. Pure: from the running count, who may see what.
+ *
+ * - Blind votes: while open, only the facilitator sees results; everyone else sees turnout.
+ * - Votes in which each table votes on its own points are reported per table, and a table's
+ *   results are withheld (for everyone) while fewer than MIN_VOTERS_SHOWN voted there: with one
+ *   or two voters, the result would tell what they chose.
+ */
+import { MIN_VOTERS_SHOWN, type ResultRow, type Tally, type VoteView } from '../../shared/protocol.js';
+import { rankResults, type VoteCount } from '../../shared/tally.js';
+
+export interface TallyInput {
+  vote: Pick<VoteView, 'id' | 'method' | 'rules' | 'source' | 'items' | 'blind' | 'status'>;
+  count: VoteCount;
+  ballots: number;
+  eligible: number;
+  /** Ballots per table, from the receipts. */
+  votersByTable: ReadonlyMap<number, number>;
+}
+
+export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
+  const { vote, count } = input;
+  const hidden = vote.blind && vote.status === 'open' && audience === 'room';
+  const rank = (items: readonly { id: string }[]): ResultRow[] => (hidden ? [] : (rankResults(vote.rules, items, count) as ResultRow[]));
+  if (vote.source !== 'table') {
+    return { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden, results: rank(vote.items), tables: [] };
+  }
+  const tableNumbers = [...new Set(vote.items.map((i) => i.table).filter((t): t is number => t !== null))].sort((a, b) => a - b);
+  return {
+    voteId: vote.id,
+    method: vote.method,
+    ballots: input.ballots,
+    eligible: input.eligible,
+    hidden,
+    results: [],
+    tables: tableNumbers.map((table) => {
+      const ballots = input.votersByTable.get(table) ?? 0;
+      const withheld = ballots < MIN_VOTERS_SHOWN;
+      return { table, ballots, withheld, results: withheld ? [] : rank(vote.items.filter((i) => i.table === table)) };
+    }),
+  };
+}

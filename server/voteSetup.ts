@@ -1,0 +1,51 @@
+/** What a new vote is about, and who can vote: read from the boards, the plenary and the seats. */
+import { findStep } from '../shared/agenda.js';
+import { visiblePoints } from '../shared/board.js';
+import type { VoteItem } from '../shared/protocol.js';
+import type { ResolvedVote } from '../shared/voteSettings.js';
+import type { Services } from './services.js';
+import type { Session } from './sessions.js';
+import { tableDocName } from './yjs/docNames.js';
+
+/**
+ * - tables: every table's points, from all rounds, in one vote for the whole room;
+ * - table: each table's points of the current round, which only that table votes on;
+ * - plenary: the plenary board's points;
+ * - recommendations: the typed list, in its order.
+ */
+export function voteItems(services: Services, session: Session, vote: ResolvedVote): VoteItem[] {
+  switch (vote.source) {
+    case 'tables':
+    case 'table': {
+      const round = findStep(session.agenda, session.run.stepId)?.round.id;
+      const items: VoteItem[] = [];
+      for (let table = 1; table <= session.tables; table++) {
+        for (const point of services.store.read(tableDocName(session.id, table), visiblePoints)) {
+          if (vote.source === 'table' && point.round !== round) continue;
+          items.push({ id: point.id, table, theme: point.theme, text: point.text.trim() });
+        }
+      }
+      return items;
+    }
+    case 'plenary':
+      return services.plenary.view(session).points.map((p) => ({
+        id: p.id,
+        table: p.tables.length === 1 ? p.tables[0]! : null,
+        tables: p.tables,
+        theme: p.theme,
+        text: p.text,
+      }));
+    case 'recommendations':
+      return vote.recommendations.map((text, i) => ({ id: `r${i + 1}`, table: null, theme: null, text }));
+  }
+}
+
+/** Who can vote now: the devices at each table, or its seats where the table shares one tablet. */
+export function eligibleVoters(services: Services, sessionId: string): number {
+  const joined = services.devices.joinedByTable(sessionId);
+  const seats = services.tables.seats(sessionId);
+  let n = 0;
+  for (const [table, devices] of joined) n += seats.get(table) ?? devices;
+  for (const [table, s] of seats) if (!joined.has(table)) n += s;
+  return n;
+}
