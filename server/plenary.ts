@@ -21,23 +21,30 @@ export class Plenary {
     return this.store.read(plenaryDocName(session.id), (doc) => plenaryView(doc, session.themes));
   }
 
-  /** Every table's chosen top points of the current round (or the last round, once ended). */
-  harvestTops(session: Session): PlenaryHarvestResult {
-    const round = this.round(session);
+  /**
+   * From every table, the points of the latest round (up to now) in which it wrote anything:
+   * its chosen top points ('tops'), or all of them ('all'). Feedback usually comes in a plenary
+   * round of its own, after the rounds at the tables.
+   */
+  harvestTables(session: Session, what: 'tops' | 'all'): PlenaryHarvestResult {
+    const rounds = this.roundsSoFar(session);
     const picked: { table: number; point: VisiblePoint }[] = [];
     const withoutTop: number[] = [];
     for (let table = 1; table <= session.tables; table++) {
       this.store.read(tableDocName(session.id, table), (doc) => {
-        const points = visiblePoints(doc).filter((p) => p.round === round);
-        const top = readTop(doc, round);
-        if (top.length === 0 && points.length > 0) withoutTop.push(table);
-        for (const id of top) {
-          const point = points.find((p) => p.id === id);
-          if (point) picked.push({ table, point });
+        const all = visiblePoints(doc);
+        for (let r = rounds.length - 1; r >= 0; r--) {
+          const points = all.filter((p) => p.round === rounds[r]);
+          if (points.length === 0) continue;
+          const top = readTop(doc, rounds[r]!);
+          if (what === 'all') for (const point of points) picked.push({ table, point });
+          else if (top.length === 0) withoutTop.push(table);
+          else for (const id of top) picked.push({ table, point: points.find((p) => p.id === id)! });
+          return;
         }
       });
     }
-    return { added: this.add(session, round, picked), withoutTop };
+    return { added: this.add(session, picked), withoutTop };
   }
 
   /** Points the facilitator picked from one table's board. */
@@ -45,17 +52,18 @@ export class Plenary {
     const wanted = new Set(pointIds);
     const points = this.store.read(tableDocName(session.id, table), visiblePoints).filter((p) => wanted.has(p.id));
     if (points.length === 0) throw new AppError('not_found', 'None of these points is on that table’s board');
-    return { added: this.add(session, this.round(session), points.map((point) => ({ table, point }))), withoutTop: [] };
+    return { added: this.add(session, points.map((point) => ({ table, point }))), withoutTop: [] };
   }
 
-  private round(session: Session): string {
+  /** Round ids from the first up to the current one (all of them once the session ended). */
+  private roundsSoFar(session: Session): string[] {
+    if (session.run.status === 'lobby') throw new AppError('not_started', 'Start the session first');
     const at = findStep(session.agenda, session.run.stepId);
-    const round = at?.round ?? (session.run.status === 'ended' ? session.agenda.rounds.at(-1) : undefined);
-    if (!round) throw new AppError('not_started', 'Start the session first');
-    return round.id;
+    const last = session.run.status === 'ended' ? session.agenda.rounds.length - 1 : (at?.roundIndex ?? -1);
+    return session.agenda.rounds.slice(0, last + 1).map((r) => r.id);
   }
 
-  private add(session: Session, round: string, picked: { table: number; point: VisiblePoint }[]): number {
+  private add(session: Session, picked: { table: number; point: VisiblePoint }[]): number {
     if (picked.length === 0) return 0;
     return this.store.change(plenaryDocName(session.id), (doc) => {
       seedPlenaryThemes(doc, session.themes);
@@ -63,7 +71,7 @@ export class Plenary {
       // One millisecond apart, so the board keeps the tables' order (table by table, top first).
       const base = Date.now();
       picked.forEach(({ table, point }, i) => {
-        const origin = { table, round: point.round ?? round, point: point.id, count: countOf(point) };
+        const origin = { table, round: point.round, point: point.id, count: countOf(point) };
         if (harvestPoint(doc, { id: nanoid(12), theme: point.theme, text: point.text.trim(), origin }, base + i)) added += 1;
       });
       return added;

@@ -288,6 +288,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       };
       if (!bucket.take()) return refuse({ code: 'rate_limited', message: `More than ${limits.eventsPerSecond} events a second; slow down` });
       if (socket.listeners(event as keyof ClientToServerEvents).length === 0) return refuse({ code: 'not_found', message: 'No such event' });
+      // Exactly one payload, then the acknowledgement: otherwise a handler would take the wrong argument for either.
+      if (args.length - (typeof ack === 'function' ? 1 : 0) !== 1) {
+        return refuse({ code: 'bad_request', message: 'An event carries one payload and an acknowledgement callback' });
+      }
       next();
     });
     // Every (re)connect gets the full state, so nothing depends on having seen earlier events.
@@ -445,7 +449,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     on(socket, Events.plenaryHarvest, ['facilitator'], PlenaryHarvestPayload, (p) => {
       const session = sessions.require(sessionId);
-      const result = p.from === 'tops' ? services.plenary.harvestTops(session) : services.plenary.harvestPicked(session, p.table, p.pointIds);
+      const result = p.from === 'table' ? services.plenary.harvestPicked(session, p.table, p.pointIds) : services.plenary.harvestTables(session, p.from);
       events.append(sessionId, 'plenary.harvested', { from: p.from, ...(p.from === 'table' ? { table: p.table } : {}), added: result.added });
       return result;
     });

@@ -300,11 +300,13 @@ export const ProjectorSetPayload = z
 /** Moves a device, named by the short label its own screen shows, to another table. */
 export const DeviceMovePayload = z.object({ label: z.string().regex(/^[A-Z0-9]{3}$/), table: TableNumber }).strict();
 /**
- * Brings table points to the plenary board: every table's chosen top points of the current
- * round, or the points the facilitator picked from one table. Points already there are skipped.
+ * Brings table points to the plenary board: from every table the latest round's chosen top
+ * points ('tops') or all its points ('all'), or the points the facilitator picked from one
+ * table. Points already there are skipped.
  */
 export const PlenaryHarvestPayload = z.discriminatedUnion('from', [
   z.object({ from: z.literal('tops') }).strict(),
+  z.object({ from: z.literal('all') }).strict(),
   z.object({ from: z.literal('table'), table: TableNumber, pointIds: z.array(ItemId).min(1).max(LIMITS.pointsPerTable) }).strict(),
 ]);
 export const PlenaryHarvestResult = z.object({

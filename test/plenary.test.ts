@@ -24,6 +24,7 @@ import {
   joinDevice,
   startedSession,
   tableProvider,
+  TEST_AGENDA,
   viewer,
   waitForServerPoints,
   yjsUpgradeStatus,
@@ -80,11 +81,14 @@ describe('the plenary document', () => {
   });
 });
 
+/** The test agenda's round at the tables, then a plenary round, as in the thematafel template. */
+const PLENARY_AGENDA = { rounds: [...TEST_AGENDA.rounds, { steps: [{ type: 'terugkoppeling' as const, durationSec: 600 }] }] };
+
 describe('harvesting on the server', () => {
   const server = useTestServer();
 
   async function roomWithPoints() {
-    const { s, fac } = await startedSession(server, { tables: 3 });
+    const { s, fac } = await startedSession(server, { tables: 3, agenda: PLENARY_AGENDA });
     const d1 = await joinDevice(server, s, 1);
     const d2 = await joinDevice(server, s, 2);
     const b1 = await tableProvider(server, s.id, 1, { device: d1.token });
@@ -118,6 +122,22 @@ describe('harvesting on the server', () => {
     ]);
     expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [2] });
     expect(plenaryOf(s.id).points).toHaveLength(2);
+  });
+
+  it('in a later round without table work, brings each table’s latest round; “all” brings every point', async () => {
+    const { s, fac, p } = await roomWithPoints();
+    const roundId = server.services.sessions.require(s.id).agenda.rounds[0]!.id;
+    const b1 = await tableProvider(server, s.id, 1, { facilitator: s.facilitatorKey });
+    expect(readPoints(b1.doc)).toHaveLength(3);
+    // The thematafel template's plenary round comes after the rounds at the tables.
+    await gotoStep(fac, 'terugkoppeling');
+    expect(server.services.sessions.require(s.id).agenda.rounds.findIndex((r) => r.id === roundId)).toBe(0);
+    expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [1, 2] });
+    expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'all' })).toEqual({ added: 4, withoutTop: [] });
+    expect(plenaryOf(s.id).points.map((x) => x.text).sort()).toEqual(
+      ['Bewonersbrieven eerder delen', 'Korte lijntjes', 'Tijdig communiceren', 'Verwachtingen helder maken'].sort(),
+    );
+    expect(p.a).toBeTruthy();
   });
 
   it('lets the facilitator pick points from one table; unknown points change nothing', async () => {

@@ -22,7 +22,6 @@ import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
 import { useErrorText } from '../components/useErrorText';
 import { facilitatorKey } from '../lib/storage';
-import { position } from '../lib/steps';
 import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { Board } from '../tablet/Board';
 import { useTableDoc } from '../tablet/useTableDoc';
@@ -92,8 +91,8 @@ function Harvest({ session, emit, secret }: { session: SessionView; emit: Sessio
   const [status, setStatus] = useState<string | null>(null);
   const [table, setTable] = useState<number | null>(null);
   const started = session.run.status !== 'lobby';
-  const harvestTops = async () => {
-    const res = await emit(Events.plenaryHarvest, { from: 'tops' });
+  const harvest = async (from: 'tops' | 'all') => {
+    const res = await emit(Events.plenaryHarvest, { from });
     if (!res.ok) return setStatus(errorText(res.error.code));
     const { added, withoutTop } = res.data;
     setStatus([t.plenary.added(added), withoutTop.length > 0 ? t.plenary.withoutTop(withoutTop) : ''].filter(Boolean).join(' '));
@@ -102,9 +101,15 @@ function Harvest({ session, emit, secret }: { session: SessionView; emit: Sessio
   return (
     <section className="card" aria-labelledby="harvest-title">
       <h2 id="harvest-title">{t.plenary.harvestTitle}</h2>
-      <button type="button" className="button button--primary" disabled={!started} onClick={() => void harvestTops()}>
-        {t.plenary.harvestTops}
-      </button>
+      <p className="field__hint">{t.plenary.harvestHint}</p>
+      <div className="choice-row">
+        <button type="button" className="button button--primary" disabled={!started} onClick={() => void harvest('tops')}>
+          {t.plenary.harvestTops}
+        </button>
+        <button type="button" className="button" disabled={!started} onClick={() => void harvest('all')}>
+          {t.plenary.harvestAll}
+        </button>
+      </div>
       <div className="field">
         <label htmlFor={selectId}>{t.plenary.pickFrom}</label>
         <select id={selectId} value={table ?? ''} disabled={!started} onChange={(e) => setTable(e.target.value ? Number(e.target.value) : null)}>
@@ -138,20 +143,21 @@ function Harvest({ session, emit, secret }: { session: SessionView; emit: Sessio
   );
 }
 
-/** One table's points of the current round, read live (the facilitator's view of a table is read-only). */
+/** One table's points, latest round first, read live (the facilitator's view of a table is read-only). */
 function TablePicker({ session, table, secret, onPick }: { session: SessionView; table: number; secret: string; onPick(ids: string[]): Promise<boolean> }) {
   const { t } = useI18n();
   const doc = useTableDoc(session.id, table, `facilitator.${secret}`, false);
   const [points, setPoints] = useState<VisiblePoint[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const roundId = position(session).current?.round.id ?? null;
+  const roundIndex = new Map(session.agenda.rounds.map((r, i) => [r.id, i]));
   useEffect(() => {
     if (!doc) return;
-    const update = () => setPoints(visiblePoints(doc.doc).filter((p) => roundId === null || p.round === roundId));
+    const update = () => setPoints(visiblePoints(doc.doc));
     update();
     doc.doc.on('update', update);
     return () => doc.doc.off('update', update);
-  }, [doc, roundId]);
+  }, [doc]);
+  const sorted = [...points].sort((a, b) => (roundIndex.get(b.round ?? '') ?? -1) - (roundIndex.get(a.round ?? '') ?? -1));
   const label = (id: string) => session.themes.find((th) => th.id === id)?.label ?? '';
   if (!doc?.ready) return <p>{t.common.loading}</p>;
   if (points.length === 0) return <p>{t.plenary.tableEmpty}</p>;
@@ -159,7 +165,7 @@ function TablePicker({ session, table, secret, onPick }: { session: SessionView;
     <fieldset className="field plenary__pick">
       <legend>{t.plenary.pickLegend(table)}</legend>
       <ul>
-        {points.map((p) => (
+        {sorted.map((p) => (
           <li key={p.id}>
             <label className="choice">
               <input
@@ -173,7 +179,10 @@ function TablePicker({ session, table, secret, onPick }: { session: SessionView;
                 }}
               />
               <span>
-                {p.text} <span className="muted">({label(p.theme)})</span>
+                {p.text}{' '}
+                <span className="muted">
+                  ({label(p.theme)} · {t.plenary.round((roundIndex.get(p.round ?? '') ?? 0) + 1)})
+                </span>
               </span>
             </label>
           </li>
