@@ -172,6 +172,15 @@ const MIGRATIONS: Migration[] = [
   DROP TABLE ballot_receipts;
   ALTER TABLE ballot_receipts_v4 RENAME TO ballot_receipts;
   `,
+  // 5: tips and actions the organiser adds to the report, in their order.
+  `
+  CREATE TABLE report_notes (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (session_id, position)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

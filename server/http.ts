@@ -2,14 +2,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { CreateSessionBody, JoinBody, SessionId, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
+import { CreateSessionBody, JoinBody, ReportNotesBody, SessionId, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { ReportLanguage } from '../shared/report.js';
+import { renderCsv } from './domain/reportCsv.js';
+import { renderDocx } from './domain/reportDocx.js';
+import { renderHtml, REPORT_HTML_CSP } from './domain/reportHtml.js';
 import { renderMarkdown } from './domain/reportMarkdown.js';
 import { editAgenda, LOBBY } from './domain/run.js';
 import { joinLimit } from './rateLimit.js';
 import { newId } from './secrets.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
 import { sessionReport } from './report.js';
+import { writeReportNotes } from './reportNotes.js';
 import type { Services } from './services.js';
 
 export const JSON_BODY_LIMIT = '64kb';
@@ -107,23 +111,44 @@ export function createHttpApp(services: Services): express.Express {
     res.status(201).json(response);
   });
 
-  api.get('/sessions/:id/:file', (req, res) => {
-    const file = /^report\.(json|md)$/.exec(String(req.params.file));
+  api.get('/sessions/:id/:file', async (req, res) => {
+    const file = /^report\.(json|md|html|docx|csv)$/.exec(String(req.params.file));
     if (!file) throw new AppError('not_found', 'No such resource');
     const sessionId = parseOrThrow(SessionId, req.params.id, 'session id');
     if (!sessions.get(sessionId)) throw new AppError('session_not_found', 'There is no session with this id');
     requireFacilitator(services, req, sessionId);
     const lang = parseOrThrow(ReportLanguage.default('nl'), req.query.lang, 'lang');
     const report = sessionReport(services, sessionId);
-    res.set('Cache-Control', 'no-store');
-    if (file[1] === 'json') {
-      res.attachment(fileName(report.session.title, 'json')).json(report);
-    } else {
-      res
-        .type('text/markdown; charset=utf-8')
-        .attachment(fileName(report.session.title, 'md'))
-        .send(renderMarkdown(report, lang));
+    const name = (ext: string) => fileName(report.session.title, ext);
+    res.set('Cache-Control', 'no-store').set('X-Content-Type-Options', 'nosniff');
+    switch (file[1]) {
+      case 'json':
+        res.attachment(name('json')).json(report);
+        break;
+      case 'md':
+        res.type('text/markdown; charset=utf-8').attachment(name('md')).send(renderMarkdown(report, lang));
+        break;
+      case 'html':
+        // A page of its own, with a policy of its own: nothing in it may run or load.
+        res.set('Content-Security-Policy', REPORT_HTML_CSP).type('text/html; charset=utf-8').attachment(name('html')).send(renderHtml(report, lang));
+        break;
+      case 'docx': {
+        const docx = await renderDocx(report, lang);
+        res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').attachment(name('docx')).send(docx);
+        break;
+      }
+      case 'csv':
+        res.type('text/csv; charset=utf-8; header=present').attachment(name('csv')).send(Buffer.from(renderCsv(report, lang), 'utf8'));
+        break;
     }
+  });
+
+  api.put('/sessions/:id/notes', (req, res) => {
+    const sessionId = parseOrThrow(SessionId, req.params.id, 'session id');
+    if (!sessions.get(sessionId)) throw new AppError('session_not_found', 'There is no session with this id');
+    requireFacilitator(services, req, sessionId);
+    const { notes } = parseOrThrow(ReportNotesBody, req.body ?? {}, 'notes');
+    res.set('Cache-Control', 'no-store').json({ notes: writeReportNotes(services.db, sessionId, notes) });
   });
 
   api.use((_req, _res) => {

@@ -1,26 +1,38 @@
 /** Gathers a session's data from storage and builds its report model. */
-import { visiblePoints, type VisiblePoint } from '../shared/board.js';
 import type { Report } from '../shared/report.js';
 import { buildReport } from './domain/report.js';
+import { readBoardForReport } from './domain/reportBoard.js';
+import { reportVote } from './domain/reportVotes.js';
+import { readReportNotes } from './reportNotes.js';
 import type { Services } from './services.js';
 import { tableDocName } from './yjs/docNames.js';
 
 export function sessionReport(services: Services, sessionId: string, now = Date.now()): Report {
-  const { sessions, devices, votes } = services;
+  const { sessions, devices, votes, events } = services;
   const session = sessions.require(sessionId);
-  const pointsByTable = new Map<number, VisiblePoint[]>();
-  for (let table = 1; table <= session.tables; table++) pointsByTable.set(table, services.store.read(tableDocName(sessionId, table), visiblePoints));
-  const joined = devices.countJoined(sessionId);
+  const roundIds = session.agenda.rounds.map((r) => r.id);
+  const boards = new Map(
+    Array.from({ length: session.tables }, (_, i) => i + 1).map((table) => [
+      table,
+      services.store.read(tableDocName(sessionId, table), (doc) => readBoardForReport(doc, roundIds)),
+    ]),
+  );
+  const log = events.list(sessionId);
+  // Votes do not keep their step yet; the log of their opening does.
+  const stepOfVote = new Map(
+    log.filter((e) => e.type === 'vote.opened' && typeof e.data.voteId === 'string').map((e) => [e.data.voteId as string, typeof e.data.stepId === 'string' ? e.data.stepId : null]),
+  );
+  const joinedNow = devices.countJoined(sessionId);
   return buildReport({
     session,
-    themes: session.themes,
-    pointsByTable,
+    boards,
     devicesByTable: devices.countByTable(sessionId),
-    votes: votes.list(sessionId).map((vote) => {
-      const count = votes.count(vote);
-      return { ...vote, totals: count.totals, ballots: count.ballots, eligible: vote.eligibleAtClose ?? joined };
-    }),
+    votes: votes
+      .list(sessionId)
+      .map((vote) => reportVote(vote, votes.count(vote), { stepId: stepOfVote.get(vote.id) ?? null, agenda: session.agenda, joinedNow })),
     evaluations: services.evaluations.summaries(sessionId),
+    notes: readReportNotes(services.db, sessionId),
+    events: log,
     now,
   });
 }

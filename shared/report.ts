@@ -4,13 +4,20 @@
  * reports can always be read back.
  */
 import { z } from 'zod';
+import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS } from './evaluation.js';
-import { SessionKind } from './protocol.js';
+import { Participation, SessionKind, Theme } from './protocol.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export const ReportLanguage = z.enum(['nl', 'en']);
 export type ReportLanguage = z.infer<typeof ReportLanguage>;
+
+/** The files the report comes in; all are rendered from the same model. */
+export const REPORT_FORMATS = ['html', 'docx', 'md', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const RunStatus = z.enum(['lobby', 'running', 'ended']);
 
 export const ReportPoint = z.object({
   id: z.string(),
@@ -23,32 +30,118 @@ export const ReportPoint = z.object({
   /** The sub-theme the table put it in, if any. */
   cluster: z.string().nullable(),
 });
+export type ReportPoint = z.infer<typeof ReportPoint>;
 
+export const ReportTheme = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** By table, then sub-theme (none first), then the table's own order. */
+  points: z.array(ReportPoint),
+});
+export type ReportTheme = z.infer<typeof ReportTheme>;
+
+export const ReportTop = z.object({
+  table: z.number(),
+  /** The table's own top 3 of the round, in its order; empty when it chose none. */
+  points: z.array(z.object({ id: z.string(), theme: z.string(), text: z.string() })),
+});
+export type ReportTop = z.infer<typeof ReportTop>;
+
+export const ReportRound = z.object({
+  /** Agenda round id; null for points made outside any round the agenda still has. */
+  id: z.string().nullable(),
+  /** 1-based place in the agenda; null with `id`. */
+  number: z.number().nullable(),
+  title: z.string().nullable(),
+  /** The round's own question, if it has one (else the session's applies). */
+  question: z.string().nullable(),
+  /** Session themes in order; '_overig' last when a point's theme no longer exists. */
+  themes: z.array(ReportTheme),
+  /** Points in the report for this round (a merged duplicate counts with its point, not apart). */
+  points: z.number(),
+  /** Points a table host hid: left out of the report, but counted so readers know. */
+  hidden: z.number(),
+  /** Per table that wrote points in this round. */
+  tops: z.array(ReportTop),
+});
+export type ReportRound = z.infer<typeof ReportRound>;
+
+export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
+export type VoteMethod = z.infer<typeof VoteMethod>;
+/** What was voted on: all tables' points, each table its own points, the plenary list, or recommendations. */
+export const VoteSource = z.enum(['tables', 'table', 'plenary', 'recommendations']);
+
+/**
+ * One item of a vote, best first. `score` is what the order is based on (dots, points, Borda
+ * score, or support percentage); the other counters depend on the method.
+ */
 export const ReportVoteResult = z.object({
   itemId: z.string(),
-  table: z.number(),
-  theme: z.string(),
+  table: z.number().nullable(),
+  theme: z.string().nullable(),
   text: z.string(),
-  total: z.number(),
+  /** Competition rank: equal scores share a rank ("1224"). */
   rank: z.number(),
   tied: z.boolean(),
+  score: z.number(),
+  /** dots: dots on the item. */
+  total: z.number().optional(),
+  /** ranking: Borda score, and how many ballots ranked it first. */
+  borda: z.number().optional(),
+  firsts: z.number().optional(),
+  /** points: points given to the item. */
+  points: z.number().optional(),
+  /** recommendations: stances, votes cast (support + oppose), support as a percentage of those. */
+  support: z.number().optional(),
+  oppose: z.number().optional(),
+  abstain: z.number().optional(),
+  cast: z.number().optional(),
+  supportPct: z.number().nullable().optional(),
+  adopted: z.boolean().optional(),
 });
+export type ReportVoteResult = z.infer<typeof ReportVoteResult>;
 
 export const ReportVote = z.object({
   id: z.string(),
-  method: z.literal('dots'),
+  stepId: z.string().nullable(),
+  /** Title of that step, if it has one, e.g. "Wat vinden we het belangrijkst?". */
+  stepTitle: z.string().nullable(),
+  /** Round of that step, 1-based; null when unknown. */
+  round: z.number().nullable(),
+  method: VoteMethod,
+  source: VoteSource,
+  rules: z.object({
+    budget: z.number().optional(),
+    maxPerItem: z.number().optional(),
+    /** recommendations: whole percentage of votes cast needed for adoption. */
+    threshold: z.number().optional(),
+  }),
   status: z.enum(['open', 'closed']),
-  budget: z.number(),
-  maxPerItem: z.number(),
   openedAt: z.string(),
   closedAt: z.string().nullable(),
   ballots: z.number(),
-  /** Devices that had joined a table when the vote was last counted. */
+  /** Who could vote, as at closing (or now, while open). */
   eligible: z.number(),
-  dotsCast: z.number(),
+  /** ballots / eligible as a whole percentage; null when nobody could vote. */
+  turnout: z.number().nullable(),
   results: z.array(ReportVoteResult),
 });
 export type ReportVote = z.infer<typeof ReportVote>;
+
+export const ReportRecommendation = z.object({
+  voteId: z.string(),
+  itemId: z.string(),
+  text: z.string(),
+  table: z.number().nullable(),
+  support: z.number(),
+  oppose: z.number(),
+  abstain: z.number(),
+  cast: z.number(),
+  supportPct: z.number().nullable(),
+  threshold: z.number().nullable(),
+  adopted: z.boolean(),
+});
+export type ReportRecommendation = z.infer<typeof ReportRecommendation>;
 
 export const ReportEvaluation = z.object({
   stepId: z.string(),
@@ -56,6 +149,30 @@ export const ReportEvaluation = z.object({
   questions: z.array(z.object({ id: z.enum(EVALUATION_QUESTIONS), counts: z.array(z.number()), answered: z.number(), average: z.number().nullable() })),
   remarks: z.array(z.string()),
 });
+export type ReportEvaluation = z.infer<typeof ReportEvaluation>;
+
+export const TIMELINE_EVENTS = ['created', 'step', 'ended', 'voteOpened', 'voteClosed', 'timerExtended', 'agendaEdited', 'deviceMoved'] as const;
+
+export const ReportTimelineEntry = z.object({
+  at: z.string(),
+  /** HH:MM in the server's time zone, so every format shows the same clock time. */
+  time: z.string(),
+  event: z.enum(TIMELINE_EVENTS),
+  round: z.number().nullable(),
+  stepType: z.enum(STEP_TYPES).nullable(),
+  stepTitle: z.string().nullable(),
+  /** For a step: whole minutes until the next step (or the end); null while it runs. */
+  minutes: z.number().nullable(),
+  /** timerExtended: seconds added. */
+  seconds: z.number().optional(),
+  /** deviceMoved: from which table to which; never which device. */
+  fromTable: z.number().nullable().optional(),
+  toTable: z.number().optional(),
+  /** voteOpened / voteClosed. */
+  method: VoteMethod.optional(),
+  ballots: z.number().optional(),
+});
+export type ReportTimelineEntry = z.infer<typeof ReportTimelineEntry>;
 
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -67,23 +184,34 @@ export const Report = z.object({
     question: z.string(),
     /** The day the session was created, as YYYY-MM-DD in the server's time zone. */
     date: z.string(),
+    place: z.string().nullable(),
+    participation: Participation.nullable(),
+    /** Who decides on the outcome, e.g. "de gemeenteraad". */
+    decides: z.string().nullable(),
+    /** A report made while the session runs is a preview. */
+    status: RunStatus,
+    themes: z.array(Theme),
   }),
-  themes: z.array(
-    z.object({
-      id: z.string(),
-      label: z.string(),
-      points: z.array(ReportPoint),
-    }),
-  ),
+  rounds: z.array(ReportRound),
   tables: z.array(
     z.object({
       table: z.number(),
+      /** Devices seated at the table now. */
       devices: z.number(),
+      /** Points in the report from this table, over all rounds. */
       points: z.number(),
     }),
   ),
   votes: z.array(ReportVote),
+  recommendations: z.array(ReportRecommendation),
   evaluations: z.array(ReportEvaluation),
+  /** Tips and actions the organiser typed in the report page. */
+  notes: z.array(z.string()),
+  process: z.object({
+    timeline: z.array(ReportTimelineEntry),
+    /** Voting methods used, in order of first use. */
+    methods: z.array(VoteMethod),
+  }),
   totals: z.object({
     points: z.number(),
     devices: z.number(),

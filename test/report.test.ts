@@ -1,8 +1,24 @@
+/**
+ * The report model and its renderers, without a server: boards are real Y.Docs read the way
+ * the server reads them, votes are counted with the real tally.
+ */
 import { describe, expect, it } from 'vitest';
-import type { PointData } from '../shared/board.js';
-import { Report as ReportSchema } from '../shared/report.js';
+import * as Y from 'yjs';
+import type { Agenda } from '../shared/agenda.js';
+import { addCluster, addPoint, mergePoint, pointsMap, toggleTop } from '../shared/board.js';
+import { Report as ReportSchema, type Report } from '../shared/report.js';
+import { tally, type BallotChoices, type VoteRules } from '../shared/tally.js';
 import { buildReport, OTHER_THEME, type ReportInput } from '../server/domain/report.js';
+import { readBoardForReport } from '../server/domain/reportBoard.js';
+import { csvCell, renderCsv } from '../server/domain/reportCsv.js';
+import { cleanText, reportDocument } from '../server/domain/reportDocument.js';
+import { renderDocx } from '../server/domain/reportDocx.js';
+import { escapeHtml, renderHtml, REPORT_HTML_CSP } from '../server/domain/reportHtml.js';
 import { escapeMarkdown, renderMarkdown } from '../server/domain/reportMarkdown.js';
+import { timeline } from '../server/domain/reportProcess.js';
+import { barChartSvg } from '../server/domain/reportSvg.js';
+import { recommendationsOf, reportVote, turnoutPct, type StoredVote } from '../server/domain/reportVotes.js';
+import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
 
 const themes = [
   { id: 'communicatie', label: 'Communicatie' },
@@ -10,21 +26,40 @@ const themes = [
   { id: 'participatie', label: 'Participatie' },
 ];
 
-const point = (id: string, text: string, theme: string, createdAt = 0): PointData => ({
-  order: createdAt,
-  mergedInto: null,
-  origin: null,
-  id,
-  text,
-  theme,
-  createdAt,
-  round: null,
-  step: null,
-  hidden: false,
-});
+const AGENDA: Agenda = {
+  rounds: [
+    { id: 'r1', title: 'Gespreksronde 1', rotate: false, steps: [{ id: 's1', type: 'inbreng', durationSec: 600 }, { id: 's2', type: 'prioriteren', durationSec: 300 }] },
+    { id: 'r2', rotate: true, question: 'En wat doen we morgen?', steps: [{ id: 's3', type: 'inbreng', durationSec: 600 }] },
+    { id: 'r3', title: 'Plenair', rotate: false, steps: [{ id: 's4', type: 'stemmen', title: 'Wat vinden we het belangrijkst?', durationSec: 300 }] },
+  ],
+};
+const ROUND_IDS = AGENDA.rounds.map((r) => r.id);
 
-const CREATED = Date.UTC(2025, 2, 14, 12, 0, 0); // 2025-03-14, midday UTC
-const NOW = Date.UTC(2025, 2, 14, 15, 30, 0);
+const CREATED = Date.UTC(2025, 2, 14, 18, 0, 0); // 19:00 in Amsterdam
+const NOW = Date.UTC(2025, 2, 14, 21, 30, 0);
+
+interface P {
+  id: string;
+  text: string;
+  theme?: string;
+  round?: string | null;
+  hidden?: boolean;
+  into?: string;
+}
+
+let clock = 0;
+/** A table's board as a real Y.Doc, read the way the server reads it for the report. */
+function board(points: P[], opts: { clusters?: { id: string; theme: string; round: string; label: string }[]; tops?: Record<string, string[]> } = {}) {
+  const doc = new Y.Doc();
+  for (const c of opts.clusters ?? []) addCluster(doc, { ...c, createdAt: ++clock });
+  for (const p of points) {
+    addPoint(doc, { id: p.id, text: p.text, theme: p.theme ?? 'communicatie', round: p.round === undefined ? 'r1' : p.round, step: null, createdAt: ++clock });
+    if (p.hidden) pointsMap(doc).get(p.id)!.set('hidden', true);
+  }
+  for (const p of points) if (p.into) mergePoint(doc, p.id, p.into);
+  for (const [round, ids] of Object.entries(opts.tops ?? {})) for (const id of ids) toggleTop(doc, round, id);
+  return readBoardForReport(doc, ROUND_IDS);
+}
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
   return {
@@ -33,28 +68,39 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
       kind: 'thematafel',
       title: 'Samen sterker',
       question: 'Hoe werken we beter samen?',
+      place: 'Buurthuis De Kroon',
+      participation: 'denken',
+      decides: 'De gemeenteraad',
       createdAt: CREATED,
       tables: 3,
+      themes,
+      agenda: AGENDA,
+      run: { status: 'ended', stepId: null },
     },
-    themes,
-    pointsByTable: new Map([
+    boards: new Map([
       [
         1,
-        [
-          point('p1', 'Eerder informeren', 'communicatie'),
-          point('p2', '   ', 'communicatie'), // empty: left out
-          point('p3', 'Vaste contactpersoon', 'samenwerking'),
-        ],
+        board(
+          [
+            { id: 'a1', text: 'Eerder informeren' },
+            { id: 'a2', text: '   ' },
+            { id: 'a3', text: 'Vaste contactpersoon', theme: 'c1' },
+            { id: 'a4', text: 'Korte lijnen', theme: 'samenwerking' },
+            { id: 'a5', text: 'Korte lijntjes met de wijk', theme: 'samenwerking', into: 'a4' },
+            { id: 'a6', text: 'Niet over dit onderwerp', hidden: true },
+            { id: 'a7', text: 'Samen evalueren', theme: 'participatie', round: 'r2' },
+          ],
+          { clusters: [{ id: 'c1', theme: 'samenwerking', round: 'r1', label: 'Contact' }], tops: { r1: ['a4', 'a1'] } },
+        ),
       ],
       [
         2,
-        [
-          point('p4', '  Nieuwsbrief op papier  ', 'communicatie'),
-          point('p5', 'Punt zonder bekend thema', 'verwijderd-thema'),
-          point('p6', '', 'participatie'), // empty: left out
-        ],
+        board([
+          { id: 'b1', text: '  Nieuwsbrief op papier  ' },
+          { id: 'b2', text: 'Punt zonder bekend thema', theme: 'verwijderd-thema' },
+          { id: 'b3', text: 'Uit een ronde die er niet meer is', round: 'weg' },
+        ]),
       ],
-      // table 3 has no board at all
     ]),
     devicesByTable: new Map([
       [1, 2],
@@ -67,31 +113,100 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
   };
 }
 
-const voteItems = [
-  { id: 'p1', table: 1, theme: 'communicatie', text: 'Eerder informeren' },
-  { id: 'p3', table: 1, theme: 'samenwerking', text: 'Vaste contactpersoon' },
-  { id: 'p4', table: 2, theme: 'communicatie', text: 'Nieuwsbrief op papier' },
-  { id: 'p5', table: 2, theme: 'verwijderd-thema', text: 'Punt zonder bekend thema' },
-];
+// --- votes ------------------------------------------------------------------------------------
 
-const closedVote = {
-  id: 'vote-1',
-  status: 'closed' as const,
-  budget: 3,
-  maxPerItem: 2,
-  openedAt: Date.UTC(2025, 2, 14, 13, 0, 0),
-  closedAt: Date.UTC(2025, 2, 14, 13, 10, 0),
-  items: voteItems,
-  totals: { p1: 4, p3: 6, p4: 4, p5: 1 },
-  ballots: 5,
-  eligible: 5,
+const ITEMS = [
+  { id: 'a1', table: 1, theme: 'communicatie', text: 'Eerder informeren' },
+  { id: 'a4', table: 1, theme: 'samenwerking', text: 'Korte lijnen' },
+  { id: 'b1', table: 2, theme: 'communicatie', text: 'Nieuwsbrief op papier' },
+  { id: 'b2', table: 2, theme: 'verwijderd-thema', text: 'Punt zonder bekend thema' },
+];
+const ctx = { stepId: 's4', agenda: AGENDA, joinedNow: 9 };
+
+function stored(method: StoredVote['method'], extra: Partial<StoredVote> = {}): StoredVote {
+  return {
+    id: `vote-${method}`,
+    method,
+    status: 'closed',
+    items: ITEMS,
+    openedAt: Date.UTC(2025, 2, 14, 20, 0, 0),
+    closedAt: Date.UTC(2025, 2, 14, 20, 10, 0),
+    eligibleAtClose: 5,
+    ...extra,
+  };
+}
+
+function counted(rules: VoteRules, ballots: BallotChoices[]) {
+  return {
+    count: tally(
+      rules,
+      ITEMS.map((i) => i.id),
+      ballots,
+    ),
+    ballots: ballots.length,
+  };
+}
+
+/** The legacy dot vote (rules as columns, totals as the store kept them). */
+const dotVote = reportVote(stored('dots', { budget: 3, maxPerItem: 2 }), { totals: { a1: 4, a4: 6, b1: 4, b2: 1 }, ballots: 5 }, ctx);
+const pointsVote = reportVote(
+  stored('points', { rules: { method: 'points', budget: 100 } }),
+  counted({ method: 'points', budget: 100 }, [
+    { method: 'points', points: { a1: 60, b1: 40 } },
+    { method: 'points', points: { a4: 100 } },
+  ]),
+  ctx,
+);
+const rankingVote = reportVote(
+  stored('ranking', { rules: { method: 'ranking' } }),
+  counted({ method: 'ranking' }, [
+    { method: 'ranking', ranking: ['a4', 'a1', 'b1'] },
+    { method: 'ranking', ranking: ['a1', 'a4'] },
+  ]),
+  ctx,
+);
+const RECS = [
+  { id: 'r1', table: null, theme: null, text: 'Een vast wijkpanel' },
+  { id: 'r2', table: null, theme: null, text: 'Elk jaar een buurtbudget' },
+  { id: 'r3', table: null, theme: null, text: 'Geen advies zonder uitleg' },
+];
+const recommendationVote = reportVote(
+  stored('recommendations', { source: 'recommendations', rules: { method: 'recommendations', threshold: 70 }, items: RECS, eligibleAtClose: 12 }),
+  {
+    count: tally(
+      { method: 'recommendations', threshold: 70 },
+      RECS.map((r) => r.id),
+      [
+        ...Array.from({ length: 7 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'support', r2: 'support', r3: 'abstain' } })),
+        ...Array.from({ length: 3 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'oppose', r2: 'oppose' } })),
+        { method: 'recommendations', stances: { r2: 'oppose' } },
+      ],
+    ),
+    ballots: 11,
+  },
+  ctx,
+);
+const ALL_VOTES = [dotVote, pointsVote, rankingVote, recommendationVote];
+
+const EVALUATION = {
+  stepId: 'ev',
+  responses: 3,
+  questions: [
+    { id: 'satisfied' as const, counts: [0, 0, 1, 1, 1], answered: 3, average: 4 },
+    { id: 'heard' as const, counts: [0, 1, 0, 2, 0], answered: 3, average: 3.3 },
+    { id: 'clear' as const, counts: [0, 0, 0, 0, 0], answered: 0, average: null },
+  ],
+  remarks: ['Meer tijd voor de adviezen', 'Minder lang praten'],
 };
 
+const fullReport = (): Report =>
+  buildReport(input({ votes: ALL_VOTES, evaluations: [EVALUATION], notes: ['Tijdig informeren', 'Duidelijke taal'] }));
+
 describe('buildReport', () => {
-  it('produces a report that matches the schema', () => {
-    const report = buildReport(input({ votes: [closedVote] }));
+  it('produces a report that matches the schema, with the session context', () => {
+    const report = fullReport();
     expect(() => ReportSchema.parse(report)).not.toThrow();
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.generatedAt).toBe(new Date(NOW).toISOString());
     expect(report.session).toEqual({
       id: 'sess-0001',
@@ -99,7 +214,17 @@ describe('buildReport', () => {
       title: 'Samen sterker',
       question: 'Hoe werken we beter samen?',
       date: '2025-03-14',
+      place: 'Buurthuis De Kroon',
+      participation: 'denken',
+      decides: 'De gemeenteraad',
+      status: 'ended',
+      themes,
     });
+  });
+
+  it('says "not stated" with null, not with an empty string', () => {
+    const session = { ...input().session, place: '  ', decides: '', participation: null };
+    expect(buildReport(input({ session })).session).toMatchObject({ place: null, decides: null, participation: null });
   });
 
   it('gives the local date in the given time zone', () => {
@@ -109,151 +234,300 @@ describe('buildReport', () => {
     expect(buildReport(input({ session, timeZone: 'UTC' })).session.date).toBe('2025-03-14');
   });
 
-  it('groups points by theme in the theme order, leaves out empty points and trims text', () => {
+  it('lists per round, per theme, the points with their table; empty points left out, text trimmed', () => {
     const report = buildReport(input());
-    expect(report.themes.map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'participatie', OTHER_THEME.id]);
-    const byId = Object.fromEntries(report.themes.map((t) => [t.id, t]));
-    expect(byId.communicatie!.points).toEqual([
-      { id: 'p1', table: 1, text: 'Eerder informeren', count: 1, merged: [], cluster: null },
-      { id: 'p4', table: 2, text: 'Nieuwsbrief op papier', count: 1, merged: [], cluster: null },
+    expect(report.rounds.map((r) => [r.id, r.number, r.title, r.question])).toEqual([
+      ['r1', 1, 'Gespreksronde 1', null],
+      ['r2', 2, null, 'En wat doen we morgen?'],
+      [null, null, null, null],
     ]);
-    expect(byId.samenwerking!.points).toEqual([{ id: 'p3', table: 1, text: 'Vaste contactpersoon', count: 1, merged: [], cluster: null }]);
-    expect(byId.participatie!.points).toEqual([]);
-    const allIds = report.themes.flatMap((t) => t.points.map((p) => p.id));
-    expect(allIds).not.toContain('p2');
-    expect(allIds).not.toContain('p6');
+    const r1 = report.rounds[0]!;
+    expect(r1.themes.map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'participatie', OTHER_THEME.id]);
+    expect(r1.themes[0]!.points).toEqual([
+      { id: 'a1', table: 1, text: 'Eerder informeren', count: 1, merged: [], cluster: null },
+      { id: 'b1', table: 2, text: 'Nieuwsbrief op papier', count: 1, merged: [], cluster: null },
+    ]);
+    expect(r1.themes[3]).toEqual({ ...OTHER_THEME, points: [{ id: 'b2', table: 2, text: 'Punt zonder bekend thema', count: 1, merged: [], cluster: null }] });
+    expect(r1.points).toBe(5);
+    expect(report.rounds[1]!.themes.find((t) => t.id === 'participatie')!.points.map((p) => p.text)).toEqual(['Samen evalueren']);
+    // A point whose round is no longer in the agenda still shows, in a round of its own at the end.
+    expect(report.rounds[2]!.themes[0]!.points.map((p) => p.id)).toEqual(['b3']);
+    const all = report.rounds.flatMap((r) => r.themes.flatMap((t) => t.points.map((p) => p.id)));
+    expect(all).not.toContain('a2');
   });
 
-  it("puts points whose theme no longer exists under '_overig' / 'Overig'", () => {
+  it('shows a merged duplicate once, with its count and the texts merged into it', () => {
+    const samenwerking = buildReport(input()).rounds[0]!.themes[1]!;
+    expect(samenwerking.points[0]).toEqual({ id: 'a4', table: 1, text: 'Korte lijnen', count: 2, merged: ['Korte lijntjes met de wijk'], cluster: null });
+    expect(samenwerking.points.map((p) => p.id)).not.toContain('a5');
+  });
+
+  it('puts sub-themes under their theme, after the points without one, named on each point', () => {
+    const samenwerking = buildReport(input()).rounds[0]!.themes[1]!;
+    expect(samenwerking.points.map((p) => [p.id, p.cluster])).toEqual([
+      ['a4', null],
+      ['a3', 'Contact'],
+    ]);
+  });
+
+  it('leaves hidden points out and counts them in their round', () => {
     const report = buildReport(input());
-    const other = report.themes.at(-1)!;
-    expect(other).toEqual({ id: '_overig', label: 'Overig', points: [{ id: 'p5', table: 2, text: 'Punt zonder bekend thema', count: 1, merged: [], cluster: null }] });
+    expect(report.rounds.map((r) => r.hidden)).toEqual([1, 0, 0]);
+    expect(report.rounds.flatMap((r) => r.themes.flatMap((t) => t.points.map((p) => p.id)))).not.toContain('a6');
   });
 
-  it("has no 'Overig' theme when every point has a known theme", () => {
-    const report = buildReport(input({ pointsByTable: new Map([[1, [point('p1', 'Een', 'communicatie')]]]) }));
-    expect(report.themes.map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'participatie']);
+  it("gives each table's own top 3 per round, and an empty list for a table that chose none", () => {
+    const report = buildReport(input());
+    expect(report.rounds[0]!.tops).toEqual([
+      {
+        table: 1,
+        points: [
+          { id: 'a4', theme: 'samenwerking', text: 'Korte lijnen' },
+          { id: 'a1', theme: 'communicatie', text: 'Eerder informeren' },
+        ],
+      },
+      { table: 2, points: [] },
+    ]);
+    expect(report.rounds[1]!.tops).toEqual([{ table: 1, points: [] }]);
   });
 
-  it('lists every table with its devices and non-empty points, and totals them', () => {
-    const report = buildReport(input({ votes: [closedVote] }));
+  it('lists a reached round in which tables could write, even without points; not a round still to come', () => {
+    const quiet = new Map([[1, board([{ id: 'x', text: 'Alleen ronde 1' }])]]);
+    const running = (stepId: string) => buildReport(input({ boards: quiet, session: { ...input().session, run: { status: 'running', stepId } } }));
+    expect(running('s1').rounds.map((r) => r.id)).toEqual(['r1']);
+    expect(running('s3').rounds.map((r) => [r.id, r.points])).toEqual([
+      ['r1', 1],
+      ['r2', 0],
+    ]);
+    // The plenary round has no step in which tables write, so it is no round of points.
+    expect(running('s4').rounds.map((r) => r.id)).toEqual(['r1', 'r2']);
+    const lobby = buildReport(input({ boards: new Map(), session: { ...input().session, run: { status: 'lobby', stepId: null } } }));
+    expect(lobby.rounds).toEqual([]);
+    expect(lobby.session.status).toBe('lobby');
+  });
+
+  it('lists every table with its devices and points, ignores boards beyond the session, and totals them', () => {
+    const boards = new Map(input().boards);
+    boards.set(4, board([{ id: 'z', text: 'Tafel die niet bestaat' }]));
+    const report = buildReport(input({ boards, votes: ALL_VOTES }));
     expect(report.tables).toEqual([
-      { table: 1, devices: 2, points: 2 },
-      { table: 2, devices: 3, points: 2 },
+      { table: 1, devices: 2, points: 4 },
+      { table: 2, devices: 3, points: 3 },
       { table: 3, devices: 0, points: 0 },
     ]);
-    expect(report.totals).toEqual({ points: 4, devices: 5, ballots: 5 });
+    expect(report.totals).toEqual({ points: 7, devices: 5, ballots: 5 + 2 + 2 + 11 });
   });
 
-  it('ignores boards of tables beyond the session', () => {
-    const pointsByTable = new Map(input().pointsByTable);
-    pointsByTable.set(4, [point('p9', 'Tafel die niet bestaat', 'communicatie')]);
-    const report = buildReport(input({ pointsByTable }));
-    expect(report.tables).toHaveLength(3);
-    expect(report.themes.flatMap((t) => t.points).map((p) => p.id)).not.toContain('p9');
+  it('passes votes, evaluations and notes through, and derives the recommendations', () => {
+    const report = fullReport();
+    expect(report.votes).toEqual(ALL_VOTES);
+    expect(report.evaluations).toEqual([EVALUATION]);
+    expect(report.notes).toEqual(['Tijdig informeren', 'Duidelijke taal']);
+    expect(report.recommendations.map((r) => [r.text, r.supportPct, r.adopted])).toEqual([
+      ['Een vast wijkpanel', 70, true],
+      ['Elk jaar een buurtbudget', 63.63636363636363, false],
+      ['Geen advies zonder uitleg', null, false],
+    ]);
+    expect(report.process.methods).toEqual(['dots', 'points', 'ranking', 'recommendations']);
   });
+});
 
-  it('ranks vote results with shared ranks for ties and counts the dots cast', () => {
-    const report = buildReport(input({ votes: [closedVote] }));
-    const vote = report.votes[0]!;
-    expect(vote).toMatchObject({
-      id: 'vote-1',
+describe('reportVote', () => {
+  it('maps a dot vote: ranks with shared places, dots as score, rules, turnout and its step', () => {
+    expect(dotVote).toMatchObject({
+      id: 'vote-dots',
+      stepId: 's4',
+      stepTitle: 'Wat vinden we het belangrijkst?',
+      round: 3,
       method: 'dots',
+      source: 'tables',
+      rules: { budget: 3, maxPerItem: 2 },
       status: 'closed',
-      budget: 3,
-      maxPerItem: 2,
-      openedAt: '2025-03-14T13:00:00.000Z',
-      closedAt: '2025-03-14T13:10:00.000Z',
+      openedAt: '2025-03-14T20:00:00.000Z',
+      closedAt: '2025-03-14T20:10:00.000Z',
       ballots: 5,
       eligible: 5,
-      dotsCast: 15,
+      turnout: 100,
     });
-    expect(vote.results.map((r) => [r.itemId, r.total, r.rank, r.tied])).toEqual([
-      ['p3', 6, 1, false],
-      ['p1', 4, 2, true],
-      ['p4', 4, 2, true],
-      ['p5', 1, 4, false],
+    expect(dotVote.results.map((r) => [r.itemId, r.score, r.total, r.rank, r.tied])).toEqual([
+      ['a4', 6, 6, 1, false],
+      ['a1', 4, 4, 2, true],
+      ['b1', 4, 4, 2, true],
+      ['b2', 1, 1, 4, false],
     ]);
-    expect(vote.results[0]).toEqual({
-      itemId: 'p3',
-      table: 1,
-      theme: 'samenwerking',
-      text: 'Vaste contactpersoon',
-      total: 6,
-      rank: 1,
-      tied: false,
-    });
+    expect(dotVote.results[0]).toEqual({ itemId: 'a4', table: 1, theme: 'samenwerking', text: 'Korte lijnen', rank: 1, tied: false, score: 6, total: 6 });
   });
 
-  it('reports an open vote with closedAt null and sums ballots over votes', () => {
-    const open = { ...closedVote, id: 'vote-2', status: 'open' as const, closedAt: null, ballots: 2, totals: { p1: 1 } };
-    const report = buildReport(input({ votes: [closedVote, open] }));
-    expect(report.votes[1]).toMatchObject({ id: 'vote-2', status: 'open', closedAt: null, dotsCast: 1 });
-    expect(report.votes[1]!.results.map((r) => r.total)).toEqual([1, 0, 0, 0]);
-    expect(report.totals.ballots).toBe(7);
+  it('counts who could vote now while a vote is open, and has no turnout when nobody could', () => {
+    const open = reportVote(stored('dots', { status: 'open', closedAt: null, eligibleAtClose: null, budget: 3 }), { totals: {}, ballots: 3 }, ctx);
+    expect(open).toMatchObject({ status: 'open', closedAt: null, eligible: 9, turnout: 33 });
+    expect(turnoutPct(0, 0)).toBeNull();
+    expect(turnoutPct(2, 3)).toBe(67);
+  });
+
+  it('takes the step from the vote itself when it has one', () => {
+    const v = reportVote(stored('dots', { budget: 1, stepId: 's1' }), { totals: {}, ballots: 0 }, ctx);
+    expect([v.stepId, v.round, v.stepTitle]).toEqual(['s1', 1, null]);
+  });
+
+  it('maps points allocation, ranking (Borda) and recommendations with their own counters', () => {
+    expect(pointsVote.rules).toEqual({ budget: 100 });
+    expect(pointsVote.results.map((r) => [r.itemId, r.score, r.points])).toEqual([
+      ['a4', 100, 100],
+      ['a1', 60, 60],
+      ['b1', 40, 40],
+      ['b2', 0, 0],
+    ]);
+    // Modified Borda: 3-2-1 for the first ballot, 2-1 for the second.
+    expect(rankingVote.results.map((r) => [r.itemId, r.borda, r.firsts, r.rank, r.tied])).toEqual([
+      ['a1', 4, 1, 1, true],
+      ['a4', 4, 1, 1, true],
+      ['b1', 1, 0, 3, false],
+      ['b2', 0, 0, 4, false],
+    ]);
+    expect(recommendationVote).toMatchObject({ source: 'recommendations', rules: { threshold: 70 }, ballots: 11, eligible: 12, turnout: 92 });
+    expect(recommendationVote.results.map((r) => [r.itemId, r.support, r.oppose, r.abstain, r.cast, r.supportPct, r.adopted, r.table])).toEqual([
+      ['r1', 7, 3, 0, 10, 70, true, null],
+      ['r2', 7, 4, 0, 11, 63.63636363636363, false, null],
+      ['r3', 0, 0, 7, 0, null, false, null],
+    ]);
+  });
+
+  it('recommendationsOf keeps only recommendation votes, with their threshold', () => {
+    expect(recommendationsOf([dotVote, recommendationVote])).toEqual([
+      { voteId: 'vote-recommendations', itemId: 'r1', text: 'Een vast wijkpanel', table: null, support: 7, oppose: 3, abstain: 0, cast: 10, supportPct: 70, threshold: 70, adopted: true },
+      expect.objectContaining({ itemId: 'r2', adopted: false }),
+      expect.objectContaining({ itemId: 'r3', supportPct: null }),
+    ]);
+  });
+});
+
+describe('the process appendix', () => {
+  const at = (min: number) => CREATED + min * 60_000;
+  const events = [
+    { at: at(0), type: 'session.created', data: { kind: 'thematafel' } },
+    { at: at(60), type: 'step.entered', data: { action: 'start', status: 'running', stepId: 's1', stepType: 'inbreng', round: 1 } },
+    { at: at(61), type: 'projector.changed', data: { theme: 'light' } },
+    { at: at(70), type: 'timer.extend', data: { seconds: 300 } },
+    { at: at(72), type: 'device.moved', data: { from: 1, to: 2 } },
+    { at: at(80), type: 'step.entered', data: { action: 'goto', status: 'running', stepId: 's4', stepType: 'stemmen', round: 3 } },
+    { at: at(81), type: 'vote.opened', data: { voteId: 'v', method: 'dots', stepId: 's4' } },
+    { at: at(89), type: 'vote.closed', data: { voteId: 'v', ballots: 12 } },
+    { at: at(90), type: 'agenda.edited', data: {} },
+    { at: at(95), type: 'step.entered', data: { action: 'next', status: 'ended', stepId: null, stepType: null, round: null } },
+  ];
+
+  it('turns the event log into a timeline with clock times and how long each step took', () => {
+    expect(timeline(events, AGENDA, 'Europe/Amsterdam')).toEqual([
+      expect.objectContaining({ event: 'created', time: '19:00', at: new Date(at(0)).toISOString() }),
+      expect.objectContaining({ event: 'step', time: '20:00', round: 1, stepType: 'inbreng', stepTitle: null, minutes: 20 }),
+      expect.objectContaining({ event: 'timerExtended', time: '20:10', seconds: 300 }),
+      expect.objectContaining({ event: 'deviceMoved', fromTable: 1, toTable: 2 }),
+      expect.objectContaining({ event: 'step', round: 3, stepType: 'stemmen', stepTitle: 'Wat vinden we het belangrijkst?', minutes: 15 }),
+      expect.objectContaining({ event: 'voteOpened', method: 'dots', round: 3 }),
+      expect.objectContaining({ event: 'voteClosed', ballots: 12 }),
+      expect.objectContaining({ event: 'agendaEdited' }),
+      expect.objectContaining({ event: 'ended', time: '20:35', minutes: null }),
+    ]);
+  });
+
+  it('leaves the running step without a duration', () => {
+    const running = timeline(events.slice(0, 2), AGENDA, 'UTC');
+    expect(running.at(-1)).toMatchObject({ event: 'step', minutes: null });
+  });
+
+  it('is in the report, and nothing in it names a device', () => {
+    const report = buildReport(input({ events }));
+    expect(report.process.timeline).toHaveLength(9);
+    expect(JSON.stringify(report.process)).not.toMatch(/label|token|device"/);
   });
 });
 
 describe('renderMarkdown', () => {
-  it('renders Dutch by default', () => {
-    const md = renderMarkdown(buildReport(input({ votes: [closedVote] })));
-    expect(md).toContain('# Verslag thematafel ‘Samen sterker’');
+  const md = renderMarkdown(fullReport());
+  const en = renderMarkdown(fullReport(), 'en');
+
+  it('renders the context in Dutch by default', () => {
+    expect(md.split('\n')[0]).toBe('# Verslag thematafel ‘Samen sterker’');
     expect(md).toContain('- **Vraag:** Hoe werken we beter samen?');
-    expect(md).toContain('- **Datum:** 2025-03-14');
-    expect(md).toContain('## Wat er aan de tafels is gezegd');
-    expect(md).toContain('De tafels brachten 4 punten in. Ze staan hieronder bij 3 thema’s, zonder namen.');
-    expect(md).toContain('### Communicatie');
-    expect(md).toContain('**Tafel 1**');
-    expect(md).toContain('- Eerder informeren');
-    expect(md).toContain('### Participatie\n\nGeen punten.');
-    expect(md).toContain('### Overig');
-    expect(md).toContain('## Stemmingen');
-    expect(md).toContain('Stemmen met stippen: iedereen had 3 stippen, hoogstens 2 op één punt.');
-    expect(md).toContain('Deze stemming is gesloten.');
-    expect(md).toContain('5 van de 5 apparaten hebben gestemd.');
-    expect(md).toContain('| Plaats | Punt | Tafel | Stippen |');
-    expect(md).toContain('| 1 | Vaste contactpersoon | 1 | 6 |');
-    expect(md).toContain('| 2 (gelijk) | Eerder informeren | 1 | 4 |');
-    expect(md).toContain('| 2 (gelijk) | Nieuwsbrief op papier | 2 | 4 |');
-    expect(md).toContain('| 4 | Punt zonder bekend thema | 2 | 1 |');
-    expect(md).toContain('## Deelname per tafel');
-    expect(md).toContain('| 3 | 0 | 0 |');
-    expect(md).toContain('Niemand heeft een naam ingevuld.');
-    expect(md).not.toMatch(/\bReport of\b|\bVotes\b|\bTable 1\b/);
+    expect(md).toContain('- **Datum:** 14 maart 2025');
+    expect(md).toContain('- **Plaats:** Buurthuis De Kroon');
+    expect(md).toContain('- **Mate van meedoen:** Samen denken: de deelnemers denken mee en geven ideeën. Anderen beslissen.');
+    expect(md).toContain('- **Wie beslist over de uitkomst:** De gemeenteraad');
+    expect(md).not.toContain('voorlopig');
   });
 
-  it('orders points of a theme by table under a table heading', () => {
-    const md = renderMarkdown(buildReport(input()));
-    const section = md.slice(md.indexOf('### Communicatie'), md.indexOf('### Samenwerking'));
-    expect(section.indexOf('**Tafel 1**')).toBeLessThan(section.indexOf('- Eerder informeren'));
-    expect(section.indexOf('- Eerder informeren')).toBeLessThan(section.indexOf('**Tafel 2**'));
-    expect(section.indexOf('**Tafel 2**')).toBeLessThan(section.indexOf('- Nieuwsbrief op papier'));
+  it('renders rounds, themes, tables, sub-themes, merged duplicates, hidden points and tops', () => {
+    expect(md).toContain('## Ronde 1: Gespreksronde 1');
+    expect(md).toContain('## Ronde 2\n\n- **Vraag in deze ronde:** En wat doen we morgen?');
+    expect(md).toContain('## Punten buiten een ronde');
+    expect(md).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
+    expect(md).toContain('| Communicatie | 2 |');
+    const samenwerking = md.slice(md.indexOf('### Samenwerking'), md.indexOf('### Participatie'));
+    expect(samenwerking).toBe(
+      '### Samenwerking\n\n**Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n\n',
+    );
+    expect(md).toContain('### Overig');
+    expect(md).toContain('### Top 3 per tafel');
+    expect(md).toContain('**Tafel 1**\n\n1. Korte lijnen (Samenwerking)\n2. Eerder informeren (Communicatie)');
+    expect(md).toContain('**Tafel 2**\n\n_Geen top 3 gekozen._');
+  });
+
+  it('renders each vote method with its own columns', () => {
+    expect(md).toContain('### Stemming 1: stemmen met stippen');
+    expect(md).toContain('Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming was in ronde 3, bij de stap ‘Wat vinden we het belangrijkst?’.');
+    expect(md).toContain('Deze stemming is gesloten. 5 van de 5 apparaten hebben gestemd (100%). 2 punten staan samen op plaats 2.');
+    expect(md).toContain('| Plaats | Punt | Tafel | Thema | Stippen |\n|---:|---|---:|---|---:|');
+    expect(md).toContain('| 1 | Korte lijnen | 1 | Samenwerking | 6 |');
+    expect(md).toContain('| 2 (gelijk) | Eerder informeren | 1 | Communicatie | 4 |');
+    expect(md).toContain('| 4 | Punt zonder bekend thema | 2 | Overig | 1 |');
+    expect(md).toContain('### Stemming 2: punten verdelen');
+    expect(md).toContain('| Plaats | Punt | Tafel | Thema | Punten |');
+    expect(md).toContain('| 1 | Korte lijnen | 1 | Samenwerking | 100 |');
+    expect(md).toContain('### Stemming 3: op volgorde zetten');
+    expect(md).toContain('| Plaats | Punt | Tafel | Thema | Borda-score | Eerste keus |');
+    expect(md).toContain('| 1 (gelijk) | Korte lijnen | 1 | Samenwerking | 4 | 1 |');
+    expect(md).toContain('### Stemming 4: stemmen over adviezen');
+    expect(md).toContain('Een advies is aangenomen als 70% of meer van de stemmen voor is.');
+    expect(md).toContain('| Plaats | Advies | Tafel | Voor | Tegen | Onthouding | Steun % | Aangenomen |');
+    expect(md).toContain('| 1 | Een vast wijkpanel | – | 7 | 3 | 0 | 70% | ja |');
+    expect(md).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63,6% | nee |');
+    expect(md).toContain('| 3 | Geen advies zonder uitleg | – | 0 | 0 | 7 | – | nee |');
+  });
+
+  it('renders the recommendations, the evaluation, the tips and the appendix', () => {
+    expect(md).toContain('## Adviezen\n\nAangenomen: 1 van de 3 adviezen.');
+    expect(md).toContain('| Een vast wijkpanel | 7 | 3 | 0 | 70% | 70% | ja |');
+    expect(md).toContain('## Evaluatie\n\n3 deelnemers vulden de evaluatie in');
+    expect(md).toContain('| Ik kon zeggen wat ik wilde zeggen. | 3,3 | 0 · 1 · 0 · 2 · 0 |');
+    expect(md).toContain('**Wat kan beter?**\n\n- Meer tijd voor de adviezen\n- Minder lang praten');
+    expect(md).toContain('## Tips en acties\n\n- Tijdig informeren\n- Duidelijke taal');
+    expect(md).toContain('## Bijlage: hoe de bijeenkomst verliep');
+    expect(md).toContain('| 3 | 0 | 0 |');
+    expect(md).toContain('- stemmen met stippen\n- punten verdelen\n- op volgorde zetten\n- stemmen over adviezen');
+    expect(md).toContain('### Zo bleef iedereen anoniem\n\nNiemand heeft een naam ingevuld.');
   });
 
   it('renders English with lang "en"', () => {
-    const md = renderMarkdown(buildReport(input({ votes: [closedVote] })), 'en');
-    expect(md).toContain('# Report of theme table ‘Samen sterker’');
-    expect(md).toContain('- **Question:** Hoe werken we beter samen?');
-    expect(md).toContain('## What was said at the tables');
-    expect(md).toContain('The tables raised 4 points. They are listed under 3 themes, without names.');
-    expect(md).toContain('**Table 2**');
-    expect(md).toContain('### Other');
-    expect(md).toContain('## Votes');
-    expect(md).toContain('Dot voting: everyone had 3 dots, at most 2 on one point.');
-    expect(md).toContain('5 of 5 devices voted.');
-    expect(md).toContain('| 2 (tie) | Eerder informeren | 1 | 4 |');
-    expect(md).toContain('## Participation per table');
-    expect(md).not.toContain('Stemmingen');
-    expect(md).not.toContain('Overig');
+    expect(en.split('\n')[0]).toBe('# Report of theme table ‘Samen sterker’');
+    expect(en).toContain('- **Question:** Hoe werken we beter samen?');
+    expect(en).toContain('- **Date:** 14 March 2025');
+    expect(en).toContain('## Round 1: Gespreksronde 1');
+    expect(en).toContain('### Vote 4: vote on recommendations');
+    expect(en).toContain('| Rank | Recommendation | Table | For | Against | Abstain | Support % | Adopted |');
+    expect(en).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63.6% | no |');
+    expect(en).toContain('## Tips and actions');
+    expect(en).toContain('### Other');
+    expect(en).not.toMatch(/Stemming|Overig|Tafel 1|Bijlage/);
   });
 
-  it('says so when there was no vote, and numbers several votes', () => {
-    const none = renderMarkdown(buildReport(input()));
-    expect(none).toContain('Er is niet gestemd.');
-    const two = renderMarkdown(buildReport(input({ votes: [closedVote, { ...closedVote, id: 'vote-2', status: 'open', closedAt: null }] })));
-    expect(two).toContain('### Stemmingen 1');
-    expect(two).toContain('### Stemmingen 2');
-    expect(two).toContain('Deze stemming is nog open. De uitslag kan nog veranderen.');
+  it('says when there was no vote, no tip, and when the report is a preview', () => {
+    const running = renderMarkdown(buildReport(input({ session: { ...input().session, run: { status: 'running', stepId: 's3' } } })));
+    expect(running).toContain('> Dit is een voorlopig verslag: de bijeenkomst is nog bezig.');
+    expect(running).toContain('## Stemmingen\n\nEr is niet gestemd.');
+    expect(running).toContain('## Tips en acties\n\nEr zijn geen tips of acties genoteerd.');
+    expect(running).not.toContain('## Adviezen');
+    expect(running).not.toContain('## Evaluatie');
   });
 
   it('uses the burgerberaad heading for that kind', () => {
@@ -261,108 +535,245 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(buildReport(input({ session })))).toContain('# Verslag burgerberaad ‘Klimaat’');
     expect(renderMarkdown(buildReport(input({ session })), 'en')).toContain('# Report of citizens’ assembly ‘Klimaat’');
   });
+});
 
-  describe('hostile text stays text', () => {
-    const hostile = [
-      '<script>alert(1)</script>',
-      '[x](javascript:alert(1))',
-      '# heading',
-      '| pipe | cell',
-      '**bold** and _em_',
-      '![img](http://evil.example/x.png)',
-      'line one\n\n# injected heading\n- injected item',
-      '<img src=x onerror=alert(1)>',
-      '`code` ~~strike~~',
-    ];
+describe('renderHtml', () => {
+  const html = renderHtml(fullReport());
 
-    function hostileMarkdown(lang: 'nl' | 'en' = 'nl'): string {
-      const points = hostile.map((text, i) => point(`h${i}`, text, i % 2 ? 'communicatie' : 'onbekend'));
-      const items = points.map((p) => ({ id: p.id, table: 1, theme: p.theme, text: p.text }));
-      return renderMarkdown(
-        buildReport(
-          input({
-            session: { ...input().session, title: '<script>alert(1)</script> # **t**', question: '[q](javascript:alert(1)) | x' },
-            themes: [{ id: 'communicatie', label: '<b>Com</b> | *x*' }],
-            pointsByTable: new Map([[1, points]]),
-            votes: [{ ...closedVote, items, totals: Object.fromEntries(items.map((i, n) => [i.id, n])) }],
-          }),
-        ),
-        lang,
-      );
+  it('is a standalone page for A4 with its own strict policy and no script', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="nl">')).toBe(true);
+    expect(html).toContain('@page { size: A4;');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${REPORT_HTML_CSP.replace(/'/g, '&#39;')}">`);
+    expect(REPORT_HTML_CSP).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]{44}'; img-src 'none'; base-uri 'none'; form-action 'none'$/);
+    expect(html).not.toMatch(/<script|javascript:|\son[a-z]+=/i);
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(renderHtml(fullReport(), 'en')).toContain('<html lang="en">');
+  });
+
+  it('hashes exactly the stylesheet it carries', async () => {
+    const { createHash } = await import('node:crypto');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    expect(REPORT_HTML_CSP).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+  });
+
+  it('breaks pages between rounds and before the votes and the appendix', () => {
+    expect([...html.matchAll(/<h2 class="page-break">([^<]*)</g)].map((m) => m[1])).toEqual([
+      'Ronde 2',
+      'Punten buiten een ronde',
+      'Stemmingen',
+      'Bijlage: hoe de bijeenkomst verliep',
+    ]);
+    expect(html).toContain('<h2>Ronde 1: Gespreksronde 1</h2>');
+  });
+
+  it('draws the charts as inline SVG bar charts, with the threshold of a recommendations vote', () => {
+    const charts = html.match(/<svg /g) ?? [];
+    // Points per theme in 3 rounds, 4 votes, 1 evaluation.
+    expect(charts).toHaveLength(8);
+    expect(html).toContain('<figcaption>Aantal punten per thema</figcaption>');
+    expect(html).toMatch(/<line [^>]*stroke-dasharray[^>]*\/><text [^>]*>70%<\/text>/);
+  });
+
+  it('has every method’s columns as table headers', () => {
+    for (const th of ['Stippen', 'Punten', 'Borda-score', 'Eerste keus', 'Voor', 'Tegen', 'Onthouding', 'Steun %', 'Aangenomen', 'Nodig']) {
+      expect(html).toContain(`<th scope="col" class="num">${th}</th>`.replace(' class="num">Aangenomen', '>Aangenomen'));
     }
+    expect(html).toContain('<td>Een vast wijkpanel</td><td class="num">–</td><td class="num">7</td>');
+  });
+});
 
-    it('contains no raw HTML', () => {
-      for (const lang of ['nl', 'en'] as const) {
-        const md = hostileMarkdown(lang);
-        expect(md).not.toMatch(/<\s*script/i);
-        expect(md).not.toMatch(/<\s*img/i);
-        expect(md).not.toMatch(/<\s*b>/i);
-        expect(md).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt;');
-      }
-    });
+describe('renderCsv', () => {
+  const csv = renderCsv(fullReport());
+  const rows = parseCsv(csv.slice(1));
 
-    it('contains no live link or image syntax', () => {
-      const md = hostileMarkdown();
-      expect(md).not.toContain('](');
-      expect(md).not.toMatch(/(^|[^\\])\[x(?!\\)/);
-      expect(md).toContain('\\[x\\]\\(javascript:alert\\(1\\)\\)');
-      expect(md).toContain('!\\[img\\]\\(http://evil\\.example/x\\.png\\)');
-    });
-
-    it('contains no emphasis, code or strike-through from user text', () => {
-      const md = hostileMarkdown();
-      expect(md).toContain('\\*\\*bold\\*\\* and \\_em\\_');
-      expect(md).not.toContain('**bold**');
-      expect(md).toContain('\\`code\\` \\~\\~strike\\~\\~');
-    });
-
-    it('cannot start a heading, a list item or break a table row', () => {
-      const md = hostileMarkdown();
-      const headings = md.split('\n').filter((l) => l.startsWith('#'));
-      // Only the report's own headings, and user text inside them is escaped.
-      for (const h of headings) expect(h).toMatch(/^#{1,3} /);
-      expect(headings.join('\n')).not.toContain('injected');
-      expect(md).toContain('line one \\# injected heading \\- injected item');
-      // Each vote-result row still has exactly 4 cells: pipes in text are escaped.
-      const rows = md.split('\n').filter((l) => /^\| \d/.test(l) && l.split(' | ').length > 3);
-      expect(rows.length).toBeGreaterThan(0);
-      expect(rows.filter((r) => r.includes('pipe'))).toHaveLength(1);
-      for (const row of rows.filter((r) => r.includes('pipe'))) {
-        expect(row.replace(/\\\|/g, '').split('|').length - 1).toBe(5);
-      }
-      expect(md).toContain('\\| pipe \\| cell');
-    });
-
-    it('escapes the title, question and theme labels too', () => {
-      const md = hostileMarkdown();
-      expect(md.split('\n')[0]).toBe('# Verslag thematafel ‘&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\# \\*\\*t\\*\\*’');
-      expect(md).toContain('- **Vraag:** \\[q\\]\\(javascript:alert\\(1\\)\\) \\| x');
-      expect(md).toContain('### &lt;b&gt;Com&lt;/b&gt; \\| \\*x\\*');
-    });
+  it('is UTF-8 with a byte order mark, CRLF line ends, and one header row', () => {
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
+    expect(rows[0]).toEqual([
+      'onderdeel', 'ronde', 'thema', 'subthema', 'tafel', 'stemming', 'methode', 'plaats', 'gelijk', 'tekst', 'aantal', 'score',
+      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'onthouding', 'steun %', 'aangenomen',
+    ]);
+    for (const row of rows) expect(row).toHaveLength(21);
   });
 
-  it('escapeMarkdown collapses white space and escapes ampersands first', () => {
-    expect(escapeMarkdown('  a \n\t b  ')).toBe('a b');
+  it('has points, merged duplicates, tops, results of every method, recommendations, evaluation and tips', () => {
+    const bySection = (s: string) => rows.filter((r) => r[0] === s);
+    expect(bySection('punt')).toHaveLength(7);
+    expect(bySection('punt')).toContainEqual(['punt', '1', 'Samenwerking', 'Contact', '1', '', '', '', '', 'Vaste contactpersoon', '1', '', '', '', '', '', '', '', '', '', '']);
+    expect(bySection('samengevoegd').map((r) => r[9])).toEqual(['Korte lijntjes met de wijk']);
+    expect(bySection('top 3').map((r) => [r[1], r[4], r[7], r[9]])).toEqual([
+      ['1', '1', '1', 'Korte lijnen'],
+      ['1', '1', '2', 'Eerder informeren'],
+    ]);
+    const results = bySection('uitslag');
+    expect(results).toHaveLength(4 + 4 + 4 + 3);
+    expect(results[0]).toEqual(['uitslag', '3', 'Samenwerking', '', '1', '1', 'stemmen met stippen', '1', 'nee', 'Korte lijnen', '', '6', '6', '', '', '', '', '', '', '', '']);
+    expect(results.find((r) => r[5] === '3')!.slice(11, 16)).toEqual(['4', '', '4', '1', '']);
+    expect(results.find((r) => r[5] === '4')!.slice(16)).toEqual(['7', '3', '0', '70', 'ja']);
+    expect(bySection('advies').map((r) => [r[9], r[19], r[20]])).toEqual([
+      ['Een vast wijkpanel', '70', 'ja'],
+      ['Elk jaar een buurtbudget', '63.63636363636363', 'nee'],
+      ['Geen advies zonder uitleg', '', 'nee'],
+    ]);
+    expect(bySection('evaluatie').map((r) => [r[9], r[10], r[11]])).toEqual([
+      ['Ik ben tevreden over deze bijeenkomst.', '3', '4'],
+      ['Ik kon zeggen wat ik wilde zeggen.', '3', '3.3'],
+      ['Het was duidelijk wat er met onze inbreng gebeurt.', '0', ''],
+    ]);
+    expect(bySection('opmerking').map((r) => r[9])).toEqual(EVALUATION.remarks);
+    expect(bySection('tip of actie').map((r) => r[9])).toEqual(['Tijdig informeren', 'Duidelijke taal']);
+  });
+
+  it('has English headers and section names with lang "en"', () => {
+    const enRows = parseCsv(renderCsv(fullReport(), 'en').slice(1));
+    expect(enRows[0]!.slice(0, 3)).toEqual(['section', 'round', 'theme']);
+    expect(new Set(enRows.slice(1).map((r) => r[0]))).toEqual(new Set(['point', 'merged', 'top 3', 'result', 'recommendation', 'evaluation', 'remark', 'tip or action']));
+  });
+});
+
+describe('renderDocx', () => {
+  it('is a Word document with the headings, the facts, the lists and every method’s table', async () => {
+    const parts = docxParts(await renderDocx(fullReport()));
+    expect(Object.keys(parts)).toEqual(expect.arrayContaining(['[Content_Types].xml', 'word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']));
+    const xml = parts['word/document.xml']!;
+    const paragraphs = docxParagraphs(xml);
+    expect(paragraphs[0]).toBe('Verslag thematafel ‘Samen sterker’');
+    expect(paragraphs).toContain('Vraag: Hoe werken we beter samen?');
+    expect(paragraphs).toContain('Korte lijnen (2 keer genoemd)');
+    expect(paragraphs).toContain('Korte lijntjes met de wijk');
+    expect(paragraphs).toContain('Tafel 1 · Subthema ‘Contact’');
+    // The chart of points per theme becomes a table of its numbers; the vote charts' numbers are in the results tables.
+    for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Onthouding', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld']) expect(paragraphs).toContain(cell);
+    // Points per theme in 3 rounds, 4 votes, recommendations, evaluation, participation (no timeline without events).
+    expect(xml.match(/<w:tbl>/g)?.length).toBe(3 + 4 + 1 + 1 + 1);
+    expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(4);
+    expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+    expect(parts['docProps/core.xml']).toContain('<dc:title>Verslag thematafel ‘Samen sterker’</dc:title>');
+  });
+
+  it('is in English with lang "en"', async () => {
+    const texts = docxTexts(docxParts(await renderDocx(fullReport(), 'en'))['word/document.xml']!);
+    expect(texts[0]).toBe('Report of theme table ‘Samen sterker’');
+    expect(texts).toContain('Tips and actions');
+  });
+});
+
+describe('escaping, one format at a time', () => {
+  it('escapeMarkdown makes links, emphasis, code, HTML and table breaks inert, and no line starts a block', () => {
+    expect(escapeMarkdown('**bold** [link](http://x)')).toBe('\\*\\*bold\\*\\* \\[link\\](http://x)');
+    expect(escapeMarkdown('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(escapeMarkdown('a | b ~~c~~ `d` _e_ \\')).toBe('a \\| b \\~\\~c\\~\\~ \\`d\\` \\_e\\_ \\\\');
+    expect(escapeMarkdown('# kop')).toBe('\\# kop');
+    expect(escapeMarkdown('- item')).toBe('\\- item');
+    expect(escapeMarkdown('+1')).toBe('\\+1');
+    expect(escapeMarkdown('=== ')).toBe('\\===');
+    expect(escapeMarkdown('1. item')).toBe('1\\. item');
+    expect(escapeMarkdown('  a \n\n# b\t c ')).toBe('a # b c');
     expect(escapeMarkdown('&lt;')).toBe('&amp;lt;');
-    expect(escapeMarkdown('a\\b')).toBe('a\\\\b');
+  });
+
+  it('escapeHtml escapes markup and quotes', () => {
+    expect(escapeHtml('<img src=x onerror=alert(1)> "q" \'s\' & co')).toBe('&lt;img src=x onerror=alert(1)&gt; &quot;q&quot; &#39;s&#39; &amp; co');
+  });
+
+  it('csvCell quotes per RFC 4180 and makes formulas inert', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a, b')).toBe('"a, b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-1')).toBe("'-1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\t=1+1')).toBe("'\t=1+1");
+    expect(csvCell('\r=1')).toBe('"\'\r=1"');
+    expect(csvCell(3.5)).toBe('3.5');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('cleanText drops control characters and lone surrogates, and makes one line', () => {
+    expect(cleanText('a\u0000b\u0007c\u001Fd')).toBe('a b c d');
+    expect(cleanText('x\uD800y')).toBe('x\uFFFDy');
+    expect(cleanText('😀 ok')).toBe('😀 ok');
+    expect(cleanText(' one\r\ntwo\t ')).toBe('one two');
+  });
+
+  it('the SVG chart escapes labels, shortens long ones and scales bars to the largest', () => {
+    const svg = barChartSvg({
+      title: 'T <x>',
+      max: 10,
+      bars: [
+        { label: '<script>alert(1)</script>', value: 10, text: '10' },
+        { label: 'Een heel lang punt dat veel te lang is voor de kolom met namen', value: 5, text: '5' },
+      ],
+    });
+    expect(svg).not.toContain('<script');
+    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(svg).toContain('aria-label="T &lt;x&gt;"');
+    expect(svg).toMatch(/>Een heel lang punt dat veel te lang i…</);
+    const widths = [...svg.matchAll(/<rect [^>]*width="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(widths[0]).toBe(2 * widths[1]!);
   });
 });
 
-describe('merged duplicates in the report', () => {
-  it('shows a point once with its count and the texts that were merged into it', () => {
-    const kept = { ...point('k', 'Korte lijntjes', 'samenwerking', CREATED), merged: [point('d', 'Korte lijnen met de wijk', 'samenwerking', CREATED)] };
-    const report = buildReport({
-      session: { id: 's', kind: 'thematafel', title: 'T', question: 'V', createdAt: CREATED, tables: 1 },
-      themes,
-      pointsByTable: new Map([[1, [kept]]]),
-      devicesByTable: new Map(),
-      votes: [],
-      now: NOW,
-    });
-    const samenwerking = report.themes.find((t) => t.id === 'samenwerking')!;
-    expect(samenwerking.points).toEqual([{ id: 'k', table: 1, text: 'Korte lijntjes', count: 2, merged: ['Korte lijnen met de wijk'], cluster: null }]);
-    expect(report.totals.points).toBe(1);
-    const md = renderMarkdown(report);
-    expect(md).toContain('- Korte lijntjes (2×)\n  - Korte lijnen met de wijk');
+describe('hostile text stays text in every format (pure)', () => {
+  const HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '**bold** [link](http://x)', '=HYPERLINK("http://x")', '+1', '-1', '@SUM(A1)'];
+  const hostileReport = () => {
+    const points = HOSTILE.map((text, i) => ({ id: `h${i}`, text, theme: i % 2 ? 'communicatie' : 'c1' }));
+    return buildReport(
+      input({
+        session: { ...input().session, title: '<script>alert(1)</script>', question: '=HYPERLINK("http://x")', place: '**bold** [link](http://x)', decides: '@SUM(A1)' },
+        boards: new Map([[1, board(points, { clusters: [{ id: 'c1', theme: 'participatie', round: 'r1', label: '\t=cmd|calc' }], tops: { r1: ['h0', 'h1'] } })]]),
+        votes: [
+          reportVote(
+            stored('dots', { budget: 3, items: HOSTILE.map((text, i) => ({ id: `h${i}`, table: 1, theme: 'communicatie', text })) }),
+            { totals: Object.fromEntries(HOSTILE.map((_, i) => [`h${i}`, i])), ballots: 1 },
+            ctx,
+          ),
+        ],
+        notes: HOSTILE,
+        evaluations: [{ ...EVALUATION, remarks: HOSTILE }],
+      }),
+    );
+  };
+
+  it('Markdown: no HTML, no live link, no emphasis', () => {
+    for (const lang of ['nl', 'en'] as const) {
+      const md = renderMarkdown(hostileReport(), lang);
+      expect(md).not.toMatch(/<\s*(script|img)/i);
+      expect(md).not.toMatch(/(^|[^\\])\]\(/m);
+      expect(md).not.toContain('**bold**');
+      expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(md).toContain('\\*\\*bold\\*\\* \\[link\\](http://x)');
+    }
+  });
+
+  it('HTML: every text escaped', () => {
+    const html = renderHtml(hostileReport());
+    expect(html).not.toMatch(/<\s*(script|img)/i);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('=HYPERLINK(&quot;http://x&quot;)');
+  });
+
+  it('CSV: no cell starts a formula', () => {
+    const rows = parseCsv(renderCsv(hostileReport()).slice(1));
+    const cells = rows.flat();
+    for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(cells).toEqual(expect.arrayContaining(['\'=HYPERLINK("http://x")', "'+1", "'-1", "'@SUM(A1)", "'\t=cmd|calc"]));
+  });
+
+  it('Word: only plain text runs, no fields or links', async () => {
+    const xml = docxParts(await renderDocx(hostileReport()))['word/document.xml']!;
+    expect(xml).not.toMatch(/<w:hyperlink|<w:fldSimple|<w:instrText|<w:fldChar|<script|<img/);
+    const texts = docxTexts(xml).join('\n');
+    for (const h of HOSTILE) expect(texts).toContain(h);
+    expect(texts).toContain('=cmd|calc');
+  });
+
+  it('the outline carries the texts unchanged; only renderers escape', () => {
+    const texts = JSON.stringify(reportDocument(hostileReport(), 'nl'));
+    for (const h of HOSTILE) expect(texts).toContain(JSON.stringify(h).slice(1, -1));
   });
 });
+

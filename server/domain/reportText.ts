@@ -1,124 +1,523 @@
 /** Fixed wording of the report, in plain (B1) Dutch and in English. */
+import type { StepType } from '../../shared/agenda.js';
 import type { EvaluationQuestion } from '../../shared/evaluation.js';
-import type { SessionKind } from '../../shared/protocol.js';
-import type { ReportLanguage } from '../../shared/report.js';
+import type { Participation, SessionKind } from '../../shared/protocol.js';
+import type { ReportLanguage, ReportTimelineEntry, ReportVote, VoteMethod } from '../../shared/report.js';
+
+type Source = ReportVote['source'];
 
 export interface ReportText {
+  locale: string;
   heading: (kind: SessionKind, title: string) => string;
+  preview: { lobby: string; running: string; ended: string };
+  contextHeading: string;
   question: string;
   date: string;
+  place: string;
   kind: string;
   kinds: Record<SessionKind, string>;
-  pointsHeading: string;
-  pointsIntro: (points: number, themes: number) => string;
+  participation: string;
+  participationLevels: Record<Participation, string>;
+  decides: string;
+  notStated: string;
+  summary: (points: number, rounds: number, tables: number, devices: number) => string;
+
+  round: (number: number | null, title: string | null) => string;
+  roundQuestion: string;
+  roundPoints: (points: number) => string;
+  hidden: (n: number) => string;
+  noPointsInRound: string;
+  pointsPerTheme: string;
   table: (n: number) => string;
   tableColumn: string;
   cluster: (label: string) => string;
+  times: (n: number) => string;
+  mergedFrom: string;
   noPoints: string;
   otherTheme: string;
+  topsHeading: string;
+  topsIntro: string;
+  noTop: string;
+
   votesHeading: string;
   noVotes: string;
-  dotVote: (budget: number, maxPerItem: number) => string;
+  vote: (index: number, method: VoteMethod) => string;
+  inRound: (n: number, step: string | null) => string;
+  methods: Record<VoteMethod, string>;
+  rules: (vote: ReportVote) => string;
+  source: Record<Source, string>;
   voteStatus: { open: string; closed: string };
-  turnout: (ballots: number, eligible: number) => string;
+  turnout: (ballots: number, eligible: number, pct: number | null) => string;
+  ties: (groups: { rank: number; count: number }[]) => string;
+  chartOf: (shown: number, all: number) => string;
   rank: string;
   point: string;
-  dots: string;
+  theme: string;
   tie: string;
-  tablesHeading: string;
-  devices: string;
-  points: string;
-  anonymity: string;
+  score: Record<VoteMethod, string>;
+  firsts: string;
+  support: string;
+  oppose: string;
+  abstain: string;
+  supportPct: string;
+  adopted: string;
+  yes: string;
+  no: string;
+
+  recommendationsHeading: string;
+  recommendationsIntro: (adopted: number, all: number) => string;
+  recommendation: string;
+  threshold: string;
+
   evaluationHeading: string;
   evaluationResponses: (n: number) => string;
   evaluationQuestions: Record<EvaluationQuestion, string>;
+  evaluationQuestion: string;
   evaluationAverage: string;
   evaluationCounts: string;
   evaluationRemarks: string;
-  generated: (iso: string) => string;
+
+  notesHeading: string;
+  noNotes: string;
+
+  processHeading: string;
+  timelineHeading: string;
+  noTimeline: string;
+  time: string;
+  what: string;
+  duration: string;
+  minutes: (n: number) => string;
+  steps: Record<StepType, string>;
+  event: (e: ReportTimelineEntry, stepName: string) => string;
+  tablesHeading: string;
+  devices: string;
+  points: string;
+  devicesNote: string;
+  methodsHeading: string;
+  anonymityHeading: string;
+  anonymity: string[];
+  generated: (date: string, time: string) => string;
+
+  csv: {
+    columns: Record<CsvColumn, string>;
+    sections: Record<CsvSection, string>;
+  };
 }
 
-export const REPORT_TEXT: Record<ReportLanguage, ReportText> = {
-  nl: {
-    heading: (kind, title) => (kind === 'thematafel' ? `Verslag thematafel ‘${title}’` : `Verslag burgerberaad ‘${title}’`),
-    question: 'Vraag',
-    date: 'Datum',
-    kind: 'Soort bijeenkomst',
-    kinds: { thematafel: 'Thematafel', burgerberaad: 'Burgerberaad-bijeenkomst' },
-    pointsHeading: 'Wat er aan de tafels is gezegd',
-    pointsIntro: (points, themes) =>
-      `De tafels brachten ${points} ${points === 1 ? 'punt' : 'punten'} in. Ze staan hieronder bij ${themes} ${themes === 1 ? 'thema' : 'thema’s'}, zonder namen.`,
-    table: (n) => `Tafel ${n}`,
-    tableColumn: 'Tafel',
-    cluster: (label) => `subthema ‘${label}’`,
-    noPoints: 'Geen punten.',
-    otherTheme: 'Overig',
-    votesHeading: 'Stemmingen',
-    noVotes: 'Er is niet gestemd.',
-    dotVote: (budget, max) =>
-      `Stemmen met stippen: iedereen had ${budget} ${budget === 1 ? 'stip' : 'stippen'}, hoogstens ${max} op één punt.`,
-    voteStatus: { open: 'Deze stemming is nog open. De uitslag kan nog veranderen.', closed: 'Deze stemming is gesloten.' },
-    turnout: (b, e) => `${b} van de ${e} apparaten hebben gestemd.`,
-    rank: 'Plaats',
-    point: 'Punt',
-    dots: 'Stippen',
-    tie: 'gelijk',
-    tablesHeading: 'Deelname per tafel',
-    devices: 'Apparaten',
-    points: 'Punten',
-    anonymity:
-      'Niemand heeft een naam ingevuld. Een stem is niet te koppelen aan een persoon of een apparaat: ' +
-      'de uitslag telt alleen de stemmen bij elkaar op.',
-    evaluationHeading: 'Evaluatie',
-    evaluationResponses: (n) => `${n} ${n === 1 ? 'deelnemer vulde' : 'deelnemers vulden'} de evaluatie in (anoniem, schaal 1 tot 5).`,
-    evaluationQuestions: {
-      satisfied: 'Ik ben tevreden over deze bijeenkomst.',
-      heard: 'Ik kon zeggen wat ik wilde zeggen.',
-      clear: 'Het was duidelijk wat er met onze inbreng gebeurt.',
-    },
-    evaluationAverage: 'Gemiddeld',
-    evaluationCounts: 'Aantal per score (1 tot 5)',
-    evaluationRemarks: 'Wat kan beter?',
-    generated: (iso) => `Gemaakt door Tafelronde op ${iso}.`,
+export const CSV_COLUMNS = [
+  'section',
+  'round',
+  'theme',
+  'subtheme',
+  'table',
+  'vote',
+  'method',
+  'rank',
+  'tied',
+  'text',
+  'count',
+  'score',
+  'total',
+  'borda',
+  'firsts',
+  'points',
+  'support',
+  'oppose',
+  'abstain',
+  'supportPct',
+  'adopted',
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export const CSV_SECTIONS = ['point', 'merged', 'top', 'result', 'recommendation', 'evaluation', 'remark', 'note'] as const;
+export type CsvSection = (typeof CSV_SECTIONS)[number];
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const nl: ReportText = {
+  locale: 'nl-NL',
+  heading: (kind, title) => (kind === 'thematafel' ? `Verslag thematafel ‘${title}’` : `Verslag burgerberaad ‘${title}’`),
+  preview: {
+    lobby: 'De bijeenkomst is nog niet begonnen. Dit verslag is nog leeg.',
+    running: 'Dit is een voorlopig verslag: de bijeenkomst is nog bezig.',
+    ended: '',
   },
-  en: {
-    heading: (kind, title) => (kind === 'thematafel' ? `Report of theme table ‘${title}’` : `Report of citizens’ assembly ‘${title}’`),
-    question: 'Question',
-    date: 'Date',
-    kind: 'Kind of meeting',
-    kinds: { thematafel: 'Theme table', burgerberaad: 'Citizens’ assembly meeting' },
-    pointsHeading: 'What was said at the tables',
-    pointsIntro: (points, themes) =>
-      `The tables raised ${points} ${points === 1 ? 'point' : 'points'}. They are listed under ${themes} ${themes === 1 ? 'theme' : 'themes'}, without names.`,
-    table: (n) => `Table ${n}`,
-    tableColumn: 'Table',
-    cluster: (label) => `sub-theme ‘${label}’`,
-    noPoints: 'No points.',
-    otherTheme: 'Other',
-    votesHeading: 'Votes',
-    noVotes: 'There was no vote.',
-    dotVote: (budget, max) => `Dot voting: everyone had ${budget} ${budget === 1 ? 'dot' : 'dots'}, at most ${max} on one point.`,
-    voteStatus: { open: 'This vote is still open. The result may still change.', closed: 'This vote is closed.' },
-    turnout: (b, e) => `${b} of ${e} devices voted.`,
-    rank: 'Rank',
-    point: 'Point',
-    dots: 'Dots',
-    tie: 'tie',
-    tablesHeading: 'Participation per table',
-    devices: 'Devices',
-    points: 'Points',
-    anonymity:
-      'Nobody entered a name. A vote cannot be linked to a person or a device: the result only adds the votes up.',
-    evaluationHeading: 'Evaluation',
-    evaluationResponses: (n) => `${n} ${n === 1 ? 'participant' : 'participants'} filled in the evaluation (anonymous, scale 1 to 5).`,
-    evaluationQuestions: {
-      satisfied: 'I am satisfied with this meeting.',
-      heard: 'I could say what I wanted to say.',
-      clear: 'It was clear what will happen with our input.',
+  contextHeading: 'Over deze bijeenkomst',
+  question: 'Vraag',
+  date: 'Datum',
+  place: 'Plaats',
+  kind: 'Soort bijeenkomst',
+  kinds: { thematafel: 'Thematafel', burgerberaad: 'Burgerberaad-bijeenkomst' },
+  participation: 'Mate van meedoen',
+  participationLevels: {
+    denken: 'Samen denken: de deelnemers denken mee en geven ideeën. Anderen beslissen.',
+    doen: 'Samen doen: de deelnemers werken mee aan de uitvoering.',
+    beslissen: 'Samen beslissen: de deelnemers beslissen mee over de uitkomst.',
+    leren: 'Samen leren: deelnemers en gemeente leren van elkaar.',
+  },
+  decides: 'Wie beslist over de uitkomst',
+  notStated: 'Niet ingevuld',
+  summary: (points, rounds, tables, devices) =>
+    `De tafels brachten ${plural(points, 'punt', 'punten')} in, in ${plural(rounds, 'ronde', 'rondes')}. ` +
+    `Er waren ${plural(tables, 'tafel', 'tafels')} en ${plural(devices, 'apparaat', 'apparaten')}. De punten staan hieronder zonder namen.`,
+
+  round: (n, title) => (n === null ? 'Punten buiten een ronde' : title ? `Ronde ${n}: ${title}` : `Ronde ${n}`),
+  roundQuestion: 'Vraag in deze ronde',
+  roundPoints: (n) => `In deze ronde: ${plural(n, 'punt', 'punten')}.`,
+  hidden: (n) =>
+    `${n === 1 ? '1 punt is' : `${n} punten zijn`} door een gespreksleider verborgen. ${n === 1 ? 'Dat punt staat' : 'Die punten staan'} niet in dit verslag.`,
+  noPointsInRound: 'In deze ronde zijn geen punten ingebracht.',
+  pointsPerTheme: 'Aantal punten per thema',
+  table: (n) => `Tafel ${n}`,
+  tableColumn: 'Tafel',
+  cluster: (label) => `Subthema ‘${label}’`,
+  times: (n) => `${n} keer genoemd`,
+  mergedFrom: 'Zo werd het ook gezegd',
+  noPoints: 'Geen punten.',
+  otherTheme: 'Overig',
+  topsHeading: 'Top 3 per tafel',
+  topsIntro: 'Elke tafel koos zelf haar belangrijkste punten, in deze volgorde.',
+  noTop: 'Geen top 3 gekozen.',
+
+  votesHeading: 'Stemmingen',
+  noVotes: 'Er is niet gestemd.',
+  vote: (i, method) => `Stemming ${i}: ${nl.methods[method]}`,
+  inRound: (n, step) => `Deze stemming was in ronde ${n}${step ? `, bij de stap ‘${step}’` : ''}.`,
+  methods: { dots: 'stemmen met stippen', ranking: 'op volgorde zetten', points: 'punten verdelen', recommendations: 'stemmen over adviezen' },
+  rules: (v) => {
+    switch (v.method) {
+      case 'dots':
+        return `Iedereen had ${plural(v.rules.budget ?? 0, 'stip', 'stippen')}, hoogstens ${v.rules.maxPerItem ?? v.rules.budget ?? 0} op één punt.`;
+      case 'ranking':
+        return 'Iedereen zette de punten op volgorde. Hoe hoger een punt staat, hoe meer punten het krijgt (Borda-telling).';
+      case 'points':
+        return `Iedereen had ${v.rules.budget ?? 0} punten om te verdelen.`;
+      case 'recommendations':
+        return `Over elk advies stemde iedereen voor, tegen of onthouding. Een advies is aangenomen als ${v.rules.threshold ?? 50}% of meer van de stemmen voor is. Onthoudingen tellen niet mee.`;
+    }
+  },
+  source: {
+    tables: 'Er is gestemd over de punten van de tafels.',
+    table: 'Elke tafel stemde over haar eigen punten.',
+    plenary: 'Er is gestemd over de punten op de lijst van de hele zaal.',
+    recommendations: 'Er is gestemd over de adviezen.',
+  },
+  voteStatus: { open: 'Deze stemming is nog open. De uitslag kan nog veranderen.', closed: 'Deze stemming is gesloten.' },
+  turnout: (b, e, pct) => `${b} van de ${e} apparaten hebben gestemd${pct === null ? '' : ` (${pct}%)`}.`,
+  ties: (groups) => groups.map((g) => `${g.count} punten staan samen op plaats ${g.rank}.`).join(' '),
+  chartOf: (shown, all) => (shown < all ? `De ${shown} punten met de meeste stemmen (van ${all})` : 'Uitslag'),
+  rank: 'Plaats',
+  point: 'Punt',
+  theme: 'Thema',
+  tie: 'gelijk',
+  score: { dots: 'Stippen', ranking: 'Borda-score', points: 'Punten', recommendations: 'Steun %' },
+  firsts: 'Eerste keus',
+  support: 'Voor',
+  oppose: 'Tegen',
+  abstain: 'Onthouding',
+  supportPct: 'Steun %',
+  adopted: 'Aangenomen',
+  yes: 'ja',
+  no: 'nee',
+
+  recommendationsHeading: 'Adviezen',
+  recommendationsIntro: (adopted, all) => `Aangenomen: ${adopted} van de ${plural(all, 'advies', 'adviezen')}.`,
+  recommendation: 'Advies',
+  threshold: 'Nodig',
+
+  evaluationHeading: 'Evaluatie',
+  evaluationResponses: (n) => `${n} ${n === 1 ? 'deelnemer vulde' : 'deelnemers vulden'} de evaluatie in (anoniem, schaal 1 tot 5).`,
+  evaluationQuestions: {
+    satisfied: 'Ik ben tevreden over deze bijeenkomst.',
+    heard: 'Ik kon zeggen wat ik wilde zeggen.',
+    clear: 'Het was duidelijk wat er met onze inbreng gebeurt.',
+  },
+  evaluationQuestion: 'Stelling',
+  evaluationAverage: 'Gemiddeld',
+  evaluationCounts: 'Aantal per score (1 tot 5)',
+  evaluationRemarks: 'Wat kan beter?',
+
+  notesHeading: 'Tips en acties',
+  noNotes: 'Er zijn geen tips of acties genoteerd.',
+
+  processHeading: 'Bijlage: hoe de bijeenkomst verliep',
+  timelineHeading: 'Tijdlijn',
+  noTimeline: 'Er is nog niets gebeurd.',
+  time: 'Tijd',
+  what: 'Wat',
+  duration: 'Duur',
+  minutes: (n) => `${n} min`,
+  steps: {
+    instructie: 'Uitleg',
+    inbreng: 'Punten inbrengen',
+    clusteren: 'Ordenen',
+    stemmen: 'Stemmen',
+    prioriteren: 'Top 3 kiezen',
+    terugkoppeling: 'Terugkoppeling',
+    evaluatie: 'Evaluatie',
+    pauze: 'Pauze',
+  },
+  event: (e, step) => {
+    switch (e.event) {
+      case 'created':
+        return 'Sessie aangemaakt';
+      case 'step':
+        return e.round === null ? step : `Ronde ${e.round}: ${step}`;
+      case 'ended':
+        return 'Bijeenkomst afgesloten';
+      case 'voteOpened':
+        return `Stemming geopend${e.method ? ` (${nl.methods[e.method]})` : ''}`;
+      case 'voteClosed':
+        return `Stemming gesloten${e.ballots === undefined ? '' : ` (${plural(e.ballots, 'stem', 'stemmen')})`}`;
+      case 'timerExtended':
+        return `Tijd verlengd met ${plural(Math.round((e.seconds ?? 0) / 60), 'minuut', 'minuten')}`;
+      case 'agendaEdited':
+        return 'Programma aangepast';
+      case 'deviceMoved':
+        return `Een tablet ging ${e.fromTable ? `van tafel ${e.fromTable} ` : ''}naar tafel ${e.toTable ?? '?'}`;
+    }
+  },
+  tablesHeading: 'Deelname per tafel',
+  devices: 'Apparaten',
+  points: 'Punten',
+  devicesNote: 'Een apparaat is een tablet. Soms zitten er meer mensen aan één tablet.',
+  methodsHeading: 'Manier van stemmen',
+  anonymityHeading: 'Zo bleef iedereen anoniem',
+  anonymity: [
+    'Niemand heeft een naam ingevuld. Een tablet doet mee met een willekeurige code, zonder naam, e-mailadres of telefoonnummer.',
+    'Punten staan in dit verslag zonder naam, alleen met het nummer van de tafel.',
+    'Een stem wordt apart bewaard van het apparaat dat hem uitbracht. Niemand kan een stem koppelen aan een persoon of een apparaat, ook niet met de database. De uitslag telt alleen de stemmen bij elkaar op.',
+    'De evaluatie is op dezelfde manier anoniem. De opmerkingen staan op alfabet, zodat de volgorde niets verraadt.',
+  ],
+  generated: (date, time) => `Gemaakt door Tafelronde op ${date} om ${time}.`,
+
+  csv: {
+    columns: {
+      section: 'onderdeel',
+      round: 'ronde',
+      theme: 'thema',
+      subtheme: 'subthema',
+      table: 'tafel',
+      vote: 'stemming',
+      method: 'methode',
+      rank: 'plaats',
+      tied: 'gelijk',
+      text: 'tekst',
+      count: 'aantal',
+      score: 'score',
+      total: 'stippen',
+      borda: 'borda',
+      firsts: 'eerste keus',
+      points: 'punten',
+      support: 'voor',
+      oppose: 'tegen',
+      abstain: 'onthouding',
+      supportPct: 'steun %',
+      adopted: 'aangenomen',
     },
-    evaluationAverage: 'Average',
-    evaluationCounts: 'Number per score (1 to 5)',
-    evaluationRemarks: 'What could be better?',
-    generated: (iso) => `Made by Tafelronde on ${iso}.`,
+    sections: {
+      point: 'punt',
+      merged: 'samengevoegd',
+      top: 'top 3',
+      result: 'uitslag',
+      recommendation: 'advies',
+      evaluation: 'evaluatie',
+      remark: 'opmerking',
+      note: 'tip of actie',
+    },
   },
 };
+
+const en: ReportText = {
+  locale: 'en-GB',
+  heading: (kind, title) => (kind === 'thematafel' ? `Report of theme table ‘${title}’` : `Report of citizens’ assembly ‘${title}’`),
+  preview: {
+    lobby: 'The meeting has not started yet. This report is still empty.',
+    running: 'This is a preliminary report: the meeting is still going on.',
+    ended: '',
+  },
+  contextHeading: 'About this meeting',
+  question: 'Question',
+  date: 'Date',
+  place: 'Place',
+  kind: 'Kind of meeting',
+  kinds: { thematafel: 'Theme table', burgerberaad: 'Citizens’ assembly meeting' },
+  participation: 'Level of participation',
+  participationLevels: {
+    denken: 'Thinking together: participants give input and ideas. Others decide.',
+    doen: 'Doing together: participants help carry it out.',
+    beslissen: 'Deciding together: participants share in deciding the outcome.',
+    leren: 'Learning together: participants and the municipality learn from each other.',
+  },
+  decides: 'Who decides on the outcome',
+  notStated: 'Not stated',
+  summary: (points, rounds, tables, devices) =>
+    `The tables raised ${plural(points, 'point', 'points')} in ${plural(rounds, 'round', 'rounds')}. ` +
+    `There were ${plural(tables, 'table', 'tables')} and ${plural(devices, 'device', 'devices')}. The points are listed below without names.`,
+
+  round: (n, title) => (n === null ? 'Points outside a round' : title ? `Round ${n}: ${title}` : `Round ${n}`),
+  roundQuestion: 'Question in this round',
+  roundPoints: (n) => `In this round: ${plural(n, 'point', 'points')}.`,
+  hidden: (n) => `${n === 1 ? '1 point was' : `${n} points were`} hidden by a table host and ${n === 1 ? 'is' : 'are'} not in this report.`,
+  noPointsInRound: 'No points were raised in this round.',
+  pointsPerTheme: 'Number of points per theme',
+  table: (n) => `Table ${n}`,
+  tableColumn: 'Table',
+  cluster: (label) => `Sub-theme ‘${label}’`,
+  times: (n) => `mentioned ${n} times`,
+  mergedFrom: 'Also put as',
+  noPoints: 'No points.',
+  otherTheme: 'Other',
+  topsHeading: 'Top 3 per table',
+  topsIntro: 'Each table chose its own most important points, in this order.',
+  noTop: 'No top 3 chosen.',
+
+  votesHeading: 'Votes',
+  noVotes: 'There was no vote.',
+  vote: (i, method) => `Vote ${i}: ${en.methods[method]}`,
+  inRound: (n, step) => `This vote was in round ${n}${step ? `, in the step ‘${step}’` : ''}.`,
+  methods: { dots: 'dot voting', ranking: 'ranking', points: 'points allocation', recommendations: 'vote on recommendations' },
+  rules: (v) => {
+    switch (v.method) {
+      case 'dots':
+        return `Everyone had ${plural(v.rules.budget ?? 0, 'dot', 'dots')}, at most ${v.rules.maxPerItem ?? v.rules.budget ?? 0} on one point.`;
+      case 'ranking':
+        return 'Everyone put the points in order. The higher a point, the more points it gets (Borda count).';
+      case 'points':
+        return `Everyone had ${v.rules.budget ?? 0} points to allocate.`;
+      case 'recommendations':
+        return `Everyone voted for, against or abstained on each recommendation. A recommendation is adopted when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Abstentions do not count.`;
+    }
+  },
+  source: {
+    tables: 'The vote was on the tables’ points.',
+    table: 'Each table voted on its own points.',
+    plenary: 'The vote was on the points of the whole room’s list.',
+    recommendations: 'The vote was on the recommendations.',
+  },
+  voteStatus: { open: 'This vote is still open. The result may still change.', closed: 'This vote is closed.' },
+  turnout: (b, e, pct) => `${b} of ${e} devices voted${pct === null ? '' : ` (${pct}%)`}.`,
+  ties: (groups) => groups.map((g) => `${g.count} points share place ${g.rank}.`).join(' '),
+  chartOf: (shown, all) => (shown < all ? `The ${shown} points with the most votes (of ${all})` : 'Result'),
+  rank: 'Rank',
+  point: 'Point',
+  theme: 'Theme',
+  tie: 'tie',
+  score: { dots: 'Dots', ranking: 'Borda score', points: 'Points', recommendations: 'Support %' },
+  firsts: 'First choice',
+  support: 'For',
+  oppose: 'Against',
+  abstain: 'Abstain',
+  supportPct: 'Support %',
+  adopted: 'Adopted',
+  yes: 'yes',
+  no: 'no',
+
+  recommendationsHeading: 'Recommendations',
+  recommendationsIntro: (adopted, all) => `Adopted: ${adopted} of ${plural(all, 'recommendation', 'recommendations')}.`,
+  recommendation: 'Recommendation',
+  threshold: 'Needed',
+
+  evaluationHeading: 'Evaluation',
+  evaluationResponses: (n) => `${n} ${n === 1 ? 'participant' : 'participants'} filled in the evaluation (anonymous, scale 1 to 5).`,
+  evaluationQuestions: {
+    satisfied: 'I am satisfied with this meeting.',
+    heard: 'I could say what I wanted to say.',
+    clear: 'It was clear what will happen with our input.',
+  },
+  evaluationQuestion: 'Statement',
+  evaluationAverage: 'Average',
+  evaluationCounts: 'Number per score (1 to 5)',
+  evaluationRemarks: 'What could be better?',
+
+  notesHeading: 'Tips and actions',
+  noNotes: 'No tips or actions were noted.',
+
+  processHeading: 'Appendix: how the meeting went',
+  timelineHeading: 'Timeline',
+  noTimeline: 'Nothing has happened yet.',
+  time: 'Time',
+  what: 'What',
+  duration: 'Duration',
+  minutes: (n) => `${n} min`,
+  steps: {
+    instructie: 'Explanation',
+    inbreng: 'Adding points',
+    clusteren: 'Sorting',
+    stemmen: 'Voting',
+    prioriteren: 'Choosing the top 3',
+    terugkoppeling: 'Feedback',
+    evaluatie: 'Evaluation',
+    pauze: 'Break',
+  },
+  event: (e, step) => {
+    switch (e.event) {
+      case 'created':
+        return 'Session created';
+      case 'step':
+        return e.round === null ? step : `Round ${e.round}: ${step}`;
+      case 'ended':
+        return 'Meeting closed';
+      case 'voteOpened':
+        return `Vote opened${e.method ? ` (${en.methods[e.method]})` : ''}`;
+      case 'voteClosed':
+        return `Vote closed${e.ballots === undefined ? '' : ` (${plural(e.ballots, 'ballot', 'ballots')})`}`;
+      case 'timerExtended':
+        return `Time extended by ${plural(Math.round((e.seconds ?? 0) / 60), 'minute', 'minutes')}`;
+      case 'agendaEdited':
+        return 'Programme changed';
+      case 'deviceMoved':
+        return `A tablet moved ${e.fromTable ? `from table ${e.fromTable} ` : ''}to table ${e.toTable ?? '?'}`;
+    }
+  },
+  tablesHeading: 'Participation per table',
+  devices: 'Devices',
+  points: 'Points',
+  devicesNote: 'A device is a tablet. Sometimes several people share one tablet.',
+  methodsHeading: 'How people voted',
+  anonymityHeading: 'How everyone stayed anonymous',
+  anonymity: [
+    'Nobody entered a name. A tablet takes part with a random code, without a name, e-mail address or phone number.',
+    'Points appear in this report without names, only with the table number.',
+    'A vote is stored apart from the device that cast it. Nobody can link a vote to a person or a device, not even with the database. The result only adds the votes up.',
+    'The evaluation is anonymous in the same way. Remarks are in alphabetical order, so their order gives nothing away.',
+  ],
+  generated: (date, time) => `Made by Tafelronde on ${date} at ${time}.`,
+
+  csv: {
+    columns: {
+      section: 'section',
+      round: 'round',
+      theme: 'theme',
+      subtheme: 'sub-theme',
+      table: 'table',
+      vote: 'vote',
+      method: 'method',
+      rank: 'rank',
+      tied: 'tied',
+      text: 'text',
+      count: 'count',
+      score: 'score',
+      total: 'dots',
+      borda: 'borda',
+      firsts: 'first choice',
+      points: 'points',
+      support: 'for',
+      oppose: 'against',
+      abstain: 'abstain',
+      supportPct: 'support %',
+      adopted: 'adopted',
+    },
+    sections: {
+      point: 'point',
+      merged: 'merged',
+      top: 'top 3',
+      result: 'result',
+      recommendation: 'recommendation',
+      evaluation: 'evaluation',
+      remark: 'remark',
+      note: 'tip or action',
+    },
+  },
+};
+
+export const REPORT_TEXT: Record<ReportLanguage, ReportText> = { nl, en };

@@ -1,0 +1,139 @@
+/**
+ * Votes in the report. `reportVote` is the one place where a stored vote and its count become
+ * a ReportVote, for every method; the renderers read only ReportVote.
+ */
+import { findStep, type Agenda } from '../../shared/agenda.js';
+import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
+import { rankResults, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
+
+/** What the report reads of a stored vote. */
+export interface StoredVote {
+  id: string;
+  method: ReportVote['method'];
+  source?: ReportVote['source'];
+  /** The method's rules; dot votes stored before rules existed carry budget and maxPerItem instead. */
+  rules?: { method?: string; budget?: number; maxPerItem?: number; threshold?: number };
+  budget?: number;
+  maxPerItem?: number;
+  stepId?: string | null;
+  status: ReportVote['status'];
+  items: { id: string; table: number | null; theme: string | null; text: string }[];
+  openedAt: number;
+  closedAt: number | null;
+  /** Who could vote, frozen when the vote closed; null while open. */
+  eligibleAtClose: number | null;
+}
+
+/**
+ * A vote's count as the vote store gives it: the method's counters with the number of ballots
+ * received (blank ones included), or, for dot votes as stored before votes had methods, totals.
+ */
+export type StoredCount = { count: VoteCount; ballots: number } | { totals: Record<string, number>; ballots: number };
+
+export interface VoteContext {
+  /** The vote's step when the vote does not say (the log of its opening does). */
+  stepId: string | null;
+  agenda: Agenda;
+  /** Devices seated now: who could vote in a vote that is still open. */
+  joinedNow: number;
+}
+
+/** Share of those who could vote that did, as a whole percentage. */
+export function turnoutPct(ballots: number, eligible: number): number | null {
+  return eligible > 0 ? Math.round((ballots * 100) / eligible) : null;
+}
+
+function rulesOf(vote: StoredVote): VoteRules {
+  const r = { budget: vote.budget, maxPerItem: vote.maxPerItem, ...vote.rules };
+  switch (vote.method) {
+    case 'dots':
+      return { method: 'dots', budget: r.budget ?? 0, maxPerItem: r.maxPerItem ?? r.budget ?? 0 };
+    case 'points':
+      return { method: 'points', budget: r.budget ?? 0 };
+    case 'ranking':
+      return { method: 'ranking' };
+    case 'recommendations':
+      return { method: 'recommendations', threshold: r.threshold ?? 50 };
+  }
+}
+
+function asCount(method: ReportVote['method'], stored: StoredCount): VoteCount {
+  if ('count' in stored) return stored.count;
+  const items = Object.fromEntries(Object.entries(stored.totals).map(([id, total]) => [id, { total }]));
+  return method === 'points' ? { method, ballots: stored.ballots, items } : { method: 'dots', ballots: stored.ballots, items };
+}
+
+export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteContext): ReportVote {
+  const rules = rulesOf(vote);
+  const tally = asCount(vote.method, stored);
+  const ballots = stored.ballots;
+  const eligible = vote.eligibleAtClose ?? ctx.joinedNow;
+  const stepId = vote.stepId ?? ctx.stepId;
+  const at = findStep(ctx.agenda, stepId);
+  const items = new Map(vote.items.map((i) => [i.id, i]));
+  const results = rankResults(rules, vote.items, tally).map((r): ReportVoteResult => {
+    const item = items.get(r.id)!;
+    const base = { itemId: r.id, table: item.table, theme: item.theme, text: item.text, rank: r.rank, tied: r.tied };
+    switch (vote.method) {
+      case 'dots':
+        return { ...base, score: r.score, total: r.score };
+      case 'points':
+        return { ...base, score: r.score, points: r.score };
+      case 'ranking': {
+        const k = r as RankedRankingItem;
+        return { ...base, score: k.score, borda: k.score, firsts: k.firsts };
+      }
+      case 'recommendations': {
+        const k = r as RankedRecommendation;
+        return {
+          ...base,
+          score: k.supportPct ?? 0,
+          support: k.support,
+          oppose: k.oppose,
+          abstain: k.abstain,
+          cast: k.cast,
+          supportPct: k.supportPct,
+          adopted: k.adopted,
+        };
+      }
+    }
+  });
+  const { method: _method, ...ruleValues } = rules;
+  return {
+    id: vote.id,
+    stepId,
+    stepTitle: at?.step.title ?? null,
+    round: at ? at.roundIndex + 1 : null,
+    method: vote.method,
+    source: vote.source ?? (vote.method === 'recommendations' ? 'recommendations' : 'tables'),
+    rules: ruleValues,
+    status: vote.status,
+    openedAt: new Date(vote.openedAt).toISOString(),
+    closedAt: vote.closedAt === null ? null : new Date(vote.closedAt).toISOString(),
+    ballots,
+    eligible,
+    turnout: turnoutPct(ballots, eligible),
+    results,
+  };
+}
+
+/** Every item of every recommendations vote, with its support and whether it was adopted. */
+export function recommendationsOf(votes: readonly ReportVote[]): ReportRecommendation[] {
+  return votes
+    .filter((v) => v.method === 'recommendations')
+    .flatMap((v) =>
+      v.results.map((r) => ({
+        voteId: v.id,
+        itemId: r.itemId,
+        text: r.text,
+        table: r.table,
+        support: r.support ?? 0,
+        oppose: r.oppose ?? 0,
+        abstain: r.abstain ?? 0,
+        cast: r.cast ?? (r.support ?? 0) + (r.oppose ?? 0),
+        supportPct: r.supportPct ?? null,
+        threshold: v.rules.threshold ?? null,
+        adopted: r.adopted ?? false,
+      })),
+    );
+}
