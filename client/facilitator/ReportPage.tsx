@@ -203,7 +203,7 @@ function RoundSection({ report, round }: { report: Report; round: ReportRound })
         </p>
       )}
       <p>{round.points === 0 ? t.report.noPointsInRound : t.report.roundPoints(round.points)}</p>
-      {round.hidden > 0 && <p className="report__note">{t.report.hidden(round.hidden)}</p>}
+      {round.hidden > 0 && <p className="field__hint">{t.report.hidden(round.hidden)}</p>}
       {round.points > 0 &&
         round.themes.map((theme) => {
           const id = `theme-${round.id ?? 'none'}-${theme.id}`;
@@ -252,7 +252,7 @@ function RoundSection({ report, round }: { report: Report; round: ReportRound })
             <div key={top.table}>
               <p className="field__label">{t.common.table(top.table)}</p>
               {top.points.length === 0 ? (
-                <p className="report__note">{t.report.noTop}</p>
+                <p className="field__hint">{t.report.noTop}</p>
               ) : (
                 <ol>
                   {top.points.map((p) => (
