@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { agendaTemplate, DEFAULT_VOTE, findStep, flatten, POINT_STEPS, questionFor, STEP_TYPES, type Agenda } from '../shared/agenda.js';
 import { TOP_SIZE } from '../shared/board.js';
 import { AgendaView } from '../shared/protocol.js';
+import { resolveVote } from '../shared/voteSettings.js';
 
 function idMaker() {
   let n = 0;
@@ -44,14 +45,21 @@ describe('thematafel template', () => {
     }
   });
 
-  it('ends with plenary feedback after the conversation rounds, and a vote with the default rules', () => {
+  it('ends with plenary feedback after the conversation rounds, and a dot vote with the default rules over the plenary board', () => {
     const plenary = agenda.rounds.at(-1)!;
     expect(conversation).not.toContain(plenary);
     expect(plenary.steps[0]!.type).toBe('terugkoppeling');
     expect(plenary.steps.some((s) => s.type === 'terugkoppeling')).toBe(true);
     const vote = flatten(agenda).find((f) => f.step.type === 'stemmen')!;
     expect(vote.round).toBe(plenary);
-    expect(vote.step.vote).toEqual(DEFAULT_VOTE);
+    expect(vote.step.vote).toEqual({ ...DEFAULT_VOTE, source: 'plenary' });
+    // Open, not blind: a thematafel shows the dots as they come in.
+    expect(resolveVote(vote.step.vote!, 'thematafel')).toEqual({
+      rules: { method: 'dots', budget: 3, maxPerItem: 3 },
+      source: 'plenary',
+      blind: false,
+      recommendations: [],
+    });
   });
 
   it('gives every round and step an id from makeId, all different', () => {
@@ -94,7 +102,14 @@ describe('burgerberaad template', () => {
     expect(drafting[0]!.index).toBeGreaterThan(firstOf('inbreng'));
     const vote = flat[firstOf('stemmen')]!;
     expect(vote.index).toBeGreaterThan(drafting.at(-1)!.index);
-    expect(vote.step.vote).toEqual(DEFAULT_VOTE);
+    // Support, oppose or abstain on each recommendation on the plenary board; 70 % adopts; blind.
+    expect(vote.step.vote).toEqual({ method: 'recommendations', source: 'plenary', threshold: 70, blind: true });
+    expect(resolveVote(vote.step.vote!, 'burgerberaad')).toEqual({
+      rules: { method: 'recommendations', threshold: 70 },
+      source: 'plenary',
+      blind: true,
+      recommendations: [],
+    });
     expect(firstOf('evaluatie')).toBeGreaterThan(vote.index);
   });
 

@@ -1,12 +1,14 @@
 /**
- * Ballot secrecy: after a session with votes, nothing the server stores or reports ties a
- * ballot's choices to the device that cast it.
+ * Ballot secrecy: after sessions with votes, nothing the server stores, sends or reports ties a
+ * ballot's choices to the device that cast it. The first session runs two dot votes; the second
+ * votes with every method and source, with a shared tablet whose seats each vote, and ends with
+ * a blind vote still open. Everything the server sent to any client of either is recorded.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Events } from '../shared/protocol.js';
+import { Events, type Tally } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
 import {
   addPointTo,
@@ -19,13 +21,19 @@ import {
   joinDevice,
   newBallotId,
   openVote,
+  recordWire,
+  setSeats,
   startSession,
   submitBallot,
+  submitChoices,
+  tableHost,
   tableProvider,
   viewer,
   waitForServerPoints,
+  type BallotChoiceFields,
   type Client,
   type DeviceClient,
+  type WireMessage,
   WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -33,15 +41,30 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 let server: TestServer;
+/** The first session's devices, view, and votes (two dot votes). */
 let devices: DeviceClient[];
 let view: Client;
 let sessionId: string;
 let facilitatorKey: string;
-const ballotIds: string[] = [];
 const voteIds: string[] = [];
+/** The second session: every method, a shared tablet, a blind vote left open. */
+const every = { sessionId: '', facilitatorKey: '', voteIds: [] as string[], devices: [] as DeviceClient[], shared: null as DeviceClient | null };
+/** Ballot ids of both sessions (a changed ballot keeps its id, so each is one row). */
+const ballotIds: string[] = [];
+/** Everything the server sent to any client of the helpers while the sessions ran. */
+const wire: WireMessage[] = [];
 
+const allDevices = () => [...devices, ...every.devices];
 /** Every string a device could be recognised by: its id, its token and the token's hash. */
-const deviceMarks = () => devices.flatMap((d) => [d.deviceId, d.token, sha256(d.token)]);
+const deviceMarks = () => allDevices().flatMap((d) => [d.deviceId, d.token, sha256(d.token)]);
+/** The short code a device shows (e.g. "K7Q"), matched as a word only: it could occur inside a random id. */
+const labelPatterns = () => allDevices().map((d) => new RegExp(`(?<![A-Za-z0-9_-])${d.deviceStates[0]!.label}(?![A-Za-z0-9_-])`));
+/** The stored choices of every ballot, as the ballots table holds them. */
+const storedChoices = () => (server.services.db.prepare('SELECT choices FROM ballots').all() as { choices: string }[]).map((r) => r.choices);
+/** Keys a ballot's choices travel under on the way in; nothing the server sends out should carry them. */
+const CHOICE_KEYS = ['"dots":{', '"ranking":[', '"points":{', '"stances":{'];
+/** The counters a result row may carry: sums and what is derived from them. */
+const RESULT_KEYS = ['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'];
 
 type Row = Record<string, unknown>;
 const asText = (v: unknown): string =>
@@ -60,6 +83,14 @@ const columns = (table: string) =>
 
 beforeAll(async () => {
   server = await startTestServer();
+  recordWire((m) => wire.push(m));
+  await dotSession();
+  await everyMethodSession();
+  recordWire(null);
+}, 30_000);
+
+/** Two tables, four devices: a closed dot vote in which one device changed its mind, and an open one. */
+async function dotSession() {
   const s = await createSession(server, { tables: 2 });
   sessionId = s.id;
   facilitatorKey = s.facilitatorKey;
@@ -92,7 +123,91 @@ beforeAll(async () => {
     expect(await submitBallot(d, second.id, id, { [items[0]!]: 1, [items[1]!]: 1 })).toMatchObject({ ok: true });
   }
   await vi.waitFor(() => expect(view.lastTally()).toMatchObject({ voteId: second.id, ballots: 3 }), WAIT);
-});
+}
+
+/**
+ * Three tables: three tablets at table 1, one at table 2, and table 3 shares one tablet between
+ * three seats. Ranking per table, points over all tables, dots on the plenary board, and a blind
+ * recommendations vote (left open, one voter changes their stances). A table host and a
+ * projector watch throughout; the reports are fetched at the end.
+ */
+async function everyMethodSession() {
+  const s = await createSession(server, { tables: 3 });
+  every.sessionId = s.id;
+  every.facilitatorKey = s.facilitatorKey;
+  const fac = await facilitator(server, s);
+  await startSession(fac);
+  const projector = await viewer(server, s.id);
+  await tableHost(server, s, 1);
+  const t1 = [await joinDevice(server, s, 1), await joinDevice(server, s, 1), await joinDevice(server, s, 1)];
+  const t2 = await joinDevice(server, s, 2);
+  const shared = await joinDevice(server, s, 3);
+  every.devices.push(...t1, t2, shared);
+  every.shared = shared;
+  const [b1, b2, b3] = [
+    await tableProvider(server, s.id, 1, { device: t1[0]!.token }),
+    await tableProvider(server, s.id, 2, { device: t2.token }),
+    await tableProvider(server, s.id, 3, { device: shared.token }),
+  ];
+  const x1 = addPointTo(b1, 'Meer bankjes');
+  const x2 = addPointTo(b1, 'Betere verlichting');
+  const y1 = addPointTo(b2, 'Een buurtapp');
+  const z1 = addPointTo(b3, 'Vaker overleg');
+  await waitForServerPoints(server, s.id, 1, 2);
+  await waitForServerPoints(server, s.id, 2, 1);
+  await waitForServerPoints(server, s.id, 3, 1);
+  await gotoStep(fac, 'stemmen');
+  await setSeats(fac, 3, 3);
+
+  const cast = async (d: DeviceClient, voteId: string, choices: BallotChoiceFields, seat?: number) => {
+    const id = newBallotId();
+    ballotIds.push(id);
+    expect(await submitChoices(d, voteId, id, choices, seat)).toMatchObject({ ok: true, data: { changed: true, seat: seat ?? null } });
+    return id;
+  };
+  /** Every voter of the room: the three tablets of table 1, the one of table 2, and the three seats of table 3. */
+  const everyone = async (voteId: string, choose: (i: number, table: number) => BallotChoiceFields) => {
+    for (const [i, d] of t1.entries()) await cast(d, voteId, choose(i, 1));
+    await cast(t2, voteId, choose(3, 2));
+    for (const seat of [1, 2, 3]) await cast(shared, voteId, choose(3 + seat, 3), seat);
+  };
+  const close = async (voteId: string) => {
+    await emitAck(fac.socket, Events.voteClose, { voteId });
+    every.voteIds.push(voteId);
+  };
+
+  const ranking = await openVote(fac, { method: 'ranking', source: 'table' });
+  await everyone(ranking.id, (i, table) => ({ ranking: table === 1 ? (i % 2 ? [x1, x2] : [x2]) : table === 2 ? [y1] : [z1] }));
+  await close(ranking.id);
+
+  const points = await openVote(fac, { method: 'points', budget: 10 });
+  await everyone(points.id, (i) => ({ points: { [[x1, x2, y1, z1][i % 4]!]: 10 - i, [z1]: i % 2 } }));
+  await close(points.id);
+
+  await emitAck(fac.socket, Events.plenaryHarvest, { from: 'table', table: 1, pointIds: [x1, x2] });
+  await emitAck(fac.socket, Events.plenaryHarvest, { from: 'table', table: 3, pointIds: [z1] });
+  const plenary = await openVote(fac, { method: 'dots', source: 'plenary', budget: 2, maxPerItem: 2 });
+  await everyone(plenary.id, (i) => ({ dots: { [plenary.items[i % plenary.items.length]!.id]: 1 + (i % 2) } }));
+  await close(plenary.id);
+
+  const recs = await openVote(fac, { method: 'recommendations', recommendations: ['Advies een', 'Advies twee'], blind: true });
+  every.voteIds.push(recs.id);
+  const stance = (i: number) => (['support', 'oppose', 'abstain'] as const)[i % 3]!;
+  await everyone(recs.id, (i) => ({ stances: { r1: stance(i), r2: stance(i + 1) } }));
+  // The first tablet of table 1 changes its stances: the same ballot id, other choices.
+  const changedId = ballotIds.at(-7)!;
+  const changed = await submitChoices(t1[0]!, recs.id, changedId, { stances: { r1: 'oppose', r2: 'oppose' } });
+  expect(changed).toMatchObject({ ok: true, data: { changed: true } });
+  await vi.waitFor(() => {
+    expect(fac.lastTally()).toMatchObject({ voteId: recs.id, ballots: 7, hidden: false });
+    expect(projector.lastTally()).toMatchObject({ voteId: recs.id, ballots: 7, hidden: true, results: [] });
+  }, WAIT);
+
+  const auth = { authorization: `Bearer ${s.facilitatorKey}` };
+  for (const file of ['report.json', 'report.md', 'report.md?lang=en']) {
+    expect((await api(server, `/sessions/${s.id}/${file}`, { headers: auth })).status, file).toBe(200);
+  }
+}
 
 afterAll(async () => {
   await closeClients();
@@ -107,10 +222,30 @@ describe('ballot secrecy in the database', () => {
     expect(sql.sql).toMatch(/WITHOUT ROWID/i);
   });
 
+  it('no ballot row holds a device id, token or seat, with every method and on a shared tablet', () => {
+    const rows = server.services.db.prepare('SELECT * FROM ballots').all() as { vote_id: string; ballot_id: string; choices: string }[];
+    expect(rows).toHaveLength(ballotIds.length);
+    const methods = new Set<string>();
+    for (const row of rows) {
+      const text = rowText(row);
+      for (const m of deviceMarks()) expect(text).not.toContain(m);
+      const choices = JSON.parse(row.choices) as Record<string, unknown>;
+      methods.add(String(choices.method));
+      // Only the method and its one choice field: no seat, no table, no device.
+      expect(Object.keys(choices).sort()).toEqual(['method', choices.method === 'recommendations' ? 'stances' : String(choices.method)].sort());
+      expect(row.choices).not.toMatch(/seat|device|table/i);
+    }
+    expect([...methods].sort()).toEqual(['dots', 'points', 'ranking', 'recommendations']);
+    // The shared tablet's seats voted, but only its receipts know a seat; they name no ballot.
+    const seated = server.services.db.prepare('SELECT * FROM ballot_receipts WHERE seat > 0').all() as Row[];
+    expect(seated).toHaveLength(3 * every.voteIds.length);
+    for (const row of seated) expect(row.device_id).toBe(every.shared!.deviceId);
+  });
+
   it('the receipts that enforce one ballot per device hold neither choices nor ballot ids', () => {
     expect(columns('ballot_receipts')).toEqual(['vote_id', 'device_id', 'seat', 'seal']);
     const rows = server.services.db.prepare('SELECT * FROM ballot_receipts').all() as Row[];
-    expect(rows).toHaveLength(devices.length + 3);
+    expect(rows).toHaveLength(ballotIds.length);
     for (const row of rows) {
       const text = rowText(row);
       for (const id of ballotIds) expect(text).not.toContain(id);
@@ -120,7 +255,7 @@ describe('ballot secrecy in the database', () => {
 
   it('no row holds both a device mark and ballot choices or a ballot id', () => {
     const ballotRows = server.services.db.prepare('SELECT * FROM ballots').all() as Row[];
-    expect(ballotRows).toHaveLength(devices.length + 3);
+    expect(ballotRows).toHaveLength(ballotIds.length);
     const choiceStrings = [...new Set(ballotRows.map((r) => String(r.choices)))];
     let rowsChecked = 0;
     for (const table of allTables()) {
@@ -139,12 +274,12 @@ describe('ballot secrecy in the database', () => {
     for (const table of allTables()) {
       for (const row of server.services.db.prepare(`SELECT * FROM ${table}`).all() as Row[]) {
         const text = rowText(row);
-        for (const d of devices) expect(text, table).not.toContain(d.token);
+        for (const d of allDevices()) expect(text, table).not.toContain(d.token);
       }
     }
     for (const file of fs.readdirSync(server.dataDir)) {
       const bytes = fs.readFileSync(path.join(server.dataDir, file)).toString('latin1');
-      for (const d of devices) expect(bytes.includes(d.token), file).toBe(false);
+      for (const d of allDevices()) expect(bytes.includes(d.token), file).toBe(false);
     }
   });
 
@@ -169,7 +304,7 @@ describe('ballot secrecy in the database', () => {
 
   it('the event log never names a device or a ballot', () => {
     const rows = server.services.db.prepare('SELECT * FROM event_log').all() as Row[];
-    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['session.created', 'vote.opened', 'vote.closed']));
+    expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['session.created', 'vote.opened', 'vote.closed', 'table.seats']));
     for (const row of rows) {
       const text = rowText(row);
       for (const m of [...deviceMarks(), ...ballotIds]) expect(text).not.toContain(m);
@@ -195,10 +330,78 @@ describe('ballot secrecy in what the server sends', () => {
     }
   });
 
+  it('nothing the server sent puts a device id, token or label next to a ballot or its choices', () => {
+    // The scan saw every kind of message, from both sessions, with every method.
+    expect(new Set(wire.map((m) => m.via))).toEqual(new Set(['api', 'event', 'ack']));
+    expect(wire.filter((m) => m.via === 'ack' && m.name === Events.ballotSubmit).length).toBeGreaterThanOrEqual(ballotIds.length);
+    expect(new Set(wire.filter((m) => m.via === 'event').map((m) => m.name))).toEqual(
+      new Set([Events.sessionState, Events.deviceState, Events.voteTally, Events.tablesOverview, Events.plenaryBoard]),
+    );
+    const marks = deviceMarks();
+    const labels = labelPatterns();
+    const choices = storedChoices();
+    for (const m of wire) {
+      const namesDevice = marks.some((x) => m.text.includes(x)) || labels.some((re) => re.test(m.text));
+      const carriesChoices =
+        ballotIds.some((id) => m.text.includes(id)) || choices.some((c) => m.text.includes(c)) || CHOICE_KEYS.some((k) => m.text.includes(k));
+      expect(namesDevice && carriesChoices, `${m.via} ${m.name} to ${m.role ?? 'api'}: ${m.text.slice(0, 300)}`).toBe(false);
+    }
+  });
+
+  it('device ids and token hashes are never sent; a token only in its join response, a label only where devices are listed', () => {
+    const listsDevices = new Set<string>([
+      `event ${Events.deviceState}`,
+      `event ${Events.tablesOverview}`,
+      `ack ${Events.deviceJoinTable}`,
+      `ack ${Events.tableSignal}`,
+    ]);
+    const labels = labelPatterns();
+    for (const m of wire) {
+      const where = `${m.via} ${m.name}`;
+      for (const d of allDevices()) {
+        expect(m.text, where).not.toContain(d.deviceId);
+        expect(m.text, where).not.toContain(sha256(d.token));
+        if (m.text.includes(d.token)) expect(where).toBe('api POST /join');
+      }
+      if (labels.some((re) => re.test(m.text))) expect(listsDevices, `${where}: ${m.text.slice(0, 300)}`).toContain(where);
+    }
+  });
+
+  it("the every-method session's JSON and Markdown reports name no device, seat owner or ballot", () => {
+    const reports = wire.filter((m) => m.via === 'api' && m.name.startsWith(`GET /sessions/${every.sessionId}/report`));
+    expect(reports.map((r) => r.name.split('/').at(-1))).toEqual(['report.json', 'report.md', 'report.md?lang=en']);
+    const choices = storedChoices();
+    for (const r of reports) {
+      // The JSON report is about these votes: each of them is in it.
+      if (r.name.endsWith('report.json')) for (const id of every.voteIds) expect(r.text).toContain(id);
+      for (const m of [...deviceMarks(), ...ballotIds, ...choices]) expect(r.text, r.name).not.toContain(m);
+      for (const re of labelPatterns()) expect(r.text, r.name).not.toMatch(re);
+    }
+  });
+
   it('tallies pushed to the screens carry only sums', () => {
     expect(view.tallies.length).toBeGreaterThan(0);
-    for (const tally of view.tallies) {
-      expect(Object.keys(tally).sort()).toEqual(['ballots', 'eligible', 'totals', 'voteId']);
+    const pushed = wire.filter((m) => m.via === 'event' && m.name === Events.voteTally);
+    const tallies = pushed.map((m) => (JSON.parse(m.text) as [Tally])[0]);
+    expect(new Set(tallies.map((t) => t.method))).toEqual(new Set(['dots', 'ranking', 'points', 'recommendations']));
+    // The blind vote is still open: only the facilitator saw its results.
+    const blind = every.voteIds.at(-1)!;
+    const blindTallies = pushed.map((m) => ({ role: m.role, tally: (JSON.parse(m.text) as [Tally])[0] })).filter((t) => t.tally.voteId === blind);
+    expect(new Set(blindTallies.map((t) => t.role))).toEqual(new Set(['facilitator', 'host', 'viewer', 'device']));
+    for (const { role, tally } of blindTallies) {
+      if (role === 'facilitator') expect(tally.hidden).toBe(false);
+      else expect(tally, role).toMatchObject({ hidden: true, results: [], tables: [] });
+    }
+    for (const tally of [...view.tallies, ...tallies]) {
+      expect(Object.keys(tally).sort()).toEqual(['ballots', 'eligible', 'hidden', 'method', 'results', 'tables', 'voteId']);
+      for (const row of [...tally.results, ...tally.tables.flatMap((t) => t.results)]) {
+        for (const key of Object.keys(row)) expect(RESULT_KEYS, `a result row carries ${key}`).toContain(key);
+      }
+      for (const t of tally.tables) {
+        expect(Object.keys(t).sort()).toEqual(['ballots', 'results', 'table', 'withheld']);
+        // A table where one or two voted shows no results: they would tell what those few chose.
+        if (t.ballots < 3) expect(t).toMatchObject({ withheld: true, results: [] });
+      }
       const text = JSON.stringify(tally);
       for (const m of [...deviceMarks(), ...ballotIds]) expect(text).not.toContain(m);
     }
@@ -209,11 +412,12 @@ describe('ballot secrecy in what the server sends', () => {
   });
 
   it('a device is told only that it voted, never what', () => {
-    for (const d of devices) {
+    for (const d of allDevices()) {
       for (const state of d.deviceStates) {
-        expect(Object.keys(state).sort()).toEqual(['evaluatedIn', 'label', 'mustPickTable', 'signals', 'table', 'votedIn']);
+        expect(Object.keys(state).sort()).toEqual(['evaluatedIn', 'label', 'mustPickTable', 'seats', 'seatsVoted', 'signals', 'table', 'votedIn']);
         expect(Object.keys(state.signals).sort()).toEqual(['help', 'ready']);
-        for (const id of state.votedIn) expect(voteIds).toContain(id);
+        for (const id of state.votedIn) expect([...voteIds, ...every.voteIds]).toContain(id);
+        for (const seat of state.seatsVoted) expect(seat).toEqual(expect.any(Number));
         const text = JSON.stringify(state);
         for (const m of ballotIds) expect(text).not.toContain(m);
       }

@@ -225,6 +225,7 @@ describe('POST /api/sessions with an agenda', () => {
   });
 
   const step = { type: 'inbreng', durationSec: 60 };
+  const voteAgenda = (vote: unknown) => ({ rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote }] }] });
   const badAgendas: [string, unknown][] = [
     ['no rounds', { rounds: [] }],
     ['a round without steps', { rounds: [{ steps: [] }] }],
@@ -232,7 +233,12 @@ describe('POST /api/sessions with an agenda', () => {
     ['duplicate step ids', { rounds: [{ steps: [{ ...step, id: 'a' }, { ...step, id: 'a' }] }] }],
     ['a round id equal to a step id', { rounds: [{ id: 'a', steps: [{ ...step, id: 'a' }] }] }],
     ['maxPerItem over the budget', { rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote: { method: 'dots', budget: 3, maxPerItem: 4 } }] }] }],
-    ['an unknown vote method', { rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote: { method: 'ranking', budget: 3, maxPerItem: 3 } }] }] }],
+    ['an unknown vote method', voteAgenda({ method: 'approval', budget: 3 })],
+    ['an unknown vote source', voteAgenda({ method: 'dots', source: 'room' })],
+    ['more dots than a voter may have', voteAgenda({ method: 'dots', budget: 21 })],
+    ['a threshold over 100 %', voteAgenda({ method: 'recommendations', source: 'recommendations', recommendations: ['A'], threshold: 101 })],
+    ['a vote on recommendations without them', voteAgenda({ method: 'recommendations', source: 'recommendations' })],
+    ['an empty recommendation', voteAgenda({ method: 'recommendations', recommendations: ['  '] })],
     ['an unknown field on a step', { rounds: [{ steps: [{ ...step, colour: 'red' }] }] }],
     ['an unknown field on a round', { rounds: [{ steps: [step], timer: 5 }] }],
     ['an unknown field on the agenda', { rounds: [{ steps: [step] }], start: 'now' }],

@@ -5,6 +5,7 @@ import {
   api,
   closeClients,
   connectClient,
+  countTotals,
   connectError,
   createSession,
   emitAck,
@@ -17,6 +18,7 @@ import {
   startSession,
   submitBallot,
   tableProvider,
+  tallySums,
   viewer,
   waitForServerPoints,
   type Client,
@@ -38,8 +40,8 @@ afterAll(async () => {
 function serverCount(voteId: string) {
   const vote = server.services.votes.get(voteId);
   if (!vote) throw new Error(`no vote ${voteId}`);
-  const { totals, ballots } = server.services.votes.count(vote);
-  return { totals: { ...totals }, ballots, rows: countRows(server, 'ballots', 'WHERE vote_id = ?', voteId) };
+  const { count, ballots } = server.services.votes.count(vote);
+  return { totals: countTotals(count), ballots, rows: countRows(server, 'ballots', 'WHERE vote_id = ?', voteId) };
 }
 
 function expectRefused(res: Ack<unknown>, code: string) {
@@ -137,6 +139,8 @@ describe('handshake', () => {
       mustPickTable: false,
       signals: { ready: false, help: false },
       votedIn: [],
+      seats: 0,
+      seatsVoted: [],
       evaluatedIn: [],
     });
     expect(device.overviews).toEqual([]);
@@ -218,7 +222,14 @@ describe('malformed payloads', () => {
       { budget: 2.5 },
       { budget: 3, maxPerItem: 4 },
       { budget: 3, maxPerItem: 0 },
-      { budget: 3, method: 'ranking' },
+      { method: 'approval' },
+      { method: 'points', budget: 1001 },
+      { method: 'recommendations', threshold: 101 },
+      { source: 'recommendations' },
+      { source: 'everything' },
+      { recommendations: [] },
+      { recommendations: ['  '] },
+      { blind: 'yes' },
       null,
       'open',
       [3],
@@ -291,18 +302,27 @@ describe('dot vote', () => {
   it('runs a whole vote: open, ballots from several tables, live tally to the viewer', async () => {
     const { fac, view, d1, d2, d3, p } = await votingSession();
     const vote = await openVote(fac);
-    expect(vote).toMatchObject({ method: 'dots', status: 'open', budget: 3, maxPerItem: 3, closedAt: null });
+    expect(vote).toMatchObject({
+      method: 'dots',
+      source: 'tables',
+      rules: { method: 'dots', budget: 3, maxPerItem: 3 },
+      blind: false,
+      status: 'open',
+      stepId: fac.lastSessionState()!.run.stepId,
+      closedAt: null,
+    });
     expect(vote.items.map((i) => i.id).sort()).toEqual([p.a, p.b, p.c, p.d].sort());
     expect(vote.items.find((i) => i.id === p.c)).toEqual({ id: p.c, table: 2, theme: 'samenwerking', text: 'Spreekuur in het buurthuis' });
 
     // Every screen hears about the open vote, with an empty tally.
     await expect.poll(() => view.lastSessionState()?.vote?.id).toBe(vote.id);
     await expect.poll(() => fac.lastSessionState()?.vote?.status).toBe('open');
-    await expect.poll(() => view.lastTally()).toEqual({
+    await expect.poll(() => tallySums(view.lastTally())).toEqual({
       voteId: vote.id,
       totals: { [p.a]: 0, [p.b]: 0, [p.c]: 0, [p.d]: 0 },
       ballots: 0,
       eligible: 3,
+      hidden: false,
     });
 
     const r1 = await submitBallot(d1, vote.id, newBallotId(), { [p.a]: 2, [p.c]: 1 });
@@ -310,15 +330,25 @@ describe('dot vote', () => {
     const r3 = await submitBallot(d3, vote.id, newBallotId(), { [p.d]: 3 });
     for (const r of [r1, r2, r3]) expect(r).toMatchObject({ ok: true, data: { voteId: vote.id, changed: true } });
 
-    const expected = { voteId: vote.id, totals: { [p.a]: 3, [p.b]: 0, [p.c]: 1, [p.d]: 3 }, ballots: 3, eligible: 3 };
-    await expect.poll(() => view.lastTally()).toEqual(expected);
-    await expect.poll(() => fac.lastTally()).toEqual(expected);
-    await expect.poll(() => d3.lastTally()).toEqual(expected);
+    const expected = { voteId: vote.id, totals: { [p.a]: 3, [p.b]: 0, [p.c]: 1, [p.d]: 3 }, ballots: 3, eligible: 3, hidden: false };
+    await expect.poll(() => tallySums(view.lastTally())).toEqual(expected);
+    await expect.poll(() => tallySums(fac.lastTally())).toEqual(expected);
+    await expect.poll(() => tallySums(d3.lastTally())).toEqual(expected);
     expect(serverCount(vote.id)).toMatchObject({ totals: expected.totals, ballots: 3, rows: 3 });
+    // Best first; equal totals share a rank and are marked as tied.
+    const rows = view.lastTally()!.results;
+    expect(rows.map((r) => [r.score, r.rank, r.tied])).toEqual([
+      [3, 1, true],
+      [3, 1, true],
+      [1, 3, false],
+      [0, 4, false],
+    ]);
+    expect(rows.slice(0, 2).map((r) => r.id).sort()).toEqual([p.a, p.d].sort());
+    expect(view.lastTally()).toMatchObject({ method: 'dots', tables: [] });
 
     // A screen that connects later gets the current tally straight away.
     const late = await viewer(server, d1.sessionId);
-    await expect.poll(() => late.lastTally()).toEqual(expected);
+    await expect.poll(() => tallySums(late.lastTally())).toEqual(expected);
   });
 
   it('drops a connection that sends a message over 64 KB, and counts nothing', async () => {
@@ -336,7 +366,7 @@ describe('dot vote', () => {
   it('refuses ballots over the budget, over the per-item limit or for unknown items, and counts nothing', async () => {
     const { fac, d1, d2, p } = await votingSession();
     const vote = await openVote(fac, { budget: 4, maxPerItem: 2 });
-    expect(vote).toMatchObject({ budget: 4, maxPerItem: 2 });
+    expect(vote.rules).toEqual({ method: 'dots', budget: 4, maxPerItem: 2 });
     expect(await submitBallot(d2, vote.id, newBallotId(), { [p.b]: 1 })).toMatchObject({ ok: true });
     const before = serverCount(vote.id);
 
@@ -361,15 +391,15 @@ describe('dot vote', () => {
     const ballotId = newBallotId();
     expect(await submitBallot(d1, vote.id, ballotId, { [p.a]: 1, [p.b]: 2 })).toEqual({
       ok: true,
-      data: { voteId: vote.id, ballotId, changed: true },
+      data: { voteId: vote.id, ballotId, seat: null, changed: true },
     });
     // Same choices, other key order and an explicit zero: still the same ballot.
     expect(await submitBallot(d1, vote.id, ballotId, { [p.b]: 2, [p.c]: 0, [p.a]: 1 })).toEqual({
       ok: true,
-      data: { voteId: vote.id, ballotId, changed: false },
+      data: { voteId: vote.id, ballotId, seat: null, changed: false },
     });
     expect(serverCount(vote.id)).toMatchObject({ ballots: 1, rows: 1, totals: { [p.a]: 1, [p.b]: 2, [p.c]: 0, [p.d]: 0 } });
-    await expect.poll(() => view.lastTally()).toMatchObject({ ballots: 1, totals: { [p.a]: 1, [p.b]: 2 } });
+    await expect.poll(() => tallySums(view.lastTally())).toMatchObject({ ballots: 1, totals: { [p.a]: 1, [p.b]: 2 } });
   });
 
   it('replaces a ballot when the same ballot id comes with other dots', async () => {
@@ -378,11 +408,11 @@ describe('dot vote', () => {
     const ballotId = newBallotId();
     await submitBallot(d2, vote.id, newBallotId(), { [p.a]: 1 });
     await submitBallot(d1, vote.id, ballotId, { [p.a]: 3 });
-    await expect.poll(() => view.lastTally()?.totals[p.a]).toBe(4);
+    await expect.poll(() => tallySums(view.lastTally())?.totals[p.a]).toBe(4);
 
     expect(await submitBallot(d1, vote.id, ballotId, { [p.c]: 2, [p.d]: 1 })).toMatchObject({ ok: true, data: { changed: true } });
     const expected = { [p.a]: 1, [p.b]: 0, [p.c]: 2, [p.d]: 1 };
-    await expect.poll(() => view.lastTally()).toEqual({ voteId: vote.id, totals: expected, ballots: 2, eligible: 3 });
+    await expect.poll(() => tallySums(view.lastTally())).toEqual({ voteId: vote.id, totals: expected, ballots: 2, eligible: 3, hidden: false });
     expect(serverCount(vote.id)).toMatchObject({ totals: expected, ballots: 2, rows: 2 });
 
     // Withdrawing everything keeps the ballot (turnout) but removes its dots.
@@ -428,7 +458,7 @@ describe('dot vote', () => {
     expect(before).toMatchObject({ ballots: 1, totals: { [p.a]: 2 } });
     // Closing again is refused.
     expectRefused(await emitAck(fac.socket, Events.voteClose, { voteId: vote.id }), 'vote_not_open');
-    await expect.poll(() => view.lastTally()).toMatchObject({ voteId: vote.id, ballots: 1, totals: { [p.a]: 2 } });
+    await expect.poll(() => tallySums(view.lastTally())).toMatchObject({ voteId: vote.id, ballots: 1, totals: { [p.a]: 2 } });
   });
 
   it('refuses to open a second vote while one is open (vote_already_open)', async () => {
@@ -563,7 +593,7 @@ describe('tables:overview', () => {
 
 /** A tables:overview row; by default that of a table nobody joined. */
 function emptyRow(table: number, over: Partial<TableOverview> = {}): TableOverview {
-  return { table, connected: 0, joined: 0, points: 0, voted: 0, ready: false, help: false, devices: [], ...over };
+  return { table, connected: 0, joined: 0, points: 0, voted: 0, seats: 0, ready: false, help: false, devices: [], ...over };
 }
 
 async function waitForStoredPoints(sessionId: string, table: number, n: number) {

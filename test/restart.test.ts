@@ -7,6 +7,7 @@ import {
   api,
   closeClients,
   connectClient,
+  countTotals,
   createSession,
   emitAck,
   emitOk,
@@ -19,6 +20,7 @@ import {
   submitBallot,
   tableHost,
   tableProvider,
+  tallySums,
   viewer,
   waitForServerPoints,
 } from './helpers/clients.js';
@@ -31,6 +33,12 @@ afterEach(async () => {
   await server?.close();
   server = null;
 });
+
+/** Dots per item and ballots of a vote, as the (restarted) server counts them. */
+function sums(srv: TestServer, voteId: string) {
+  const { count, ballots } = srv.services.votes.count(srv.services.votes.get(voteId)!);
+  return { totals: countTotals(count), ballots };
+}
 
 async function begin(): Promise<TestServer> {
   server = await startTestServer();
@@ -74,7 +82,16 @@ describe('restart on the same data dir', () => {
     await srv.restart();
 
     await expect.poll(() => device.deviceStates.length, { timeout: 10_000 }).toBeGreaterThan(seen);
-    const seated = { table: 2, label: device.deviceStates[0]!.label, mustPickTable: false, signals: { ready: false, help: false }, votedIn: [], evaluatedIn: [] };
+    const seated = {
+      table: 2,
+      label: device.deviceStates[0]!.label,
+      mustPickTable: false,
+      signals: { ready: false, help: false },
+      votedIn: [],
+      seats: 0,
+      seatsVoted: [],
+      evaluatedIn: [],
+    };
     expect(device.deviceStates.at(-1)).toEqual(seated);
     const fresh = await connectClient(srv, { role: 'device', sessionId: s.id, token: device.token });
     expect(fresh.deviceStates.at(-1)).toEqual(seated);
@@ -132,21 +149,30 @@ describe('restart on the same data dir', () => {
     const second = await openVote(fac, { budget: 3, maxPerItem: 2 });
     const d1Ballot = newBallotId();
     expect(await submitBallot(d1, second.id, d1Ballot, { [b]: 2, [a]: 1 })).toMatchObject({ ok: true, data: { changed: true } });
-    const tallyBefore = { voteId: second.id, totals: { [a]: 1, [b]: 2 }, ballots: 1, eligible: 2 };
-    await expect.poll(() => fac.lastTally()).toEqual(tallyBefore);
+    const tallyBefore = { voteId: second.id, totals: { [a]: 1, [b]: 2 }, ballots: 1, eligible: 2, hidden: false };
+    await expect.poll(() => tallySums(fac.lastTally())).toEqual(tallyBefore);
+    const rowsBefore = fac.lastTally()!.results;
     await closeClients();
 
     await srv.restart();
 
     const view = await viewer(srv, s.id);
-    await expect.poll(() => view.lastTally()).toEqual(tallyBefore);
-    expect(view.lastSessionState()!.vote).toMatchObject({ id: second.id, status: 'open', budget: 3, maxPerItem: 2 });
+    await expect.poll(() => tallySums(view.lastTally())).toEqual(tallyBefore);
+    expect(view.lastTally()!.results).toEqual(rowsBefore);
+    expect(view.lastSessionState()!.vote).toMatchObject({
+      id: second.id,
+      status: 'open',
+      method: 'dots',
+      source: 'tables',
+      rules: { method: 'dots', budget: 3, maxPerItem: 2 },
+      blind: false,
+    });
     const votes = srv.services.votes.list(s.id);
     expect(votes.map((v) => [v.id, v.status])).toEqual([
       [first.id, 'closed'],
       [second.id, 'open'],
     ]);
-    expect(srv.services.votes.count(votes[0]!)).toEqual({ totals: { [a]: 3, [b]: 1 }, ballots: 2 });
+    expect(sums(srv, votes[0]!.id)).toEqual({ totals: { [a]: 3, [b]: 1 }, ballots: 2 });
 
     // The same device resends the same ballot: acknowledged, unchanged, counted once.
     const r1 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d1.token });
@@ -154,15 +180,16 @@ describe('restart on the same data dir', () => {
     expect(r1.deviceStates.at(-1)!.votedIn).toHaveLength(2);
     expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 1, [b]: 2 })).toEqual({
       ok: true,
-      data: { voteId: second.id, ballotId: d1Ballot, changed: false },
+      data: { voteId: second.id, ballotId: d1Ballot, seat: null, changed: false },
     });
-    expect(srv.services.votes.count(srv.services.votes.get(second.id)!)).toEqual({ totals: tallyBefore.totals, ballots: 1 });
+    expect(sums(srv, second.id)).toEqual({ totals: tallyBefore.totals, ballots: 1 });
     // A second ballot id from it is still refused; a change of its own ballot still counts.
     expect(await submitBallot(r1, second.id, newBallotId(), { [a]: 1 })).toMatchObject({ ok: false, error: { code: 'already_voted' } });
     expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 2 })).toMatchObject({ ok: true, data: { changed: true } });
     const r2 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d2.token });
     expect(await submitBallot(r2, second.id, newBallotId(), { [b]: 1 })).toMatchObject({ ok: true, data: { changed: true } });
-    await expect.poll(() => view.lastTally()).toEqual({ voteId: second.id, totals: { [a]: 2, [b]: 1 }, ballots: 2, eligible: 2 });
+    const tallyAfter = { voteId: second.id, totals: { [a]: 2, [b]: 1 }, ballots: 2, eligible: 2, hidden: false };
+    await expect.poll(() => tallySums(view.lastTally())).toEqual(tallyAfter);
     // The closed vote stays closed.
     expect(await submitBallot(r2, first.id, newBallotId(), { [b]: 1 })).toMatchObject({ ok: false, error: { code: 'vote_closed' } });
 

@@ -22,6 +22,7 @@ import {
   addPointTo,
   api,
   connectError,
+  countTotals,
   createSession,
   emitAck,
   emitOk,
@@ -108,7 +109,7 @@ function snapshot(sessionId: string) {
   const all = (sql: string) => db.prepare(sql).all(sessionId);
   return {
     session: db.prepare('SELECT agenda, run_state, projector FROM sessions WHERE id = ?').get(sessionId),
-    tables: all('SELECT number, host_key_hash, ready, help FROM session_tables WHERE session_id = ? ORDER BY number'),
+    tables: all('SELECT number, host_key_hash, ready, help, seats FROM session_tables WHERE session_id = ? ORDER BY number'),
     devices: all('SELECT id, table_number, label, picked_round FROM devices WHERE session_id = ? ORDER BY id'),
     votes: all('SELECT * FROM votes WHERE session_id = ? ORDER BY id'),
     ballots: all('SELECT b.* FROM ballots b JOIN votes v ON v.id = b.vote_id WHERE v.session_id = ? ORDER BY b.ballot_id'),
@@ -182,7 +183,10 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
     allowed: ['participant'],
     phase: 'voting',
     payload: (w) => ({ voteId: w.voteId, ballotId: newBallotId(), dots: { [w.point!]: 2 } }),
-    after: (w) => expect(server.services.votes.count(server.services.votes.get(w.voteId!)!)).toEqual({ totals: { [w.point!]: 2 }, ballots: 1 }),
+    after: (w) => {
+      const { count, ballots } = server.services.votes.count(server.services.votes.get(w.voteId!)!);
+      expect({ totals: countTotals(count), ballots }).toEqual({ totals: { [w.point!]: 2 }, ballots: 1 });
+    },
   },
   [Events.evaluationSubmit]: {
     allowed: ['participant'],
@@ -274,6 +278,12 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
       }
     },
   },
+  [Events.tableSeats]: {
+    allowed: ['facilitator'],
+    phase: 'voting',
+    payload: () => ({ table: 1, seats: 4 }),
+    after: (w) => expect(server.services.tables.seats(w.s.id)).toEqual(new Map([[1, 4]])),
+  },
   [Events.plenaryHarvest]: {
     allowed: ['facilitator'],
     phase: 'voting',
@@ -303,7 +313,7 @@ describe('role matrix', () => {
       Object.keys(MATRIX).sort(),
       'a new client -> server event needs a MATRIX row; a new server -> client event belongs in SERVER_TO_CLIENT',
     ).toEqual(clientEvents.sort());
-    expect(clientEvents.length).toBeGreaterThanOrEqual(19);
+    expect(clientEvents.length).toBeGreaterThanOrEqual(21);
   });
 
   for (const [event, row] of Object.entries(MATRIX) as [keyof ClientToServerEvents, Row][]) {

@@ -18,11 +18,13 @@ import {
   YJS_SUBPROTOCOL,
   type Ack,
   type BallotReceipt,
+  type BallotSubmitPayload,
   type ClientToServerEvents,
   type CreateSessionBody,
   type CreateSessionResponse,
   type DeviceState,
   type JoinResponse,
+  type ResultRow,
   type RunView,
   type ServerToClientEvents,
   type SessionView,
@@ -31,6 +33,7 @@ import {
   type TableOverview,
   type VoteView,
 } from '../../shared/protocol.js';
+import type { VoteCount } from '../../shared/tally.js';
 import { hostKey } from '../../server/tables.js';
 import type { TestServer } from './server.js';
 
@@ -80,6 +83,31 @@ function track(fn: () => void): () => void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Recording what the server sends
+
+/** One thing the server sent to a helper-made client: an API response, a pushed event or an acknowledgement. */
+export interface WireMessage {
+  via: 'api' | 'event' | 'ack';
+  /** "POST /join", the event's name, or the name of the event acknowledged. */
+  name: string;
+  /** The role of the socket that received it (events and acknowledgements). */
+  role?: Auth['role'];
+  /** The body as received: the response text, or the event's arguments as JSON. */
+  text: string;
+}
+
+let wireSink: ((m: WireMessage) => void) | null = null;
+
+/**
+ * Hands everything the server sends to helper-made clients from now on to `sink` (null stops):
+ * every API response, every event on every socket and every acknowledgement. For scans such as
+ * the ballot-secrecy test, which must see all of it.
+ */
+export function recordWire(sink: ((m: WireMessage) => void) | null): void {
+  wireSink = sink;
+}
+
+// ---------------------------------------------------------------------------------------------
 // REST
 
 export async function api<T = unknown>(
@@ -96,8 +124,10 @@ export async function api<T = unknown>(
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${server.url}/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+  const res = await fetch(`${server.url}/api${path}`, { method, headers, body });
   const text = await res.text();
+  wireSink?.({ via: 'api', name: `${method} ${path}`, text });
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
   return { status: res.status, body: parsed as T, headers: res.headers, text };
@@ -153,6 +183,9 @@ export interface Client {
   close(): void;
 }
 
+/** The role each helper-made socket connected with, for recorded acknowledgements. */
+const roles = new WeakMap<AppSocket, Auth['role']>();
+
 function rawSocket(url: string, auth: Record<string, unknown>): AppSocket {
   return io(url, {
     auth,
@@ -167,6 +200,7 @@ function rawSocket(url: string, auth: Record<string, unknown>): AppSocket {
 /** Connects and resolves once the server has sent its first full state for this role. */
 export async function connectClient(server: Target, auth: Auth): Promise<Client> {
   const socket = rawSocket(server.url, { protocol: PROTOCOL_VERSION, ...auth });
+  roles.set(socket, auth.role);
   const client: Client = {
     socket,
     sessionStates: [],
@@ -179,6 +213,7 @@ export async function connectClient(server: Target, auth: Auth): Promise<Client>
     lastSessionState: () => client.sessionStates.at(-1),
     close: track(() => socket.disconnect()),
   };
+  socket.onAny((event: string, ...args: unknown[]) => wireSink?.({ via: 'event', name: event, role: auth.role, text: JSON.stringify(args) }));
   socket.on(Events.sessionState, (s) => client.sessionStates.push(s));
   socket.on(Events.voteTally, (t) => client.tallies.push(t));
   socket.on(Events.tablesOverview, (o) => client.overviews.push(o));
@@ -235,7 +270,9 @@ export const tableHost = (server: Target, s: { id: string; facilitatorKey: strin
 /** Sends an event and resolves with the server's acknowledgement. The payload is not type-checked on purpose. */
 export async function emitAck<T = unknown>(socket: AppSocket, event: string, payload: unknown): Promise<Ack<T>> {
   const loose = socket as unknown as { timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> } };
-  return (await loose.timeout(5000).emitWithAck(event, payload)) as Ack<T>;
+  const res = (await loose.timeout(5000).emitWithAck(event, payload)) as Ack<T>;
+  wireSink?.({ via: 'ack', name: event, role: roles.get(socket), text: JSON.stringify(res) });
+  return res;
 }
 
 /** Like emitAck, but throws unless the server answered ok, and returns the data. */
@@ -321,8 +358,61 @@ export async function openVote(fac: Client, payload: Record<string, unknown> = {
   return emitOk<VoteView>(fac.socket, Events.voteOpen, payload);
 }
 
-export function submitBallot(device: Client, voteId: string, ballotId: string, dots: Record<string, number>): Promise<Ack<BallotReceipt>> {
-  return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, dots });
+/** A dot ballot; `seat` only on a shared tablet (doorgeefstand). */
+export function submitBallot(
+  device: Client,
+  voteId: string,
+  ballotId: string,
+  dots: Record<string, number>,
+  seat?: number,
+): Promise<Ack<BallotReceipt>> {
+  return submitChoices(device, voteId, ballotId, { dots }, seat);
+}
+
+/** The choice field of a ballot: exactly one of these for a valid ballot (tests may send more or none). */
+export type BallotChoiceFields = Partial<Pick<BallotSubmitPayload, 'dots' | 'ranking' | 'points' | 'stances'>>;
+
+/** A ballot of any method, e.g. `{ ranking: [a, b] }` or `{ stances: { r1: 'support' } }`. */
+export function submitChoices(
+  device: Client,
+  voteId: string,
+  ballotId: string,
+  choices: BallotChoiceFields,
+  seat?: number,
+): Promise<Ack<BallotReceipt>> {
+  return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, ...choices, ...(seat === undefined ? {} : { seat }) });
+}
+
+/** table:seats by the facilitator: a shared tablet for `seats` people at the table (0 turns it off). */
+export async function setSeats(fac: Client, table: number, seats: number): Promise<void> {
+  await emitOk<null>(fac.socket, Events.tableSeats, { table, seats });
+}
+
+/** Score per item id (dots or points total, Borda score, support %) from result rows. */
+export function scoresOf(results: readonly ResultRow[] | undefined): Record<string, number> | undefined {
+  return results && Object.fromEntries(results.map((r) => [r.id, r.score]));
+}
+
+export interface TallySums {
+  voteId: string;
+  ballots: number;
+  eligible: number;
+  hidden: boolean;
+  totals: Record<string, number>;
+}
+
+/**
+ * A tally as the dot-vote tests compare it: its sums per item (the rows' scores) instead of the
+ * ranked rows. `undefined` while no tally arrived.
+ */
+export function tallySums(t: Tally | undefined): TallySums | undefined {
+  return t && { voteId: t.voteId, ballots: t.ballots, eligible: t.eligible, hidden: t.hidden, totals: scoresOf(t.results)! };
+}
+
+/** Dots or points per item as the server counts them (`votes.count`), zero for items nobody chose. */
+export function countTotals(count: VoteCount): Record<string, number> {
+  if (count.method !== 'dots' && count.method !== 'points') throw new Error(`a ${count.method} count has no totals`);
+  return Object.fromEntries(Object.entries(count.items).map(([id, c]) => [id, c.total]));
 }
 
 export const newBallotId = (): string => randomBytes(18).toString('base64url');

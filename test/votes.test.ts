@@ -1,0 +1,576 @@
+/**
+ * Vote methods end to end (issue 5), through the real server and real socket.io clients: dots,
+ * ranking, points and recommendations; what a step votes on (all tables, each table its own
+ * points, the plenary board, a typed list); blind votes; per-table results withheld below three
+ * voters; a shared tablet whose seats each vote (doorgeefstand); throttled tallies. Every refusal
+ * is checked to leave the count, the ballots and the receipts exactly as they were.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  Events,
+  MIN_VOTERS_SHOWN,
+  type Ack,
+  type CreateSessionBody,
+  type ErrorCode,
+  type ResultRow,
+  type Tally,
+  type VoteView,
+} from '../shared/protocol.js';
+import { tally as recount, type BallotChoices } from '../shared/tally.js';
+import {
+  addPointTo,
+  createSession,
+  emitAck,
+  emitOk,
+  facilitator,
+  gotoStep,
+  joinDevice,
+  newBallotId,
+  openVote,
+  scoresOf,
+  setSeats,
+  startSession,
+  submitBallot,
+  submitChoices,
+  tableHost,
+  tableProvider,
+  viewer,
+  waitForServerPoints,
+  type BallotChoiceFields,
+  type Client,
+  type DeviceClient,
+} from './helpers/clients.js';
+import { countRows } from './helpers/server.js';
+import { useTestServer } from './helpers/setup.js';
+
+const server = useTestServer();
+
+// ---------------------------------------------------------------------------------------------
+// A room to vote in.
+
+interface RoomOptions {
+  /** Devices seated per table, from table 1; the session has this many tables. */
+  seated?: number[];
+  /** Point texts per table, written in the (first) inbreng step. */
+  points?: string[][];
+  body?: CreateSessionBody;
+}
+
+/**
+ * A started session with a facilitator, a projector (viewer), devices at their tables and
+ * points on the boards, moved on to the (first) stemmen step with no vote open.
+ * `p[t][i]` is the id of the i-th point of table t+1, `d[t][i]` the i-th device there.
+ */
+async function room({ seated = [1, 1], points = [['Punt A', 'Punt B'], ['Punt C', 'Punt D']], body = {} }: RoomOptions = {}) {
+  const s = await createSession(server, { tables: seated.length, ...body });
+  const fac = await facilitator(server, s);
+  await startSession(fac);
+  // The template starts with an instructie step; points are written in the (first) inbreng step.
+  const first = fac.lastSessionState()!.agenda.rounds[0]!.steps[0]!;
+  if (first.type !== 'inbreng' && points.some((texts) => texts.length > 0)) await gotoStep(fac, 'inbreng');
+  const view = await viewer(server, s.id);
+  const d: DeviceClient[][] = [];
+  for (const [t, n] of seated.entries()) d.push(await Promise.all(Array.from({ length: n }, () => joinDevice(server, s, t + 1))));
+  const p: string[][] = [];
+  for (const [t, texts] of points.entries()) {
+    if (texts.length === 0) {
+      p.push([]);
+      continue;
+    }
+    const board = await tableProvider(server, s.id, t + 1, { device: d[t]![0]!.token });
+    p.push(texts.map((text) => addPointTo(board, text)));
+    await waitForServerPoints(server, s.id, t + 1, texts.length);
+  }
+  await gotoStep(fac, 'stemmen');
+  return { s, fac, view, d, p };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the server holds, and refusals that must leave it alone.
+
+/** The running count, the ballot rows and the receipts of a vote, as the server holds them now. */
+function stored(voteId: string) {
+  const { votes, db } = server.services;
+  const vote = votes.get(voteId)!;
+  const { count, ballots } = votes.count(vote);
+  const rows = db.prepare('SELECT ballot_id, choices FROM ballots WHERE vote_id = ? ORDER BY ballot_id').all(voteId) as {
+    ballot_id: string;
+    choices: string;
+  }[];
+  // The running count never drifts from a recount of the stored ballots.
+  const fresh = recount(
+    vote.rules,
+    vote.items.map((i) => i.id),
+    rows.map((r) => JSON.parse(r.choices) as BallotChoices),
+  );
+  expect(count, 'running count = recount').toEqual(fresh);
+  return {
+    count: structuredClone(count),
+    ballots,
+    rows,
+    receipts: db.prepare('SELECT device_id, seat, seal FROM ballot_receipts WHERE vote_id = ? ORDER BY device_id, seat').all(voteId),
+  };
+}
+
+function expectRefused(res: Ack<unknown>, code: ErrorCode) {
+  expect(res.ok, JSON.stringify(res)).toBe(false);
+  if (!res.ok) {
+    expect(res.error.code, res.error.message).toBe(code);
+    expect(res.error.message.length).toBeGreaterThan(0);
+  }
+}
+
+/** Sends what should be refused and checks that nothing of the vote changed. */
+async function refusedUnchanged(voteId: string, code: ErrorCode, send: () => Promise<Ack<unknown>>) {
+  const before = stored(voteId);
+  expectRefused(await send(), code);
+  expect(stored(voteId)).toEqual(before);
+}
+
+async function ok(res: Promise<Ack<unknown>>, changed = true) {
+  const r = await res;
+  expect(r, JSON.stringify(r)).toMatchObject({ ok: true, data: { changed } });
+}
+
+const close = (fac: Client, voteId: string) => emitOk<VoteView>(fac.socket, Events.voteClose, { voteId });
+
+/** Waits for a tally of this vote that passes `check`, and returns it. */
+async function tallyOf(client: Client, voteId: string, check: (t: Tally) => boolean = () => true): Promise<Tally> {
+  await expect.poll(() => {
+    const t = client.lastTally();
+    return t?.voteId === voteId && check(t);
+  }).toBe(true);
+  return client.lastTally()!;
+}
+
+/** Result rows as [id, score, rank, tied], best first. */
+const ranked = (rows: readonly ResultRow[]) => rows.map((r) => [r.id, r.score, r.rank, r.tied]);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('each method through the real server', () => {
+  it('dots: a budget of N with at most K on one item; over the budget or the item limit is refused and nothing is counted', async () => {
+    const { fac, view, d, p } = await room({ seated: [2, 1] });
+    const [a, b] = p[0]!;
+    const [c] = p[1]!;
+    const vote = await openVote(fac, { method: 'dots', budget: 4, maxPerItem: 2 });
+    expect(vote).toMatchObject({ method: 'dots', source: 'tables', rules: { method: 'dots', budget: 4, maxPerItem: 2 }, blind: false });
+
+    await ok(submitBallot(d[0]![0]!, vote.id, newBallotId(), { [a!]: 2, [b!]: 2 }));
+    await refusedUnchanged(vote.id, 'over_budget', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { [a!]: 2, [b!]: 2, [c!]: 1 }));
+    await refusedUnchanged(vote.id, 'over_item_limit', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { [c!]: 3 }));
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { nope: 1 }));
+    await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [c!]: 2, [a!]: 1 }));
+
+    expect(stored(vote.id)).toMatchObject({ ballots: 2, rows: { length: 2 }, receipts: { length: 2 } });
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 2);
+    expect(t).toMatchObject({ method: 'dots', ballots: 2, eligible: 3, hidden: false, tables: [] });
+    expect(ranked(t.results)).toEqual([
+      [a, 3, 1, false],
+      [b, 2, 2, true],
+      [c, 2, 2, true],
+      [p[1]![1], 0, 4, false],
+    ]);
+  });
+
+  it('ranking: Borda scores from partial rankings, ties share a rank; a repeated item is refused (duplicate_item)', async () => {
+    const { fac, view, d, p } = await room({ seated: [2, 1] });
+    const [a, b] = p[0]!;
+    const [c, dd] = p[1]!;
+    const vote = await openVote(fac, { method: 'ranking' });
+    expect(vote.rules).toEqual({ method: 'ranking' });
+
+    // Ranking k items gives k points to the first, k-1 to the next, ... and 0 to the rest.
+    await ok(submitChoices(d[0]![0]!, vote.id, newBallotId(), { ranking: [a!, b!, c!] })); // a 3, b 2, c 1
+    await ok(submitChoices(d[0]![1]!, vote.id, newBallotId(), { ranking: [b!] })); // b 1
+    const third = newBallotId();
+    await refusedUnchanged(vote.id, 'duplicate_item', () => submitChoices(d[1]![0]!, vote.id, third, { ranking: [c!, a!, c!] }));
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitChoices(d[1]![0]!, vote.id, third, { ranking: [c!, 'nope'] }));
+    await ok(submitChoices(d[1]![0]!, vote.id, third, { ranking: [c!, a!] })); // c 2, a 1
+
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 3);
+    expect(t.method).toBe('ranking');
+    expect(ranked(t.results)).toEqual([
+      [a, 4, 1, false],
+      [b, 3, 2, true],
+      [c, 3, 2, true],
+      [dd, 0, 4, false],
+    ]);
+    expect(t.results.map((r) => [r.id, r.firsts, r.ranked])).toEqual([
+      [a, 1, 2],
+      [b, 1, 2],
+      [c, 1, 2],
+      [dd, 0, 0],
+    ]);
+  });
+
+  it('points: an allocation up to the budget; one over it is refused (over_budget) and nothing is counted', async () => {
+    const { fac, view, d, p } = await room({ seated: [1, 1] });
+    const [a, b] = p[0]!;
+    const [c] = p[1]!;
+    const vote = await openVote(fac, { method: 'points', budget: 10 });
+    expect(vote.rules).toEqual({ method: 'points', budget: 10 });
+
+    await ok(submitChoices(d[0]![0]!, vote.id, newBallotId(), { points: { [a!]: 6, [b!]: 4 } }));
+    const mine = newBallotId();
+    await refusedUnchanged(vote.id, 'over_budget', () => submitChoices(d[1]![0]!, vote.id, mine, { points: { [c!]: 6, [a!]: 5 } }));
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitChoices(d[1]![0]!, vote.id, mine, { points: { zz: 1 } }));
+    await ok(submitChoices(d[1]![0]!, vote.id, mine, { points: { [c!]: 10 } }));
+    // Changing one's allocation over the budget is refused too, and the old one stays.
+    await refusedUnchanged(vote.id, 'over_budget', () => submitChoices(d[1]![0]!, vote.id, mine, { points: { [c!]: 11 } }));
+
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 2);
+    expect(scoresOf(t.results)).toEqual({ [a!]: 6, [b!]: 4, [c!]: 10, [p[1]![1]!]: 0 });
+    expect(ranked(t.results).slice(0, 2)).toEqual([
+      [c, 10, 1, false],
+      [a, 6, 2, false],
+    ]);
+  });
+
+  it('recommendations: 7 support, 3 oppose, 2 abstain is 70 % and adopted; 9 of 13 (69 %) is not; equal support ties', async () => {
+    // Twenty people share one tablet: each seat casts its own ballot.
+    const { fac, view, d } = await room({ seated: [1], points: [[]] });
+    await setSeats(fac, 1, 20);
+    const vote = await openVote(fac, { method: 'recommendations', recommendations: ['Zeventig', 'Net niet', 'Ook zeventig'] });
+    expect(vote).toMatchObject({ method: 'recommendations', source: 'recommendations', rules: { method: 'recommendations', threshold: 70 } });
+    const tablet = d[0]![0]!;
+    for (let seat = 1; seat <= 20; seat++) {
+      const stances: NonNullable<BallotChoiceFields['stances']> = {};
+      if (seat <= 12) stances.r1 = seat <= 7 ? 'support' : seat <= 10 ? 'oppose' : 'abstain';
+      if (seat <= 13) stances.r2 = seat <= 9 ? 'support' : 'oppose';
+      stances.r3 = seat <= 14 ? 'support' : 'oppose';
+      await ok(submitChoices(tablet, vote.id, newBallotId(), { stances }, seat));
+    }
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 20);
+    expect(t).toMatchObject({ method: 'recommendations', ballots: 20, eligible: 20 });
+    const r2Pct = (9 * 100) / 13; // 69.2 %
+    expect(t.results).toEqual([
+      { id: 'r1', rank: 1, tied: true, score: 70, support: 7, oppose: 3, abstain: 2, cast: 10, supportPct: 70, adopted: true },
+      { id: 'r3', rank: 1, tied: true, score: 70, support: 14, oppose: 6, abstain: 0, cast: 20, supportPct: 70, adopted: true },
+      { id: 'r2', rank: 3, tied: false, score: r2Pct, support: 9, oppose: 4, abstain: 0, cast: 13, supportPct: r2Pct, adopted: false },
+    ]);
+  });
+});
+
+describe('ballots', () => {
+  it('a ballot for another method is refused (wrong_method); none or two choice fields is a bad request; nothing changes', async () => {
+    const { fac, d, p } = await room();
+    const [a] = p[0]!;
+    const vote = await openVote(fac, { method: 'ranking' });
+    const device = d[0]![0]!;
+    const mine = newBallotId();
+    await refusedUnchanged(vote.id, 'wrong_method', () => submitBallot(device, vote.id, mine, { [a!]: 1 }));
+    await refusedUnchanged(vote.id, 'wrong_method', () => submitChoices(device, vote.id, mine, { points: { [a!]: 1 } }));
+    await refusedUnchanged(vote.id, 'wrong_method', () => submitChoices(device, vote.id, mine, { stances: { [a!]: 'support' } }));
+    await refusedUnchanged(vote.id, 'bad_request', () => submitChoices(device, vote.id, mine, {}));
+    await refusedUnchanged(vote.id, 'bad_request', () => submitChoices(device, vote.id, mine, { ranking: [a!], dots: { [a!]: 1 } }));
+    expect(stored(vote.id)).toMatchObject({ ballots: 0, rows: [], receipts: [] });
+    // With a ballot in, a change to another method is refused as well and the ballot stays.
+    await ok(submitChoices(device, vote.id, mine, { ranking: [a!] }));
+    await refusedUnchanged(vote.id, 'wrong_method', () => submitBallot(device, vote.id, mine, { [a!]: 1 }));
+  });
+
+  it('the same ballot twice is counted once (changed:false); the same ballot id with other choices replaces it', async () => {
+    const { fac, view, d, p } = await room();
+    const [a, b] = p[0]!;
+    const [c] = p[1]!;
+    const vote = await openVote(fac, { method: 'ranking' });
+    const device = d[0]![0]!;
+    const ballotId = newBallotId();
+    expect(await submitChoices(device, vote.id, ballotId, { ranking: [a!, b!] })).toEqual({
+      ok: true,
+      data: { voteId: vote.id, ballotId, seat: null, changed: true },
+    });
+    const once = stored(vote.id);
+    expect(await submitChoices(device, vote.id, ballotId, { ranking: [a!, b!] })).toEqual({
+      ok: true,
+      data: { voteId: vote.id, ballotId, seat: null, changed: false },
+    });
+    expect(stored(vote.id)).toEqual(once);
+    expect(once).toMatchObject({ ballots: 1, rows: { length: 1 }, receipts: { length: 1 } });
+
+    // Another order is another ballot: it replaces the first, still one ballot.
+    await ok(submitChoices(device, vote.id, ballotId, { ranking: [c!, b!, a!] }));
+    expect(stored(vote.id)).toMatchObject({ ballots: 1, rows: [{ ballot_id: ballotId }], receipts: { length: 1 } });
+    const t = await tallyOf(view, vote.id, (x) => x.results[0]?.id === c);
+    expect(scoresOf(t.results)).toEqual({ [a!]: 1, [b!]: 2, [c!]: 3, [p[1]![1]!]: 0 });
+    // A second ballot id from the same device is not a second vote.
+    await refusedUnchanged(vote.id, 'already_voted', () => submitChoices(device, vote.id, newBallotId(), { ranking: [a!] }));
+  });
+
+  it('ballots after the vote closed are refused (vote_closed), new or changed', async () => {
+    const { fac, view, d, p } = await room();
+    const [a, b] = p[0]!;
+    const vote = await openVote(fac, { method: 'points', budget: 5 });
+    const mine = newBallotId();
+    await ok(submitChoices(d[0]![0]!, vote.id, mine, { points: { [a!]: 5 } }));
+    await close(fac, vote.id);
+    await refusedUnchanged(vote.id, 'vote_closed', () => submitChoices(d[0]![0]!, vote.id, mine, { points: { [b!]: 5 } }));
+    await refusedUnchanged(vote.id, 'vote_closed', () => submitChoices(d[1]![0]!, vote.id, newBallotId(), { points: { [b!]: 1 } }));
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 1);
+    expect(t).toMatchObject({ ballots: 1, eligible: 2 });
+    expect(scoresOf(t.results)?.[a!]).toBe(5);
+  });
+});
+
+describe('what a step votes on', () => {
+  /** Two rounds of inbreng and stemmen; table 1 writes in both rounds, table 2 in the second. */
+  const TWO_ROUNDS = {
+    rounds: [
+      { id: 'r1', steps: [{ id: 'in1', type: 'inbreng' as const, durationSec: 600 }, { id: 'st1', type: 'stemmen' as const, durationSec: 300 }] },
+      { id: 'r2', steps: [{ id: 'in2', type: 'inbreng' as const, durationSec: 600 }, { id: 'st2', type: 'stemmen' as const, durationSec: 300 }] },
+    ],
+  };
+
+  it("'tables' votes on every table's points of all rounds; 'table' has each table vote on its own points of this round", async () => {
+    // Table 1: three tablets (results shown), table 2: one (results withheld).
+    const { s, fac, view, d, p } = await room({ seated: [3, 1], points: [['Uit ronde 1'], []], body: { agenda: TWO_ROUNDS } });
+    const old = p[0]![0]!;
+    await gotoStep(fac, 'inbreng', 1);
+    const b1 = await tableProvider(server, s.id, 1, { device: d[0]![0]!.token });
+    const b2 = await tableProvider(server, s.id, 2, { device: d[1]![0]!.token });
+    const x = addPointTo(b1, 'Tafel 1, ronde 2');
+    const y = addPointTo(b1, 'Nog een van tafel 1');
+    const z = addPointTo(b2, 'Tafel 2, ronde 2');
+    await waitForServerPoints(server, s.id, 1, 3);
+    await waitForServerPoints(server, s.id, 2, 1);
+    await gotoStep(fac, 'stemmen', 1);
+
+    const all = await openVote(fac, { source: 'tables' });
+    expect(all.items.map((i) => [i.id, i.table])).toEqual([
+      [old, 1],
+      [x, 1],
+      [y, 1],
+      [z, 2],
+    ]);
+    await close(fac, all.id);
+
+    const own = await openVote(fac, { source: 'table', method: 'dots', budget: 2 });
+    expect(own.source).toBe('table');
+    expect(own.items.map((i) => [i.id, i.table])).toEqual([
+      [x, 1],
+      [y, 1],
+      [z, 2],
+    ]);
+    const [t1a, t1b, t1c] = d[0]!;
+    const t2 = d[1]![0]!;
+    // Another table's point, or one from an earlier round, is not on this table's ballot.
+    await refusedUnchanged(own.id, 'unknown_item', () => submitBallot(t1a!, own.id, newBallotId(), { [z]: 1 }));
+    await refusedUnchanged(own.id, 'unknown_item', () => submitBallot(t1a!, own.id, newBallotId(), { [old]: 1 }));
+    await refusedUnchanged(own.id, 'unknown_item', () => submitBallot(t2, own.id, newBallotId(), { [x]: 1 }));
+    await ok(submitBallot(t2, own.id, newBallotId(), { [z]: 2 }));
+    await ok(submitBallot(t1a!, own.id, newBallotId(), { [x]: 2 }));
+    await ok(submitBallot(t1b!, own.id, newBallotId(), { [x]: 1, [y]: 1 }));
+
+    // Below three ballots at a table its results are withheld, for everyone.
+    const withheld = (t: Tally) => t.tables.map((row) => [row.table, row.ballots, row.withheld, row.results.length]);
+    for (const screen of [view, fac]) {
+      const t = await tallyOf(screen, own.id, (x) => x.ballots === 3);
+      expect(t.results).toEqual([]);
+      expect(withheld(t)).toEqual([
+        [1, 2, true, 0],
+        [2, 1, true, 0],
+      ]);
+    }
+    expect(MIN_VOTERS_SHOWN).toBe(3);
+    // The third ballot at table 1 shows table 1's results; table 2 stays withheld.
+    await ok(submitBallot(t1c!, own.id, newBallotId(), { [y]: 2 }));
+    for (const screen of [view, fac]) {
+      const t = await tallyOf(screen, own.id, (x) => x.ballots === 4);
+      expect(withheld(t)).toEqual([
+        [1, 3, false, 2],
+        [2, 1, true, 0],
+      ]);
+      expect(ranked(t.tables[0]!.results)).toEqual([
+        [x, 3, 1, true],
+        [y, 3, 1, true],
+      ]);
+    }
+  });
+
+  it("'plenary' votes on the plenary board's points after a harvest, with the tables they came from (the thematafel template)", async () => {
+    const { s, fac, d, p } = await room({ seated: [1, 1], body: { agenda: undefined } });
+    await emitOk(fac.socket, Events.plenaryHarvest, { from: 'table', table: 1, pointIds: [p[0]![0]] });
+    await emitOk(fac.socket, Events.plenaryHarvest, { from: 'table', table: 2, pointIds: p[1] });
+    const board = server.services.plenary.view(server.services.sessions.require(s.id));
+    expect(board.points).toHaveLength(3);
+
+    // The template's plenary vote: three dots over the plenary board, not blind.
+    const vote = await openVote(fac);
+    expect(vote).toMatchObject({ method: 'dots', source: 'plenary', rules: { budget: 3, maxPerItem: 3 }, blind: false });
+    expect(vote.items).toEqual(board.points.map((pt) => ({ id: pt.id, table: pt.tables[0], tables: pt.tables, theme: pt.theme, text: pt.text })));
+    expect(vote.items.map((i) => [i.text, i.tables])).toEqual(
+      expect.arrayContaining([
+        ['Punt A', [1]],
+        ['Punt C', [2]],
+        ['Punt D', [2]],
+      ]),
+    );
+    // A table's own point id is not a plenary item.
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![0]!, vote.id, newBallotId(), { [p[0]![0]!]: 1 }));
+    await ok(submitBallot(d[0]![0]!, vote.id, newBallotId(), { [vote.items[2]!.id]: 3 }));
+  });
+
+  it("'recommendations' votes on a typed list, from vote:open or from the step; without a list it is refused", async () => {
+    const { s, fac, d } = await room({ seated: [1], points: [[]] });
+    await refusedNoVote(s.id, () => emitAck(fac.socket, Events.voteOpen, { method: 'recommendations', source: 'recommendations' }));
+    await refusedNoVote(s.id, () => emitAck(fac.socket, Events.voteOpen, { source: 'recommendations' }));
+    // A recommendations vote without a list falls back to the tables' points: there are none here.
+    await refusedNoVote(s.id, () => emitAck(fac.socket, Events.voteOpen, { method: 'recommendations' }), 'no_points');
+
+    const typed = await openVote(fac, { method: 'recommendations', recommendations: ['Meer groen', '  Een buurtpunt  '], threshold: 60 });
+    expect(typed).toMatchObject({ source: 'recommendations', rules: { method: 'recommendations', threshold: 60 } });
+    expect(typed.items).toEqual([
+      { id: 'r1', table: null, theme: null, text: 'Meer groen' },
+      { id: 'r2', table: null, theme: null, text: 'Een buurtpunt' },
+    ]);
+    await refusedUnchanged(typed.id, 'unknown_item', () => submitChoices(d[0]![0]!, typed.id, newBallotId(), { stances: { r3: 'support' } }));
+    await ok(submitChoices(d[0]![0]!, typed.id, newBallotId(), { stances: { r1: 'support', r2: 'abstain' } }));
+    await close(fac, typed.id);
+
+    // From the step's settings.
+    const withList = await createSession(server, {
+      tables: 1,
+      agenda: {
+        rounds: [
+          {
+            steps: [{ type: 'stemmen', durationSec: 300, vote: { method: 'recommendations', recommendations: ['Uit de agenda'], threshold: 80 } }],
+          },
+        ],
+      },
+    });
+    const fac2 = await facilitator(server, withList);
+    await startSession(fac2);
+    const fromStep = await openVote(fac2);
+    expect(fromStep).toMatchObject({ source: 'recommendations', rules: { threshold: 80 }, items: [{ id: 'r1', text: 'Uit de agenda' }] });
+  });
+});
+
+/** A vote:open that must be refused and open nothing. */
+async function refusedNoVote(sessionId: string, send: () => Promise<Ack<unknown>>, code: ErrorCode = 'bad_request') {
+  const before = countRows(server, 'votes', 'WHERE session_id = ?', sessionId);
+  expectRefused(await send(), code);
+  expect(countRows(server, 'votes', 'WHERE session_id = ?', sessionId)).toBe(before);
+}
+
+describe('blind votes', () => {
+  it('while open, screens get hidden:true and no results, the facilitator gets them; after closing everyone does', async () => {
+    const { s, fac, view, d, p } = await room();
+    const [a] = p[0]!;
+    const host = await tableHost(server, s, 1);
+    const vote = await openVote(fac, { blind: true });
+    expect(vote.blind).toBe(true);
+    await ok(submitBallot(d[0]![0]!, vote.id, newBallotId(), { [a!]: 3 }));
+    await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [a!]: 1 }));
+
+    const facTally = await tallyOf(fac, vote.id, (t) => t.ballots === 2);
+    expect(facTally).toMatchObject({ hidden: false, eligible: 2 });
+    expect(scoresOf(facTally.results)?.[a!]).toBe(4);
+    // Turnout, but nothing about what was chosen; also for a screen that connects now.
+    const late = await viewer(server, s.id);
+    for (const screen of [view, host, d[0]![0]!, late]) {
+      const t = await tallyOf(screen, vote.id, (x) => x.ballots === 2);
+      expect(t).toMatchObject({ hidden: true, results: [], tables: [], ballots: 2, eligible: 2 });
+    }
+    for (const screen of [view, host, d[0]![0]!, late]) {
+      for (const t of screen.tallies.filter((x) => x.voteId === vote.id)) expect(t).toMatchObject({ hidden: true, results: [] });
+    }
+
+    await close(fac, vote.id);
+    for (const screen of [view, host, d[1]![0]!, late, fac]) {
+      const t = await tallyOf(screen, vote.id, (x) => !x.hidden);
+      expect(scoresOf(t.results)?.[a!]).toBe(4);
+    }
+  });
+
+  it('a burgerberaad votes blind unless the vote says otherwise; a thematafel does not', async () => {
+    const { fac } = await room({ body: { kind: 'burgerberaad' } });
+    const blind = await openVote(fac);
+    expect(blind.blind).toBe(true);
+    await close(fac, blind.id);
+    expect((await openVote(fac, { blind: false })).blind).toBe(false);
+
+    const thematafel = await room();
+    expect((await openVote(thematafel.fac)).blind).toBe(false);
+  });
+});
+
+describe('a shared tablet (doorgeefstand)', () => {
+  it('votes once per seat, names its seat, and counts the seats as eligible', async () => {
+    const { s, fac, d, p } = await room({ seated: [1, 1] });
+    const [a, b] = p[0]!;
+    const tablet = d[0]![0]!;
+    const other = d[1]![0]!;
+    await setSeats(fac, 1, 3);
+    await expect.poll(() => tablet.deviceStates.at(-1)?.seats).toBe(3);
+    await expect.poll(() => fac.lastOverview()?.find((r) => r.table === 1)?.seats).toBe(3);
+    expect(other.deviceStates.at(-1)?.seats).toBe(0);
+
+    const vote = await openVote(fac);
+    // Three seats at table 1 and one device at table 2.
+    await expect.poll(() => fac.lastTally()?.voteId === vote.id && fac.lastTally()?.eligible).toBe(4);
+
+    await refusedUnchanged(vote.id, 'bad_request', () => submitBallot(tablet, vote.id, newBallotId(), { [a!]: 1 }));
+    const seatIds = [newBallotId(), newBallotId(), newBallotId()];
+    for (const [i, id] of seatIds.entries()) {
+      expect(await submitBallot(tablet, vote.id, id, { [i === 1 ? b! : a!]: 1 + i }, i + 1)).toEqual({
+        ok: true,
+        data: { voteId: vote.id, ballotId: id, seat: i + 1, changed: true },
+      });
+    }
+    await refusedUnchanged(vote.id, 'bad_request', () => submitBallot(tablet, vote.id, newBallotId(), { [a!]: 1 }, 4));
+    await refusedUnchanged(vote.id, 'seat_taken', () => submitBallot(tablet, vote.id, newBallotId(), { [b!]: 1 }, 2));
+    // The seat's own ballot again is a resend; with other dots, a change.
+    await ok(submitBallot(tablet, vote.id, seatIds[1]!, { [b!]: 2 }, 2), false);
+    await ok(submitBallot(tablet, vote.id, seatIds[1]!, { [a!]: 2 }, 2));
+    // A table with a device per person names no seat.
+    await refusedUnchanged(vote.id, 'bad_request', () => submitBallot(other, vote.id, newBallotId(), { [a!]: 1 }, 1));
+    await ok(submitBallot(other, vote.id, newBallotId(), { [b!]: 1 }));
+
+    expect(stored(vote.id)).toMatchObject({ ballots: 4, rows: { length: 4 } });
+    expect(stored(vote.id).receipts.map((r) => (r as { seat: number }).seat).sort()).toEqual([0, 1, 2, 3]);
+    const t = await tallyOf(fac, vote.id, (x) => x.ballots === 4);
+    expect(t.eligible).toBe(4);
+    expect(scoresOf(t.results)).toMatchObject({ [a!]: 1 + 2 + 3, [b!]: 1 });
+    await expect.poll(() => tablet.deviceStates.at(-1)?.seatsVoted).toEqual([1, 2, 3]);
+    expect(tablet.deviceStates.at(-1)?.votedIn).toEqual([vote.id]);
+    await expect.poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted, r.seats])).toEqual([
+      [1, 3, 3],
+      [2, 1, 0],
+    ]);
+    // Only the facilitator sets seats, within the session's tables.
+    expectRefused(await emitAck(tablet.socket, Events.tableSeats, { table: 1, seats: 5 }), 'forbidden');
+    expectRefused(await emitAck(fac.socket, Events.tableSeats, { table: 3, seats: 2 }), 'bad_request');
+    expectRefused(await emitAck(fac.socket, Events.tableSeats, { table: 1, seats: 21 }), 'bad_request');
+    expect(server.services.tables.seats(s.id)).toEqual(new Map([[1, 3]]));
+  });
+});
+
+describe('live tallies', () => {
+  it('a burst of ballots reaches a screen as at most about ten tallies a second', async () => {
+    const { fac, view, d, p } = await room({ seated: [1, 1, 1], points: [['A'], ['B'], ['C']] });
+    for (const table of [1, 2, 3]) await setSeats(fac, table, 20);
+    const vote = await openVote(fac, { method: 'dots', budget: 2 });
+    await tallyOf(view, vote.id);
+    const seen = view.tallies.length;
+    const items = p.flat();
+
+    const started = Date.now();
+    const sends: Promise<Ack<unknown>>[] = [];
+    for (const [t, tablets] of d.entries()) {
+      for (let seat = 1; seat <= 20; seat++) {
+        sends.push(submitBallot(tablets[0]!, vote.id, newBallotId(), { [items[(t + seat) % 3]!]: 1 + (seat % 2) }, seat));
+      }
+    }
+    for (const r of await Promise.all(sends)) expect(r).toMatchObject({ ok: true });
+    await tallyOf(view, vote.id, (t) => t.ballots === 60);
+    const duration = Date.now() - started;
+
+    const burst = view.tallies.slice(seen).filter((t) => t.voteId === vote.id);
+    expect(burst.length).toBeGreaterThanOrEqual(1);
+    expect(burst.length, `${burst.length} tallies in ${duration} ms`).toBeLessThanOrEqual(Math.ceil(duration / 100) + 2);
+    // The last one has everything: throttling drops no ballot.
+    expect(stored(vote.id).ballots).toBe(60);
+    expect(burst.at(-1)!.ballots).toBe(60);
+  });
+});
