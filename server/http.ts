@@ -156,12 +156,15 @@ export function createHttpApp(services: Services): express.Express {
   });
 
   api.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string };
+    const e = err as { type?: string; status?: unknown };
     let error = err;
     if (e?.type === 'entity.parse.failed') error = new AppError('bad_request', 'The body is not valid JSON');
     else if (e?.type === 'entity.too.large') error = new AppError('too_large', `The body is larger than ${JSON_BODY_LIMIT}`);
     else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
       error = new AppError('bad_request', 'Send the body as UTF-8 JSON');
+    } else if (!(err instanceof AppError) && typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      // What Express and body-parser refuse on their own, e.g. a path that is not valid percent-encoding.
+      error = new AppError('bad_request', 'The request could not be read');
     }
     if (!(error instanceof AppError)) services.log.error('request failed', err);
     const status = error instanceof AppError ? error.status : 500;

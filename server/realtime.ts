@@ -287,7 +287,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
         if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
       };
       if (!bucket.take()) return refuse({ code: 'rate_limited', message: `More than ${limits.eventsPerSecond} events a second; slow down` });
-      if (socket.listeners(event as keyof ClientToServerEvents).length === 0) return refuse({ code: 'not_found', message: 'No such event' });
+      // A hand-made frame may carry no event name at all, or a number: never look those up.
+      if (typeof event !== 'string' || socket.listeners(event as keyof ClientToServerEvents).length === 0) {
+        return refuse({ code: 'not_found', message: 'No such event' });
+      }
       // Exactly one payload, then the acknowledgement: otherwise a handler would take the wrong argument for either.
       if (args.length - (typeof ack === 'function' ? 1 : 0) !== 1) {
         return refuse({ code: 'bad_request', message: 'An event carries one payload and an acknowledgement callback' });
