@@ -3,6 +3,10 @@
  * sleeping tablet rejoins without being counted twice), the facilitator key, and its own
  * ballots. Nothing here ever leaves the device except the token, which only the server checks.
  */
+import type { BallotChoices } from '../../shared/tally';
+
+export type { BallotChoices };
+
 const get = (key: string): string | null => {
   try {
     return localStorage.getItem(key);
@@ -50,13 +54,26 @@ export function rememberFacilitatorKey(sessionId: string, key: string): void {
   set(`tafelronde:facilitator:${sessionId}`, key);
 }
 
+/** A ballot on a tablet that is one voter's own. */
 export interface StoredBallot {
   ballotId: string;
-  dots: Record<string, number>;
-  /** Whether the server acknowledged exactly these dots. */
+  /** Kept so the voter sees and can change their ballot until the vote closes. */
+  choices: BallotChoices | null;
+  /** Whether the server acknowledged exactly these choices. */
   received: boolean;
   /** Whether the server ever acknowledged this ballot (so a new send is a change). */
   sent?: boolean;
+}
+
+/**
+ * A ballot on a shared tablet (doorgeefstand). Never the choices: the next person at the table
+ * must not find them. The id stays so a ballot whose acknowledgement got lost can be resent
+ * and replaces itself instead of taking a second seat.
+ */
+export interface StoredSeatBallot {
+  ballotId: string;
+  seat: number;
+  received: boolean;
 }
 
 /** JSON records kept per id under a prefix (a ballot per vote, an evaluation per step). */
@@ -77,7 +94,24 @@ function jsonStore<T>(prefix: string) {
   };
 }
 
-export const ballots = jsonStore<StoredBallot>('tafelronde:ballot:');
+const ownBallots = jsonStore<StoredBallot & { dots?: Record<string, number> }>('tafelronde:ballot:');
+
+export const ballots = {
+  get(voteId: string): StoredBallot | null {
+    const stored = ownBallots.get(voteId);
+    if (!stored) return null;
+    // Ballots kept before votes had methods hold their dots directly.
+    if (stored.choices === undefined) {
+      return { ballotId: stored.ballotId, choices: stored.dots ? { method: 'dots', dots: stored.dots } : null, received: stored.received, sent: stored.sent };
+    }
+    return stored;
+  },
+  set(voteId: string, ballot: StoredBallot): void {
+    ownBallots.set(voteId, ballot);
+  },
+};
+
+export const seatBallots = jsonStore<StoredSeatBallot>('tafelronde:seat-ballot:');
 
 export interface StoredEvaluation {
   responseId: string;

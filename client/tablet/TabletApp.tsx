@@ -151,7 +151,9 @@ function SeatedTablet({ session, conn, sessionId, table, token }: { session: Ses
     screen = (
       <Ballot
         vote={vote}
+        device={device}
         themes={session.themes}
+        plenaryThemes={conn.plenary?.themes ?? []}
         votedHere={votedIn.includes(vote.id)}
         emit={conn.emit}
         onReceived={(id) => setVotedIn((v) => (v.includes(id) ? v : [...v, id]))}
