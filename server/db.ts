@@ -161,16 +161,21 @@ const MIGRATIONS: Migration[] = [
   ALTER TABLE votes ADD COLUMN step_id TEXT;
   UPDATE votes SET rules = json_object('method', 'dots', 'budget', budget, 'maxPerItem', max_per_item);
 
+  -- The table is the one the device sat at when it voted, so moving devices afterwards cannot
+  -- change a table's count (and with it whether its results are shown). A seat belongs to a table.
   CREATE TABLE ballot_receipts_v4 (
     vote_id TEXT NOT NULL REFERENCES votes(id),
     device_id TEXT NOT NULL REFERENCES devices(id),
+    table_number INTEGER,
     seat INTEGER NOT NULL DEFAULT 0,
     seal TEXT NOT NULL,
     PRIMARY KEY (vote_id, device_id, seat)
   ) WITHOUT ROWID;
-  INSERT INTO ballot_receipts_v4 (vote_id, device_id, seat, seal) SELECT vote_id, device_id, 0, seal FROM ballot_receipts;
+  INSERT INTO ballot_receipts_v4 (vote_id, device_id, table_number, seat, seal)
+    SELECT r.vote_id, r.device_id, d.table_number, 0, r.seal FROM ballot_receipts r JOIN devices d ON d.id = r.device_id;
   DROP TABLE ballot_receipts;
   ALTER TABLE ballot_receipts_v4 RENAME TO ballot_receipts;
+  CREATE UNIQUE INDEX ballot_receipts_seat ON ballot_receipts(vote_id, table_number, seat) WHERE seat > 0;
   `,
   // 5: tips and actions the organiser adds to the report, in their order.
   `

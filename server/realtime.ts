@@ -26,6 +26,7 @@ import {
   TimerExtendPayload,
   VoteClosePayload,
   VoteOpenPayload,
+  VoteSettings,
   type Ack,
   type ClientToServerEvents,
   type ErrorCode,
@@ -349,8 +350,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       if (changed) {
         scheduleTally(p.voteId);
         scheduleOverview(sessionId);
-        // A shared tablet learns which seats are done, so it can offer the next one after a reload.
-        if (seat !== null) socket.emit(Events.deviceState, deviceState(services, device.id));
+        // The table's tablets learn which seats are done, so any of them offers the next one.
+        if (seat !== null && device.table !== null) void pushDeviceStates(sessionId, device.table);
       }
       return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
     });
@@ -441,6 +442,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     on(socket, Events.tableSeats, ['facilitator'], TableSeatsPayload, ({ table, seats }) => {
       if (table > sessions.require(sessionId).tables) throw new AppError('bad_request', 'There is no such table');
+      // Who may vote is fixed while a vote runs, or ballots could be cast twice over.
+      if (votes.openVote(sessionId)) throw new AppError('vote_already_open', 'Set the seats before the vote opens, or after it closes');
       tables.setSeats(sessionId, table, seats);
       events.append(sessionId, 'table.seats', { table, seats });
       void pushDeviceStates(sessionId, table);
@@ -461,7 +464,9 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const session = sessions.require(sessionId);
       const at = findStep(session.agenda, session.run.stepId);
       if (at?.step.type !== 'stemmen') throw new AppError('wrong_step', 'A vote can only be opened in a voting step');
-      const resolved = resolveVote(mergeVoteSettings(at.step.vote, p), session.kind);
+      // The step's settings with the facilitator's changes must make valid settings as a whole.
+      const merged = parseOrThrow(VoteSettings, { method: 'dots', ...mergeVoteSettings(at.step.vote, p) }, 'vote settings');
+      const resolved = resolveVote(merged, session.kind);
       if (resolved.source === 'recommendations' && resolved.recommendations.length === 0) {
         throw new AppError('bad_request', 'A vote on recommendations needs the list of recommendations');
       }

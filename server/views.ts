@@ -76,7 +76,7 @@ export function deviceState(services: Services, deviceId: string): DeviceState {
     signals: { ready: signals?.ready ?? false, help: signals?.help ?? false },
     votedIn: services.votes.votedIn(session.id, deviceId),
     seats,
-    seatsVoted: open && seats > 0 ? services.votes.seatsVoted(open.id, deviceId) : [],
+    seatsVoted: open && seats > 0 && device.table !== null ? services.votes.seatsVoted(open.id, device.table) : [],
     evaluatedIn: services.evaluations.answeredIn(session.id, deviceId),
   };
 }

@@ -154,13 +154,10 @@ export class Votes {
     return rows.map(toVote);
   }
 
-  /** Ballots per table in this vote (a shared tablet's seats each count): counts only, from the receipts. */
+  /** Ballots per table in this vote (a shared tablet's seats each count), where they were cast: counts only, from the receipts. */
   votersByTable(voteId: string): Map<number, number> {
     const rows = this.db
-      .prepare(
-        `SELECT d.table_number AS t, COUNT(*) AS n FROM ballot_receipts r JOIN devices d ON d.id = r.device_id
-         WHERE r.vote_id = ? AND d.table_number IS NOT NULL GROUP BY d.table_number`,
-      )
+      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM ballot_receipts WHERE vote_id = ? AND table_number IS NOT NULL GROUP BY table_number')
       .all(voteId) as { t: number; n: number }[];
     return new Map(rows.map((r) => [r.t, r.n]));
   }
@@ -175,11 +172,11 @@ export class Votes {
     return rows.map((r) => r.id);
   }
 
-  /** The seats that voted from this (shared) device in a vote. */
-  seatsVoted(voteId: string, deviceId: string): number[] {
+  /** The seats of a table (sharing a tablet) that voted in a vote. */
+  seatsVoted(voteId: string, table: number): number[] {
     const rows = this.db
-      .prepare('SELECT seat FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat > 0 ORDER BY seat')
-      .all(voteId, deviceId) as { seat: number }[];
+      .prepare('SELECT seat FROM ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0 ORDER BY seat')
+      .all(voteId, table) as { seat: number }[];
     return rows.map((r) => r.seat);
   }
 
@@ -208,9 +205,12 @@ export class Votes {
 
       const running = this.count(vote);
       const mySeal = seal(vote.id, payload.ballotId, token);
-      const receipt = this.db
-        .prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat = ?')
-        .get(vote.id, device.id, seat) as { seal: string } | undefined;
+      // A seat is the table's, whichever of its tablets took the ballot.
+      const receipt = (
+        seat > 0
+          ? this.db.prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat = ?').get(vote.id, device.table, seat)
+          : this.db.prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat = 0').get(vote.id, device.id)
+      ) as { seal: string } | undefined;
       const next = JSON.stringify(choices);
 
       if (receipt) {
@@ -231,7 +231,9 @@ export class Votes {
 
       const taken = this.db.prepare('SELECT 1 FROM ballots WHERE vote_id = ? AND ballot_id = ?').get(vote.id, payload.ballotId);
       if (taken) throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
-      this.db.prepare('INSERT INTO ballot_receipts (vote_id, device_id, seat, seal) VALUES (?, ?, ?, ?)').run(vote.id, device.id, seat, mySeal);
+      this.db
+        .prepare('INSERT INTO ballot_receipts (vote_id, device_id, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)')
+        .run(vote.id, device.id, device.table, seat, mySeal);
       this.db.prepare('INSERT INTO ballots (vote_id, ballot_id, choices) VALUES (?, ?, ?)').run(vote.id, payload.ballotId, next);
       applyBallot(running.count, choices, 1);
       running.ballots += 1;

@@ -144,8 +144,8 @@ const voteSettingsShape = {
 };
 type VoteSettingsShape = { [K in keyof typeof voteSettingsShape]: z.infer<(typeof voteSettingsShape)[K]> };
 const checkVoteSettings = (v: Partial<VoteSettingsShape>, ctx: z.RefinementCtx) => {
-  const method = v.method ?? 'dots';
-  if (method === 'dots' && v.budget !== undefined && v.budget > LIMITS.dotBudgetMax) {
+  // Without a method (opening a vote with changes only), the step's method decides: checked after merging.
+  if (v.method === 'dots' && v.budget !== undefined && v.budget > LIMITS.dotBudgetMax) {
     ctx.addIssue({ code: 'custom', path: ['budget'], message: `at most ${LIMITS.dotBudgetMax} dots per voter` });
   }
   if (v.maxPerItem !== undefined && v.budget !== undefined && v.maxPerItem > v.budget) {
@@ -474,7 +474,7 @@ export const DeviceState = z.object({
   votedIn: z.array(z.string()),
   /** Seats at this table on a shared tablet (doorgeefstand); 0 when everyone has a device. */
   seats: z.number(),
-  /** Shared tablet: the seats that voted from this device in the open vote. */
+  /** Shared tablet: the seats at this table that voted in the open vote. */
   seatsVoted: z.array(z.number()),
   /** Evaluation steps in which this device answered (never what). */
   evaluatedIn: z.array(z.string()),

@@ -54,5 +54,9 @@ export function mergeVoteSettings(step: Partial<VoteSettings> | undefined, openi
     delete merged.threshold;
   }
   for (const [k, v] of Object.entries(opening)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  // A smaller budget given when opening takes the step's per-item limit down with it.
+  if (opening.budget !== undefined && opening.maxPerItem === undefined && merged.maxPerItem !== undefined) {
+    merged.maxPerItem = Math.min(merged.maxPerItem, opening.budget);
+  }
   return merged;
 }

@@ -243,7 +243,7 @@ describe('ballot secrecy in the database', () => {
   });
 
   it('the receipts that enforce one ballot per device hold neither choices nor ballot ids', () => {
-    expect(columns('ballot_receipts')).toEqual(['vote_id', 'device_id', 'seat', 'seal']);
+    expect(columns('ballot_receipts')).toEqual(['vote_id', 'device_id', 'table_number', 'seat', 'seal']);
     const rows = server.services.db.prepare('SELECT * FROM ballot_receipts').all() as Row[];
     expect(rows).toHaveLength(ballotIds.length);
     for (const row of rows) {

@@ -280,7 +280,7 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
   },
   [Events.tableSeats]: {
     allowed: ['facilitator'],
-    phase: 'voting',
+    phase: 'stemmen',
     payload: () => ({ table: 1, seats: 4 }),
     after: (w) => expect(server.services.tables.seats(w.s.id)).toEqual(new Map([[1, 4]])),
   },

@@ -544,6 +544,58 @@ describe('a shared tablet (doorgeefstand)', () => {
     expectRefused(await emitAck(fac.socket, Events.tableSeats, { table: 1, seats: 21 }), 'bad_request');
     expect(server.services.tables.seats(s.id)).toEqual(new Map([[1, 3]]));
   });
+
+  it('a seat is the table’s: a second tablet at that table cannot vote for it again', async () => {
+    const { fac, d, p } = await room({ seated: [2, 1] });
+    const [first, second] = d[0]!;
+    await setSeats(fac, 1, 2);
+    const vote = await openVote(fac);
+    await ok(submitBallot(first!, vote.id, newBallotId(), { [p[0]![0]!]: 1 }, 1));
+    await refusedUnchanged(vote.id, 'seat_taken', () => submitBallot(second!, vote.id, newBallotId(), { [p[0]![1]!]: 1 }, 1));
+    await ok(submitBallot(second!, vote.id, newBallotId(), { [p[0]![1]!]: 1 }, 2));
+    await expect.poll(() => first!.deviceStates.at(-1)?.seatsVoted).toEqual([1, 2]);
+    expect(stored(vote.id).ballots).toBe(2);
+  });
+
+  it('seats cannot change while a vote is open', async () => {
+    const { s, fac } = await room({ seated: [1, 1] });
+    await setSeats(fac, 1, 2);
+    const vote = await openVote(fac);
+    expectRefused(await emitAck(fac.socket, Events.tableSeats, { table: 1, seats: 0 }), 'vote_already_open');
+    expect(server.services.tables.seats(s.id)).toEqual(new Map([[1, 2]]));
+    await emitOk(fac.socket, Events.voteClose, { voteId: vote.id });
+    await setSeats(fac, 1, 0);
+    expect(server.services.tables.seats(s.id)).toEqual(new Map());
+  });
+});
+
+describe('ballots stay where they were cast', () => {
+  it('moving devices after they voted does not change a table’s count, nor uncover a lone voter', async () => {
+    const { fac, d, p } = await room({ seated: [3, 1], points: [['A'], ['B']], body: { agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 60 }, { type: 'stemmen', durationSec: 60, vote: { method: 'dots', source: 'table', budget: 3 } }] }] } } });
+    const vote = await openVote(fac);
+    for (const device of d[0]!) await ok(submitBallot(device, vote.id, newBallotId(), { [p[0]![0]!]: 1 }));
+    await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [p[1]![0]!]: 3 }));
+    const before = await tallyOf(fac, vote.id, (x) => x.ballots === 4);
+    expect(before.tables.map((x) => [x.table, x.ballots, x.withheld])).toEqual([
+      [1, 3, false],
+      [2, 1, true],
+    ]);
+    for (const device of d[0]!.slice(0, 2)) await emitOk(fac.socket, Events.deviceMove, { label: device.deviceStates.at(-1)!.label, table: 2 });
+    await expect.poll(() => server.services.deviceById(d[0]![0]!.deviceId)!.table).toBe(2);
+    const votes = server.services.votes;
+    expect(votes.votersByTable(vote.id)).toEqual(new Map([[1, 3], [2, 1]]));
+    await expect.poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted])).toEqual([
+      [1, 3],
+      [2, 1],
+    ]);
+  });
+});
+
+describe('opening with changes', () => {
+  it('changes without a method keep the step’s method and its limits', async () => {
+    const { fac } = await room({ body: { agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 60 }, { type: 'stemmen', durationSec: 60, vote: { method: 'points', budget: 100 } }] }] } } });
+    expect((await openVote(fac, { budget: 50 })).rules).toEqual({ method: 'points', budget: 50 });
+  });
 });
 
 describe('live tallies', () => {
