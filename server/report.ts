@@ -29,7 +29,14 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
     devicesByTable: devices.countByTable(sessionId),
     votes: votes
       .list(sessionId)
-      .map((vote) => reportVote(vote, votes.count(vote), { stepId: stepOfVote.get(vote.id) ?? null, agenda: session.agenda, joinedNow })),
+      .map((vote) =>
+        reportVote(vote, votes.count(vote), {
+          stepId: stepOfVote.get(vote.id) ?? null,
+          agenda: session.agenda,
+          joinedNow,
+          votersByTable: votes.votersByTable(vote.id),
+        }),
+      ),
     evaluations: services.evaluations.summaries(sessionId),
     notes: readReportNotes(services.db, sessionId),
     events: log,

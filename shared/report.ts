@@ -124,6 +124,13 @@ export const ReportVote = z.object({
   eligible: z.number(),
   /** ballots / eligible as a whole percentage; null when nobody could vote. */
   turnout: z.number().nullable(),
+  /**
+   * Source 'table' only (else empty): each table voted on its own points, so results are ranked
+   * per table, and a table where fewer than three voted has its results withheld: with one or
+   * two voters, the result would tell what they chose.
+   */
+  tables: z.array(z.object({ table: z.number(), ballots: z.number(), withheld: z.boolean() })),
+  /** Best first; for source 'table', table by table, without the withheld tables. */
   results: z.array(ReportVoteResult),
 });
 export type ReportVote = z.infer<typeof ReportVote>;

@@ -121,7 +121,7 @@ const ITEMS = [
   { id: 'b1', table: 2, theme: 'communicatie', text: 'Nieuwsbrief op papier' },
   { id: 'b2', table: 2, theme: 'verwijderd-thema', text: 'Punt zonder bekend thema' },
 ];
-const ctx = { stepId: 's4', agenda: AGENDA, joinedNow: 9 };
+const ctx = { stepId: 's4', agenda: AGENDA, joinedNow: 9, votersByTable: new Map<number, number>() };
 
 function stored(method: StoredVote['method'], extra: Partial<StoredVote> = {}): StoredVote {
   return {
@@ -391,6 +391,33 @@ describe('reportVote', () => {
       ['r2', 7, 4, 0, 11, 63.63636363636363, false, null],
       ['r3', 0, 0, 7, 0, null, false, null],
     ]);
+  });
+
+  it('ranks a vote in which each table voted on its own points per table, and withholds a table where fewer than three voted', () => {
+    const perTable = reportVote(
+      stored('dots', { source: 'table', rules: { method: 'dots', budget: 3, maxPerItem: 3 } }),
+      { totals: { a1: 1, a4: 5, b1: 2, b2: 0 }, ballots: 5 },
+      { ...ctx, votersByTable: new Map([[1, 3], [2, 2]]) },
+    );
+    expect(perTable.tables).toEqual([
+      { table: 1, ballots: 3, withheld: false },
+      { table: 2, ballots: 2, withheld: true },
+    ]);
+    expect(perTable.results.map((r) => [r.itemId, r.rank, r.score])).toEqual([
+      ['a4', 1, 5],
+      ['a1', 2, 1],
+    ]);
+    expect(dotVote.tables).toEqual([]);
+
+    const report = buildReport(input({ votes: [perTable] }));
+    const md = renderMarkdown(report);
+    expect(md).toContain('Elke tafel stemde over haar eigen punten.');
+    expect(md).toContain('**Tafel 1: 3 stemmen**\n\n| Plaats | Punt | Tafel | Thema | Stippen |');
+    expect(md).toContain('**Tafel 2: 2 stemmen**\n\n_Hier stemden minder dan 3 mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag._');
+    const votes = md.slice(md.indexOf('## Stemmingen'), md.indexOf('## Tips en acties'));
+    expect(votes).not.toContain('Nieuwsbrief op papier');
+    expect(renderHtml(report).slice(renderHtml(report).indexOf('>Stemmingen<'))).not.toContain('Nieuwsbrief op papier');
+    expect(parseCsv(renderCsv(report).slice(1)).filter((r) => r[0] === 'uitslag').map((r) => r[9])).toEqual(['Korte lijnen', 'Eerder informeren']);
   });
 
   it('recommendationsOf keeps only recommendation votes, with their threshold', () => {

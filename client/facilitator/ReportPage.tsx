@@ -4,7 +4,7 @@
  * Everything typed by people is rendered as React text, never as HTML.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { REPORT_NOTE_LENGTH, REPORT_NOTES_MAX, type ErrorCode } from '../../shared/protocol';
+import { MIN_VOTERS_SHOWN, REPORT_NOTE_LENGTH, REPORT_NOTES_MAX, type ErrorCode } from '../../shared/protocol';
 import { REPORT_FORMATS, type Report, type ReportFormat, type ReportRound, type ReportTimelineEntry, type ReportVote } from '../../shared/report';
 import { useI18n } from '../i18n/I18n';
 import type { Messages } from '../i18n/nl';
@@ -303,6 +303,38 @@ function VoteSection({ report, vote, index }: { report: Report; vote: ReportVote
       : vote.method === 'ranking'
         ? [themeLabel(report, r.theme, t), r.borda ?? r.score, r.firsts ?? 0]
         : [themeLabel(report, r.theme, t), vote.method === 'dots' ? (r.total ?? r.score) : (r.points ?? r.score)];
+  /** One table of results, with the method's own columns. */
+  const resultTable = (rows: ReportVote['results']) => (
+    <table className="data-table">
+      <thead>
+        <tr>
+          <th scope="col">{t.report.rank}</th>
+          <th scope="col">{recommendations ? t.report.recommendation : t.vote.point}</th>
+          <th scope="col">{t.report.tableCol}</th>
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.itemId}>
+            <td>
+              {r.rank}
+              {r.tied ? ` (${t.vote.tie})` : ''}
+            </td>
+            <td>{r.text}</td>
+            <td>{r.table ?? '–'}</td>
+            {cells(r).map((c, i) => (
+              <td key={i}>{c}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
   return (
     <section className="report__vote" aria-labelledby={headingId}>
       <h3 id={headingId}>{t.report.vote(index, t.report.methods[vote.method])}</h3>
@@ -314,35 +346,20 @@ function VoteSection({ report, vote, index }: { report: Report; vote: ReportVote
         {vote.status === 'open' ? t.facilitator.voteOpen : t.facilitator.voteClosed} {t.vote.turnout(vote.ballots, vote.eligible)}
         {vote.turnout !== null && ` (${vote.turnout}%)`}.
       </p>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.report.rank}</th>
-            <th scope="col">{recommendations ? t.report.recommendation : t.vote.point}</th>
-            <th scope="col">{t.report.tableCol}</th>
-            {columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {vote.results.map((r) => (
-            <tr key={r.itemId}>
-              <td>
-                {r.rank}
-                {r.tied ? ` (${t.vote.tie})` : ''}
-              </td>
-              <td>{r.text}</td>
-              <td>{r.table ?? '–'}</td>
-              {cells(r).map((c, i) => (
-                <td key={i}>{c}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {vote.source === 'table' ? (
+        vote.tables.map((table) => (
+          <div key={table.table}>
+            <p className="field__label">{t.report.tableBallots(table.table, table.ballots)}</p>
+            {table.withheld ? (
+              <p className="field__hint">{t.report.withheld(MIN_VOTERS_SHOWN)}</p>
+            ) : (
+              resultTable(vote.results.filter((r) => r.table === table.table))
+            )}
+          </div>
+        ))
+      ) : (
+        resultTable(vote.results)
+      )}
     </section>
   );
 }

@@ -4,6 +4,7 @@
  * same thing in the same order; each renderer only decides how a block looks and escapes text.
  */
 import { EVALUATION_QUESTIONS } from '../../shared/evaluation.js';
+import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { Report, ReportLanguage, ReportRound, ReportVote } from '../../shared/report.js';
 import { OTHER_THEME } from './report.js';
 import { REPORT_TEXT, type ReportText } from './reportText.js';
@@ -213,8 +214,21 @@ function votesBlocks(report: Report, t: ReportText): Block[] {
   report.votes.forEach((vote, i) => {
     out.push({ kind: 'heading', level: 3, text: t.vote(i + 1, vote.method) });
     const how = [t.rules(vote), t.source[vote.source], vote.round === null ? '' : t.inRound(vote.round, vote.stepTitle)];
-    const outcome = [t.voteStatus[vote.status], t.turnout(vote.ballots, vote.eligible, vote.turnout), t.ties(tieGroups(vote))];
+    // Per-table votes are ranked per table; a shared place across tables would mean nothing.
+    const ties = vote.source === 'table' ? '' : t.ties(tieGroups(vote));
+    const outcome = [t.voteStatus[vote.status], t.turnout(vote.ballots, vote.eligible, vote.turnout), ties];
     out.push({ kind: 'paragraph', text: how.filter(Boolean).join(' ') }, { kind: 'paragraph', text: outcome.filter(Boolean).join(' ') });
+    if (vote.source === 'table') {
+      for (const table of vote.tables) {
+        out.push({ kind: 'label', text: t.tableBallots(table.table, table.ballots) });
+        out.push(
+          table.withheld
+            ? { kind: 'paragraph', text: t.withheld(MIN_VOTERS_SHOWN), tone: 'quiet' }
+            : resultTable(report, { ...vote, results: vote.results.filter((r) => r.table === table.table) }, t),
+        );
+      }
+      return;
+    }
     const recommendations = vote.method === 'recommendations';
     // Items nobody chose would only be empty bars; the table lists them.
     const shown = vote.results.filter((r) => r.score > 0).slice(0, CHART_BARS);

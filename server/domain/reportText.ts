@@ -49,6 +49,8 @@ export interface ReportText {
   voteStatus: { open: string; closed: string };
   turnout: (ballots: number, eligible: number, pct: number | null) => string;
   ties: (groups: { rank: number; count: number }[]) => string;
+  tableBallots: (table: number, ballots: number) => string;
+  withheld: (min: number) => string;
   chartOf: (shown: number, all: number) => string;
   rank: string;
   point: string;
@@ -204,6 +206,8 @@ const nl: ReportText = {
   voteStatus: { open: 'Deze stemming is nog open. De uitslag kan nog veranderen.', closed: 'Deze stemming is gesloten.' },
   turnout: (b, e, pct) => `${b} van de ${e} apparaten hebben gestemd${pct === null ? '' : ` (${pct}%)`}.`,
   ties: (groups) => groups.map((g) => `${g.count} punten staan samen op plaats ${g.rank}.`).join(' '),
+  tableBallots: (table, n) => `Tafel ${table}: ${plural(n, 'stem', 'stemmen')}`,
+  withheld: (min) => `Hier stemden minder dan ${min} mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag.`,
   chartOf: (shown, all) => (shown < all ? `De ${shown} punten met de meeste stemmen (van ${all})` : 'Uitslag'),
   rank: 'Plaats',
   point: 'Punt',
@@ -397,6 +401,8 @@ const en: ReportText = {
   voteStatus: { open: 'This vote is still open. The result may still change.', closed: 'This vote is closed.' },
   turnout: (b, e, pct) => `${b} of ${e} devices voted${pct === null ? '' : ` (${pct}%)`}.`,
   ties: (groups) => groups.map((g) => `${g.count} points share place ${g.rank}.`).join(' '),
+  tableBallots: (table, n) => `Table ${table}: ${plural(n, 'ballot', 'ballots')}`,
+  withheld: (min) => `Fewer than ${min} people voted here. To keep their votes secret, this table’s result is not in the report.`,
   chartOf: (shown, all) => (shown < all ? `The ${shown} points with the most votes (of ${all})` : 'Result'),
   rank: 'Rank',
   point: 'Point',

@@ -3,6 +3,7 @@
  * a ReportVote, for every method; the renderers read only ReportVote.
  */
 import { findStep, type Agenda } from '../../shared/agenda.js';
+import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
 import { rankResults, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
 
@@ -36,6 +37,8 @@ export interface VoteContext {
   agenda: Agenda;
   /** Devices seated now: who could vote in a vote that is still open. */
   joinedNow: number;
+  /** Ballots per table, for votes in which each table voted on its own points. */
+  votersByTable: ReadonlyMap<number, number>;
 }
 
 /** Share of those who could vote that did, as a whole percentage. */
@@ -71,7 +74,22 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
   const stepId = vote.stepId ?? ctx.stepId;
   const at = findStep(ctx.agenda, stepId);
   const items = new Map(vote.items.map((i) => [i.id, i]));
-  const results = rankResults(rules, vote.items, tally).map((r): ReportVoteResult => {
+  const source = vote.source ?? (vote.method === 'recommendations' ? 'recommendations' : 'tables');
+  // Each table voted on its own points: rank them per table, and say nothing where too few voted.
+  const tables =
+    source === 'table'
+      ? [...new Set(vote.items.map((i) => i.table).filter((t) => t !== null))]
+          .sort((a, b) => a - b)
+          .map((table) => {
+            const ballots = ctx.votersByTable.get(table) ?? 0;
+            return { table, ballots, withheld: ballots < MIN_VOTERS_SHOWN };
+          })
+      : [];
+  const ranked =
+    source === 'table'
+      ? tables.filter((t) => !t.withheld).flatMap((t) => rankResults(rules, vote.items.filter((i) => i.table === t.table), tally))
+      : rankResults(rules, vote.items, tally);
+  const results = ranked.map((r): ReportVoteResult => {
     const item = items.get(r.id)!;
     const base = { itemId: r.id, table: item.table, theme: item.theme, text: item.text, rank: r.rank, tied: r.tied };
     switch (vote.method) {
@@ -105,7 +123,7 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
     stepTitle: at?.step.title ?? null,
     round: at ? at.roundIndex + 1 : null,
     method: vote.method,
-    source: vote.source ?? (vote.method === 'recommendations' ? 'recommendations' : 'tables'),
+    source,
     rules: ruleValues,
     status: vote.status,
     openedAt: new Date(vote.openedAt).toISOString(),
@@ -113,6 +131,7 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
     ballots,
     eligible,
     turnout: turnoutPct(ballots, eligible),
+    tables,
     results,
   };
 }
