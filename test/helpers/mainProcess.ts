@@ -1,0 +1,73 @@
+/**
+ * The real entry point, `node --import tsx server/main.ts`, as a child process on a port of
+ * our choosing, so that it can be killed and started again on the same port and data dir and
+ * its clients find it back at the same URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface MainProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts server/main.ts (API, socket.io and Yjs; no client build) and waits until it answers. */
+export async function startMainProcess(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<MainProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...opts.env,
+      PORT: String(opts.port),
+      HOST: '127.0.0.1',
+      DATA_DIR: opts.dataDir,
+      SERVE_CLIENT: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = `http://127.0.0.1:${opts.port}`;
+  const answers = vi.waitFor(
+    async () => {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status !== 200) throw new Error(`health answered ${res.status}`);
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  const died = exited.then(({ code, signal }) => {
+    throw new Error(`the server process exited (${code ?? signal}) before it answered:\n${out}`);
+  });
+  died.catch(() => undefined); // only the race below listens to it
+  try {
+    await Promise.race([answers, died]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { url, child, output: () => out, exited };
+}
