@@ -249,7 +249,6 @@ export const en: Messages = {
   },
   report: {
     title: 'Report',
-    download: 'Download',
     downloads: 'Download the report',
     formats: {
       html: 'Print or PDF (HTML)',

@@ -249,7 +249,6 @@ export const nl = {
   },
   report: {
     title: 'Verslag',
-    download: 'Downloaden',
     downloads: 'Het verslag downloaden',
     formats: {
       html: 'Afdrukken of PDF (HTML)',

@@ -10,7 +10,6 @@ export interface ReportText {
   locale: string;
   heading: (kind: SessionKind, title: string) => string;
   preview: { lobby: string; running: string; ended: string };
-  contextHeading: string;
   question: string;
   date: string;
   place: string;
@@ -32,7 +31,6 @@ export interface ReportText {
   tableColumn: string;
   cluster: (label: string) => string;
   times: (n: number) => string;
-  mergedFrom: string;
   noPoints: string;
   otherTheme: string;
   topsHeading: string;
@@ -143,7 +141,6 @@ const nl: ReportText = {
     running: 'Dit is een voorlopig verslag: de bijeenkomst is nog bezig.',
     ended: '',
   },
-  contextHeading: 'Over deze bijeenkomst',
   question: 'Vraag',
   date: 'Datum',
   place: 'Plaats',
@@ -173,7 +170,6 @@ const nl: ReportText = {
   tableColumn: 'Tafel',
   cluster: (label) => `Subthema ‘${label}’`,
   times: (n) => `${n} keer genoemd`,
-  mergedFrom: 'Zo werd het ook gezegd',
   noPoints: 'Geen punten.',
   otherTheme: 'Overig',
   topsHeading: 'Top 3 per tafel',
@@ -339,7 +335,6 @@ const en: ReportText = {
     running: 'This is a preliminary report: the meeting is still going on.',
     ended: '',
   },
-  contextHeading: 'About this meeting',
   question: 'Question',
   date: 'Date',
   place: 'Place',
@@ -368,7 +363,6 @@ const en: ReportText = {
   tableColumn: 'Table',
   cluster: (label) => `Sub-theme ‘${label}’`,
   times: (n) => `mentioned ${n} times`,
-  mergedFrom: 'Also put as',
   noPoints: 'No points.',
   otherTheme: 'Other',
   topsHeading: 'Top 3 per table',
