@@ -59,15 +59,32 @@ test.describe('a burgerberaad evening', () => {
     await m.keyboard.type('Maak een vast wijkpanel');
     await expect(pointBox(m, 'Samenwerking')).toHaveValue('Maak een vast wijkpanel');
 
-    await nextStep(f); // recommendations in the room
-    await nextStep(f); // the vote
+    await nextStep(f); // recommendations in the room: every table's recommendations go to the plenary list
+    await f.getByRole('link', { name: 'Plenaire lijst openen' }).click();
+    await f.getByRole('button', { name: 'Alle punten van de tafels ophalen' }).click();
+    await expect(f.getByRole('status').filter({ hasText: '1 punt toegevoegd.' })).toBeVisible();
+    await f.getByRole('link', { name: 'Terug naar de leiding' }).click();
+
+    await nextStep(f); // the vote: for, against or neutral on the plenary list, blind, 70 % to adopt
     await expect(f.locator('.run-panel__step')).toHaveText('Stemmen over de adviezen');
     await expect(m.getByText('De stemming begint zo. Wacht even.')).toBeVisible();
     await f.getByRole('button', { name: 'Stemming openen' }).click();
-    await m.getByRole('button', { name: 'Stip geven aan: Maak een vast wijkpanel' }).click();
+    const wall = beamer.page;
+    await expect(wall.getByText(/Voor, tegen of neutraal \(aangenomen bij 70 % voor\) · de plenaire lijst · blind/).first()).toBeVisible();
+    const advice = m.getByRole('group', { name: /Maak een vast wijkpanel/ });
+    await advice.locator('label', { hasText: 'Voor' }).click();
+    await expect(advice.getByRole('radio', { name: /Voor/ })).toBeChecked();
+    await expectAccessible(m, 'ballot on recommendations');
     await m.getByRole('button', { name: 'Stem versturen' }).click();
     await expect(m.getByText('Uw stem is ontvangen.')).toBeVisible();
-    await expect(beamer.page.getByText('1 van 1 apparaat heeft gestemd')).toBeVisible();
+    await expect(wall.getByText('1 van 1 stem binnen')).toBeVisible();
+    // Blind: the room sees the result only once the vote is closed; then the advice is adopted.
+    await expect(wall.getByText(/Dit is een blinde stemming/)).toBeVisible();
+    await expect(f.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('ja');
+    await f.getByRole('button', { name: 'Stemming sluiten' }).click();
+    await expect(wall.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('100 %');
+    await expect(wall.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('ja');
+    await expectAccessible(wall, 'projector with an adopted recommendation');
   });
 
   test('the evaluation is anonymous and reaches the facilitator and the report', async () => {

@@ -144,12 +144,16 @@ test.describe('a whole session', () => {
     await expectAccessible(a, 'tablet board');
   });
 
-  test('6. a dot vote: anonymous ballots, a live chart, late ballots refused', async () => {
+  test('6. a blind dot vote: anonymous ballots, results only for the facilitator until it closes, late ballots refused', async () => {
     const f = organiser.page;
     await goToStep(f, 'Wat vinden we het belangrijkst?');
-    await expect(f.getByLabel('Stippen per apparaat')).toHaveValue('3');
+    await expect(f.getByLabel('Stippen per persoon')).toHaveValue('3');
+    // The step votes on the plenary list; this room votes on every table's points, blind.
+    await f.getByLabel('Waarover stemmen ze?').selectOption({ label: 'Alle punten van alle tafels' });
+    await f.getByRole('checkbox', { name: /Blind stemmen/ }).check();
     await f.getByRole('button', { name: 'Stemming openen' }).click();
     await expect(f.getByText('De stemming is open.')).toBeVisible();
+    await expect(f.getByText(/Stippen verdelen \(3 per persoon, hoogstens 3 op één punt\) · punten van alle tafels · blind/).first()).toBeVisible();
 
     const a = tabletA.page;
     await expect(a.getByRole('heading', { name: 'Stemmen' })).toBeVisible();
@@ -164,19 +168,21 @@ test.describe('a whole session', () => {
     await a.getByRole('button', { name: 'Stem versturen' }).click();
     await expect(a.getByText('Uw stem is ontvangen.')).toBeVisible();
 
-    // The projector's chart moves as ballots arrive.
+    // A blind vote: the projector shows the turnout, not the result; the facilitator's chart moves.
     const wall = beamer.page;
     await expect(wall.getByText('Stemmen komen binnen')).toBeVisible();
-    await expect(wall.getByText('1 van 3 apparaten hebben gestemd')).toBeVisible();
-    await expect(wall.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
-    await expectAccessible(wall, 'projector during a vote');
+    await expect(wall.getByText('1 van 3 stemmen binnen')).toBeVisible();
+    await expect(wall.getByText(/Dit is een blinde stemming/)).toBeVisible();
+    await expect(wall.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toHaveCount(0);
+    await expect(f.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
+    await expectAccessible(wall, 'projector during a blind vote');
 
     const other = tabletOther.page;
     await other.getByRole('button', { name: 'Stip geven aan: Korte lijntjes tussen wijk en stadsdeel' }).click();
     await other.getByRole('button', { name: 'Stem versturen' }).click();
     await expect(other.getByText('Uw stem is ontvangen.')).toBeVisible();
-    await expect(wall.getByText('2 van 3 apparaten hebben gestemd')).toBeVisible();
-    await expect(wall.getByRole('row', { name: /Korte lijntjes/ })).toContainText('1');
+    await expect(wall.getByText('2 van 3 stemmen binnen')).toBeVisible();
+    await expect(f.getByRole('row', { name: /Korte lijntjes/ })).toContainText('1');
 
     // Tablet B fills in a ballot but is too late: the facilitator closes the vote first.
     const b = tabletB.page;
@@ -186,14 +192,17 @@ test.describe('a whole session', () => {
     await expect(b.getByText('De stemming is gesloten.')).toBeVisible();
     await expect(b.getByRole('button', { name: 'Stem versturen' })).toHaveCount(0);
     await expect(wall.getByText('Uitslag')).toBeVisible();
-    await expect(wall.getByText('2 van 3 apparaten hebben gestemd')).toBeVisible();
+    await expect(wall.getByText('2 van 3 stemmen binnen')).toBeVisible();
+    // Closed: now the room sees the result, labelled with its method.
+    await expect(wall.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
+    await expect(wall.getByText(/Stippen verdelen \(3 per persoon/).first()).toBeVisible();
 
     // A ballot that still reaches the server after closing (sent with tablet B's own device
     // token, as a tablet with a stale screen would) is refused with a clear reason.
     const token = await b.evaluate((id) => localStorage.getItem(`tafelronde:device:${id}`), sessionId);
     const late = await lateBallot(baseURLOf(b), sessionId, token!);
     expect(late).toMatchObject({ ok: false, error: { code: 'vote_closed', message: expect.stringMatching(/closed/) } });
-    await expect(wall.getByText('2 van 3 apparaten hebben gestemd')).toBeVisible();
+    await expect(wall.getByText('2 van 3 stemmen binnen')).toBeVisible();
     await b.getByRole('button', { name: 'Terug' }).click();
     await expect(b.getByText('De stemming begint zo.')).toBeVisible();
   });
@@ -207,7 +216,7 @@ test.describe('a whole session', () => {
     await expect(communicatie).toContainText('Tijdig informeren en duidelijke taal');
     await expect(f.getByRole('region', { name: 'Participatie' })).toContainText('Uitkomsten serieus nemen');
     await expect(f.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
-    await expect(f.getByText('2 van 3 apparaten hebben gestemd')).toBeVisible();
+    await expect(f.getByText('2 van 3 stemmen binnen')).toBeVisible();
     await expectAccessible(f, 'report page');
 
     const md = f.waitForEvent('download');
@@ -221,7 +230,8 @@ test.describe('a whole session', () => {
     const json = f.waitForEvent('download');
     await f.getByRole('button', { name: 'JSON (archief)' }).click();
     const report = JSON.parse(await streamText(await (await json).createReadStream()));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
+    expect(report.votes[0]).toMatchObject({ method: 'dots', source: 'tables' });
     expect(report.votes[0].results[0]).toMatchObject({ text: 'Tijdig informeren en duidelijke taal', total: 2, rank: 1 });
     expect(report.tables.find((t: { table: number }) => t.table === 1).devices).toBe(2);
   });

@@ -195,6 +195,32 @@ test.describe('a two-round thematafel', () => {
     await expect(observer.page.getByRole('button', { name: /Volgende|Stemming/ })).toHaveCount(0);
     await expectAccessible(observer.page, 'observer view');
 
+    // The harvest: table 1 chose its top 3; table 2 did not, so the facilitator picks from it.
+    await f.getByRole('link', { name: 'Plenaire lijst openen' }).click();
+    await expect(f.getByRole('heading', { name: 'Plenaire lijst' })).toBeVisible();
+    await f.getByRole('button', { name: 'Top 3 van alle tafels ophalen' }).click();
+    await expect(f.getByRole('status').filter({ hasText: 'toegevoegd' })).toContainText('Nog geen top 3 gekozen: tafel 2.');
+    await f.getByLabel('Zelf punten kiezen van').selectOption({ label: 'Tafel 2' });
+    await f.getByRole('checkbox', { name: /Uitkomsten serieus nemen/ }).check();
+    await f.getByRole('button', { name: '1 punt naar de lijst' }).click();
+    await expect(f.getByRole('status').filter({ hasText: '1 punt toegevoegd.' })).toBeVisible();
+    const plenary = f.getByRole('region', { name: 'Plenaire lijst' });
+    await expect(plenary.getByRole('textbox', { name: /Punt bij/ })).not.toHaveCount(0);
+    await expect(plenary).toContainText('Tafel 2');
+    await expectAccessible(f, 'plenary board');
+    // Two themes become one on the plenary board.
+    const themes = f.getByRole('region', { name: 'Thema’s van de lijst' });
+    await themes.getByLabel('Thema samenvoegen').selectOption({ label: 'Participatie' });
+    await themes.getByLabel('met', { exact: true }).selectOption({ label: 'Samenwerking' });
+    await themes.getByRole('button', { name: 'Samenvoegen' }).click();
+    await expect(plenary.getByRole('heading', { name: /Participatie/ })).toHaveCount(0);
+    await f.getByRole('link', { name: 'Terug naar de leiding' }).click();
+    await f.getByLabel('In beeld').selectOption({ label: 'De plenaire lijst' });
+    await expect(wall.getByRole('heading', { name: 'Plenaire lijst' })).toBeVisible();
+    await expect(wall.getByText('Uitkomsten serieus nemen')).toBeVisible();
+    await expect(wall.getByText('Korte lijntjes')).toBeVisible();
+    await f.getByLabel('In beeld').selectOption({ label: 'Het programma (standaard)' });
+
     await nextStep(f);
     await f.getByRole('button', { name: 'Stemming openen' }).click();
     const a = tabletA.page;
@@ -202,7 +228,7 @@ test.describe('a two-round thematafel', () => {
     await a.getByRole('button', { name: 'Stem versturen' }).click();
     await expect(a.getByText('Uw stem is ontvangen.')).toBeVisible();
     await expect(f.getByRole('listitem', { name: 'Tafel 2' })).toContainText('1 van 2 gestemd');
-    await expect(observer.page.getByText('1 van 2 apparaten hebben gestemd')).toBeVisible();
+    await expect(observer.page.getByText('1 van 2 stemmen binnen')).toBeVisible();
 
     // Moving on closes the vote; the result shows in the feedback step.
     await nextStep(f);

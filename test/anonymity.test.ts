@@ -326,7 +326,7 @@ describe('ballot secrecy in what the server sends', () => {
     }
     // Per vote only sums are reported: no object carries choices of one ballot.
     for (const vote of report.votes) {
-      for (const r of vote.results) expect(Object.keys(r).sort()).toEqual(['itemId', 'rank', 'table', 'text', 'theme', 'tied', 'total']);
+      for (const r of vote.results) expect(Object.keys(r).sort()).toEqual(['itemId', 'rank', 'score', 'table', 'text', 'theme', 'tied', 'total']);
     }
   });
 

@@ -347,7 +347,7 @@ describe('reports', () => {
     const report = Report.parse(res.body);
     expect(report.session).toMatchObject({ id: s.id, title: 'Verslag test', kind: 'thematafel' });
     expect(report.totals).toEqual({ points: 2, devices: 1, ballots: 0 });
-    expect(report.themes.find((t) => t.id === 'communicatie')!.points.map((p) => p.text)).toEqual(['Betere bereikbaarheid']);
+    expect(report.rounds[0]!.themes.find((t) => t.id === 'communicatie')!.points.map((p) => p.text)).toEqual(['Betere bereikbaarheid']);
     expect(report.tables).toEqual([
       { table: 1, devices: 1, points: 2 },
       { table: 2, devices: 0, points: 0 },

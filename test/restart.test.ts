@@ -195,7 +195,7 @@ describe('restart on the same data dir', () => {
 
     const res = await api(srv, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } });
     const report = Report.parse(res.body);
-    expect(report.votes.map((v) => [v.status, v.ballots, v.dotsCast])).toEqual([
+    expect(report.votes.map((v) => [v.status, v.ballots, v.results.reduce((n, r) => n + (r.total ?? 0), 0)])).toEqual([
       ['closed', 2, 4],
       ['open', 2, 3],
     ]);

@@ -524,7 +524,7 @@ describe('the table document and the host', () => {
     await expect.poll(() => serverPoint(s.id, id).hidden).toBe(true);
     const res = await api(server, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } });
     const report = Report.parse(res.body);
-    expect(report.themes.flatMap((t) => t.points.map((p) => p.id))).toEqual([other]);
+    expect(report.rounds.flatMap((r) => r.themes.flatMap((t) => t.points.map((p) => p.id)))).toEqual([other]);
     expect(report.totals.points).toBe(1);
     expect(report.tables[0]!.points).toBe(1);
   });

@@ -81,8 +81,9 @@ function usePlenaryThemes(doc: Y.Doc, sessionThemes: Theme[]): Theme[] {
 }
 
 function PlenaryBoard({ session, board }: { session: SessionView; board: NonNullable<ReturnType<typeof useTableDoc>> }) {
+  const { t } = useI18n();
   const themes = usePlenaryThemes(board.doc, session.themes);
-  return <Board table={board} themes={themes} roundId={null} stepId={null} canAdd host />;
+  return <Board table={board} themes={themes} roundId={null} stepId={null} canAdd host label={t.plenary.title} />;
 }
 
 function Harvest({ session, emit, secret }: { session: SessionView; emit: SessionConnection['emit']; secret: string }) {

@@ -171,9 +171,11 @@ interface Props {
   /** Whether the current step lets the table write new points. */
   canAdd: boolean;
   host?: boolean;
+  /** The board's name for assistive technology; a table's board by default. */
+  label?: string;
 }
 
-export function Board({ table, themes, roundId, stepId, canAdd, host = false }: Props) {
+export function Board({ table, themes, roundId, stepId, canAdd, host = false, label }: Props) {
   const { t } = useI18n();
   const { doc, awareness, undo } = table;
   const all = usePoints(doc);
@@ -250,7 +252,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false }: 
           </button>
         </div>
       )}
-      <div className="board" aria-label={t.tablet.board} role="region">
+      <div className="board" aria-label={label ?? t.tablet.board} role="region">
         {themes.map((theme) => {
           const inColumn = shown.filter((p) => columnOf(p) === theme.id);
           const headingId = `theme-${theme.id}`;
