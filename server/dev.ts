@@ -22,7 +22,9 @@ const vite = await createServer({
     host: config.host,
     strictPort: true,
     proxy: {
-      '/api': target,
+      // Keep the browser's Host header: the API server compares it with the page's Origin, and
+      // builds links from it.
+      '/api': { target, changeOrigin: false },
       '/socket.io': { target, ws: true },
       [YJS_PATH]: { target, ws: true },
     },
