@@ -27,6 +27,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
     session,
     boards,
     devicesByTable: devices.countByTable(sessionId),
+    plenary: services.plenary.view(session),
     votes: votes
       .list(sessionId)
       .map((vote) =>

@@ -181,6 +181,30 @@ export const ReportTimelineEntry = z.object({
 });
 export type ReportTimelineEntry = z.infer<typeof ReportTimelineEntry>;
 
+/** The plenary board: what the room brought together from the tables, as the facilitator left it. */
+export const ReportPlenary = z.object({
+  themes: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      points: z.array(
+        z.object({
+          text: z.string(),
+          /** Times the room wrote it: each harvested table point with its duplicates. */
+          count: z.number(),
+          /** The tables it came from; empty for a point written in the plenary itself. */
+          tables: z.array(z.number()),
+          merged: z.array(z.string()),
+          cluster: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** Points the facilitator hid on the plenary board (left out above). */
+  hidden: z.number(),
+});
+export type ReportPlenary = z.infer<typeof ReportPlenary>;
+
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
@@ -200,6 +224,8 @@ export const Report = z.object({
     themes: z.array(Theme),
   }),
   rounds: z.array(ReportRound),
+  /** Null while nothing was brought to the plenary board. */
+  plenary: ReportPlenary.nullable(),
   tables: z.array(
     z.object({
       table: z.number(),

@@ -14,6 +14,7 @@ import {
   renamePlenaryTheme,
   resolvePlenaryTheme,
 } from '../shared/plenary.js';
+import type { Report } from '../shared/report.js';
 import { Events, YJS_SUBPROTOCOL, type PlenaryBoard, type PlenaryHarvestResult } from '../shared/protocol.js';
 import {
   addPointTo,
@@ -180,6 +181,33 @@ describe('harvesting on the server', () => {
     }, WAIT);
     // What the facilitator did is on the server, not just in the browser.
     expect(plenaryOf(s.id).points).toHaveLength(1);
+  });
+
+  it('the report carries the plenary board in every format', async () => {
+    const { s, fac, p } = await roomWithPoints();
+    await emitOk(fac.socket, Events.plenaryHarvest, { from: 'table', table: 1, pointIds: [p.a, p.c] });
+    await emitOk(fac.socket, Events.plenaryHarvest, { from: 'table', table: 2, pointIds: [p.d] });
+    const auth = { Authorization: `Bearer ${s.facilitatorKey}` };
+    const json = (await (await fetch(`${server.url}/api/sessions/${s.id}/report.json`, { headers: auth })).json()) as Report;
+    expect(json.plenary).toEqual({
+      themes: [
+        {
+          id: 'communicatie',
+          label: 'Communicatie',
+          points: [
+            { text: 'Tijdig communiceren', count: 1, tables: [1], merged: [], cluster: null },
+            { text: 'Bewonersbrieven eerder delen', count: 1, tables: [1], merged: [], cluster: null },
+          ],
+        },
+        { id: 'participatie', label: 'Participatie', points: [{ text: 'Verwachtingen helder maken', count: 1, tables: [2], merged: [], cluster: null }] },
+      ],
+      hidden: 0,
+    });
+    const md = await (await fetch(`${server.url}/api/sessions/${s.id}/report.md`, { headers: auth })).text();
+    expect(md).toContain('## Plenaire lijst');
+    expect(md).toMatch(/Verwachtingen helder maken.*tafel 2/);
+    const csv = await (await fetch(`${server.url}/api/sessions/${s.id}/report.csv`, { headers: auth })).text();
+    expect(csv).toContain('plenair,,Participatie,,2,,,,,Verwachtingen helder maken,1');
   });
 
   it('the plenary board can be put in the projector’s spotlight', async () => {

@@ -162,6 +162,8 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                 <RoundSection key={round.id ?? 'none'} report={report} round={round} />
               ))}
 
+              {report.plenary && <PlenarySection plenary={report.plenary} />}
+
               <h2>{t.report.votes}</h2>
               {report.votes.length === 0 && <p>{t.report.noVotes}</p>}
               {report.votes.map((vote, i) => (
@@ -182,6 +184,40 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
         )}
       </main>
     </div>
+  );
+}
+
+/** The plenary board as the facilitator left it: per theme, each point with the tables it came from. */
+function PlenarySection({ plenary }: { plenary: NonNullable<Report['plenary']> }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="report-plenary">
+      <h2 id="report-plenary">{t.plenary.title}</h2>
+      {plenary.hidden > 0 && <p className="field__hint">{t.report.hidden(plenary.hidden)}</p>}
+      {plenary.themes.map((theme) => (
+        <section key={theme.id} className="report__theme" aria-labelledby={`plenary-${theme.id}`}>
+          <h3 id={`plenary-${theme.id}`}>{theme.label}</h3>
+          <ul>
+            {theme.points.map((p, i) => (
+              <li key={i}>
+                {p.text}
+                <span className="report__cluster">
+                  {' '}
+                  ({[p.tables.length > 0 ? t.plenary.fromTables(p.tables) : null, p.count > 1 ? t.report.times(p.count) : null].filter(Boolean).join(' · ')})
+                </span>
+                {p.merged.length > 0 && (
+                  <ul>
+                    {p.merged.map((m, j) => (
+                      <li key={j}>{m}</li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
   );
 }
 

@@ -7,8 +7,9 @@
  */
 import { findStep, POINT_STEPS, type Agenda } from '../../shared/agenda.js';
 import type { EvaluationSummary } from '../../shared/evaluation.js';
+import type { PlenaryView } from '../../shared/plenary.js';
 import type { Participation, SessionKind, Theme } from '../../shared/protocol.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportPlenary, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
 import type { BoardForReport } from './reportBoard.js';
 import { timeline, type LogEntry } from './reportProcess.js';
 import { recommendationsOf } from './reportVotes.js';
@@ -31,6 +32,8 @@ export interface ReportInput {
   /** Each table's board, by table number (see reportBoard.ts). */
   boards: Map<number, BoardForReport>;
   devicesByTable: Map<number, number>;
+  /** The plenary board, if anything was harvested. */
+  plenary?: PlenaryView;
   votes: ReportVote[];
   evaluations?: EvaluationSummary[];
   notes?: string[];
@@ -55,6 +58,7 @@ export function buildReport(input: ReportInput): Report {
     generatedAt: new Date(input.now).toISOString(),
     session: contextSection(input),
     rounds,
+    plenary: plenarySection(input),
     tables,
     votes: input.votes,
     recommendations: recommendationsOf(input.votes),
@@ -66,6 +70,22 @@ export function buildReport(input: ReportInput): Report {
       devices: tables.reduce((s, t) => s + t.devices, 0),
       ballots: input.votes.reduce((s, v) => s + v.ballots, 0),
     },
+  };
+}
+
+function plenarySection({ plenary }: ReportInput): ReportPlenary | null {
+  if (!plenary || (plenary.points.length === 0 && plenary.hidden === 0)) return null;
+  return {
+    themes: plenary.themes
+      .map((th) => ({
+        id: th.id,
+        label: th.label,
+        points: plenary.points
+          .filter((p) => p.theme === th.id)
+          .map((p) => ({ text: p.text, count: p.count, tables: p.tables, merged: p.merged, cluster: p.cluster })),
+      }))
+      .filter((th) => th.points.length > 0),
+    hidden: plenary.hidden,
   };
 }
 

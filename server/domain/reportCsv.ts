@@ -40,6 +40,16 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
     }
   }
 
+  for (const theme of report.plenary?.themes ?? []) {
+    for (const p of theme.points) {
+      // One row per table it came from, so the table column stays a number to sort and count by.
+      for (const table of p.tables.length > 0 ? p.tables : [null]) {
+        rows.push({ section: 'plenary', theme: theme.label, subtheme: p.cluster, table, text: p.text, count: p.count });
+      }
+      for (const m of p.merged) rows.push({ section: 'merged', theme: theme.label, text: m });
+    }
+  }
+
   report.votes.forEach((vote, i) => {
     for (const r of vote.results) {
       rows.push({

@@ -54,6 +54,7 @@ export function reportDocument(report: Report, lang: ReportLanguage): Block[] {
   return [
     ...contextBlocks(report, t),
     ...report.rounds.flatMap((round, i) => roundBlocks(report, round, t, i > 0)),
+    ...plenaryBlocks(report, t),
     ...votesBlocks(report, t),
     ...recommendationBlocks(report, t),
     ...evaluationBlocks(report, t),
@@ -156,6 +157,30 @@ function roundBlocks(report: Report, round: ReportRound, t: ReportText, pageBrea
           : { kind: 'list', ordered: true, items: top.points.map((p) => ({ text: p.text, note: themeLabel(report, p.theme, t) })) },
       );
     }
+  }
+  return out;
+}
+
+/** The plenary board, theme by theme, each point with the tables it came from. */
+function plenaryBlocks(report: Report, t: ReportText): Block[] {
+  const plenary = report.plenary;
+  if (!plenary) return [];
+  const points = plenary.themes.reduce((n, th) => n + th.points.length, 0);
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: t.plenaryHeading, pageBreak: true },
+    { kind: 'paragraph', text: t.plenaryIntro(points) },
+  ];
+  if (plenary.hidden > 0) out.push({ kind: 'paragraph', text: t.hidden(plenary.hidden), tone: 'quiet' });
+  for (const theme of plenary.themes) {
+    out.push({ kind: 'heading', level: 3, text: theme.label });
+    out.push({
+      kind: 'list',
+      items: theme.points.map((p) => ({
+        text: p.cluster === null ? p.text : `${p.text} (${t.cluster(p.cluster)})`,
+        note: [p.tables.length > 0 ? t.fromTables(p.tables) : t.writtenInPlenary, ...(p.count > 1 ? [t.times(p.count)] : [])].join(' · '),
+        ...(p.merged.length > 0 && { sub: p.merged }),
+      })),
+    });
   }
   return out;
 }

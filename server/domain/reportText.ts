@@ -36,6 +36,10 @@ export interface ReportText {
   topsHeading: string;
   topsIntro: string;
   noTop: string;
+  plenaryHeading: string;
+  plenaryIntro: (points: number) => string;
+  fromTables: (tables: number[]) => string;
+  writtenInPlenary: string;
 
   votesHeading: string;
   noVotes: string;
@@ -128,7 +132,7 @@ export const CSV_COLUMNS = [
   'adopted',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
-export const CSV_SECTIONS = ['point', 'merged', 'top', 'result', 'recommendation', 'evaluation', 'remark', 'note'] as const;
+export const CSV_SECTIONS = ['point', 'merged', 'top', 'plenary', 'result', 'recommendation', 'evaluation', 'remark', 'note'] as const;
 export type CsvSection = (typeof CSV_SECTIONS)[number];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -175,6 +179,11 @@ const nl: ReportText = {
   topsHeading: 'Top 3 per tafel',
   topsIntro: 'Elke tafel koos zelf haar belangrijkste punten, in deze volgorde.',
   noTop: 'Geen top 3 gekozen.',
+  plenaryHeading: 'Plenaire lijst',
+  plenaryIntro: (points) =>
+    `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
+  fromTables: (tables) => (tables.length === 1 ? `tafel ${tables[0]}` : `tafels ${tables.join(', ')}`),
+  writtenInPlenary: 'in de zaal toegevoegd',
 
   votesHeading: 'Stemmingen',
   noVotes: 'Er is niet gestemd.',
@@ -318,6 +327,7 @@ const nl: ReportText = {
       point: 'punt',
       merged: 'samengevoegd',
       top: 'top 3',
+      plenary: 'plenair',
       result: 'uitslag',
       recommendation: 'advies',
       evaluation: 'evaluatie',
@@ -368,6 +378,11 @@ const en: ReportText = {
   topsHeading: 'Top 3 per table',
   topsIntro: 'Each table chose its own most important points, in this order.',
   noTop: 'No top 3 chosen.',
+  plenaryHeading: 'Plenary list',
+  plenaryIntro: (points) =>
+    `What the tables brought together in the room: ${plural(points, 'point', 'points')}, by theme, with the tables they came from. Duplicates are merged.`,
+  fromTables: (tables) => (tables.length === 1 ? `table ${tables[0]}` : `tables ${tables.join(', ')}`),
+  writtenInPlenary: 'added in the room',
 
   votesHeading: 'Votes',
   noVotes: 'There was no vote.',
@@ -511,6 +526,7 @@ const en: ReportText = {
       point: 'point',
       merged: 'merged',
       top: 'top 3',
+      plenary: 'plenary',
       result: 'result',
       recommendation: 'recommendation',
       evaluation: 'evaluation',
