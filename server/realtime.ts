@@ -118,7 +118,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     // per-device connection limit are checked again, and socket.data is set afresh.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     // Runs for every engine.io handshake, polling or websocket, before any session exists.
-    allowRequest: (req, callback) => callback(originAllowed(req.headers) ? null : 'This page may not connect here', originAllowed(req.headers)),
+    allowRequest: (req, callback) => {
+      const ok = originAllowed(req.headers);
+      callback(ok ? null : 'This page may not connect here', ok);
+    },
   });
   const tallyThrottle = throttle(TALLY_INTERVAL_MS);
   const overviewThrottle = throttle(OVERVIEW_INTERVAL_MS);

@@ -39,7 +39,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 let server: TestServer;
 
 /**
- * Cases per property, about 5,000 in all. Cases go in batches that run at the same time (which
+ * Cases per property, about 3,600 in all. Cases go in batches that run at the same time (which
  * is also how a room sends them); fast-check shrinks a failing batch to its simplest case.
  */
 const RUNS = { events: 1600, unknownEvents: 200, rawFrames: 240, rest: 1000, yjs: 600 };
