@@ -114,7 +114,7 @@ function PlenaryStage({ plenary }: { plenary: PlenaryBoard | null }) {
   const { t } = useI18n();
   const points = plenary?.points ?? [];
   return (
-    <section aria-labelledby="stage-plenary" className="stage-board">
+    <section aria-labelledby="stage-plenary" className="stage-board stage-board--plenary">
       <h2 id="stage-plenary" className="stage__subtitle">
         {t.plenary.title}
       </h2>
