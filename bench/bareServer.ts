@@ -1,0 +1,58 @@
+/**
+ * The baseline: a socket.io server with the app's socket.io options and the same message
+ * pattern as a dot vote, but no application logic. A `ballot:submit` is counted in memory and
+ * acknowledged at once; a tally goes to every socket at most every 100 ms, with the same trailing
+ * throttle as the app (server/realtime.ts), so the throttle's delay is in both measurements
+ * and the ratio shows what the app itself adds: validation, SQLite, and its other pushes.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { serveLoopDelay } from './loopDelay.js';
+
+const TALLY_INTERVAL_MS = 100;
+
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  maxHttpBufferSize: 64 * 1024,
+  serveClient: false,
+  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+});
+
+const totals: Record<string, number> = {};
+let ballots = 0;
+let pending: NodeJS.Timeout | null = null;
+let lastSent = 0;
+let voteId = '';
+
+function scheduleTally() {
+  if (pending) return;
+  pending = setTimeout(() => {
+    pending = null;
+    lastSent = Date.now();
+    io.emit('vote:tally', { voteId, totals, ballots, eligible: io.engine.clientsCount });
+  }, Math.max(0, lastSent + TALLY_INTERVAL_MS - Date.now()));
+}
+
+io.on('connection', (socket) => {
+  socket.on('ballot:submit', (payload: { voteId: string; ballotId: string; dots: Record<string, number> }, ack: unknown) => {
+    voteId = payload.voteId;
+    for (const [id, n] of Object.entries(payload.dots)) totals[id] = (totals[id] ?? 0) + n;
+    ballots += 1;
+    scheduleTally();
+    if (typeof ack === 'function') ack({ ok: true, data: { voteId: payload.voteId, ballotId: payload.ballotId, changed: true } });
+  });
+});
+
+httpServer.listen(0, '127.0.0.1', () => {
+  const { port } = httpServer.address() as AddressInfo;
+  process.send?.({ url: `http://127.0.0.1:${port}`, pid: process.pid });
+  serveLoopDelay();
+});
+
+const stop = () => {
+  void io.close(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+process.once('disconnect', stop);

@@ -1,0 +1,249 @@
+/**
+ * What a run produces: the targets with PASS/MISS, a table for the terminal, a Markdown section
+ * for docs/BENCHMARKS.md, and the whole result as JSON.
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { PhaseStats } from './phase.js';
+import { pressureAvg60 } from './procSampler.js';
+import type { BareResult } from './scenarios/bare.js';
+import type { MaxiResult } from './scenarios/maxi.js';
+import type { RoomResult } from './scenarios/room.js';
+import type { Summary } from './stats.js';
+import type { VotePhaseResult } from './votePhase.js';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  ramGb: number;
+  node: string;
+  os: string;
+  /** 1-minute load average when the run started: above 0 means other work was running. */
+  loadAtStart: number;
+  /** % of the last minute before the run in which some process waited for a CPU, or for I/O (null: no PSI). */
+  cpuPressureAtStart: number | null;
+  ioPressureAtStart: number | null;
+}
+
+export interface RunResult {
+  date: string;
+  mode: 'quick' | 'full';
+  /** The commit measured, and whether server/ or shared/ had uncommitted changes. */
+  revision: string;
+  /** The directory in which the app server's database was made. */
+  database: string;
+  machine: Machine;
+  room?: { app: RoomResult; bare: BareResult; loadAtStart: number };
+  maxi?: { app: MaxiResult; bare: BareResult; loadAtStart: number };
+  targets: Target[];
+}
+
+export interface Target {
+  scenario: 'room' | 'maxi';
+  what: string;
+  value: number;
+  limit: number;
+  unit: 'ms' | 'MB' | '×';
+  pass: boolean;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    ramGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAtStart: os.loadavg()[0]!,
+    cpuPressureAtStart: pressureAvg60('cpu'),
+    ioPressureAtStart: pressureAvg60('io'),
+  };
+}
+
+export function revision(rootDir: string): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: rootDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'server', 'shared') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in server/ or shared/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+const ratio = (app: number, bare: number) => app / bare;
+
+export function targets(run: Pick<RunResult, 'room' | 'maxi'>): Target[] {
+  const out: Target[] = [];
+  const add = (scenario: Target['scenario'], what: string, value: number, limit: number, unit: Target['unit']) =>
+    // NaN (no samples) is a miss: a target nothing was measured for is not met.
+    out.push({ scenario, what, value, limit, unit, pass: value <= limit });
+  if (run.room) {
+    const { app, bare } = run.room;
+    add('room', 'edit → other tablets, p95', app.edits.latency.p95, 50, 'ms');
+    add('room', 'vote → projector, p95', app.vote.projector.p95, 100, 'ms');
+    add('room', 'vote → ack p95, app / bare socket.io', ratio(app.vote.ack.p95, bare.vote.ack.p95), 1.5, '×');
+    add('room', 'vote → projector p95, app / bare socket.io', ratio(app.vote.projector.p95, bare.vote.projector.p95), 1.5, '×');
+  }
+  if (run.maxi) {
+    const { app, bare } = run.maxi;
+    add('maxi', 'vote → ack, p95', app.vote.ack.p95, 100, 'ms');
+    add('maxi', 'vote → projector, p95', app.vote.projector.p95, 250, 'ms');
+    add('maxi', 'server peak RSS', app.peakRssMb, 1024, 'MB');
+    add('maxi', 'vote → ack p95, app / bare socket.io', ratio(app.vote.ack.p95, bare.vote.ack.p95), 1.5, '×');
+    add('maxi', 'vote → projector p95, app / bare socket.io', ratio(app.vote.projector.p95, bare.vote.projector.p95), 1.5, '×');
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+const ms = (x: number) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(1) : Math.round(x).toString()) : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x)}%` : '–');
+const pressure = (x: number | null) => (x === null ? '–' : pct(x));
+const mb = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} MB` : '–');
+const fmtValue = (t: Target) =>
+  !Number.isFinite(t.value) ? 'no samples' : t.unit === '×' ? `${t.value.toFixed(2)}×` : t.unit === 'MB' ? mb(t.value) : `${ms(t.value)} ms`;
+const fmtLimit = (t: Target) => (t.unit === '×' ? `≤ ${t.limit}×` : `≤ ${t.limit} ${t.unit}`);
+const usage = ({ server: s, generators: g }: PhaseStats) =>
+  `CPU avg ${pct(s.cpuAvgPct)} (max ${pct(s.cpuMaxPct)}), main thread on a CPU ${pct(s.mainRunPct)} and waiting for one ${pct(s.mainQueuePct)}, ` +
+  `RSS up to ${mb(s.rssMaxMb)} (JS heap ${mb(s.loop.heapUsedMb)} at the end), ` +
+  `machine pressure CPU ${pct(s.cpuPressurePct)} I/O ${pct(s.ioPressurePct)}, ` +
+  `event-loop delay p99 ${ms(s.loop.p99)} ms (max ${ms(s.loop.max)}); ` +
+  `generators: CPU ${pct(g.cpuPct)} together, worst event-loop delay p99 ${ms(g.p99)} ms (max ${ms(g.max)})`;
+const errorList = (errors: Record<string, number>) =>
+  Object.keys(errors).length === 0 ? 'none' : Object.entries(errors).map(([k, n]) => `${n}× ${k}`).join(', ');
+
+const projectorState = (v: VotePhaseResult) =>
+  `the projector lost its connection ${v.projectorDrops} times and was ${v.projectorConnected ? '' : 'not '}connected at the end`;
+
+interface LatencyRow {
+  scenario: string;
+  what: string;
+  s: Summary;
+}
+
+function latencyRows(run: RunResult): LatencyRow[] {
+  const rows: LatencyRow[] = [];
+  if (run.room) {
+    const { app, bare } = run.room;
+    rows.push(
+      { scenario: 'room', what: 'edit → other tablets at the table', s: app.edits.latency },
+      { scenario: 'room', what: 'vote → ack', s: app.vote.ack },
+      { scenario: 'room', what: 'vote → projector tally', s: app.vote.projector },
+      { scenario: 'room', what: 'vote:open → tablet shows it', s: app.voteSeen },
+      { scenario: 'room (bare)', what: 'vote → ack', s: bare.vote.ack },
+      { scenario: 'room (bare)', what: 'vote → projector tally', s: bare.vote.projector },
+    );
+  }
+  if (run.maxi) {
+    const { app, bare } = run.maxi;
+    rows.push(
+      { scenario: 'maxi', what: 'vote → ack', s: app.vote.ack },
+      { scenario: 'maxi', what: 'vote → projector tally', s: app.vote.projector },
+      { scenario: 'maxi', what: 'vote:open → phone shows it', s: app.voteSeen },
+      { scenario: 'maxi (bare)', what: 'vote → ack', s: bare.vote.ack },
+      { scenario: 'maxi (bare)', what: 'vote → projector tally', s: bare.vote.projector },
+    );
+  }
+  return rows;
+}
+
+function facts(run: RunResult): string[] {
+  const lines: string[] = [];
+  if (run.room) {
+    const { app, bare, loadAtStart } = run.room;
+    const o = app.options;
+    lines.push(
+      `room: ${o.tables} tables × ${o.tabletsPerTable} tablets (${app.setup.tablets} set up in ${(app.setup.ms / 1000).toFixed(1)} s, ${app.setup.failed} failed), ` +
+        `${o.procs} generator processes, load average at start ${loadAtStart.toFixed(2)}`,
+      `room: typing ${o.typeSeconds} s at ~${o.editsPerSecond} edits/s per tablet: ${app.edits.edits} edits, ` +
+        `${app.edits.received} of ${app.edits.expected} deliveries seen within a minute after the typing ended ` +
+        `(${((100 * app.edits.received) / Math.max(1, app.edits.expected)).toFixed(1)}%); connections the server dropped meanwhile: ` +
+        `${app.edits.socketDrops} socket.io, ${app.edits.yjsDrops} Yjs`,
+      `room: vote on ${app.voteItems} points within ${o.voteWindowMs / 1000} s: ${app.vote.sent} sent, ${app.vote.acked} acked, ` +
+        `${app.vote.counted} seen on the projector; errors: ${errorList(app.vote.errors)}; ${projectorState(app.vote)}`,
+      `room server, setup: ${usage(app.phases.setup)}`,
+      `room server, typing: ${usage(app.phases.typing)}`,
+      `room server, vote: ${usage(app.phases.vote)}; peak RSS ${mb(app.peakRssMb)}`,
+      `room bare server, vote: ${usage(bare.phases.vote)}; errors: ${errorList(bare.vote.errors)}`,
+    );
+  }
+  if (run.maxi) {
+    const { app, bare, loadAtStart } = run.maxi;
+    const o = app.options;
+    lines.push(
+      `maxi: ${o.voters} phones over ${o.tables} tables, ${o.procs} generator processes, load average at start ${loadAtStart.toFixed(2)}`,
+      `maxi: join (REST join + socket + pick table): ${app.join.phones} phones in ${(app.join.ms / 1000).toFixed(1)} s ` +
+        `(${Math.round(app.join.perSecond)}/s, ${o.joinConcurrency} in flight per process), ${app.join.failed} failed`,
+      `maxi: vote on ${app.voteItems} points within ${o.voteWindowMs / 1000} s: ${app.vote.sent} sent, ${app.vote.acked} acked, ` +
+        `${app.vote.counted} seen on the projector; errors: ${errorList(app.vote.errors)}; ${projectorState(app.vote)}`,
+      `maxi server, join: ${usage(app.phases.join)}`,
+      `maxi server, vote: ${usage(app.phases.vote)}; peak RSS ${mb(app.peakRssMb)}`,
+      `maxi bare server, vote: ${usage(bare.phases.vote)}; peak RSS ${mb(bare.peakRssMb)}; errors: ${errorList(bare.vote.errors)}`,
+    );
+  }
+  return lines;
+}
+
+function pad(cells: string[], widths: number[], right: boolean[]): string {
+  return cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+}
+
+function grid(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [pad(header, widths, right), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => pad(r, widths, right))].join('\n');
+}
+
+export function consoleReport(run: RunResult): string {
+  const m = run.machine;
+  const latency = grid(
+    ['scenario', 'latency (ms)', 'n', 'p50', 'p95', 'p99', 'max'],
+    latencyRows(run).map((r) => [r.scenario, r.what, String(r.s.n), ms(r.s.p50), ms(r.s.p95), ms(r.s.p99), ms(r.s.max)]),
+    [false, false, true, true, true, true, true],
+  );
+  const goals = grid(
+    ['scenario', 'target', 'value', 'limit', 'result'],
+    run.targets.map((t) => [t.scenario, t.what, fmtValue(t), fmtLimit(t), t.pass ? 'PASS' : 'MISS']),
+    [false, false, true, true, false],
+  );
+  return [
+    `Tafelronde bench, ${run.mode} run, ${run.date}, revision ${run.revision}`,
+    `${m.cpus} × ${m.cpuModel}, ${m.ramGb} GB RAM, Node ${m.node}, ${m.os}, load average at start ${m.loadAtStart.toFixed(2)}, ` +
+      `pressure over the minute before: CPU ${pressure(m.cpuPressureAtStart)}, I/O ${pressure(m.ioPressureAtStart)}`,
+    `Server database in ${run.database}`,
+    '',
+    latency,
+    '',
+    ...facts(run),
+    '',
+    goals,
+  ].join('\n');
+}
+
+export function markdownReport(run: RunResult): string {
+  const m = run.machine;
+  const table = (header: string[], rows: string[][]) =>
+    [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `### ${run.date}, ${run.mode} run`,
+    '',
+    `Revision ${run.revision}. Machine: ${m.cpus} × ${m.cpuModel}, ${m.ramGb} GB RAM, Node ${m.node}, ${m.os}. ` +
+      `Load average at the start: ${m.loadAtStart.toFixed(2)}; pressure over the minute before: CPU ${pressure(m.cpuPressureAtStart)}, ` +
+      `I/O ${pressure(m.ioPressureAtStart)} (about 0% on a quiet machine). Server database in \`${run.database}\`.`,
+    '',
+    table(
+      ['scenario', 'latency', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+      latencyRows(run).map((r) => [r.scenario, r.what, String(r.s.n), ms(r.s.p50), ms(r.s.p95), ms(r.s.p99), ms(r.s.max)]),
+    ),
+    '',
+    table(
+      ['scenario', 'target', 'value', 'limit', 'result'],
+      run.targets.map((t) => [t.scenario, t.what, fmtValue(t), fmtLimit(t), t.pass ? 'PASS' : '**MISS**']),
+    ),
+    '',
+    ...facts(run).map((f) => `- ${f}`),
+    '',
+  ].join('\n');
+}

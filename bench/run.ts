@@ -1,0 +1,109 @@
+/**
+ * `npm run bench [-- --scenario room|maxi|all] [--quick] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ *
+ * The orchestrator: starts the server under test as a child process, forks the load
+ * generators, runs the scenarios one after another (each against a fresh server, then the same
+ * vote pattern against a bare socket.io server), and prints the results with PASS/MISS per
+ * target. Results go to data/bench/ as JSON and as a Markdown section for docs/BENCHMARKS.md.
+ * The exit code is 0 whatever the targets say: the bench measures, it does not gate.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stopAll, stopChildrenOnExit } from './children.js';
+import { consoleReport, machine, markdownReport, revision, targets, type RunResult } from './report.js';
+import { runBare } from './scenarios/bare.js';
+import { runMaxi, type MaxiOptions } from './scenarios/maxi.js';
+import { runRoom, type RoomOptions } from './scenarios/room.js';
+import type { ServerOptions } from './serverProcess.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_DIR = path.join(ROOT, 'data', 'bench');
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'all' },
+    quick: { type: 'boolean', default: false },
+    procs: { type: 'string' },
+    voters: { type: 'string' },
+    'data-dir': { type: 'string' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const scenario = values.scenario;
+if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'all') {
+  console.error('--scenario must be room, maxi or all');
+  process.exit(2);
+}
+const quick = values.quick;
+const procs = values.procs ? Number(values.procs) : quick ? 2 : 4;
+const server: ServerOptions = {
+  ...(values['data-dir'] && { dataParent: path.resolve(values['data-dir']) }),
+  ...(values.profile && { profileDir: path.join(RESULTS_DIR, 'profiles') }),
+};
+
+const roomOptions: RoomOptions = quick
+  ? { tables: 4, tabletsPerTable: 6, typeSeconds: 5, editsPerSecond: 3, voteWindowMs: 2000, procs, server }
+  : { tables: 30, tabletsPerTable: 6, typeSeconds: 25, editsPerSecond: 3, voteWindowMs: 5000, procs, server };
+
+const maxiOptions: MaxiOptions = {
+  voters: values.voters ? Number(values.voters) : quick ? 400 : 5000,
+  // LIMITS.tables: the most a session can have.
+  tables: 60,
+  pointsPerTable: 2,
+  voteWindowMs: quick ? 3000 : 10_000,
+  procs,
+  joinConcurrency: 8,
+  server,
+};
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main() {
+  stopChildrenOnExit();
+  // A stray rejection would end the process past the cleanup below; stop the children first.
+  process.on('unhandledRejection', (err) => {
+    console.error('The bench failed:', err);
+    void stopAll().finally(() => process.exit(1));
+  });
+  const run: RunResult = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', revision: revision(ROOT), database: server.dataParent ?? os.tmpdir(), machine: machine(), targets: [] };
+
+  if (scenario === 'room' || scenario === 'all') {
+    const loadAtStart = os.loadavg()[0]!;
+    const app = await runRoom(ROOT, roomOptions, log);
+    log('room: the same vote against bare socket.io...');
+    const voters = roomOptions.tables * roomOptions.tabletsPerTable;
+    const bare = await runBare(ROOT, { voters, windowMs: roomOptions.voteWindowMs, procs: Math.min(procs, roomOptions.tables) }, log);
+    run.room = { app, bare, loadAtStart };
+  }
+  if (scenario === 'maxi' || scenario === 'all') {
+    const loadAtStart = os.loadavg()[0]!;
+    const app = await runMaxi(ROOT, maxiOptions, log);
+    log('maxi: the same vote against bare socket.io...');
+    const bare = await runBare(ROOT, { voters: maxiOptions.voters, windowMs: maxiOptions.voteWindowMs, procs }, log);
+    run.maxi = { app, bare, loadAtStart };
+  }
+  run.targets = targets(run);
+
+  console.log(`\n${consoleReport(run)}\n`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const base = path.join(RESULTS_DIR, `bench-${run.date.replace(/[:.]/g, '-')}-${run.mode}`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, markdownReport(run));
+  console.log(`Results: ${path.relative(ROOT, base)}.json, Markdown for docs/BENCHMARKS.md: ${path.relative(ROOT, base)}.md`);
+  if (server.profileDir) console.log(`Server CPU profiles (open in Chrome DevTools, Performance): ${path.relative(ROOT, server.profileDir)}/`);
+}
+
+main().then(
+  async () => {
+    await stopAll();
+    process.exit(0);
+  },
+  async (err: unknown) => {
+    console.error('The bench failed:', err);
+    await stopAll();
+    process.exit(1);
+  },
+);

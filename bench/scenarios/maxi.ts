@@ -1,0 +1,120 @@
+/**
+ * Scenario "maxi": a plenary vote of a large burgerberaad. Thousands of phones join with the
+ * code, pick a table (no table document), and all vote within a few seconds while the projector
+ * shows the tally. The server's CPU and memory are sampled throughout.
+ */
+import { now } from '../clock.js';
+import { BENCH_VOTE, CONTROL_TIMEOUT_MS, currentStep, emitOk, openTable, pool } from '../client.js';
+import { addPoint } from '../../shared/board.js';
+import { Events, type HostLink } from '../../shared/protocol.js';
+import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
+import { openProjector } from '../projector.js';
+import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
+import { summarise, type Summary } from '../stats.js';
+import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
+import { forkWorkers, splitEvenly } from '../workers.js';
+import { openVote, startSession, type Facilitated } from './session.js';
+
+export interface MaxiOptions {
+  voters: number;
+  tables: number;
+  pointsPerTable: number;
+  voteWindowMs: number;
+  procs: number;
+  /** Joins in flight at once per generator process. */
+  joinConcurrency: number;
+  server: ServerOptions;
+}
+
+export interface MaxiResult {
+  options: MaxiOptions;
+  join: { phones: number; failed: number; errors: string[]; ms: number; perSecond: number };
+  voteItems: number;
+  voteSeen: Summary;
+  vote: VotePhaseResult;
+  phases: { join: PhaseStats; vote: PhaseStats };
+  peakRssMb: number;
+}
+
+/**
+ * Puts points on the tables' boards to vote on, as the table hosts (through their host links)
+ * would have: the facilitator's own connection to a board is read-only.
+ */
+async function seedPoints(url: string, f: Facilitated, opts: MaxiOptions) {
+  const links = await emitOk<HostLink[]>(f.fac, Events.hostLinks, {});
+  const { roundId, stepId } = currentStep(f.state);
+  const themes = f.state.themes.map((t) => t.id);
+  const { errors } = await pool(links, 10, async (link) => {
+    const key = new URL(link.url).hash.replace(/^#key=/, '');
+    const { doc, provider } = await openTable(url, f.session.id, link.table, `host.${key}`);
+    for (let p = 0; p < opts.pointsPerTable; p++) {
+      addPoint(doc, { id: `t${link.table}p${p}`, theme: themes[p % themes.length]!, round: roundId, step: stepId, text: `Voorstel ${p + 1} van tafel ${link.table}` });
+    }
+    // The provider sends each change at once; leave it a moment to get there before closing.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    provider.destroy();
+    doc.destroy();
+  });
+  if (errors.length > 0) throw new Error(`seeding points failed: ${errors[0]}`);
+}
+
+export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: string) => void): Promise<MaxiResult> {
+  const server = await startServer('app', rootDir, opts.server);
+  const workers = forkWorkers(rootDir, 'maxi', opts.procs);
+  try {
+    return await whileRunning(server, async () => {
+      const f = await startSession(server.url, 'Bench: maxi', opts.tables, log);
+      await seedPoints(server.url, f, opts);
+      const projector = await openProjector(server.url, f.session.id, log);
+
+      log(`maxi: ${opts.voters} phones joining...`);
+      const counts = splitEvenly(opts.voters, opts.procs);
+      await beginPhase(server);
+      const joinFrom = now();
+      let firstIndex = 0;
+      const ready = await Promise.all(
+        workers.map((w, i) => {
+          const args = { url: server.url, mode: 'app' as const, joinCode: f.session.joinCode, voters: counts[i]!, firstIndex, tables: opts.tables, joinConcurrency: opts.joinConcurrency };
+          firstIndex += counts[i]!;
+          return w.request({ cmd: 'setupVoters', args });
+        }),
+      );
+      const joinTo = now();
+      const joinPhase = await endPhase(server, workers, joinFrom, joinTo);
+      const phones = ready.reduce((a, r) => a + r.clients, 0);
+      const failed = ready.reduce((a, r) => a + r.failed, 0);
+      const errors = ready.flatMap((r) => r.errors);
+      if (failed > 0) log(`maxi: ${failed} phones failed to join: ${errors.join('; ')}`);
+
+      log(`maxi: ${phones} phones voting within ${opts.voteWindowMs / 1000} s...`);
+      const { vote, openSentAt } = await openVote(f.fac);
+      const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
+      await beginPhase(server);
+      const voteResult = await runVotePhase({
+        workers,
+        counts: ready.map((r) => r.clients),
+        projector,
+        voteId: vote.id,
+        items: vote.items.map((i) => ({ id: i.id, table: i.table ?? 0 })),
+        ...BENCH_VOTE,
+        windowMs: opts.voteWindowMs,
+      });
+      const votePhase = await endPhase(server, workers, voteResult.from, voteResult.to);
+      projector.close();
+      f.fac.disconnect();
+
+      return {
+        options: opts,
+        join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
+        voteItems: vote.items.length,
+        voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)),
+        vote: voteResult,
+        phases: { join: joinPhase, vote: votePhase },
+        peakRssMb: (await server.stop()).peakRssMb,
+      };
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await server.stop();
+  }
+}
