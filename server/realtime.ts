@@ -75,6 +75,8 @@ const room = {
   /** The devices seated at a table. */
   table: (id: string, table: number) => `s:${id}:t:${table}`,
   hosts: (id: string, table: number) => `s:${id}:h:${table}`,
+  /** Projectors, observers and table hosts: the screens that show a vote's results live. */
+  screens: (id: string) => `s:${id}:screens`,
   device: (deviceId: string) => `d:${deviceId}`,
 };
 
@@ -152,13 +154,19 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     return buildTally({ vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) }, audience);
   }
 
-  /** The facilitator sees a blind vote's results while it runs; every other screen only its turnout. */
+  /**
+   * The facilitator sees a blind vote's results while it runs; every other screen only its
+   * turnout. Tablets show no live results, so while a vote runs its tallies go to the screens
+   * only: with 5,000 phones, ten tallies a second to each would be most of the server's work.
+   * The closing tally goes to everyone.
+   */
   function scheduleTally(voteId: string) {
     tallyThrottle.run(voteId, () => {
       const vote = votes.get(voteId);
       if (!vote) return;
       io.to(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'facilitator'));
-      io.to(room.session(vote.sessionId)).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'room'));
+      const others = vote.status === 'open' ? room.screens(vote.sessionId) : room.session(vote.sessionId);
+      io.to(others).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'room'));
     });
   }
 
@@ -282,6 +290,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     // A recovered socket comes back in the rooms it had; which it belongs in now is decided below.
     for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
     void socket.join(room.session(sessionId));
+    if (role === 'viewer' || role === 'host') void socket.join(room.screens(sessionId));
 
     // Every incoming event: a token bucket per connection, and an answer even for unknown events.
     const bucket = new TokenBucket({ capacity: limits.eventBurst, perSecond: limits.eventsPerSecond });

@@ -124,7 +124,8 @@ export class DocStore {
   }
 
   private fromDb(name: string): Y.Doc {
-    const doc = new Y.Doc({ gc: true });
+    // The name as guid: without one, Yjs draws a random guid for every document it reads.
+    const doc = new Y.Doc({ gc: true, guid: name });
     const rows = this.stmt.load.all(name) as { data: Buffer }[];
     if (rows.length > 0) {
       doc.transact(() => {
