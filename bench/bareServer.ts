@@ -1,7 +1,8 @@
 /**
  * The baseline: a socket.io server with the app's socket.io options and the same message
  * pattern as a dot vote, but no application logic. A `ballot:submit` is counted in memory and
- * acknowledged at once; a tally goes to every socket at most every 100 ms, with the same trailing
+ * acknowledged at once; a tally goes to the screens (sockets whose handshake says role
+ * 'screen'; voters get none, as in the app) at most every 100 ms, with the same trailing
  * throttle as the app (server/realtime.ts), so the throttle's delay is in both measurements
  * and the ratio shows what the app itself adds: validation, SQLite, and its other pushes.
  */
@@ -30,11 +31,12 @@ function scheduleTally() {
   pending = setTimeout(() => {
     pending = null;
     lastSent = Date.now();
-    io.emit('vote:tally', { voteId, totals, ballots, eligible: io.engine.clientsCount });
+    io.to('screens').emit('vote:tally', { voteId, totals, ballots, eligible: io.engine.clientsCount });
   }, Math.max(0, lastSent + TALLY_INTERVAL_MS - Date.now()));
 }
 
 io.on('connection', (socket) => {
+  if ((socket.handshake.auth as { role?: unknown } | undefined)?.role === 'screen') void socket.join('screens');
   socket.on('ballot:submit', (payload: { voteId: string; ballotId: string; dots: Record<string, number> }, ack: unknown) => {
     voteId = payload.voteId;
     for (const [id, n] of Object.entries(payload.dots)) totals[id] = (totals[id] ?? 0) + n;

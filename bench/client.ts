@@ -29,7 +29,9 @@ process.setMaxListeners(0);
 export type Auth =
   | { role: 'facilitator'; sessionId: string; key: string }
   | { role: 'device'; sessionId: string; token: string }
-  | { role: 'viewer'; sessionId: string };
+  | { role: 'viewer'; sessionId: string }
+  /** The bare baseline's projector: it has no sessions, only a screen that gets tallies. */
+  | { role: 'screen' };
 
 /** Three dots a voter, all of which may go to one point: the templates' dot vote. */
 export const BENCH_VOTE = { budget: 3, maxPerItem: 3 } as const;
@@ -93,7 +95,7 @@ export function connect(
     let deviceState = auth?.role !== 'device';
     const timer = setTimeout(() => fail(new Error('connect timed out')), timeoutMs);
     const done = () => {
-      if (!socket.connected || (auth && (!state || !deviceState))) return;
+      if (!socket.connected || (auth && 'sessionId' in auth && (!state || !deviceState))) return;
       clearTimeout(timer);
       socket.off(Events.sessionState, onState);
       socket.off(Events.deviceState, onDevice);

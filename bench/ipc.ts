@@ -81,8 +81,6 @@ export interface BallotSample {
   sentAt: number;
   ackAt: number | null;
   error: string | null;
-  /** `ballots` of the first tally this voter's own socket received after its ack: the first tally that counts the ballot. */
-  countedIn: number | null;
 }
 
 export interface VoteResult {

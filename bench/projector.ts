@@ -18,7 +18,8 @@ export interface Projector {
 
 /** `sessionId` null: a plain socket to the bare baseline server. `log` hears of dropped connections. */
 export async function openProjector(url: string, sessionId: string | null, log: (line: string) => void): Promise<Projector> {
-  const { socket } = await connect(url, sessionId ? { role: 'viewer', sessionId } : null, { reconnect: true });
+  // The bare server knows no sessions; the role tells it this socket is the screen that gets tallies.
+  const { socket } = await connect(url, sessionId ? { role: 'viewer', sessionId } : { role: 'screen' }, { reconnect: true });
   let drops = 0;
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;

@@ -61,9 +61,14 @@ export async function runVotePhase(opts: {
   const errors: Record<string, number> = {};
   for (const s of samples) if (s.error) errors[s.error] = (errors[s.error] ?? 0) + 1;
   const projectorLatencies: number[] = [];
-  for (const s of accepted) {
-    if (s.countedIn === null) continue;
-    const at = arrivalOf(opts.projector.tallies, opts.voteId, s.countedIn);
+  // Tablets get no live tallies, so which tally first counts a ballot is told by the order of the
+  // acks: the server counts and acknowledges ballots one at a time, so the k-th ack (over all
+  // generators, on this machine's one clock) is the k-th ballot counted, and it is on the
+  // projector once a tally there counts at least k. Ack delivery jitter can swap neighbours,
+  // which moves a sample by at most one tally interval.
+  const byAck = [...accepted].sort((a, b) => a.ackAt! - b.ackAt!);
+  for (const [k, s] of byAck.entries()) {
+    const at = arrivalOf(opts.projector.tallies, opts.voteId, k + 1);
     if (at === null) errors['tally never reached the projector'] = (errors['tally never reached the projector'] ?? 0) + 1;
     else projectorLatencies.push(at - s.sentAt);
   }

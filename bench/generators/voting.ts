@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { now, sleep } from '../clock.js';
 import type { AppSocket } from '../client.js';
 import type { BallotSample, VoteResult, VoteSeen, VoteStart } from '../ipc.js';
-import { Events, type Ack, type BallotReceipt, type SessionView, type Tally } from '../../shared/protocol.js';
+import { Events, type Ack, type BallotReceipt, type SessionView } from '../../shared/protocol.js';
 
 export interface Voter {
   socket: AppSocket;
@@ -51,7 +51,7 @@ function chooseDots(items: VoteStart['items'], table: number, budget: number, ma
 }
 
 export function castBallots(voters: Voter[], start: VoteStart): Promise<VoteResult> {
-  const samples: BallotSample[] = voters.map(() => ({ sentAt: 0, ackAt: null, error: null, countedIn: null }));
+  const samples: BallotSample[] = voters.map(() => ({ sentAt: 0, ackAt: null, error: null }));
   const spacing = start.windowMs / start.total;
   let lastSendAt = start.startAt + start.windowMs;
 
@@ -73,31 +73,21 @@ export function castBallots(voters: Voter[], start: VoteStart): Promise<VoteResu
     // Some ballots may never be answered (a dropped socket): give up on them after a while.
     const watchdog = setInterval(() => {
       if (now() > lastSendAt + SETTLE_MS) {
-        for (const s of samples) if (s.error === null && s.countedIn === null) s.error = s.ackAt === null ? 'no ack' : 'no tally after ack';
+        for (const s of samples) if (s.error === null && s.ackAt === null) s.error = 'no ack';
         finish();
       }
     }, 500);
 
     voters.forEach((voter, i) => {
       const sample = samples[i]!;
-      let acked = false;
-      const onTally = (t: Tally) => {
-        if (!acked || sample.countedIn !== null || t.voteId !== start.voteId) return;
-        sample.countedIn = t.ballots;
-        settled();
-      };
       // The bench does not reconnect (see client.ts); a socket the server dropped is a result of its own.
       const onDisconnect = (reason: string) => {
-        if (sample.error !== null || sample.countedIn !== null) return;
+        if (sample.error !== null || sample.ackAt !== null) return;
         sample.error = `disconnected (${reason}) ${sample.ackAt === null ? 'before its ack' : 'after its ack'}`;
         settled();
       };
-      voter.socket.on(Events.voteTally, onTally);
       voter.socket.on('disconnect', onDisconnect);
-      unlisten.push(() => {
-        voter.socket.off(Events.voteTally, onTally);
-        voter.socket.off('disconnect', onDisconnect);
-      });
+      unlisten.push(() => voter.socket.off('disconnect', onDisconnect));
       const at = start.startAt + (start.firstIndex + i + Math.random()) * spacing;
       setTimeout(() => {
         if (sample.error !== null) return;
@@ -119,8 +109,7 @@ export function castBallots(voters: Voter[], start: VoteStart): Promise<VoteResu
           sample.ackAt = now();
           if (err) sample.error = 'ack timeout';
           else if (!res.ok) sample.error = res.error.code;
-          if (sample.error) settled();
-          else acked = true;
+          settled();
         });
       }, Math.max(0, at - now()));
     });
