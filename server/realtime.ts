@@ -68,6 +68,7 @@ const TALLY_INTERVAL_MS = 100;
 const OVERVIEW_INTERVAL_MS = 250;
 /** Board-driven updates (tops, the spotlighted board) follow typing at this pace. */
 const BOARD_INTERVAL_MS = 500;
+const DOC_CHANGE_INTERVAL_MS = 50;
 
 const room = {
   session: (id: string) => `s:${id}`,
@@ -128,6 +129,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   const tallyThrottle = throttle(TALLY_INTERVAL_MS);
   const overviewThrottle = throttle(OVERVIEW_INTERVAL_MS);
   const boardThrottle = throttle(BOARD_INTERVAL_MS);
+  /** Board changes arrive with every keystroke; what they imply is looked up a few times a second at most. */
+  const docChangeThrottle = throttle(DOC_CHANGE_INTERVAL_MS);
 
   // --- pushing state ------------------------------------------------------------------------
   const isConnected = (deviceId: string) => (io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
@@ -221,7 +224,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     if (!target) return;
     if (target.table === null) return schedulePlenary(target.sessionId);
     scheduleOverview(target.sessionId);
-    scheduleBoardViews(target.sessionId, target.table);
+    const table = target.table;
+    docChangeThrottle.run(`${target.sessionId}:${table}`, () => scheduleBoardViews(target.sessionId, table));
   });
 
   function closeVote(sessionId: string, voteId: string, reason: 'facilitator' | 'step changed'): Vote {
@@ -533,6 +537,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       tallyThrottle.stop();
       overviewThrottle.stop();
       boardThrottle.stop();
+      docChangeThrottle.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
