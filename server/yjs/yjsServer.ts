@@ -315,14 +315,15 @@ export function attachYjsServer(opts: {
    * it why. The sender receives the correction like any other change.
    */
   function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, access: Access) {
-    if (access.plenary) return applyPlenary(doc, update, ws);
     const effects = updateEffects(doc, update);
+    // The facilitator may change anything on the plenary board; only the limits apply there.
+    const guarded = !access.plenary;
     const creates = effects.newPoints.length > 0 || effects.newClusters.length > 0;
     // New sub-themes carry no step: they may be made while the table collects points.
     const steps = [...effects.newPoints.map((p) => p.step), ...(effects.newClusters.length > 0 ? [null] : [])];
-    const points = creates && !opts.mayAddPoints(access.sessionId, steps);
-    const hidden = effects.hiddenChanges.length > 0 && access.role !== 'host';
-    const renames = effects.clusterRenames.length > 0 && access.role !== 'host';
+    const points = guarded && creates && !opts.mayAddPoints(access.sessionId, steps);
+    const hidden = guarded && effects.hiddenChanges.length > 0 && access.role !== 'host';
+    const renames = guarded && effects.clusterRenames.length > 0 && access.role !== 'host';
     let changed: Y.AbstractType<unknown>[] = [];
     const capture = (tr: Y.Transaction) => {
       if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
@@ -341,24 +342,6 @@ export function attachYjsServer(opts: {
       textLength: LIMITS.pointTextLength,
       points: LIMITS.pointsPerTable,
     });
-    if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
-    else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
-  }
-
-  /** The facilitator may change anything on the plenary board; only the limits apply. */
-  function applyPlenary(doc: Y.Doc, update: Uint8Array, ws: WebSocket) {
-    const effects = updateEffects(doc, update);
-    let changed: Y.AbstractType<unknown>[] = [];
-    const capture = (tr: Y.Transaction) => {
-      if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
-    };
-    doc.on('afterTransaction', capture);
-    try {
-      Y.applyUpdate(doc, update, ws);
-    } finally {
-      doc.off('afterTransaction', capture);
-    }
-    const cut = enforceLimits(doc, changed, effects, { textLength: LIMITS.pointTextLength, points: LIMITS.pointsPerTable });
     if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
     else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
   }
