@@ -1,7 +1,9 @@
 /**
- * Table documents in memory, backed by SQLite. Every update is written as it arrives (before
- * it is relayed), rows are folded into one snapshot every so often, and a document that
- * nobody has open is dropped from memory after a grace period.
+ * Table documents in memory, backed by SQLite. Updates are written before they are relayed:
+ * those that arrive in one turn of the event loop are committed together (group commit, one
+ * fsync per batch rather than per keystroke), and only then does `whenStored` let the relay
+ * go out. Rows are folded into one snapshot every so often, and a document that nobody has
+ * open is dropped from memory after a grace period.
  */
 import * as Y from 'yjs';
 import type { Db } from '../db.js';
@@ -29,6 +31,10 @@ interface Loaded {
 export class DocStore {
   private readonly docs = new Map<string, Loaded>();
   private readonly listeners = new Set<(name: string) => void>();
+  /** Updates not yet committed, in arrival order, and what waits for them to be. */
+  private pending: { name: string; update: Uint8Array; entry: Loaded }[] = [];
+  private afterStore: (() => void)[] = [];
+  private flushScheduled = false;
   private readonly stmt;
 
   constructor(
@@ -95,6 +101,37 @@ export class DocStore {
     return this.docs.has(name);
   }
 
+  /**
+   * Runs `fn` once every update received so far is committed: at once when nothing is waiting.
+   * The Yjs endpoint relays through this, so nothing is relayed that a crash could lose.
+   */
+  whenStored(fn: () => void): void {
+    if (this.pending.length === 0) fn();
+    else this.afterStore.push(fn);
+  }
+
+  /** Commits the waiting updates in one transaction, then lets their relays go. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    const waiting = this.afterStore;
+    this.pending = [];
+    this.afterStore = [];
+    this.db.transaction(() => {
+      for (const { name, update } of batch) this.stmt.insert.run(name, Buffer.from(update));
+    })();
+    const touched = new Map<string, Loaded>();
+    for (const { name, entry } of batch) {
+      entry.storedSinceCompact += 1;
+      touched.set(name, entry);
+    }
+    for (const [name, entry] of touched) {
+      if (entry.storedSinceCompact >= this.options.compactEvery && this.docs.get(name) === entry) this.compact(name);
+    }
+    for (const fn of waiting) fn();
+  }
+
   /** Called with the document's name after each change, for live counts. */
   onChange(listener: (name: string) => void): () => void {
     this.listeners.add(listener);
@@ -103,6 +140,8 @@ export class DocStore {
 
   /** Folds the document's stored updates into one row holding its full state. */
   compact(name: string): void {
+    // Updates still waiting would land after the snapshot that already holds them: store them first.
+    if (this.pending.length > 0) this.flush();
     const entry = this.docs.get(name);
     const doc = entry?.doc ?? this.fromDb(name);
     const state = Y.encodeStateAsUpdate(doc);
@@ -120,6 +159,7 @@ export class DocStore {
   }
 
   close(): void {
+    this.flush();
     for (const name of [...this.docs.keys()]) this.unload(name);
   }
 
@@ -140,9 +180,11 @@ export class DocStore {
     const entry: Loaded = { doc, users: 0, storedSinceCompact: this.storedRows(name), unloadTimer: null };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === FROM_DB) return;
-      this.stmt.insert.run(name, Buffer.from(update));
-      entry.storedSinceCompact += 1;
-      if (entry.storedSinceCompact >= this.options.compactEvery) this.compact(name);
+      this.pending.push({ name, update, entry });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
       for (const listener of this.listeners) listener(name);
     });
     this.docs.set(name, entry);
@@ -153,6 +195,8 @@ export class DocStore {
   private unload(name: string): void {
     const entry = this.docs.get(name);
     if (!entry) return;
+    // Its last updates are committed before the document leaves memory.
+    if (this.pending.some((p) => p.entry === entry)) this.flush();
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
     this.docs.delete(name);
     entry.doc.destroy();

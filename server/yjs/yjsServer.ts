@@ -167,7 +167,10 @@ export function attachYjsServer(opts: {
       encoding.writeVarUint(enc, MESSAGE_SYNC);
       syncProtocol.writeUpdate(enc, update);
       const msg = encoding.toUint8Array(enc);
-      for (const ws of conns.keys()) if (ws !== origin) send(ws, msg);
+      // Stored before relayed: the other tablets see only what a crash cannot take back.
+      store.whenStored(() => {
+        for (const ws of conns.keys()) if (ws !== origin) send(ws, msg);
+      });
     };
     const onAwareness = (
       { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -287,7 +290,11 @@ export function attachYjsServer(opts: {
         } else {
           throw new Error(`unknown sync message ${syncType}`);
         }
-        if (encoding.length(enc) > 1) send(ws, encoding.toUint8Array(enc));
+        if (encoding.length(enc) > 1) {
+          // A sync reply carries the document's state: like a relay, it waits for that to be stored.
+          const reply = encoding.toUint8Array(enc);
+          store.whenStored(() => send(ws, reply));
+        }
         break;
       }
       case MESSAGE_AWARENESS: {
