@@ -4,16 +4,16 @@
  * shows the tally. The server's CPU and memory are sampled throughout.
  */
 import { now } from '../clock.js';
-import { BENCH_VOTE, CONTROL_TIMEOUT_MS, currentStep, emitOk, openTable, pool } from '../client.js';
+import { currentStep, emitOk, openTable, pool } from '../client.js';
 import { addPoint } from '../../shared/board.js';
 import { Events, type HostLink } from '../../shared/protocol.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
-import { summarise, type Summary } from '../stats.js';
-import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
+import type { Summary } from '../stats.js';
+import type { VotePhaseResult } from '../votePhase.js';
 import { forkWorkers, splitEvenly } from '../workers.js';
-import { openVote, startSession, type Facilitated } from './session.js';
+import { startSession, voteRound, type Facilitated } from './session.js';
 
 export interface MaxiOptions {
   voters: number;
@@ -87,27 +87,22 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       if (failed > 0) log(`maxi: ${failed} phones failed to join: ${errors.join('; ')}`);
 
       log(`maxi: ${phones} phones voting within ${opts.voteWindowMs / 1000} s...`);
-      const { vote, openSentAt } = await openVote(f.fac);
-      const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
-      await beginPhase(server);
-      const voteResult = await runVotePhase({
+      const { voteItems, voteSeen, vote: voteResult, phase: votePhase } = await voteRound({
+        server,
         workers,
-        counts: ready.map((r) => r.clients),
+        fac: f.fac,
         projector,
-        voteId: vote.id,
-        items: vote.items.map((i) => ({ id: i.id, table: i.table ?? 0 })),
-        ...BENCH_VOTE,
+        counts: ready.map((r) => r.clients),
         windowMs: opts.voteWindowMs,
       });
-      const votePhase = await endPhase(server, workers, voteResult.from, voteResult.to);
       projector.close();
       f.fac.disconnect();
 
       return {
         options: opts,
         join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
-        voteItems: vote.items.length,
-        voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)),
+        voteItems,
+        voteSeen,
         vote: voteResult,
         phases: { join: joinPhase, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,

@@ -4,15 +4,15 @@
  * each process measures edit latency between the tablets of its own tables.
  */
 import { now } from '../clock.js';
-import { BENCH_VOTE, CONTROL_TIMEOUT_MS, currentStep } from '../client.js';
+import { currentStep } from '../client.js';
 import type { EditResult } from '../ipc.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
 import { summarise, type Summary } from '../stats.js';
-import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
+import type { VotePhaseResult } from '../votePhase.js';
 import { forkWorkers } from '../workers.js';
-import { openVote, startSession } from './session.js';
+import { startSession, voteRound } from './session.js';
 
 export interface RoomOptions {
   tables: number;
@@ -75,19 +75,14 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
       const typing = await endPhase(server, workers, typeFrom, typeFrom + opts.typeSeconds * 1000);
 
       log('room: voting...');
-      const { vote, openSentAt } = await openVote(fac);
-      const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
-      await beginPhase(server);
-      const voteResult = await runVotePhase({
+      const { voteItems, voteSeen, vote: voteResult, phase: votePhase } = await voteRound({
+        server,
         workers,
-        counts: ready.map((r) => r.clients),
+        fac: fac,
         projector,
-        voteId: vote.id,
-        items: vote.items.map((i) => ({ id: i.id, table: i.table ?? 0 })),
-        ...BENCH_VOTE,
+        counts: ready.map((r) => r.clients),
         windowMs: opts.voteWindowMs,
       });
-      const votePhase = await endPhase(server, workers, voteResult.from, voteResult.to);
       projector.close();
       fac.disconnect();
 
@@ -102,8 +97,8 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
           socketDrops: typed.reduce((a, t) => a + t.socketDrops, 0),
           yjsDrops: typed.reduce((a, t) => a + t.yjsDrops, 0),
         },
-        voteItems: vote.items.length,
-        voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)),
+        voteItems,
+        voteSeen,
         vote: voteResult,
         phases: { setup: setupPhase, typing, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,

@@ -1,6 +1,12 @@
 /** The facilitator's part in a scenario: create and start the session, later open the vote. */
 import { now } from '../clock.js';
-import { connect, createSession, emitOk, nextState, type AppSocket } from '../client.js';
+import { BENCH_VOTE, CONTROL_TIMEOUT_MS, connect, createSession, emitOk, nextState, type AppSocket } from '../client.js';
+import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
+import type { Projector } from '../projector.js';
+import type { ServerUnderTest } from '../serverProcess.js';
+import { summarise, type Summary } from '../stats.js';
+import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
+import type { Worker } from '../workers.js';
 import { Events, type CreateSessionResponse, type SessionView, type VoteView } from '../../shared/protocol.js';
 
 export interface Facilitated {
@@ -27,4 +33,34 @@ export async function openVote(fac: AppSocket): Promise<{ vote: VoteView; openSe
   const openSentAt = now();
   const vote = await emitOk<VoteView>(fac, Events.voteOpen, {});
   return { vote, openSentAt };
+}
+
+/**
+ * The vote of a scenario: the facilitator opens it, every screen waits to see it open, then all
+ * voters of every generator cast their ballots within the window, measured as one phase.
+ */
+export async function voteRound(opts: {
+  server: ServerUnderTest;
+  workers: Worker[];
+  fac: AppSocket;
+  projector: Projector;
+  /** Voters per worker, in order. */
+  counts: number[];
+  windowMs: number;
+}): Promise<{ voteItems: number; voteSeen: Summary; vote: VotePhaseResult; phase: PhaseStats }> {
+  const { server, workers } = opts;
+  const { vote, openSentAt } = await openVote(opts.fac);
+  const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
+  await beginPhase(server);
+  const result = await runVotePhase({
+    workers,
+    counts: opts.counts,
+    projector: opts.projector,
+    voteId: vote.id,
+    items: vote.items.map((i) => ({ id: i.id, table: i.table ?? 0 })),
+    ...BENCH_VOTE,
+    windowMs: opts.windowMs,
+  });
+  const phase = await endPhase(server, workers, result.from, result.to);
+  return { voteItems: vote.items.length, voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)), vote: result, phase };
 }
