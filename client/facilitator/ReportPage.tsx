@@ -4,7 +4,7 @@
  * Everything typed by people is rendered as React text, never as HTML.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { MIN_VOTERS_SHOWN, REPORT_NOTE_LENGTH, REPORT_NOTES_MAX, type ErrorCode } from '../../shared/protocol';
+import { MIN_VOTERS_SHOWN, REPORT_NOTE_LENGTH, REPORT_NOTES_MAX } from '../../shared/protocol';
 import { REPORT_FORMATS, type Report, type ReportFormat, type ReportRound, type ReportTimelineEntry, type ReportVote } from '../../shared/report';
 import { useI18n } from '../i18n/I18n';
 import type { Messages } from '../i18n/nl';
@@ -23,37 +23,6 @@ const OTHER_THEME = '_overig';
 export function ReportPage({ sessionId }: { sessionId: string }) {
   const key = facilitatorKey(sessionId);
   return key ? <ReportView sessionId={sessionId} secret={key} /> : <MissingKey />;
-}
-
-async function fail(res: Response | null): Promise<never> {
-  if (!res) throw new ApiError('network', 'network error');
-  const body = (await res.json().catch(() => null)) as { error?: { code: ErrorCode; message: string } } | null;
-  throw new ApiError(body?.error?.code ?? 'internal', body?.error?.message ?? res.statusText);
-}
-
-/** Fetches a report file with the key in a header (never in the URL) and hands it to the browser as a download. */
-async function downloadReport(sessionId: string, key: string, format: ReportFormat, lang: string): Promise<void> {
-  const res = await fetch(`/api/sessions/${sessionId}/report.${format}?lang=${lang}`, { headers: { authorization: `Bearer ${key}` } }).catch(() => null);
-  if (!res?.ok) return fail(res);
-  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `verslag.${format}`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-async function saveNotes(sessionId: string, key: string, notes: string[]): Promise<string[]> {
-  const res = await fetch(`/api/sessions/${sessionId}/notes`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ notes }),
-  }).catch(() => null);
-  if (!res?.ok) return fail(res);
-  return ((await res.json()) as { notes: string[] }).notes;
 }
 
 function ReportView({ sessionId, secret }: { sessionId: string; secret: string }) {
@@ -89,7 +58,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
 
   const download = async (format: ReportFormat) => {
     try {
-      await downloadReport(sessionId, secret, format, lang);
+      await api.downloadReport(sessionId, secret, format, lang);
     } catch (err) {
       setError(err instanceof ApiError ? err.code : 'internal');
     }
@@ -176,7 +145,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                 <EvaluationPanel key={ev.stepId} summary={ev} />
               ))}
 
-              <NotesEditor saved={report.notes} onSave={(notes) => saveNotes(sessionId, secret, notes)} onSaved={load} />
+              <NotesEditor saved={report.notes} onSave={(notes) => api.saveNotes(sessionId, secret, notes)} onSaved={load} />
 
               <Process report={report} />
             </article>

@@ -1,6 +1,6 @@
 /** REST calls. Errors come back as `ApiError` with the server's error code. */
 import type { CreateSessionBody, CreateSessionResponse, ErrorCode, JoinPreview, JoinResponse } from '../../shared/protocol';
-import type { Report } from '../../shared/report';
+import type { Report, ReportFormat } from '../../shared/report';
 
 export class ApiError extends Error {
   constructor(
@@ -11,10 +11,11 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** Fetches, and turns a network failure or an error reply into an `ApiError` with the server's code. */
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+    res = await fetch(path, init);
   } catch {
     throw new ApiError('network', 'network error');
   }
@@ -22,22 +23,27 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const body = (await res.json().catch(() => null)) as { error?: { code: ErrorCode; message: string } } | null;
     throw new ApiError(body?.error?.code ?? 'internal', body?.error?.message ?? res.statusText);
   }
+  return res;
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await send(path, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
   return (await res.json()) as T;
 }
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 export const api = {
   createSession: (body: CreateSessionBody) =>
     request<CreateSessionResponse>('/api/sessions', { method: 'POST', body: JSON.stringify(body) }),
   joinPreview: (code: string) => request<JoinPreview>(`/api/join/${encodeURIComponent(code)}`),
   join: (code: string) => request<JoinResponse>('/api/join', { method: 'POST', body: JSON.stringify({ code }) }),
-  report: (sessionId: string, key: string) =>
-    request<Report>(`/api/sessions/${sessionId}/report.json`, { headers: { authorization: `Bearer ${key}` } }),
-  /** Fetches a report file with the key in a header and hands it to the browser as a download. */
-  async downloadReport(sessionId: string, key: string, format: 'json' | 'md', lang: string): Promise<void> {
-    const res = await fetch(`/api/sessions/${sessionId}/report.${format}?lang=${lang}`, {
-      headers: { authorization: `Bearer ${key}` },
-    }).catch(() => null);
-    if (!res?.ok) throw new ApiError(res ? 'unauthorized' : 'network', 'download failed');
+  report: (sessionId: string, key: string) => request<Report>(`/api/sessions/${sessionId}/report.json`, { headers: bearer(key) }),
+  saveNotes: async (sessionId: string, key: string, notes: string[]) =>
+    (await request<{ notes: string[] }>(`/api/sessions/${sessionId}/notes`, { method: 'PUT', headers: bearer(key), body: JSON.stringify({ notes }) })).notes,
+  /** Fetches a report file with the key in a header (never in the URL) and hands it to the browser as a download. */
+  async downloadReport(sessionId: string, key: string, format: ReportFormat, lang: string): Promise<void> {
+    const res = await send(`/api/sessions/${sessionId}/report.${format}?lang=${lang}`, { headers: bearer(key) });
     const disposition = res.headers.get('content-disposition') ?? '';
     const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `verslag.${format}`;
     const url = URL.createObjectURL(await res.blob());
