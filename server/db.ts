@@ -1,13 +1,19 @@
 /**
  * The embedded database: one SQLite file in DATA_DIR, in WAL mode with full sync, so that
- * whatever the server has acknowledged survives a crash or a power cut.
+ * whatever the server has acknowledged survives a crash or a power cut. Ballots, evaluation
+ * answers and their receipts live in a second file, the ballot box, attached as `box`: it keeps
+ * a rollback journal instead of a WAL, so that no earlier state of its pages outlives a commit
+ * (see ballotBox.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { agendaTemplate } from '../shared/agenda.js';
 import type { SessionKind } from '../shared/protocol.js';
-import { newDeviceLabel, newId } from './secrets.js';
+import { BallotBox } from './ballotBox.js';
+import { evaluationBox, evaluationSlotSize } from './evaluations.js';
+import { newDeviceLabel, newId, newSecret } from './secrets.js';
+import { ballotSlotSize, parseChoices, voteBox, type VoteRow } from './votes.js';
 
 export type Db = Database.Database;
 
@@ -186,27 +192,144 @@ const MIGRATIONS: Migration[] = [
     PRIMARY KEY (session_id, position)
   ) WITHOUT ROWID;
   `,
+  // 6: ballots, evaluation answers and their receipts move to the ballot box (BOX_MIGRATIONS),
+  // in random slots. Receipts lose their device id: it cannot become the token-keyed voter tag,
+  // as the token was never stored, so a legacy receipt gets a random one. Nothing is lost for a
+  // closed vote; a vote left open across the upgrade could take a second ballot from a device.
+  {
+    sql: '',
+    after: (db) => {
+      const box = new BallotBox(db);
+      const votes = db.prepare('SELECT * FROM votes').all() as VoteRow[];
+      const hasBox = db.prepare('SELECT 1 FROM box.boxes WHERE id = ?');
+      for (const vote of votes) {
+        if (hasBox.get(voteBox(vote.id))) continue;
+        const rows = db.prepare('SELECT ballot_id AS id, choices FROM ballots WHERE vote_id = ?').all(vote.id) as { id: string; choices: string }[];
+        const size = () => ballotSlotSize(JSON.parse(vote.rules ?? '{"method":"dots","budget":1,"maxPerItem":1}'), JSON.parse(vote.items));
+        for (const row of rows) {
+          const body = JSON.stringify(parseChoices(row.choices));
+          box.add(voteBox(vote.id), row.id, body, () => Math.max(size(), Buffer.byteLength(JSON.stringify([row.id, body])) + 64));
+        }
+      }
+      const receipts = db.prepare('SELECT vote_id, table_number, seat, seal FROM ballot_receipts').all() as
+        | { vote_id: string; table_number: number | null; seat: number; seal: string }[];
+      const addReceipt = db.prepare(
+        'INSERT OR IGNORE INTO box.ballot_receipts (vote_id, voter, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const r of shuffled(receipts)) {
+        addReceipt.run(r.vote_id, r.seat > 0 ? `seat:${r.table_number}:${r.seat}` : `legacy:${newSecret()}`, r.table_number, r.seat, r.seal);
+      }
+      const answers = db.prepare('SELECT session_id AS s, step_id AS step, response_id AS id, answers FROM evaluation_responses').all() as
+        | { s: string; step: string; id: string; answers: string }[];
+      for (const a of answers) {
+        const id = evaluationBox(a.s, a.step);
+        if (box.get(id, a.id) === undefined) box.add(id, a.id, a.answers, evaluationSlotSize);
+      }
+      const answered = db.prepare('SELECT session_id AS s, step_id AS step, seal FROM evaluation_receipts').all() as { s: string; step: string; seal: string }[];
+      const addAnswered = db.prepare('INSERT OR IGNORE INTO box.evaluation_receipts (session_id, step_id, voter, seal) VALUES (?, ?, ?, ?)');
+      for (const r of shuffled(answered)) addAnswered.run(r.s, r.step, `legacy:${newSecret()}`, r.seal);
+      db.exec(`
+        DROP TABLE ballots;
+        DROP TABLE ballot_receipts;
+        DROP TABLE evaluation_responses;
+        DROP TABLE evaluation_receipts;
+      `);
+    },
+  },
+];
+
+/** The ballot box's own schema versions, kept in its own `user_version`. */
+const BOX_MIGRATIONS: string[] = [
+  `
+  -- A box (a vote's ballots, an evaluation step's answers) and the size of its slots.
+  CREATE TABLE box.boxes (
+    id TEXT PRIMARY KEY,
+    slot_size INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Fixed-size slots with random ids; a record is written over an empty one picked at random.
+  CREATE TABLE box.slots (
+    slot INTEGER PRIMARY KEY,
+    box TEXT NOT NULL,
+    body BLOB NOT NULL
+  );
+  CREATE INDEX box.slots_box ON slots(box);
+
+  -- One ballot per device or per seat. The voter is a hash of the device's token (which no
+  -- file holds) with the vote id, or 'seat:<table>:<seat>' for a shared tablet; the seal binds
+  -- the ballot id to the token, so a device can replace its own ballot and nobody else can.
+  CREATE TABLE box.ballot_receipts (
+    vote_id TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    table_number INTEGER,
+    seat INTEGER NOT NULL,
+    seal TEXT NOT NULL,
+    PRIMARY KEY (vote_id, voter)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE box.evaluation_receipts (
+    session_id TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    seal TEXT NOT NULL,
+    PRIMARY KEY (session_id, step_id, voter)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+export const DB_FILE = 'tafelronde.sqlite';
+export const BOX_FILE = 'ballot-box.sqlite';
+
+function shuffled<T>(items: T[]): T[] {
+  return items
+    .map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
+}
 
 export function openDb(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'tafelronde.sqlite'));
+  const db = new Database(path.join(dataDir, DB_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('secure_delete = ON');
+  db.prepare('ATTACH DATABASE ? AS box').run(path.join(dataDir, BOX_FILE));
+  // A rollback journal, emptied after every commit, and zeroed deleted content: between two
+  // writes the box's file is all there is of it (see ballotBox.ts).
+  db.pragma('box.journal_mode = TRUNCATE');
+  db.pragma('box.synchronous = FULL');
+  db.pragma('box.secure_delete = ON');
+  migrateBox(db);
+  const before = db.pragma('user_version', { simple: true }) as number;
   migrate(db);
+  // Legacy ballots left the main file: clear the WAL that still held its old pages.
+  if (before > 0 && before < 6) db.pragma('wal_checkpoint(TRUNCATE)');
   return db;
 }
 
-export function migrate(db: Db): void {
+function migrateBox(db: Db): void {
+  const current = db.pragma('box.user_version', { simple: true }) as number;
+  if (current > BOX_MIGRATIONS.length) {
+    throw new Error(`The ballot box has schema version ${current}; this Tafelronde knows up to ${BOX_MIGRATIONS.length}.`);
+  }
+  for (let v = current; v < BOX_MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(BOX_MIGRATIONS[v]!);
+      db.pragma(`box.user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Brings the main file to `target` (by default the newest version; tests build older ones). */
+export function migrate(db: Db, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`The database has schema version ${current}; this Tafelronde knows up to ${MIGRATIONS.length}.`);
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  for (let v = current; v < target; v++) {
     const migration = MIGRATIONS[v]!;
     db.transaction(() => {
       db.exec(typeof migration === 'string' ? migration : migration.sql);

@@ -143,11 +143,18 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     }
   }
 
+  /** Sends a device's connections its state; each reads it with its own token (see views.ts). */
+  async function pushDeviceState(deviceId: string) {
+    for (const socket of await io.in(room.device(deviceId)).fetchSockets()) {
+      socket.emit(Events.deviceState, deviceState(services, deviceId, socket.data.secret!));
+    }
+  }
+
   /** Sends every seated device (or those of one table) its own state again. */
   async function pushDeviceStates(sessionId: string, table?: number) {
     const target = table === undefined ? room.session(sessionId) : room.table(sessionId, table);
     for (const socket of await io.in(target).fetchSockets()) {
-      if (socket.data.role === 'device' && socket.data.deviceId) socket.emit(Events.deviceState, deviceState(services, socket.data.deviceId));
+      if (socket.data.role === 'device' && socket.data.deviceId) socket.emit(Events.deviceState, deviceState(services, socket.data.deviceId, socket.data.secret!));
     }
   }
 
@@ -336,7 +343,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const device = devices.byId(deviceId)!;
       void socket.join(room.device(deviceId));
       if (device.table !== null) void socket.join(room.table(sessionId, device.table));
-      socket.emit(Events.deviceState, deviceState(services, deviceId));
+      socket.emit(Events.deviceState, deviceState(services, deviceId, socket.data.secret!));
       scheduleOverview(sessionId);
       socket.on('disconnect', () => scheduleOverview(sessionId));
     }
@@ -347,7 +354,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     // --- tablets ----------------------------------------------------------------------------
     on(socket, Events.deviceJoinTable, ['device'], DeviceJoinTablePayload, ({ table }) => {
       seat(socket.data.deviceId!, table);
-      return deviceState(services, socket.data.deviceId!);
+      return deviceState(services, socket.data.deviceId!, socket.data.secret!);
     });
 
     on(socket, Events.tableSignal, ['device'], TableSignalPayload, ({ signal, on: value }) => {
@@ -356,7 +363,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       tables.setSignal(sessionId, device.table, signal, value);
       void pushDeviceStates(sessionId, device.table);
       scheduleOverview(sessionId);
-      return deviceState(services, device.id);
+      return deviceState(services, device.id, socket.data.secret!);
     });
 
     on(socket, Events.ballotSubmit, ['device'], BallotSubmitPayload, (p) => {
@@ -524,7 +531,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       yjs.disconnectDevice(deviceId);
     }
     io.in(room.device(deviceId)).socketsJoin(room.table(session.id, table));
-    io.to(room.device(deviceId)).emit(Events.deviceState, deviceState(services, deviceId));
+    void pushDeviceState(deviceId);
     scheduleOverview(session.id);
     const current = votes.current(session.id);
     if (current?.status === 'open') scheduleTally(current.id);

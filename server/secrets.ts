@@ -30,6 +30,16 @@ export function seal(scope: string, recordId: string, token: string): string {
   return createHash('sha256').update(`${scope}\n${recordId}\n${token}`).digest('hex');
 }
 
+/**
+ * Who a receipt is for, without saying so: a hash of the device's token (which no file holds)
+ * with the scope (a vote, an evaluation step). The running server can find a device's receipt
+ * when the device comes with its token; the files cannot tell whose it is, and the same device
+ * has unrelated tags in different votes.
+ */
+export function voterTag(scope: string, token: string): string {
+  return createHash('sha256').update(`voter\n${scope}\n${token}`).digest('hex');
+}
+
 export function secretMatches(secret: string, hash: string): boolean {
   const a = Buffer.from(hashSecret(secret), 'hex');
   const b = Buffer.from(hash, 'hex');

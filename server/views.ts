@@ -62,7 +62,8 @@ export function sessionView(services: Services, sessionId: string, host: string 
   };
 }
 
-export function deviceState(services: Services, deviceId: string): DeviceState {
+/** `token` is the device's own, from its connection: receipts know a device only by it. */
+export function deviceState(services: Services, deviceId: string, token: string): DeviceState {
   const device = services.devices.byId(deviceId)!;
   const session = services.sessions.require(device.sessionId);
   const at = findStep(session.agenda, session.run.stepId);
@@ -74,10 +75,10 @@ export function deviceState(services: Services, deviceId: string): DeviceState {
     label: device.label,
     mustPickTable: device.table !== null && at !== undefined && at.round.rotate && device.pickedRound !== at.round.id,
     signals: { ready: signals?.ready ?? false, help: signals?.help ?? false },
-    votedIn: services.votes.votedIn(session.id, deviceId),
+    votedIn: services.votes.votedIn(session.id, token, seats > 0 ? device.table : null),
     seats,
     seatsVoted: open && seats > 0 && device.table !== null ? services.votes.seatsVoted(open.id, device.table) : [],
-    evaluatedIn: services.evaluations.answeredIn(session.id, deviceId),
+    evaluatedIn: services.evaluations.answeredIn(session.id, token),
   };
 }
 

@@ -1,14 +1,16 @@
 /**
- * Votes and ballots. A ballot is stored without anything that points to the device that cast
- * it; one-ballot-per-device (or per seat, on a shared tablet) is enforced through a separate
- * receipt that holds no choices (see the migrations in db.ts). Counting is shared/tally.ts.
+ * Votes and ballots. A ballot goes into the vote's box in the ballot box (ballotBox.ts), in a
+ * random slot and without anything that points to the device that cast it; one ballot per
+ * device (or per seat, on a shared tablet) is enforced through a receipt that holds no choices
+ * and no device id (see the box's schema in db.ts). Counting is shared/tally.ts.
  */
 import type { BallotSubmitPayload, VoteItem, VoteSource, VoteView } from '../shared/protocol.js';
 import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type BallotChoices, type VoteCount, type VoteRules } from '../shared/tally.js';
+import { BallotBox, slotSizeFor } from './ballotBox.js';
 import type { Db } from './db.js';
 import type { Device } from './devices.js';
 import { AppError } from './errors.js';
-import { newId, seal } from './secrets.js';
+import { newId, seal, voterTag } from './secrets.js';
 
 export interface Vote extends VoteView {
   sessionId: string;
@@ -16,7 +18,7 @@ export interface Vote extends VoteView {
   eligibleAtClose: number | null;
 }
 
-interface VoteRow {
+export interface VoteRow {
   id: string;
   session_id: string;
   method: VoteRules['method'];
@@ -56,8 +58,35 @@ export function toVoteView(vote: Vote): VoteView {
   return view;
 }
 
+/** The ballot box's box for a vote's ballots. */
+export const voteBox = (voteId: string): string => `vote:${voteId}`;
+
+/** The voter of a receipt: the device, by its token, or a seat of a shared tablet, in clear. */
+const seatVoter = (table: number, seat: number): string => `seat:${table}:${seat}`;
+
+/** Ids are at most 64 characters long (see BallotSubmitPayload). */
+const LONGEST_BALLOT_ID = 'x'.repeat(64);
+
+/**
+ * The most bytes a ballot of this vote can take: every item chosen, each with the largest
+ * value the rules allow. Every slot of the vote's box has this size.
+ */
+export function ballotSlotSize(rules: VoteRules, items: readonly VoteItem[]): number {
+  const ids = items.map((i) => i.id);
+  const each = <T>(value: T) => Object.fromEntries(ids.map((id) => [id, value]));
+  const largest: BallotChoices =
+    rules.method === 'dots'
+      ? { method: 'dots', dots: each(rules.budget) }
+      : rules.method === 'points'
+        ? { method: 'points', points: each(rules.budget) }
+        : rules.method === 'ranking'
+          ? { method: 'ranking', ranking: ids }
+          : { method: 'recommendations', stances: each('abstain') };
+  return slotSizeFor(LONGEST_BALLOT_ID, JSON.stringify(largest));
+}
+
 /** Ballots stored before vote methods existed hold a bare dots record. */
-function parseChoices(json: string): BallotChoices {
+export function parseChoices(json: string): BallotChoices {
   const parsed = JSON.parse(json) as Record<string, unknown>;
   return typeof parsed.method === 'string' ? (parsed as unknown as BallotChoices) : { method: 'dots', dots: parsed as Record<string, number> };
 }
@@ -95,7 +124,11 @@ export class Votes {
   /** Running counts per vote, so a ballot costs O(its own size) rather than a recount. */
   private readonly counts = new Map<string, RunningCount>();
 
-  constructor(private readonly db: Db) {}
+  private readonly box: BallotBox;
+
+  constructor(private readonly db: Db) {
+    this.box = new BallotBox(db);
+  }
 
   open(sessionId: string, opts: OpenVote, items: VoteItem[], now = Date.now()): Vote {
     return this.db.transaction(() => {
@@ -131,6 +164,7 @@ export class Votes {
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
     this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
+    this.box.transaction(() => this.box.close(voteBox(voteId)));
     return this.get(voteId)!;
   }
 
@@ -157,25 +191,27 @@ export class Votes {
   /** Ballots per table in this vote (a shared tablet's seats each count), where they were cast: counts only, from the receipts. */
   votersByTable(voteId: string): Map<number, number> {
     const rows = this.db
-      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM ballot_receipts WHERE vote_id = ? AND table_number IS NOT NULL GROUP BY table_number')
+      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM box.ballot_receipts WHERE vote_id = ? AND table_number IS NOT NULL GROUP BY table_number')
       .all(voteId) as { t: number; n: number }[];
     return new Map(rows.map((r) => [r.t, r.n]));
   }
 
-  /** Vote ids of this session in which the device has a ballot. */
-  votedIn(sessionId: string, deviceId: string): string[] {
-    const rows = this.db
-      .prepare(
-        'SELECT DISTINCT r.vote_id AS id FROM ballot_receipts r JOIN votes v ON v.id = r.vote_id WHERE v.session_id = ? AND r.device_id = ?',
-      )
-      .all(sessionId, deviceId) as { id: string }[];
-    return rows.map((r) => r.id);
+  /**
+   * Vote ids of this session in which the device (known by its token) has a ballot, or, for a
+   * shared tablet, in which seats of its table voted.
+   */
+  votedIn(sessionId: string, token: string, table: number | null): string[] {
+    const has = this.db.prepare('SELECT 1 FROM box.ballot_receipts WHERE vote_id = ? AND voter = ?');
+    const seated = this.db.prepare('SELECT 1 FROM box.ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0');
+    return this.list(sessionId)
+      .filter((v) => has.get(v.id, voterTag(v.id, token)) ?? (table !== null && seated.get(v.id, table)))
+      .map((v) => v.id);
   }
 
   /** The seats of a table (sharing a tablet) that voted in a vote. */
   seatsVoted(voteId: string, table: number): number[] {
     const rows = this.db
-      .prepare('SELECT seat FROM ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0 ORDER BY seat')
+      .prepare('SELECT seat FROM box.ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0 ORDER BY seat')
       .all(voteId, table) as { seat: number }[];
     return rows.map((r) => r.seat);
   }
@@ -186,68 +222,67 @@ export class Votes {
    * the number of seats at the device's table when it is a shared tablet, else 0.
    */
   submit(device: Device, token: string, payload: BallotSubmitPayload, seats: number): { changed: boolean; seat: number | null } {
-    return this.db.transaction(() => {
-      const vote = this.get(payload.voteId);
-      if (!vote || vote.sessionId !== device.sessionId) throw new AppError('not_found', 'There is no such vote in this session');
-      if (vote.status !== 'open') throw new AppError('vote_closed', 'This vote is closed; your ballot was not counted');
-      if (device.table === null) throw new AppError('no_table', 'Pick your table before you vote');
-      const seat = seats > 0 ? (payload.seat ?? 0) : 0;
-      if (seats > 0 && (seat < 1 || seat > seats)) {
-        throw new AppError('bad_request', `This table shares one tablet with ${seats} seats; a ballot names its seat (1-${seats})`);
-      }
-      if (seats === 0 && payload.seat !== undefined) throw new AppError('bad_request', 'This table does not share a tablet; leave out the seat');
+    const vote = this.get(payload.voteId);
+    if (!vote || vote.sessionId !== device.sessionId) throw new AppError('not_found', 'There is no such vote in this session');
+    if (vote.status !== 'open') throw new AppError('vote_closed', 'This vote is closed; your ballot was not counted');
+    if (device.table === null) throw new AppError('no_table', 'Pick your table before you vote');
+    const seat = seats > 0 ? (payload.seat ?? 0) : 0;
+    if (seats > 0 && (seat < 1 || seat > seats)) {
+      throw new AppError('bad_request', `This table shares one tablet with ${seats} seats; a ballot names its seat (1-${seats})`);
+    }
+    if (seats === 0 && payload.seat !== undefined) throw new AppError('bad_request', 'This table does not share a tablet; leave out the seat');
 
-      const choices = normaliseBallot(choicesOf(vote, payload));
-      // A table votes only on its own points when each table has its own vote.
-      const itemIds = new Set(vote.items.filter((i) => vote.source !== 'table' || i.table === device.table).map((i) => i.id));
-      const check = checkBallot(vote.rules, itemIds, choices);
-      if (!check.ok) throw new AppError(check.code, check.message);
+    const choices = normaliseBallot(choicesOf(vote, payload));
+    // A table votes only on its own points when each table has its own vote.
+    const itemIds = new Set(vote.items.filter((i) => vote.source !== 'table' || i.table === device.table).map((i) => i.id));
+    const check = checkBallot(vote.rules, itemIds, choices);
+    if (!check.ok) throw new AppError(check.code, check.message);
 
-      const running = this.count(vote);
-      const mySeal = seal(vote.id, payload.ballotId, token);
-      // A seat is the table's, whichever of its tablets took the ballot.
-      const receipt = (
-        seat > 0
-          ? this.db.prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat = ?').get(vote.id, device.table, seat)
-          : this.db.prepare('SELECT seal FROM ballot_receipts WHERE vote_id = ? AND device_id = ? AND seat = 0').get(vote.id, device.id)
-      ) as { seal: string } | undefined;
-      const next = JSON.stringify(choices);
+    const running = this.count(vote);
+    const box = voteBox(vote.id);
+    const mySeal = seal(vote.id, payload.ballotId, token);
+    // A seat is the table's, whichever of its tablets took the ballot.
+    const voter = seat > 0 ? seatVoter(device.table, seat) : voterTag(vote.id, token);
+    const next = JSON.stringify(choices);
 
+    return this.box.transaction(() => {
+      const receipt = this.db.prepare('SELECT seal FROM box.ballot_receipts WHERE vote_id = ? AND voter = ?').get(vote.id, voter) as
+        | { seal: string }
+        | undefined;
       if (receipt) {
         if (receipt.seal !== mySeal) {
           throw seat > 0
             ? new AppError('seat_taken', `Seat ${seat} has already voted in this vote`)
             : new AppError('already_voted', 'This device has already voted in this vote');
         }
-        const old = this.db.prepare('SELECT choices FROM ballots WHERE vote_id = ? AND ballot_id = ?').get(vote.id, payload.ballotId) as
-          | { choices: string }
-          | undefined;
-        if (old?.choices === next) return { changed: false, seat: seat || null };
-        this.db.prepare('UPDATE ballots SET choices = ? WHERE vote_id = ? AND ballot_id = ?').run(next, vote.id, payload.ballotId);
-        if (old) applyBallot(running.count, parseChoices(old.choices), -1);
+        const old = this.box.get(box, payload.ballotId);
+        if (old === next) return { changed: false, seat: seat || null };
+        this.box.replace(box, payload.ballotId, next);
+        if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
         applyBallot(running.count, choices, 1);
         return { changed: true, seat: seat || null };
       }
 
-      const taken = this.db.prepare('SELECT 1 FROM ballots WHERE vote_id = ? AND ballot_id = ?').get(vote.id, payload.ballotId);
-      if (taken) throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
+      if (this.box.get(box, payload.ballotId) !== undefined) {
+        throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
+      }
       this.db
-        .prepare('INSERT INTO ballot_receipts (vote_id, device_id, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)')
-        .run(vote.id, device.id, device.table, seat, mySeal);
-      this.db.prepare('INSERT INTO ballots (vote_id, ballot_id, choices) VALUES (?, ?, ?)').run(vote.id, payload.ballotId, next);
+        .prepare('INSERT INTO box.ballot_receipts (vote_id, voter, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)')
+        .run(vote.id, voter, device.table, seat, mySeal);
+      this.box.add(box, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
       applyBallot(running.count, choices, 1);
       running.ballots += 1;
       return { changed: true, seat: seat || null };
-    })();
+    });
   }
 
   /** Counters and number of ballots; read from the database once, then kept up to date. */
   count(vote: Vote): RunningCount {
     let running = this.counts.get(vote.id);
     if (!running) {
-      const rows = this.db.prepare('SELECT choices FROM ballots WHERE vote_id = ?').all(vote.id) as { choices: string }[];
+      const bodies = this.box.bodies(voteBox(vote.id));
       const ids = vote.items.map((i) => i.id);
-      running = { count: rows.length > 0 ? tally(vote.rules, ids, rows.map((r) => parseChoices(r.choices))) : emptyCount(vote.rules, ids), ballots: rows.length };
+      running = { count: bodies.length > 0 ? tally(vote.rules, ids, bodies.map(parseChoices)) : emptyCount(vote.rules, ids), ballots: bodies.length };
       this.counts.set(vote.id, running);
     }
     return running;

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BallotBox } from '../server/ballotBox.js';
+import { voteBox } from '../server/votes.js';
 import { Events, type Tally } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
 import {
@@ -60,7 +62,7 @@ const deviceMarks = () => allDevices().flatMap((d) => [d.deviceId, d.token, sha2
 /** The short code a device shows (e.g. "K7Q"), matched as a word only: it could occur inside a random id. */
 const labelPatterns = () => allDevices().map((d) => new RegExp(`(?<![A-Za-z0-9_-])${d.deviceStates[0]!.label}(?![A-Za-z0-9_-])`));
 /** The stored choices of every ballot, as the ballots table holds them. */
-const storedChoices = () => (server.services.db.prepare('SELECT choices FROM ballots').all() as { choices: string }[]).map((r) => r.choices);
+const storedChoices = () => [...voteIds, ...every.voteIds].flatMap((v) => new BallotBox(server.services.db).entries(voteBox(v)).map(([, b]) => b));
 /** Keys a ballot's choices travel under on the way in; nothing the server sends out should carry them. */
 const CHOICE_KEYS = ['"dots":{', '"ranking":[', '"points":{', '"stances":{'];
 /** The counters a result row may carry: sums and what is derived from them. */
@@ -71,15 +73,21 @@ const asText = (v: unknown): string =>
   Buffer.isBuffer(v) ? v.toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v);
 const rowText = (row: Row) => Object.values(row).map(asText).join('\u0000');
 
+/** Every table of the main file and of the ballot box, schema-qualified. */
 function allTables(): string[] {
-  const rows = server.services.db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  return rows.map((r) => r.name);
+  return ['main', 'box'].flatMap((schema) => {
+    const rows = server.services.db
+      .prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[];
+    return rows.map((r) => `${schema}.${r.name}`);
+  });
 }
 
-const columns = (table: string) =>
-  (server.services.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+/** Column names of `schema.table`. */
+const columns = (qualified: string) => {
+  const [schema, table] = qualified.split('.');
+  return (server.services.db.prepare(`PRAGMA ${schema}.table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+};
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -215,48 +223,48 @@ afterAll(async () => {
 });
 
 describe('ballot secrecy in the database', () => {
-  it('the ballots table has no device column and holds only vote, ballot id and choices', () => {
-    expect(columns('ballots')).toEqual(['vote_id', 'ballot_id', 'choices']);
-    const sql = server.services.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'ballots'").get() as { sql: string };
-    // No rowid, so not even the storage order follows the order of voting.
-    expect(sql.sql).toMatch(/WITHOUT ROWID/i);
-  });
-
-  it('no ballot row holds a device id, token or seat, with every method and on a shared tablet', () => {
-    const rows = server.services.db.prepare('SELECT * FROM ballots').all() as { vote_id: string; ballot_id: string; choices: string }[];
-    expect(rows).toHaveLength(ballotIds.length);
+  it('ballots lie in the ballot box, in equal-sized slots that hold only a ballot id and choices', () => {
+    expect(columns('box.slots')).toEqual(['slot', 'box', 'body']);
+    expect(allTables()).not.toContain('main.ballots');
+    let stored = 0;
     const methods = new Set<string>();
-    for (const row of rows) {
-      const text = rowText(row);
-      for (const m of deviceMarks()) expect(text).not.toContain(m);
-      const choices = JSON.parse(row.choices) as Record<string, unknown>;
-      methods.add(String(choices.method));
-      // Only the method and its one choice field: no seat, no table, no device.
-      expect(Object.keys(choices).sort()).toEqual(['method', choices.method === 'recommendations' ? 'stances' : String(choices.method)].sort());
-      expect(row.choices).not.toMatch(/seat|device|table/i);
+    for (const voteId of [...voteIds, ...every.voteIds]) {
+      const sizes = server.services.db.prepare('SELECT DISTINCT length(body) AS n FROM box.slots WHERE box = ?').all(voteBox(voteId));
+      expect(sizes, 'one slot size per vote').toHaveLength(1);
+      for (const [ballotId, body] of new BallotBox(server.services.db).entries(voteBox(voteId))) {
+        stored += 1;
+        expect(ballotIds).toContain(ballotId);
+        for (const m of deviceMarks()) expect(body).not.toContain(m);
+        const choices = JSON.parse(body) as Record<string, unknown>;
+        methods.add(String(choices.method));
+        // Only the method and its one choice field: no seat, no table, no device.
+        expect(Object.keys(choices).sort()).toEqual(['method', choices.method === 'recommendations' ? 'stances' : String(choices.method)].sort());
+        expect(body).not.toMatch(/seat|device|table/i);
+      }
     }
+    expect(stored).toBe(ballotIds.length);
     expect([...methods].sort()).toEqual(['dots', 'points', 'ranking', 'recommendations']);
-    // The shared tablet's seats voted, but only its receipts know a seat; they name no ballot.
-    const seated = server.services.db.prepare('SELECT * FROM ballot_receipts WHERE seat > 0').all() as Row[];
-    expect(seated).toHaveLength(3 * every.voteIds.length);
-    for (const row of seated) expect(row.device_id).toBe(every.shared!.deviceId);
   });
 
-  it('the receipts that enforce one ballot per device hold neither choices nor ballot ids', () => {
-    expect(columns('ballot_receipts')).toEqual(['vote_id', 'device_id', 'table_number', 'seat', 'seal']);
-    const rows = server.services.db.prepare('SELECT * FROM ballot_receipts').all() as Row[];
+  it('the receipts that enforce one ballot per device hold no device id, no choices and no ballot id', () => {
+    expect(columns('box.ballot_receipts')).toEqual(['vote_id', 'voter', 'table_number', 'seat', 'seal']);
+    const rows = server.services.db.prepare('SELECT * FROM box.ballot_receipts').all() as Row[];
     expect(rows).toHaveLength(ballotIds.length);
     for (const row of rows) {
       const text = rowText(row);
       for (const id of ballotIds) expect(text).not.toContain(id);
+      for (const m of deviceMarks()) expect(text).not.toContain(m);
       expect(text).not.toContain('{');
     }
+    // The shared tablet's seats voted; their receipts name the seat of the table, not the tablet.
+    const seated = rows.filter((r) => Number(r.seat) > 0);
+    expect(seated).toHaveLength(3 * every.voteIds.length);
+    for (const row of seated) expect(row.voter).toBe(`seat:3:${String(row.seat)}`);
   });
 
   it('no row holds both a device mark and ballot choices or a ballot id', () => {
-    const ballotRows = server.services.db.prepare('SELECT * FROM ballots').all() as Row[];
-    expect(ballotRows).toHaveLength(ballotIds.length);
-    const choiceStrings = [...new Set(ballotRows.map((r) => String(r.choices)))];
+    const choiceStrings = [...voteIds, ...every.voteIds].flatMap((v) => new BallotBox(server.services.db).entries(voteBox(v)).map(([, b]) => b));
+    expect(choiceStrings).toHaveLength(ballotIds.length);
     let rowsChecked = 0;
     for (const table of allTables()) {
       for (const row of server.services.db.prepare(`SELECT * FROM ${table}`).all() as Row[]) {
@@ -283,21 +291,21 @@ describe('ballot secrecy in the database', () => {
     }
   });
 
-  it('a seal cannot be matched to a device from the database alone', () => {
-    const receipts = server.services.db.prepare('SELECT vote_id, device_id, seal FROM ballot_receipts').all() as {
+  it('a receipt cannot be matched to a device or a ballot from the database alone', () => {
+    const receipts = server.services.db.prepare('SELECT vote_id, voter, seal FROM box.ballot_receipts').all() as {
       vote_id: string;
-      device_id: string;
+      voter: string;
       seal: string;
     }[];
     const deviceRows = server.services.db.prepare('SELECT id, token_hash FROM devices').all() as { id: string; token_hash: string }[];
-    const ballots = server.services.db.prepare('SELECT vote_id, ballot_id FROM ballots').all() as { vote_id: string; ballot_id: string }[];
+    const ballots = [...voteIds, ...every.voteIds].flatMap((v) => new BallotBox(server.services.db).entries(voteBox(v)).map(([id]) => ({ v, id })));
     const seals = new Set(receipts.map((r) => r.seal));
-    // Whoever holds the database has the ids and token hashes, but those do not recreate a seal.
-    for (const b of ballots) {
-      for (const d of deviceRows) {
-        for (const secret of [d.id, d.token_hash]) {
-          expect(seals.has(sha256(`${b.vote_id}\n${b.ballot_id}\n${secret}`))).toBe(false);
-        }
+    const voters = new Set(receipts.map((r) => r.voter));
+    // Whoever holds the database has the ids and token hashes, but those recreate neither a seal nor a voter.
+    for (const d of deviceRows) {
+      for (const secret of [d.id, d.token_hash]) {
+        for (const b of ballots) expect(seals.has(sha256(`${b.v}\n${b.id}\n${secret}`))).toBe(false);
+        for (const v of [...voteIds, ...every.voteIds]) expect(voters.has(sha256(`voter\n${v}\n${secret}`))).toBe(false);
       }
     }
   });

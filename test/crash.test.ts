@@ -11,6 +11,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { BallotBox } from '../server/ballotBox.js';
+import { voteBox } from '../server/votes.js';
 import { tableDocName } from '../server/yjs/docNames.js';
 import { pointsMap, readPoints } from '../shared/board.js';
 import { Events, type Ack, type BallotReceipt, type JoinResponse } from '../shared/protocol.js';
@@ -60,7 +62,9 @@ let output = '';
 
 /** Reads the database file the way it is on disk right after the crash. */
 function onDisk<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, 'tafelronde.sqlite'), { readonly: true, fileMustExist: true });
+  // Writable, as the restarted server opens them: a journal left by the crash is rolled back.
+  const db = new Database(path.join(dataDir, 'tafelronde.sqlite'), { fileMustExist: true });
+  db.prepare('ATTACH DATABASE ? AS box').run(path.join(dataDir, 'ballot-box.sqlite'));
   try {
     return fn(db);
   } finally {
@@ -250,7 +254,7 @@ describe('kill -9 and restart', () => {
     expect(acked.size).toBeGreaterThanOrEqual(5);
 
     // Every acknowledged ballot is in the database file, as sent.
-    const stored = onDisk((db) => db.prepare('SELECT ballot_id, choices FROM ballots WHERE vote_id = ?').all(vote.id) as { ballot_id: string; choices: string }[]);
+    const stored = onDisk((db) => new BallotBox(db).entries(voteBox(vote.id)).map(([ballot_id, choices]) => ({ ballot_id, choices })));
     for (const i of acked) {
       const row = stored.find((r) => r.ballot_id === ballots[i]!.ballotId);
       expect(row, `acknowledged ballot ${i} is not on disk`).toBeDefined();

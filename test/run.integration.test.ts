@@ -763,10 +763,9 @@ describe('the evaluation step', () => {
     // The device is told that it answered, never what; the database cannot tell whose answer is whose.
     const again = await connectClient(server, { role: 'device', sessionId: s.id, token: d1.token });
     expect(again.deviceStates.at(-1)!.evaluatedIn).toEqual(['eval']);
-    const columns = (table: string) => (server.services.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-    expect(columns('evaluation_responses')).toEqual(['session_id', 'step_id', 'response_id', 'answers']);
-    expect(columns('evaluation_receipts')).toEqual(['session_id', 'step_id', 'device_id', 'seal']);
-    const receipts = JSON.stringify(server.services.db.prepare('SELECT * FROM evaluation_receipts WHERE session_id = ?').all(s.id));
+    const columns = (table: string) => (server.services.db.prepare(`PRAGMA box.table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('evaluation_receipts')).toEqual(['session_id', 'step_id', 'voter', 'seal']);
+    const receipts = JSON.stringify(server.services.db.prepare('SELECT * FROM box.evaluation_receipts WHERE session_id = ?').all(s.id));
     expect(receipts).not.toContain(mine);
     expect(receipts).not.toContain('Goede avond');
 

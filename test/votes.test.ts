@@ -6,6 +6,8 @@
  * is checked to leave the count, the ballots and the receipts exactly as they were.
  */
 import { describe, expect, it } from 'vitest';
+import { BallotBox } from '../server/ballotBox.js';
+import { voteBox } from '../server/votes.js';
 import {
   Events,
   MIN_VOTERS_SHOWN,
@@ -93,10 +95,7 @@ function stored(voteId: string) {
   const { votes, db } = server.services;
   const vote = votes.get(voteId)!;
   const { count, ballots } = votes.count(vote);
-  const rows = db.prepare('SELECT ballot_id, choices FROM ballots WHERE vote_id = ? ORDER BY ballot_id').all(voteId) as {
-    ballot_id: string;
-    choices: string;
-  }[];
+  const rows = new BallotBox(db).entries(voteBox(voteId)).map(([ballot_id, choices]) => ({ ballot_id, choices }));
   // The running count never drifts from a recount of the stored ballots.
   const fresh = recount(
     vote.rules,
@@ -108,7 +107,7 @@ function stored(voteId: string) {
     count: structuredClone(count),
     ballots,
     rows,
-    receipts: db.prepare('SELECT device_id, seat, seal FROM ballot_receipts WHERE vote_id = ? ORDER BY device_id, seat').all(voteId),
+    receipts: db.prepare('SELECT voter, table_number, seat, seal FROM box.ballot_receipts WHERE vote_id = ? ORDER BY voter').all(voteId),
   };
 }
 
