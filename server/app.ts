@@ -85,7 +85,7 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
     tables: base.tables,
     store: base.store,
     log,
-    mayAddPoints: (sessionId, steps) => base.run.mayAddPoints(sessionId, steps),
+    boardPhase: (sessionId) => base.run.boardPhase(sessionId),
     originAllowed,
     connectionsPerDevice: config.limits.connectionsPerDevice,
   });

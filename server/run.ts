@@ -3,8 +3,9 @@
  * domain/run.ts, stores the result, logs it with server time, and does what a step change
  * implies (a vote does not outlive its step; "wij zijn klaar" starts over).
  */
-import { findStep, flatten, POINT_STEPS, type FlatStep } from '../shared/agenda.js';
+import { findStep, flatten, type FlatStep } from '../shared/agenda.js';
 import type { AgendaInput } from '../shared/protocol.js';
+import { boardPhase, type BoardPhase } from './domain/boardRules.js';
 import * as run from './domain/run.js';
 import { AppError } from './errors.js';
 import type { EventLog } from './eventLog.js';
@@ -82,22 +83,11 @@ export class RunControl {
     return agenda;
   }
 
-  /**
-   * Whether points made in the given steps may be added now: in a step that collects points,
-   * yes; otherwise only points a tablet made offline during an earlier such step, which
-   * reach the server when it reconnects.
-   */
-  mayAddPoints(sessionId: string, madeInSteps: (string | null)[]): boolean {
+  /** Where the session is, for what its boards accept (see domain/boardRules.ts). */
+  boardPhase(sessionId: string): BoardPhase {
     const session = this.sessions.get(sessionId);
-    if (!session || session.run.status !== 'running') return false;
-    const at = this.currentStep(session);
-    if (at && POINT_STEPS.has(at.step.type)) return true;
-    const reached = new Set(
-      flatten(session.agenda)
-        .filter((f) => at !== undefined && f.index < at.index && POINT_STEPS.has(f.step.type))
-        .map((f) => f.step.id),
-    );
-    return madeInSteps.every((id) => id !== null && reached.has(id));
+    if (!session) return 'ended';
+    return boardPhase(session.run.status, this.currentStep(session)?.step.type);
   }
 
   /** A vote belongs to the step in which it was opened: any other step closes it. */

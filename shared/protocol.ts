@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS, REMARK_LENGTH, type EvaluationSummary } from './evaluation.js';
 import { DEFAULT_THEME_LABELS } from './themes.js';
+import { ownRecord, TALLY_LIMITS } from './tally.js';
 
 export const PROTOCOL_VERSION = 3;
 
@@ -57,13 +58,15 @@ export const YJS_SUBPROTOCOL = 'tafelronde.yjs.v1';
  * corrects a change: "<code>: <English explanation>"; tablets show the code in their language.
  */
 export const BOARD_REFUSAL = {
-  readOnly: 'read_only: this connection may not change the document',
-  stepLocked: 'step_locked: new points are only possible while the table collects points',
-  hostOnly: 'host_only: only the table host may hide or show points, or rename sub-themes',
-  pointsLimit: 'points_limit: this table has the most points a table can have',
-  textLimit: 'text_limit: a point was longer than a point may be; the rest was cut off',
+  read_only: 'read_only: this connection may not change the document',
+  step_locked: 'step_locked: the current step does not allow this change to the board',
+  host_only: 'host_only: only the table host may hide or show points, or rename sub-themes',
+  session_ended: 'session_ended: the session has ended; its boards are the record and do not change',
+  bad_shape: 'bad_shape: the change does not fit the documented shape of the document',
+  points_limit: 'points_limit: this table has the most points a table can have',
+  text_limit: 'text_limit: a point was longer than a point may be; the rest was cut off',
 } as const;
-export type BoardRefusalCode = 'read_only' | 'step_locked' | 'host_only' | 'points_limit' | 'text_limit';
+export type BoardRefusalCode = keyof typeof BOARD_REFUSAL;
 
 // ---------------------------------------------------------------------------------------------
 // Limits that both sides need to know.
@@ -334,10 +337,10 @@ export const BallotSubmitPayload = z
     /** On a shared tablet (doorgeefstand): which seat at the table this ballot is for, from 1. */
     seat: z.number().int().min(1).max(LIMITS.seatsPerTable).optional(),
     /** Exactly one of these, matching the vote's method (see shared/tally.ts). */
-    dots: z.record(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax)).optional(),
+    dots: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax), TALLY_LIMITS.ballotItems).optional(),
     ranking: z.array(z.string().max(64)).max(LIMITS.pointsPerTable).optional(),
-    points: z.record(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax)).optional(),
-    stances: z.record(z.string().max(64), z.enum(['support', 'oppose', 'abstain'])).optional(),
+    points: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax), TALLY_LIMITS.ballotItems).optional(),
+    stances: ownRecord(z.string().max(64), z.enum(['support', 'oppose', 'abstain']), TALLY_LIMITS.ballotItems).optional(),
   })
   .strict()
   .refine((b) => ballotChoiceFields.filter((f) => b[f] !== undefined).length === 1, {
@@ -353,7 +356,9 @@ export const EvaluationSubmitPayload = z
     stepId: ItemId,
     /** Made and kept by the tablet, like a ballot id: a resend or a change replaces the response. */
     responseId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a response id'),
-    scores: z.partialRecord(z.enum(EVALUATION_QUESTIONS), z.number().int().min(1).max(5)),
+    scores: ownRecord(z.enum(EVALUATION_QUESTIONS), z.number().int().min(1).max(5), EVALUATION_QUESTIONS.length).transform(
+      (r) => r as Partial<typeof r>,
+    ),
     remark: z.string().trim().max(REMARK_LENGTH).optional(),
   })
   .strict();

@@ -214,7 +214,7 @@ describe('convergence of a table document', () => {
     expect(canon(serverPoints(s.id))).toEqual(final);
   });
 
-  it('an offline point made during inbreng is still accepted after the step moved on; a new one after that is refused', async () => {
+  it('what a tablet wrote offline during inbreng is refused once the server has moved on, whatever the points claim', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const denials = () => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Permission denied'));
     try {
@@ -225,7 +225,7 @@ describe('convergence of a table document', () => {
       const B = await tableProvider(server, s.id, TABLE, { device: dB.token });
       const first = addPointTo(B, 'Van tablet B');
       await waitForServerPoints(server, s.id, TABLE, 1);
-      await converged(s.id, [A, B]);
+      const before = await converged(s.id, [A, B]);
       const inbreng = currentStepOf(server, s.id).step;
 
       A.provider.disconnect();
@@ -237,24 +237,20 @@ describe('convergence of a table document', () => {
       await gotoStep(fac, 'stemmen');
       expect(currentStepOf(server, s.id).step).not.toBe(inbreng);
 
+      // The points say they were made during inbreng; the server is in stemmen and decides.
       A.provider.connect();
-      await vi.waitFor(() => expect(A.provider.synced).toBe(true), { timeout: 5000, interval: 5 });
-      await expect.poll(() => ids(serverPoints(s.id))).toContain(offline);
-      const merged = await converged(s.id, [A, B]);
-      expect(merged.map((p) => p.text).sort()).toEqual(['Offline tijdens de inbreng', 'Ook A: Van tablet B']);
-      expect(denials()).toEqual([]);
-
-      // Now in stemmen: a point A makes is refused and undone by the server, on A too.
-      const late = addPointTo(A, 'Te laat');
-      expect(ids(A.points())).toContain(late);
-      await vi.waitFor(() => expect(denials()).toHaveLength(1), { timeout: 5000, interval: 5 });
+      await vi.waitFor(() => expect(denials().length).toBeGreaterThanOrEqual(1), { timeout: 5000, interval: 5 });
       expect(denials()[0]).toMatch(/step.locked/);
-      await expect.poll(() => ids(A.points())).not.toContain(late);
-
+      await expect.poll(() => ids(A.points())).not.toContain(offline);
       const final = await converged(s.id, [A, B]);
-      expect(final).toEqual(merged);
-      expect(ids(serverPoints(s.id))).not.toContain(late);
-      expect(pointsMap(A.doc).has(late)).toBe(false);
+      expect(final).toEqual(before);
+      expect(ids(serverPoints(s.id))).not.toContain(offline);
+
+      // A new point now is refused and undone too, on A and for B.
+      const late = addPointTo(A, 'Te laat');
+      await vi.waitFor(() => expect(denials().length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 5 });
+      await expect.poll(() => ids(A.points())).not.toContain(late);
+      expect(await converged(s.id, [A, B])).toEqual(before);
       expect(pointsMap(B.doc).has(late)).toBe(false);
     } finally {
       warn.mockRestore();

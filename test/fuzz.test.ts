@@ -7,7 +7,7 @@
  * HTTP 4xx with a JSON error body. A malformed Yjs message may close its connection instead.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
 import * as Y from 'yjs';
 import { sessionView } from '../server/views.js';
@@ -42,7 +42,7 @@ let server: TestServer;
  * Cases per property, about 3,600 in all. Cases go in batches that run at the same time (which
  * is also how a room sends them); fast-check shrinks a failing batch to its simplest case.
  */
-const RUNS = { events: 1600, unknownEvents: 200, rawFrames: 240, rest: 1000, yjs: 600 };
+const RUNS = { events: 1600, unknownEvents: 200, rawFrames: 240, rest: 1000, yjs: 600, board: 120 };
 const BATCH = 8;
 const batches = <T>(arb: fc.Arbitrary<T>) => fc.array(arb, { minLength: BATCH, maxLength: BATCH });
 const numRuns = (cases: number) => Math.ceil(cases / BATCH);
@@ -574,3 +574,116 @@ describe('Yjs endpoint', () => {
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 });
+
+describe('Yjs endpoint, well-formed updates the step does not allow', () => {
+  /** What a board holds, as readers see it: the content, not Yjs's bookkeeping of refused edits. */
+  const content = () => {
+    // Keys sorted: a point put back by the server may list its fields in another order.
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
+    const doc = server.services.store.read(tableDocName(w.s.id, 1), (d) => JSON.stringify(sorted(d.toJSON())));
+    const { db } = server.services;
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('yjs_updates') AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+    }[]).map((t) => t.name);
+    const rows = Object.fromEntries(tables.map((t) => [t, JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())]));
+    return { doc, rows, view: sessionView(server.services, w.s.id, undefined) };
+  };
+
+  /** Edits a tablet could make to table 1's board, each a real Yjs update made on a copy of it. */
+  type Edit = (doc: Y.Doc) => void;
+  /** The point to change; an edit earlier in the same update may have deleted or replaced it. */
+  const point = (doc: Y.Doc) => {
+    const p = doc.getMap<unknown>('points').get(w.point);
+    if (p instanceof Y.Map && p.get('text') instanceof Y.Text) return p as Y.Map<unknown>;
+    const spare = newPoint({ theme: 'communicatie' });
+    doc.getMap<unknown>('points').set('spare', spare);
+    return spare;
+  };
+  const newPoint = (fields: Record<string, unknown>) => {
+    const p = new Y.Map<unknown>();
+    p.set('text', new Y.Text('Nieuw punt'));
+    for (const [k, v] of Object.entries(fields)) p.set(k, v);
+    return p;
+  };
+  const edits = (inbreng: string): Record<string, Edit> => ({
+    'a new point that claims an earlier collecting step': (d) =>
+      d.getMap('points').set('late', newPoint({ theme: 'communicatie', step: inbreng, createdAt: 1 })),
+    'deleting a point': (d) => d.getMap('points').delete(w.point),
+    'typing in a point': (d) => (point(d).get('text') as Y.Text).insert(0, 'Nog iets: '),
+    'deleting text': (d) => (point(d).get('text') as Y.Text).delete(0, 3),
+    'moving a point to another theme': (d) => point(d).set('theme', 'samenwerking'),
+    'reordering a point': (d) => point(d).set('order', -5),
+    'merging a point': (d) => point(d).set('mergedInto', 'elders'),
+    'hiding a point': (d) => point(d).set('hidden', true),
+    'replacing a whole point': (d) => d.getMap('points').set(w.point, newPoint({ theme: 'communicatie' })),
+    'a point that is not a map': (d) => d.getMap('points').set('flat', 'geen map'),
+    'an unknown root type': (d) => d.getArray('elders').insert(0, ['iets']),
+    'an unknown field on a point': (d) => point(d).set('owner', 'tablet 3'),
+    'a new sub-theme': (d) => {
+      const c = new Y.Map<unknown>();
+      c.set('label', 'Sub');
+      c.set('theme', 'communicatie');
+      d.getMap('clusters').set('sub', c);
+    },
+    'a top 3 outside prioriteren': (d) => d.getMap('top').set('r', Y.Array.from([w.point])),
+  });
+
+  it(`every kind of board change a tablet may not make during a vote is refused with its code, undone, and keeps the connection (${RUNS.board} cases)`, async () => {
+    const inbreng = stepIdOf(w.clients.facilitator, 'inbreng');
+    const all = edits(inbreng);
+    const room = `${yjsUrl(server)}/${w.s.id}/1`;
+    const ws = new WS(room, [YJS_SUBPROTOCOL, `device.${w.deviceToken}`]);
+    ws.binaryType = 'arraybuffer';
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    let closed = false;
+    ws.on('close', () => (closed = true));
+    const before = content();
+    const reasons: string[] = [];
+    ws.on('message', (data: ArrayBuffer) => {
+      const bytes = new Uint8Array(data);
+      if (bytes[0] === 2) reasons.push(Buffer.from(bytes).toString('utf8'));
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.subarray(Object.keys(all), { minLength: 1 }), async (names) => {
+          // The edits in one update, made on a copy of the board as the server has it now.
+          const doc = new Y.Doc();
+          Y.applyUpdate(doc, server.services.store.read(tableDocName(w.s.id, 1), (d) => Y.encodeStateAsUpdate(d)));
+          const sv = Y.encodeStateVector(doc);
+          doc.transact(() => {
+            for (const name of names) all[name]!(doc);
+          });
+          const update = Y.encodeStateAsUpdate(doc, sv);
+          doc.destroy();
+          const heard = reasons.length;
+          ws.send(Uint8Array.from([0, 2, ...lengthPrefixed(update)]));
+          await vi.waitFor(() => expect(reasons.length, names.join(', ')).toBeGreaterThan(heard), { timeout: 5000, interval: 5 });
+          expect(reasons.at(-1), names.join(', ')).toMatch(/(step_locked|host_only|bad_shape):/);
+          expect(closed, `${names.join(', ')} closed the connection`).toBe(false);
+          expect(content(), names.join(', ')).toEqual(before);
+        }),
+        { numRuns: RUNS.board },
+      );
+    } finally {
+      ws.terminate();
+    }
+    // Nothing of the refused edits is stored: the document's rows hold none of their content.
+    const stored = (server.services.db.prepare('SELECT data FROM yjs_updates WHERE doc = ?').all(tableDocName(w.s.id, 1)) as { data: Buffer }[])
+      .map((r) => r.data.toString('latin1'))
+      .join('');
+    for (const marker of ['geen map', 'tablet 3', 'Nog iets', 'Nieuw punt']) expect(stored).not.toContain(marker);
+  });
+});
+
+/** A var-uint length prefix and the bytes, as lib0 writes a Uint8Array. */
+function lengthPrefixed(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let n = bytes.length;
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n >>>= 7;
+  }
+  out.push(n);
+  return Uint8Array.from([...out, ...bytes]);
+}

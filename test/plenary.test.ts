@@ -83,7 +83,12 @@ describe('the plenary document', () => {
 });
 
 /** The test agenda's round at the tables, then a plenary round, as in the thematafel template. */
-const PLENARY_AGENDA = { rounds: [...TEST_AGENDA.rounds, { steps: [{ type: 'terugkoppeling' as const, durationSec: 600 }] }] };
+const PLENARY_AGENDA = {
+  rounds: [
+    { steps: [...TEST_AGENDA.rounds[0]!.steps.slice(0, 1), { type: 'prioriteren' as const, durationSec: 300 }, ...TEST_AGENDA.rounds[0]!.steps.slice(1)] },
+    { steps: [{ type: 'terugkoppeling' as const, durationSec: 600 }] },
+  ],
+};
 
 describe('harvesting on the server', () => {
   const server = useTestServer();
@@ -109,7 +114,7 @@ describe('harvesting on the server', () => {
 
   it('brings every table’s chosen top points, names tables without a top 3, and never doubles', async () => {
     const { s, fac, b1, p } = await roomWithPoints();
-    await gotoStep(fac, 'stemmen');
+    await gotoStep(fac, 'prioriteren');
     toggleTop(b1.doc, server.services.sessions.require(s.id).agenda.rounds[0]!.id, p.c);
     toggleTop(b1.doc, server.services.sessions.require(s.id).agenda.rounds[0]!.id, p.a);
     await vi.waitFor(() => expect(server.services.store.read(`${s.id}/1`, (d) => d.getMap('top').size)).toBe(1), WAIT);

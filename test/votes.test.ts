@@ -159,6 +159,9 @@ describe('each method through the real server', () => {
     await refusedUnchanged(vote.id, 'over_budget', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { [a!]: 2, [b!]: 2, [c!]: 1 }));
     await refusedUnchanged(vote.id, 'over_item_limit', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { [c!]: 3 }));
     await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { nope: 1 }));
+    // A key JavaScript treats specially is an unknown item like any other, never a blank ballot.
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"__proto__": 1}') as Record<string, number>));
+    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"constructor": 1}') as Record<string, number>));
     await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [c!]: 2, [a!]: 1 }));
 
     expect(stored(vote.id)).toMatchObject({ ballots: 2, rows: { length: 2 }, receipts: { length: 2 } });

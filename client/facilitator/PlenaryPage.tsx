@@ -83,7 +83,8 @@ function usePlenaryThemes(doc: Y.Doc, sessionThemes: Theme[]): Theme[] {
 function PlenaryBoard({ session, board }: { session: SessionView; board: NonNullable<ReturnType<typeof useTableDoc>> }) {
   const { t } = useI18n();
   const themes = usePlenaryThemes(board.doc, session.themes);
-  return <Board table={board} themes={themes} roundId={null} stepId={null} canAdd host label={t.plenary.title} />;
+  // After the end the board is the record: the server takes no more changes (docs/api.md).
+  return <Board table={board} themes={themes} roundId={null} stepId={null} canAdd={session.run.status !== 'ended'} host label={t.plenary.title} />;
 }
 
 function Harvest({ session, emit, secret }: { session: SessionView; emit: SessionConnection['emit']; secret: string }) {

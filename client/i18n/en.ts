@@ -548,8 +548,10 @@ export const en: Messages = {
     dismiss: 'Close message',
     refusals: {
       read_only: 'You can only watch here.',
-      step_locked: 'New points are not possible now: the table is not collecting points at the moment.',
-      host_only: 'Only the table host can hide or show points.',
+      step_locked: 'That is not possible now: in this step the points stay as they are.',
+      host_only: 'Only the table host can hide or show points, or rename a sub-theme.',
+      session_ended: 'The session has ended. The points stay as they are.',
+      bad_shape: 'This change could not be saved. Please reload the page.',
       points_limit: 'This table has the most points a table can have. Combine points or empty one.',
       text_limit: 'That point was too long. The last part was removed.',
     },

@@ -548,8 +548,10 @@ export const nl = {
     dismiss: 'Melding sluiten',
     refusals: {
       read_only: 'U kunt hier alleen meekijken.',
-      step_locked: 'Nieuwe punten kunnen nu niet: de tafel verzamelt op dit moment geen punten.',
-      host_only: 'Alleen de gespreksleider kan punten verbergen of weer tonen.',
+      step_locked: 'Dat kan nu niet: in deze stap blijven de punten zoals ze zijn.',
+      host_only: 'Alleen de gespreksleider kan punten verbergen of weer tonen, of een subthema een andere naam geven.',
+      session_ended: 'De bijeenkomst is afgelopen. De punten blijven zoals ze zijn.',
+      bad_shape: 'Deze wijziging kon niet worden bewaard. Laad de pagina opnieuw.',
       points_limit: 'Deze tafel heeft het hoogste aantal punten. Voeg punten samen of maak er een leeg.',
       text_limit: 'Dat punt was te lang. Het laatste stuk is weggehaald.',
     },

@@ -168,7 +168,10 @@ interface Props {
   themes: Theme[];
   roundId: string | null;
   stepId: string | null;
-  /** Whether the current step lets the table write new points. */
+  /**
+   * Whether the current step lets the table write and change its points (a collecting step; see
+   * server/domain/boardRules.ts). Otherwise the board is shown as it is; a host can still hide.
+   */
   canAdd: boolean;
   host?: boolean;
   /** The board's name for assistive technology; a table's board by default. */
@@ -235,14 +238,16 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
           </button>
         </div>
       )}
-      <div className="board__tools" role="group" aria-label={`${t.board.undo} / ${t.board.redo}`}>
-        <button type="button" className="button" disabled={!canUndo} onClick={() => undo.undo()}>
-          ↶ {t.board.undo}
-        </button>
-        <button type="button" className="button" disabled={!canRedo} onClick={() => undo.redo()}>
-          ↷ {t.board.redo}
-        </button>
-      </div>
+      {canAdd && (
+        <div className="board__tools" role="group" aria-label={`${t.board.undo} / ${t.board.redo}`}>
+          <button type="button" className="button" disabled={!canUndo} onClick={() => undo.undo()}>
+            ↶ {t.board.undo}
+          </button>
+          <button type="button" className="button" disabled={!canRedo} onClick={() => undo.redo()}>
+            ↷ {t.board.redo}
+          </button>
+        </div>
+      )}
       {!host && hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
       {merging && (
         <div className="board__merging" role="status">
@@ -285,6 +290,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
                       onFocusChange={onFocusPoint}
                       onRemove={remove}
                       onHide={host ? setHidden : undefined}
+                      locked={!canAdd}
                       origin={p.origin}
                     />
                   ) : null;
@@ -310,7 +316,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
                 .filter((c) => c.theme === theme.id)
                 .map((c) => (
                   <section key={c.id} className="board__cluster" aria-label={c.label}>
-                    {host ? (
+                    {host && canAdd ? (
                       <ClusterName cluster={c} onRename={(label) => renameCluster(doc, c.id, label)} />
                     ) : (
                       <h3 className="board__cluster-name">{c.label}</h3>

@@ -32,10 +32,12 @@ interface Props {
   onHide?: (id: string, hidden: boolean) => void;
   /** On the plenary board: the table point it came from. */
   origin?: PointOrigin | null;
+  /** The step keeps points as they are: the text is read-only and only hiding remains. */
+  locked?: boolean;
 }
 
 export const PointCard = memo(function PointCard(props: Props) {
-  const { id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, merged, mergeState, onFocusChange, onRemove, onHide } = props;
+  const { id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, merged, mergeState, onFocusChange, onRemove, onHide, locked = false } = props;
   const { t } = useI18n();
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -65,6 +67,7 @@ export const PointCard = memo(function PointCard(props: Props) {
         aria-label={t.tablet.pointLabel(theme.label)}
         placeholder={t.tablet.pointPlaceholder}
         maxLength={LIMITS.pointTextLength}
+        readOnly={locked}
         rows={2}
         onFocus={() => onFocusChange(id)}
         onBlur={() => onFocusChange(null)}
@@ -79,9 +82,11 @@ export const PointCard = memo(function PointCard(props: Props) {
                   {m.text}
                   {m.origin && <span className="point-card__origin"> ({t.common.table(m.origin.table)})</span>}
                 </span>
-                <button type="button" className="button button--small button--quiet" onClick={() => props.onUnmerge(m.id)}>
-                  {t.board.unmerge}
-                </button>
+                {!locked && (
+                  <button type="button" className="button button--small button--quiet" onClick={() => props.onUnmerge(m.id)}>
+                    {t.board.unmerge}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -92,6 +97,16 @@ export const PointCard = memo(function PointCard(props: Props) {
           {t.board.mergeInto}
         </button>
       )}
+      {locked ? (
+        onHide &&
+        !isEmpty && (
+          <div className="point-card__tools">
+            <button type="button" className="button button--quiet" onClick={() => onHide(id, !hidden)}>
+              {hidden ? t.host.unhide : t.host.hide}
+            </button>
+          </div>
+        )
+      ) : (
       <div className="point-card__tools">
         <label htmlFor={selectId} className="sr-only">
           {t.tablet.moveLabel}
@@ -130,6 +145,7 @@ export const PointCard = memo(function PointCard(props: Props) {
           </button>
         )}
       </div>
+      )}
     </li>
   );
 });

@@ -10,7 +10,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { pointsMap, topMap } from '../../shared/board';
-import { YJS_PATH, YJS_SUBPROTOCOL, type BoardRefusalCode } from '../../shared/protocol';
+import { BOARD_REFUSAL, YJS_PATH, YJS_SUBPROTOCOL, type BoardRefusalCode } from '../../shared/protocol';
 
 export interface TableDoc {
   doc: Y.Doc;
@@ -24,7 +24,7 @@ export interface TableDoc {
 }
 
 const MESSAGE_AUTH = 2;
-const CODES: BoardRefusalCode[] = ['read_only', 'step_locked', 'host_only', 'points_limit', 'text_limit'];
+const CODES = Object.keys(BOARD_REFUSAL) as BoardRefusalCode[];
 
 /**
  * `credential` is `device.<token>` for a tablet, `host.<key>` for the table host, or

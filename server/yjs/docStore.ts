@@ -138,13 +138,16 @@ export class DocStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Folds the document's stored updates into one row holding its full state. */
+  /**
+   * Folds the document's stored updates into one row holding its full state. Its updates still
+   * waiting are in that state, so they are not written on their own (a refused update that was
+   * undone never reaches the disk); those of other documents are committed after it.
+   */
   compact(name: string): void {
-    // Updates still waiting would land after the snapshot that already holds them: store them first.
-    if (this.pending.length > 0) this.flush();
     const entry = this.docs.get(name);
     const doc = entry?.doc ?? this.fromDb(name);
     const state = Y.encodeStateAsUpdate(doc);
+    this.pending = this.pending.filter((p) => p.name !== name);
     this.db.transaction(() => {
       this.stmt.clear.run(name);
       this.stmt.insert.run(name, Buffer.from(state));
@@ -152,6 +155,12 @@ export class DocStore {
     if (entry) entry.storedSinceCompact = 0;
     else doc.destroy();
     this.log.debug(`compacted document ${name}`);
+    if (this.pending.length > 0) this.flush();
+    else {
+      const waiting = this.afterStore;
+      this.afterStore = [];
+      for (const fn of waiting) fn();
+    }
   }
 
   storedRows(name: string): number {

@@ -1,36 +1,20 @@
 /**
- * Decides what a table update would change, so the server can refuse what a writer may not
- * do: add points outside a collecting step, or hide and show points without being the host.
+ * Reads what an update would do to a board (domain/boardRules.ts decides whether it may), and
+ * undoes a refused update as a whole.
  *
- * A refused change is undone rather than dropped: the server applies the update and then
- * reverts the forbidden part in a transaction of its own. Dropping it would leave a gap in the
- * sender's sequence of changes, and Yjs would hold back all its later edits as pending.
+ * A refused update is undone rather than dropped: the server applies it and then undoes it in
+ * a transaction of its own (Yjs's UndoManager). Dropping it would leave a gap in the sender's
+ * sequence of changes, and Yjs would hold back all its later edits as pending. What it brought
+ * is then garbage-collected, so the stored document keeps none of its content.
  *
  * Typing (the hot path) only inserts and deletes characters of a Y.Text; such updates are
  * recognised from their structs and the items they attach to, without copying the document.
  * Anything else is tried on a copy first.
  */
 import * as Y from 'yjs';
-import { CLUSTERS_KEY, POINTS_KEY } from '../../shared/board.js';
-
-/** The plain values of a point, to put back a point that an update replaced. */
-export interface PointSnapshot {
-  text: string;
-  values: Record<string, unknown>;
-}
-
-export interface UpdateEffects {
-  /** Points the update creates, or replaces (then `previous` holds what was there). */
-  newPoints: { id: string; step: string | null; previous: PointSnapshot | null }[];
-  /** Points whose `hidden` flag the update sets or changes, with the value before. */
-  hiddenChanges: { id: string; before: unknown }[];
-  /** Sub-themes the update creates (a table may add them while it collects points). */
-  newClusters: string[];
-  /** Sub-themes it renames, with the label before (only the table host may). */
-  clusterRenames: { id: string; before: unknown }[];
-}
-
-const NO_EFFECTS: UpdateEffects = { newPoints: [], hiddenChanges: [], newClusters: [], clusterRenames: [] };
+import { CLUSTERS_KEY, POINTS_KEY, TOP_KEY } from '../../shared/board.js';
+import { PLENARY_THEMES_KEY } from '../../shared/plenary.js';
+import type { BoardChange } from '../domain/boardRules.js';
 
 const key = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -72,12 +56,42 @@ function anchoredInText(doc: Y.Doc, start: Y.ID, inUpdate: Map<string, Y.Item>):
   return false;
 }
 
-/** True when the update only types or deletes characters in existing texts. */
-export function isPlainTyping(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs } = Y.decodeUpdate(update);
+/**
+ * What the update's delete set removes that the document still has: 'nothing', 'characters'
+ * (only characters of texts), or 'more'. A tablet's sync message repeats every deletion it
+ * knows of; those the document already has change nothing.
+ */
+function newDeletions(doc: Y.Doc, ds: ReturnType<typeof Y.decodeUpdate>['ds']): 'nothing' | 'characters' | 'more' {
+  let found: 'nothing' | 'characters' = 'nothing';
+  for (const [client, ranges] of ds.clients) {
+    const known = Y.getState(doc.store, client);
+    for (const range of ranges) {
+      // Beyond what the document has, it comes with this update, and its own struct is checked.
+      for (let clock = range.clock; clock < Math.min(range.clock + range.len, known); ) {
+        const item = Y.getItem(doc.store, Y.createID(client, clock));
+        clock = item.id.clock + item.length;
+        if (item.deleted) continue;
+        if (!(item instanceof Y.Item) || !(item.parent instanceof Y.Text) || item.parentSub !== null) return 'more';
+        found = 'characters';
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * 'nothing' when the update brings nothing the document lacks (a sync message repeating what
+ * it has), 'typing' when it only types or deletes characters in existing texts, else null.
+ */
+export function typingOrNothing(doc: Y.Doc, update: Uint8Array): 'nothing' | 'typing' | null {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const deletions = newDeletions(doc, ds);
+  if (deletions === 'more') return null;
+  const fresh = structs.filter((s) => s.id.clock + s.length > Y.getState(doc.store, s.id.client));
+  if (fresh.length === 0) return deletions === 'nothing' ? 'nothing' : 'typing';
   const inUpdate = new Map<string, Y.Item>();
   for (const s of structs) if (s instanceof Y.Item) inUpdate.set(key(s.id), s);
-  return structs.every((s) => {
+  const typing = fresh.every((s) => {
     if (!(s instanceof Y.Item)) return true; // GC and skip structs carry no content
     if (!(s.content instanceof Y.ContentString || s.content instanceof Y.ContentDeleted)) return false;
     if (s.parentSub !== null) return false;
@@ -85,139 +99,204 @@ export function isPlainTyping(doc: Y.Doc, update: Uint8Array): boolean {
     const anchor = s.origin ?? s.rightOrigin;
     return anchor !== null && anchoredInText(doc, anchor, inUpdate);
   });
+  return typing ? 'typing' : null;
 }
 
-function snapshot(point: Y.Map<unknown> | undefined): PointSnapshot | null {
-  if (!(point instanceof Y.Map)) return null;
-  const values: Record<string, unknown> = {};
-  let text = '';
-  point.forEach((value, key) => {
-    if (value instanceof Y.Text) text = value.toString();
-    else if (!(value instanceof Y.AbstractType)) values[key] = value;
-  });
-  return { text, values };
+/** The fields a point may hold, and what each must be. */
+const POINT_FIELDS: Record<string, (v: unknown, plenary: boolean) => boolean> = {
+  text: (v) => v instanceof Y.Text,
+  theme: (v) => typeof v === 'string' && v.length <= 64,
+  createdAt: (v) => typeof v === 'number' && Number.isFinite(v),
+  round: (v) => typeof v === 'string' && v.length <= 64,
+  step: (v) => typeof v === 'string' && v.length <= 64,
+  hidden: (v) => typeof v === 'boolean',
+  order: (v) => typeof v === 'number' && Number.isFinite(v),
+  mergedInto: (v) => typeof v === 'string' && v.length <= 64,
+  origin: (v, plenary) => plenary && typeof v === 'object' && v !== null && !(v instanceof Y.AbstractType),
+};
+const CLUSTER_FIELDS: Record<string, (v: unknown) => boolean> = {
+  label: (v) => typeof v === 'string' && v.length <= 200,
+  theme: (v) => typeof v === 'string' && v.length <= 64,
+  round: (v) => typeof v === 'string' && v.length <= 64,
+  createdAt: (v) => typeof v === 'number' && Number.isFinite(v),
+};
+
+/** What is wrong with a point as a whole, or null when it has the documented shape. */
+function pointShape(value: unknown, plenary: boolean): string | null {
+  if (!(value instanceof Y.Map)) return 'a point that is not a map';
+  for (const [field, v] of value.entries()) {
+    const ok = POINT_FIELDS[field];
+    if (!ok || !ok(v, plenary)) return `a point with a bad "${field}"`;
+  }
+  return value.get('text') instanceof Y.Text && typeof value.get('theme') === 'string' ? null : 'a point without text or theme';
 }
 
-export function updateEffects(doc: Y.Doc, update: Uint8Array): UpdateEffects {
-  if (isPlainTyping(doc, update)) return NO_EFFECTS;
-  const before = doc.getMap<Y.Map<unknown>>(POINTS_KEY);
+function clusterShape(value: unknown): string | null {
+  if (!(value instanceof Y.Map)) return 'a sub-theme that is not a map';
+  for (const [field, v] of value.entries()) {
+    const ok = CLUSTER_FIELDS[field];
+    if (!ok || !ok(v)) return `a sub-theme with a bad "${field}"`;
+  }
+  return typeof value.get('label') === 'string' && typeof value.get('theme') === 'string' ? null : 'a sub-theme without label or theme';
+}
+
+const hiddenOf = (value: unknown) => value instanceof Y.Map && value.get('hidden') !== undefined;
+
+/** The name of a root type of `doc`, or null for a nested one. */
+function rootName(doc: Y.Doc, type: Y.AbstractType<unknown>): string | null {
+  if (type._item !== null) return null;
+  for (const [name, root] of doc.share) if ((root as unknown) === type) return name;
+  return null;
+}
+
+/**
+ * Everything `update` would change in `doc`, as board changes. The document is left alone:
+ * the update is tried on a copy.
+ */
+export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean): BoardChange[] {
+  const quick = typingOrNothing(doc, update);
+  if (quick === 'nothing') return [];
+  if (quick === 'typing') return [{ kind: 'point.text' }];
   const copy = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-    const points = copy.getMap<Y.Map<unknown>>(POINTS_KEY);
-    const clusters = copy.getMap<Y.Map<unknown>>(CLUSTERS_KEY);
-    const effects: UpdateEffects = { newPoints: [], hiddenChanges: [], newClusters: [], clusterRenames: [] };
-    const watchClusters = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-      for (const event of events) {
-        if (event.target === clusters) {
-          for (const [key, change] of (event as Y.YMapEvent<unknown>).changes.keys) {
-            if (change.action === 'add') effects.newClusters.push(key);
-            // Replacing a sub-theme renames it as far as the table can see.
-            else if (change.action === 'update') effects.clusterRenames.push({ id: key, before: doc.getMap<Y.Map<unknown>>(CLUSTERS_KEY).get(key)?.get('label') });
-          }
-        } else if (event.target instanceof Y.Map && event.target.parent === clusters) {
-          const change = (event as Y.YMapEvent<unknown>).changes.keys.get('label');
-          const id = [...clusters.entries()].find(([, c]) => c === event.target)?.[0];
-          if (change && id !== undefined) effects.clusterRenames.push({ id, before: change.oldValue });
-        }
-      }
+    const points = copy.getMap<unknown>(POINTS_KEY);
+    const clusters = copy.getMap<unknown>(CLUSTERS_KEY);
+    const top = copy.getMap<unknown>(TOP_KEY);
+    const themes = plenary ? copy.getMap<unknown>(PLENARY_THEMES_KEY) : null;
+    const before = {
+      points: doc.getMap<unknown>(POINTS_KEY),
+      clusters: doc.getMap<unknown>(CLUSTERS_KEY),
     };
-    clusters.observeDeep(watchClusters);
-    const watch = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-      for (const event of events) {
-        if (event.target === points) {
-          for (const [key, change] of (event as Y.YMapEvent<unknown>).changes.keys) {
-            if (change.action === 'delete') continue;
-            const point = points.get(key);
-            const step = point instanceof Y.Map ? point.get('step') : undefined;
-            const previous = change.action === 'update' ? snapshot(before.get(key)) : null;
-            effects.newPoints.push({ id: key, step: typeof step === 'string' ? step : null, previous });
-            // A new or replacing point that carries a hidden flag of its own hides or shows it too.
-            const hidden = point instanceof Y.Map ? point.get('hidden') : undefined;
-            if (hidden !== (previous?.values.hidden ?? undefined)) effects.hiddenChanges.push({ id: key, before: previous?.values.hidden });
+    // Yjs types its own maps with `any` events; they are read here as plain types.
+    let changed = new Map<Y.AbstractType<unknown>, Set<string | null>>();
+    const origin = Symbol('tried');
+    copy.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin === origin) changed = tr.changed as unknown as Map<Y.AbstractType<unknown>, Set<string | null>>;
+    });
+    Y.applyUpdate(copy, update, origin);
+
+    const out: BoardChange[] = [];
+    for (const [type, keys] of changed) {
+      if (type === points) {
+        for (const key of keys) {
+          if (key === null) continue;
+          const was = before.points.get(key);
+          const now = points.get(key);
+          if (now === undefined) out.push({ kind: 'point.delete', id: key, hidden: hiddenOf(was) });
+          else {
+            const bad = pointShape(now, plenary);
+            if (bad) out.push({ kind: 'shape', what: bad });
+            else if (was === undefined) out.push({ kind: 'point.add', id: key, hidden: hiddenOf(now) });
+            else out.push({ kind: 'point.replace', id: key, hidden: hiddenOf(was) || hiddenOf(now) });
           }
-        } else if (event.target instanceof Y.Map && event.target.parent === points) {
-          const change = (event as Y.YMapEvent<unknown>).changes.keys.get('hidden');
-          const id = [...points.entries()].find(([, p]) => p === event.target)?.[0];
-          if (change && id !== undefined) effects.hiddenChanges.push({ id, before: change.oldValue });
         }
+      } else if (type === clusters) {
+        for (const key of keys) {
+          if (key === null) continue;
+          const now = clusters.get(key);
+          if (now === undefined) out.push({ kind: 'cluster.delete' });
+          else {
+            const bad = clusterShape(now);
+            out.push(bad ? { kind: 'shape', what: bad } : before.clusters.get(key) === undefined ? { kind: 'cluster.add' } : { kind: 'cluster.label' });
+          }
+        }
+      } else if (type === top || (type instanceof Y.Array && type.parent === top)) {
+        out.push(type === top && [...keys].some((k) => k !== null && !(top.get(k) instanceof Y.Array || top.get(k) === undefined)) ? { kind: 'shape', what: 'a top 3 that is not a list' } : { kind: 'top' });
+      } else if (themes !== null && (type === themes || type.parent === themes)) {
+        out.push({ kind: 'themes' });
+      } else if (type instanceof Y.Map && type.parent === points) {
+        for (const key of keys) {
+          if (key === null) continue;
+          const value = type.get(key);
+          const ok = POINT_FIELDS[key];
+          if (!ok || (value !== undefined && !ok(value, plenary)) || (value === undefined && (key === 'text' || key === 'theme'))) {
+            out.push({ kind: 'shape', what: `a point with a bad "${key}"` });
+          } else out.push(key === 'hidden' ? { kind: 'point.hidden' } : key === 'text' ? { kind: 'point.text' } : { kind: 'point.field', field: key });
+        }
+      } else if (type instanceof Y.Text && type.parent instanceof Y.Map && type.parent.parent === points) {
+        out.push({ kind: 'point.text' });
+      } else if (type instanceof Y.Map && type.parent === clusters) {
+        for (const key of keys) {
+          if (key === null) continue;
+          const value = type.get(key);
+          const ok = CLUSTER_FIELDS[key];
+          if (!ok || value === undefined || !ok(value)) out.push({ kind: 'shape', what: `a sub-theme with a bad "${key}"` });
+          else out.push(key === 'label' ? { kind: 'cluster.label' } : { kind: 'cluster.field', field: key });
+        }
+      } else {
+        const root = rootName(copy, type as Y.AbstractType<unknown>);
+        out.push({ kind: 'shape', what: root !== null ? `the unknown root "${root}"` : 'a change outside the documented shape' });
       }
-    };
-    points.observeDeep(watch);
-    Y.applyUpdate(copy, update);
-    return effects;
+    }
+    return out;
   } finally {
     copy.destroy();
   }
 }
 
+/** Transaction origin of the server's own corrections. */
+export const REVERT = Symbol('revert');
+
+/**
+ * Applies a refused update and undoes it at once, whole, then lets Yjs forget what it brought
+ * (the sender keeps its sequence; the document keeps none of the content).
+ */
+export function applyAndUndo(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+  const undo = new Y.UndoManager(doc, { trackedOrigins: new Set([origin]), captureTimeout: 0 });
+  try {
+    Y.applyUpdate(doc, update, origin);
+    undo.undo();
+  } finally {
+    undo.clear();
+    undo.destroy();
+  }
+  Y.tryGc(Y.createDeleteSetFromStructStore(doc.store), doc.store, () => true);
+}
+
 /**
  * Brings an update that was just applied back within the limits: texts longer than allowed are
- * cut off, new points beyond the table's maximum are removed. Returns what it had to do.
- * `changed` are the types the update's transaction changed (new types are not among them,
- * so new points are checked through `effects`).
+ * cut off (at a whole character: a surrogate pair or an emoji with its modifiers stays whole),
+ * new points beyond the table's maximum are removed. Returns what it had to do. `changed` are
+ * the types the update's transaction changed; `added` the ids of the points it made.
  */
 export function enforceLimits(
   doc: Y.Doc,
   changed: Iterable<Y.AbstractType<unknown>>,
-  effects: UpdateEffects,
+  added: readonly string[],
   limits: { textLength: number; points: number },
 ): { textCut: boolean; pointsRemoved: boolean } {
   const points = doc.getMap<Y.Map<unknown>>(POINTS_KEY);
   const texts = new Set<Y.Text>();
   for (const type of changed) if (type instanceof Y.Text) texts.add(type);
-  for (const p of effects.newPoints) {
-    const text = points.get(p.id)?.get('text');
+  for (const id of added) {
+    const point = points.get(id);
+    const text = point instanceof Y.Map ? point.get('text') : undefined;
     if (text instanceof Y.Text) texts.add(text);
   }
   const tooLong = [...texts].filter((t) => t.length > limits.textLength);
-  const added = effects.newPoints.filter((p) => !p.previous && points.has(p.id));
+  const fresh = added.filter((id) => points.has(id));
   const excess = Math.max(0, points.size - limits.points);
-  const removed = added.slice(added.length - Math.min(excess, added.length));
+  const removed = fresh.slice(fresh.length - Math.min(excess, fresh.length));
   if (tooLong.length === 0 && removed.length === 0) return { textCut: false, pointsRemoved: false };
   doc.transact(() => {
-    for (const t of tooLong) t.delete(limits.textLength, t.length - limits.textLength);
-    for (const p of removed) points.delete(p.id);
+    for (const t of tooLong) {
+      const keep = wholeCharacters(t.toString(), limits.textLength);
+      t.delete(keep, t.length - keep);
+    }
+    for (const id of removed) points.delete(id);
   }, REVERT);
   return { textCut: tooLong.length > 0, pointsRemoved: removed.length > 0 };
 }
 
-/** Transaction origin of the server's own corrections. */
-export const REVERT = Symbol('revert');
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** Undoes the refused part of an update that has just been applied to `doc`. */
-export function revert(doc: Y.Doc, effects: UpdateEffects, what: { points: boolean; hidden: boolean; renames?: boolean }): void {
-  const points = doc.getMap<Y.Map<unknown>>(POINTS_KEY);
-  const clusters = doc.getMap<Y.Map<unknown>>(CLUSTERS_KEY);
-  doc.transact(() => {
-    if (what.points) for (const id of effects.newClusters) clusters.delete(id);
-    if (what.renames) {
-      for (const r of effects.clusterRenames) {
-        const cluster = clusters.get(r.id);
-        if (cluster instanceof Y.Map && typeof r.before === 'string') cluster.set('label', r.before);
-      }
-    }
-    if (what.points) {
-      for (const p of effects.newPoints) {
-        if (!p.previous) {
-          points.delete(p.id);
-          continue;
-        }
-        // The replaced point's type is gone; put back a point with the same content.
-        const restored = new Y.Map<unknown>();
-        restored.set('text', new Y.Text(p.previous.text));
-        for (const [key, value] of Object.entries(p.previous.values)) restored.set(key, value);
-        points.set(p.id, restored);
-      }
-    }
-    if (what.hidden) {
-      const restoredIds = new Set(what.points ? effects.newPoints.map((p) => p.id) : []);
-      for (const h of effects.hiddenChanges) {
-        const point = points.get(h.id);
-        if (!(point instanceof Y.Map) || restoredIds.has(h.id)) continue;
-        if (h.before === undefined) point.delete('hidden');
-        else point.set('hidden', h.before);
-      }
-    }
-  }, REVERT);
+/** The longest prefix of `text`, in UTF-16 units, that ends between graphemes and fits `max`. */
+export function wholeCharacters(text: string, max: number): number {
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > max) break;
+    end = index + segment.length;
+  }
+  return end;
 }

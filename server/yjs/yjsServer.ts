@@ -24,7 +24,9 @@ import type { Sessions } from '../sessions.js';
 import type { Tables } from '../tables.js';
 import type { DocStore } from './docStore.js';
 import { parseDocName } from './docNames.js';
-import { enforceLimits, revert, updateEffects } from './updateGuard.js';
+import { refuseUpdate, type BoardPhase } from '../domain/boardRules.js';
+import { shapeAwareness } from './awarenessGuard.js';
+import { applyAndUndo, describeUpdate, enforceLimits } from './updateGuard.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -84,8 +86,8 @@ export function attachYjsServer(opts: {
   tables: Tables;
   store: DocStore;
   log: Logger;
-  /** Whether points made in these steps may be added now (see server/run.ts). */
-  mayAddPoints(sessionId: string, madeInSteps: (string | null)[]): boolean;
+  /** Where the session is, for what its boards accept (see domain/boardRules.ts). */
+  boardPhase(sessionId: string): BoardPhase;
   /** Whether the page the handshake comes from may connect (see server/origin.ts). */
   originAllowed: OriginCheck;
   /** Open connections one device may have; more are refused with 429. */
@@ -283,7 +285,7 @@ export function attachYjsServer(opts: {
           const update = decoding.readVarUint8Array(decoder);
           if (access.readOnly) {
             // Nothing a viewer sends is applied: it never writes, so its sequence has no gaps to mind.
-            if (!isEmptyUpdate(update)) denyWrite(ws, REFUSAL.readOnly);
+            if (!isEmptyUpdate(update)) denyWrite(ws, REFUSAL.read_only);
           } else {
             applyGuarded(r.doc, update, ws, access);
           }
@@ -300,7 +302,7 @@ export function attachYjsServer(opts: {
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder);
         // A read-only viewer shows no presence to the table.
-        if (!access.readOnly) awarenessProtocol.applyAwarenessUpdate(r.awareness, update, ws);
+        if (!access.readOnly) awarenessProtocol.applyAwarenessUpdate(r.awareness, shapeAwareness(update), ws);
         break;
       }
       case MESSAGE_QUERY_AWARENESS: {
@@ -318,19 +320,20 @@ export function attachYjsServer(opts: {
   }
 
   /**
-   * Applies a writer's update, then undoes what it may not change (see updateGuard.ts) and tells
-   * it why. The sender receives the correction like any other change.
+   * Applies a writer's update if the board's rules allow all of it now (domain/boardRules.ts);
+   * otherwise applies and undoes it whole, stores only the outcome, and tells the writer why.
+   * The sender receives the undo like any other change.
    */
   function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, access: Access) {
-    const effects = updateEffects(doc, update);
-    // The facilitator may change anything on the plenary board; only the limits apply there.
-    const guarded = !access.plenary;
-    const creates = effects.newPoints.length > 0 || effects.newClusters.length > 0;
-    // New sub-themes carry no step: they may be made while the table collects points.
-    const steps = [...effects.newPoints.map((p) => p.step), ...(effects.newClusters.length > 0 ? [null] : [])];
-    const points = guarded && creates && !opts.mayAddPoints(access.sessionId, steps);
-    const hidden = guarded && effects.hiddenChanges.length > 0 && access.role !== 'host';
-    const renames = guarded && effects.clusterRenames.length > 0 && access.role !== 'host';
+    const changes = describeUpdate(doc, update, access.plenary);
+    const refusal = refuseUpdate(changes, opts.boardPhase(access.sessionId), access.role, access.plenary);
+    if (refusal !== null) {
+      applyAndUndo(doc, update, ws);
+      // The stored log would still hold the refused update: fold it into the document's state.
+      store.compact(access.docName);
+      denyWrite(ws, REFUSAL[refusal]);
+      return;
+    }
     let changed: Y.AbstractType<unknown>[] = [];
     const capture = (tr: Y.Transaction) => {
       if (tr.origin === ws) changed = [...tr.changed.keys()] as Y.AbstractType<unknown>[];
@@ -341,16 +344,10 @@ export function attachYjsServer(opts: {
     } finally {
       doc.off('afterTransaction', capture);
     }
-    if (points || hidden || renames) {
-      revert(doc, effects, { points, hidden, renames });
-      denyWrite(ws, points ? REFUSAL.stepLocked : REFUSAL.hostOnly);
-    }
-    const cut = enforceLimits(doc, changed, points ? { ...effects, newPoints: [] } : effects, {
-      textLength: LIMITS.pointTextLength,
-      points: LIMITS.pointsPerTable,
-    });
-    if (cut.pointsRemoved) denyWrite(ws, REFUSAL.pointsLimit);
-    else if (cut.textCut) denyWrite(ws, REFUSAL.textLimit);
+    const added = changes.flatMap((c) => (c.kind === 'point.add' ? [c.id] : []));
+    const cut = enforceLimits(doc, changed, added, { textLength: LIMITS.pointTextLength, points: LIMITS.pointsPerTable });
+    if (cut.pointsRemoved) denyWrite(ws, REFUSAL.points_limit);
+    else if (cut.textCut) denyWrite(ws, REFUSAL.text_limit);
   }
 
   /** Tells the client its change was refused (y-protocols' permission-denied auth message). */
