@@ -126,7 +126,7 @@ export function createHttpApp(services: Services): express.Express {
         res.attachment(name('json')).json(report);
         break;
       case 'md':
-        res.type('text/markdown; charset=utf-8').attachment(name('md')).send(renderMarkdown(report, lang));
+        res.attachment(name('md')).type('text/markdown; charset=utf-8').send(renderMarkdown(report, lang));
         break;
       case 'html':
         // A page of its own, with a policy of its own: nothing in it may run or load.
@@ -138,7 +138,8 @@ export function createHttpApp(services: Services): express.Express {
         break;
       }
       case 'csv':
-        res.type('text/csv; charset=utf-8; header=present').attachment(name('csv')).send(Buffer.from(renderCsv(report, lang), 'utf8'));
+        // The type after attachment(), which would set a plain text/csv from the file name.
+        res.attachment(name('csv')).type('text/csv; charset=utf-8; header=present').send(Buffer.from(renderCsv(report, lang), 'utf8'));
         break;
     }
   });
