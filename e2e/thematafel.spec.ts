@@ -140,6 +140,13 @@ test.describe('a two-round thematafel', () => {
     await expect(b.getByText('1 van 3 gekozen')).toBeVisible();
     await expect(b.getByRole('button', { name: 'Uit de top 3: Korte lijntjes' })).toBeVisible();
     await expectAccessible(b, 'top 3 chooser');
+
+    // Outside collecting the host's board shows the points as they are; hiding still works.
+    await expect(host.page.getByRole('textbox', { name: 'Punt bij Samenwerking' })).not.toBeEditable();
+    await expect(host.page.getByRole('button', { name: 'Samenvoegen' })).toHaveCount(0);
+    await expect(host.page.getByRole('button', { name: 'Ongedaan maken' })).toHaveCount(0);
+    await expect(host.page.getByRole('button', { name: 'Weer tonen' })).toBeVisible();
+    await expectAccessible(host.page, 'table host view outside collecting');
   });
 
   test('rotation: tablets pick a table again; the facilitator moves one; points stay where they were made', async () => {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS, REMARK_LENGTH, type EvaluationSummary } from './evaluation.js';
 import { DEFAULT_THEME_LABELS } from './themes.js';
-import { ownRecord, TALLY_LIMITS } from './tally.js';
+import { ownRecord } from './ownRecord.js';
 
 export const PROTOCOL_VERSION = 3;
 
@@ -337,10 +337,10 @@ export const BallotSubmitPayload = z
     /** On a shared tablet (doorgeefstand): which seat at the table this ballot is for, from 1. */
     seat: z.number().int().min(1).max(LIMITS.seatsPerTable).optional(),
     /** Exactly one of these, matching the vote's method (see shared/tally.ts). */
-    dots: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax), TALLY_LIMITS.ballotItems).optional(),
+    dots: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax), LIMITS.pointsPerTable).optional(),
     ranking: z.array(z.string().max(64)).max(LIMITS.pointsPerTable).optional(),
-    points: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax), TALLY_LIMITS.ballotItems).optional(),
-    stances: ownRecord(z.string().max(64), z.enum(['support', 'oppose', 'abstain']), TALLY_LIMITS.ballotItems).optional(),
+    points: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax), LIMITS.pointsPerTable).optional(),
+    stances: ownRecord(z.string().max(64), z.enum(['support', 'oppose', 'abstain']), LIMITS.pointsPerTable).optional(),
   })
   .strict()
   .refine((b) => ballotChoiceFields.filter((f) => b[f] !== undefined).length === 1, {

@@ -201,8 +201,11 @@ export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean)
             out.push(bad ? { kind: 'shape', what: bad } : before.clusters.get(key) === undefined ? { kind: 'cluster.add' } : { kind: 'cluster.label' });
           }
         }
-      } else if (type === top || (type instanceof Y.Array && type.parent === top)) {
-        out.push(type === top && [...keys].some((k) => k !== null && !(top.get(k) instanceof Y.Array || top.get(k) === undefined)) ? { kind: 'shape', what: 'a top 3 that is not a list' } : { kind: 'top' });
+      } else if (type === top) {
+        const lists = [...keys].every((k) => k !== null && (top.get(k) === undefined || top.get(k) instanceof Y.Array));
+        out.push(lists ? { kind: 'top' } : { kind: 'shape', what: 'a top 3 that is not a list' });
+      } else if (type instanceof Y.Array && type.parent === top) {
+        out.push({ kind: 'top' });
       } else if (themes !== null && (type === themes || type.parent === themes)) {
         out.push({ kind: 'themes' });
       } else if (type instanceof Y.Map && type.parent === points) {
