@@ -1,7 +1,7 @@
 /**
- * The ballot box: where anonymous records (ballots, evaluation answers) are kept so that no copy
- * of the database files says in which order they came in, and so which device or seat cast
- * which one. The threat model and the guarantee are in docs/architecture.md ("Ballot secrecy at
+ * The ballot box: where anonymous records (ballots, evaluation answers, and the receipts that
+ * allow one per device) are kept so that no copy of the database files says in which order they
+ * came in, and so which device or seat cast which one. The threat model and the guarantee are in docs/architecture.md ("Ballot secrecy at
  * rest"); in short:
  *
  * - A box is a set of fixed-size slots, made empty ahead of time. A record goes into a slot
@@ -13,8 +13,9 @@
  *   is truncated after every commit and `secure_delete`: between writes there is no journal, no
  *   WAL and no freed space holding an earlier state of a page.
  *
- * The receipts that allow one record per device (or seat) are kept by the callers in the same
- * file and transaction; they hold no device id (see `voterTag` in secrets.ts).
+ * A receipt lives in a box of its own, keyed by its voter (see `voterTag` in secrets.ts: no
+ * device id), and is written in a transaction before its ballot's: a copy taken during a write
+ * sees at most one of the two in flight (votes.ts).
  */
 import { randomInt } from 'node:crypto';
 import type { Db } from './db.js';

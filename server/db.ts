@@ -11,9 +11,9 @@ import Database from 'better-sqlite3';
 import { agendaTemplate } from '../shared/agenda.js';
 import type { SessionKind } from '../shared/protocol.js';
 import { BallotBox } from './ballotBox.js';
-import { evaluationBox, evaluationSlotSize } from './evaluations.js';
+import { answerReceiptBox, answerReceiptSlotSize, evaluationBox, evaluationSlotSize } from './evaluations.js';
 import { newDeviceLabel, newId, newSecret } from './secrets.js';
-import { ballotSlotSize, parseChoices, voteBox, type VoteRow } from './votes.js';
+import { ballotSlotSize, parseChoices, receiptBox, receiptSlotSize, voteBox, type Receipt, type VoteRow } from './votes.js';
 
 export type Db = Database.Database;
 
@@ -194,8 +194,9 @@ const MIGRATIONS: Migration[] = [
   `,
   // 6: ballots, evaluation answers and their receipts move to the ballot box (BOX_MIGRATIONS),
   // in random slots. Receipts lose their device id: it cannot become the token-keyed voter tag,
-  // as the token was never stored, so a legacy receipt gets a random one. Nothing is lost for a
-  // closed vote; a vote left open across the upgrade could take a second ballot from a device.
+  // as the token was never stored, so a legacy receipt gets a random one (a seat keeps its
+  // seat). Nothing is lost for a closed vote; a vote left open across the upgrade could take a
+  // second ballot from a device that voted before it.
   {
     sql: '',
     after: (db) => {
@@ -213,11 +214,11 @@ const MIGRATIONS: Migration[] = [
       }
       const receipts = db.prepare('SELECT vote_id, table_number, seat, seal FROM ballot_receipts').all() as
         | { vote_id: string; table_number: number | null; seat: number; seal: string }[];
-      const addReceipt = db.prepare(
-        'INSERT OR IGNORE INTO box.ballot_receipts (vote_id, voter, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (const r of shuffled(receipts)) {
-        addReceipt.run(r.vote_id, r.seat > 0 ? `seat:${r.table_number}:${r.seat}` : `legacy:${newSecret()}`, r.table_number, r.seat, r.seal);
+      for (const r of receipts) {
+        const voter = r.seat > 0 ? `seat:${r.table_number}:${r.seat}` : `legacy:${newSecret()}`;
+        if (box.get(receiptBox(r.vote_id), voter) !== undefined) continue;
+        const body: Receipt = { seal: r.seal, table: r.table_number, seat: r.seat };
+        box.add(receiptBox(r.vote_id), voter, JSON.stringify(body), receiptSlotSize);
       }
       const answers = db.prepare('SELECT session_id AS s, step_id AS step, response_id AS id, answers FROM evaluation_responses').all() as
         | { s: string; step: string; id: string; answers: string }[];
@@ -226,8 +227,7 @@ const MIGRATIONS: Migration[] = [
         if (box.get(id, a.id) === undefined) box.add(id, a.id, a.answers, evaluationSlotSize);
       }
       const answered = db.prepare('SELECT session_id AS s, step_id AS step, seal FROM evaluation_receipts').all() as { s: string; step: string; seal: string }[];
-      const addAnswered = db.prepare('INSERT OR IGNORE INTO box.evaluation_receipts (session_id, step_id, voter, seal) VALUES (?, ?, ?, ?)');
-      for (const r of shuffled(answered)) addAnswered.run(r.s, r.step, `legacy:${newSecret()}`, r.seal);
+      for (const r of answered) box.add(answerReceiptBox(r.s, r.step), `legacy:${newSecret()}`, r.seal, answerReceiptSlotSize);
       db.exec(`
         DROP TABLE ballots;
         DROP TABLE ballot_receipts;
@@ -241,7 +241,10 @@ const MIGRATIONS: Migration[] = [
 /** The ballot box's own schema versions, kept in its own `user_version`. */
 const BOX_MIGRATIONS: string[] = [
   `
-  -- A box (a vote's ballots, an evaluation step's answers) and the size of its slots.
+  -- A box (a vote's ballots or their receipts, an evaluation step's answers or theirs) and the
+  -- size of its slots. A receipt is keyed by its voter: a hash of the device's token (which no
+  -- file holds) with the vote or step id, or 'seat:<table>:<seat>' for a shared tablet; its body
+  -- holds the seal that binds the ballot id to the token, and for a vote the table and seat.
   CREATE TABLE box.boxes (
     id TEXT PRIMARY KEY,
     slot_size INTEGER NOT NULL
@@ -255,38 +258,12 @@ const BOX_MIGRATIONS: string[] = [
   );
   CREATE INDEX box.slots_box ON slots(box);
 
-  -- One ballot per device or per seat. The voter is a hash of the device's token (which no
-  -- file holds) with the vote id, or 'seat:<table>:<seat>' for a shared tablet; the seal binds
-  -- the ballot id to the token, so a device can replace its own ballot and nobody else can.
-  CREATE TABLE box.ballot_receipts (
-    vote_id TEXT NOT NULL,
-    voter TEXT NOT NULL,
-    table_number INTEGER,
-    seat INTEGER NOT NULL,
-    seal TEXT NOT NULL,
-    PRIMARY KEY (vote_id, voter)
-  ) WITHOUT ROWID;
-
-  CREATE TABLE box.evaluation_receipts (
-    session_id TEXT NOT NULL,
-    step_id TEXT NOT NULL,
-    voter TEXT NOT NULL,
-    seal TEXT NOT NULL,
-    PRIMARY KEY (session_id, step_id, voter)
-  ) WITHOUT ROWID;
   `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 export const DB_FILE = 'tafelronde.sqlite';
 export const BOX_FILE = 'ballot-box.sqlite';
-
-function shuffled<T>(items: T[]): T[] {
-  return items
-    .map((item) => ({ item, key: Math.random() }))
-    .sort((a, b) => a.key - b.key)
-    .map((x) => x.item);
-}
 
 export function openDb(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });

@@ -13,6 +13,9 @@ import { seal, voterTag } from './secrets.js';
 
 /** The ballot box's box for the answers to one evaluation step. */
 export const evaluationBox = (sessionId: string, stepId: string): string => `evaluation:${sessionId}:${stepId}`;
+/** The box for its receipts: the voter tag, and the seal; nothing else. */
+export const answerReceiptBox = (sessionId: string, stepId: string): string => `receipts:evaluation:${sessionId}:${stepId}`;
+export const answerReceiptSlotSize = (): number => slotSizeFor('x'.repeat(64), 'x'.repeat(64));
 
 /** The largest response: every score, and a remark of control characters (six bytes each in JSON). */
 export const evaluationSlotSize = (): number =>
@@ -21,7 +24,7 @@ export const evaluationSlotSize = (): number =>
 export class Evaluations {
   private readonly box: BallotBox;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.box = new BallotBox(db);
   }
 
@@ -35,26 +38,23 @@ export class Evaluations {
     const mySeal = seal(scope, p.responseId, token);
     const voter = voterTag(scope, token);
     const box = evaluationBox(device.sessionId, p.stepId);
-    return this.box.transaction(() => {
-      const receipt = this.db
-        .prepare('SELECT seal FROM box.evaluation_receipts WHERE session_id = ? AND step_id = ? AND voter = ?')
-        .get(device.sessionId, p.stepId, voter) as { seal: string } | undefined;
-      if (receipt) {
-        if (receipt.seal !== mySeal) throw new AppError('already_voted', 'This device has already answered this evaluation');
-        const old = this.box.get(box, p.responseId);
-        if (old === json) return { changed: false };
-        this.box.replace(box, p.responseId, json);
-        return { changed: true };
-      }
-      if (this.box.get(box, p.responseId) !== undefined) {
-        throw new AppError('bad_request', 'This response id is already in use; the tablet should make a new one');
-      }
-      this.db
-        .prepare('INSERT INTO box.evaluation_receipts (session_id, step_id, voter, seal) VALUES (?, ?, ?, ?)')
-        .run(device.sessionId, p.stepId, voter, mySeal);
-      this.box.add(box, p.responseId, json, evaluationSlotSize);
+    const receipts = answerReceiptBox(device.sessionId, p.stepId);
+    // Receipt first, answer second, each in its own transaction (see Votes.submit).
+    const receipt = this.box.get(receipts, voter);
+    if (receipt !== undefined) {
+      if (receipt !== mySeal) throw new AppError('already_voted', 'This device has already answered this evaluation');
+      const old = this.box.get(box, p.responseId);
+      if (old === json) return { changed: false };
+      if (old === undefined) this.box.transaction(() => this.box.add(box, p.responseId, json, evaluationSlotSize));
+      else this.box.transaction(() => this.box.replace(box, p.responseId, json));
       return { changed: true };
-    });
+    }
+    if (this.box.get(box, p.responseId) !== undefined) {
+      throw new AppError('bad_request', 'This response id is already in use; the tablet should make a new one');
+    }
+    this.box.transaction(() => this.box.add(receipts, voter, mySeal, answerReceiptSlotSize));
+    this.box.transaction(() => this.box.add(box, p.responseId, json, evaluationSlotSize));
+    return { changed: true };
   }
 
   summary(sessionId: string, stepId: string): EvaluationSummary {
@@ -72,10 +72,10 @@ export class Evaluations {
 
   /** Evaluation steps in which the device (known by its token) answered. */
   answeredIn(sessionId: string, token: string): string[] {
-    const steps = this.db.prepare('SELECT DISTINCT step_id AS id FROM box.evaluation_receipts WHERE session_id = ?').all(sessionId) as {
-      id: string;
-    }[];
-    const has = this.db.prepare('SELECT 1 FROM box.evaluation_receipts WHERE session_id = ? AND step_id = ? AND voter = ?');
-    return steps.map((s) => s.id).filter((step) => has.get(sessionId, step, voterTag(`evaluation:${step}`, token)));
+    const prefix = answerReceiptBox(sessionId, '');
+    return this.box
+      .boxesWith(prefix)
+      .map((box) => box.slice(prefix.length))
+      .filter((step) => this.box.get(answerReceiptBox(sessionId, step), voterTag(`evaluation:${step}`, token)) !== undefined);
   }
 }

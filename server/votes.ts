@@ -60,9 +60,24 @@ export function toVoteView(vote: Vote): VoteView {
 
 /** The ballot box's box for a vote's ballots. */
 export const voteBox = (voteId: string): string => `vote:${voteId}`;
+/** The box for a vote's receipts: one per device or seat that voted, in random slots too. */
+export const receiptBox = (voteId: string): string => `receipts:vote:${voteId}`;
 
 /** The voter of a receipt: the device, by its token, or a seat of a shared tablet, in clear. */
 const seatVoter = (table: number, seat: number): string => `seat:${table}:${seat}`;
+
+/** What a receipt holds besides its voter: no choices, no ballot id, no device id. */
+export interface Receipt {
+  /** Binds the ballot id to the device token, so only that device can replace its ballot. */
+  seal: string;
+  /** Where it was cast, so moving devices later cannot change a table's count. */
+  table: number | null;
+  /** On a shared tablet, the seat; else 0. */
+  seat: number;
+}
+
+export const receiptSlotSize = (): number =>
+  slotSizeFor('x'.repeat(64), JSON.stringify({ seal: 'x'.repeat(64), table: 999, seat: 99 } satisfies Receipt));
 
 /** Ids are at most 64 characters long (see BallotSubmitPayload). */
 const LONGEST_BALLOT_ID = 'x'.repeat(64);
@@ -164,7 +179,10 @@ export class Votes {
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
     this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
-    this.box.transaction(() => this.box.close(voteBox(voteId)));
+    this.box.transaction(() => {
+      this.box.close(voteBox(voteId));
+      this.box.close(receiptBox(voteId));
+    });
     return this.get(voteId)!;
   }
 
@@ -188,12 +206,16 @@ export class Votes {
     return rows.map(toVote);
   }
 
+  /** The receipts of a vote, read from their box. */
+  private receipts(voteId: string): Receipt[] {
+    return this.box.bodies(receiptBox(voteId)).map((b) => JSON.parse(b) as Receipt);
+  }
+
   /** Ballots per table in this vote (a shared tablet's seats each count), where they were cast: counts only, from the receipts. */
   votersByTable(voteId: string): Map<number, number> {
-    const rows = this.db
-      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM box.ballot_receipts WHERE vote_id = ? AND table_number IS NOT NULL GROUP BY table_number')
-      .all(voteId) as { t: number; n: number }[];
-    return new Map(rows.map((r) => [r.t, r.n]));
+    const out = new Map<number, number>();
+    for (const r of this.receipts(voteId)) if (r.table !== null) out.set(r.table, (out.get(r.table) ?? 0) + 1);
+    return out;
   }
 
   /**
@@ -201,25 +223,32 @@ export class Votes {
    * shared tablet, in which seats of its table voted.
    */
   votedIn(sessionId: string, token: string, table: number | null): string[] {
-    const has = this.db.prepare('SELECT 1 FROM box.ballot_receipts WHERE vote_id = ? AND voter = ?');
-    const seated = this.db.prepare('SELECT 1 FROM box.ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0');
     return this.list(sessionId)
-      .filter((v) => has.get(v.id, voterTag(v.id, token)) ?? (table !== null && seated.get(v.id, table)))
+      .filter(
+        (v) =>
+          this.box.get(receiptBox(v.id), voterTag(v.id, token)) !== undefined ||
+          (table !== null && this.receipts(v.id).some((r) => r.table === table && r.seat > 0)),
+      )
       .map((v) => v.id);
   }
 
   /** The seats of a table (sharing a tablet) that voted in a vote. */
   seatsVoted(voteId: string, table: number): number[] {
-    const rows = this.db
-      .prepare('SELECT seat FROM box.ballot_receipts WHERE vote_id = ? AND table_number = ? AND seat > 0 ORDER BY seat')
-      .all(voteId, table) as { seat: number }[];
-    return rows.map((r) => r.seat);
+    return this.receipts(voteId)
+      .filter((r) => r.table === table && r.seat > 0)
+      .map((r) => r.seat)
+      .sort((a, b) => a - b);
   }
 
   /**
    * Records or replaces a ballot. Resending the same ballot is acknowledged again and counted
    * once; a different ballot id for a device (or seat) that already voted is refused. `seats` is
    * the number of seats at the device's table when it is a shared tablet, else 0.
+   *
+   * A new ballot is written in two transactions, its receipt first: a copy of the files taken
+   * while one is being written can then see at most one of the two in flight (ballotBox.ts).
+   * Should the server stop between them, the tablet sends the same ballot again, its receipt
+   * matches, and the ballot is added then.
    */
   submit(device: Device, token: string, payload: BallotSubmitPayload, seats: number): { changed: boolean; seat: number | null } {
     const vote = this.get(payload.voteId);
@@ -239,41 +268,40 @@ export class Votes {
     if (!check.ok) throw new AppError(check.code, check.message);
 
     const running = this.count(vote);
-    const box = voteBox(vote.id);
+    const ballots = voteBox(vote.id);
+    const receipts = receiptBox(vote.id);
     const mySeal = seal(vote.id, payload.ballotId, token);
     // A seat is the table's, whichever of its tablets took the ballot.
     const voter = seat > 0 ? seatVoter(device.table, seat) : voterTag(vote.id, token);
     const next = JSON.stringify(choices);
+    const result = { changed: true, seat: seat || null };
 
-    return this.box.transaction(() => {
-      const receipt = this.db.prepare('SELECT seal FROM box.ballot_receipts WHERE vote_id = ? AND voter = ?').get(vote.id, voter) as
-        | { seal: string }
-        | undefined;
-      if (receipt) {
-        if (receipt.seal !== mySeal) {
-          throw seat > 0
-            ? new AppError('seat_taken', `Seat ${seat} has already voted in this vote`)
-            : new AppError('already_voted', 'This device has already voted in this vote');
-        }
-        const old = this.box.get(box, payload.ballotId);
-        if (old === next) return { changed: false, seat: seat || null };
-        this.box.replace(box, payload.ballotId, next);
-        if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
-        applyBallot(running.count, choices, 1);
-        return { changed: true, seat: seat || null };
+    const receipt = this.box.get(receipts, voter);
+    if (receipt !== undefined) {
+      if ((JSON.parse(receipt) as Receipt).seal !== mySeal) {
+        throw seat > 0
+          ? new AppError('seat_taken', `Seat ${seat} has already voted in this vote`)
+          : new AppError('already_voted', 'This device has already voted in this vote');
       }
-
-      if (this.box.get(box, payload.ballotId) !== undefined) {
-        throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
-      }
-      this.db
-        .prepare('INSERT INTO box.ballot_receipts (vote_id, voter, table_number, seat, seal) VALUES (?, ?, ?, ?, ?)')
-        .run(vote.id, voter, device.table, seat, mySeal);
-      this.box.add(box, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
+      const old = this.box.get(ballots, payload.ballotId);
+      if (old === next) return { ...result, changed: false };
+      if (old === undefined) this.box.transaction(() => this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items)));
+      else this.box.transaction(() => this.box.replace(ballots, payload.ballotId, next));
+      if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
+      else running.ballots += 1;
       applyBallot(running.count, choices, 1);
-      running.ballots += 1;
-      return { changed: true, seat: seat || null };
-    });
+      return result;
+    }
+
+    if (this.box.get(ballots, payload.ballotId) !== undefined) {
+      throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
+    }
+    const body: Receipt = { seal: mySeal, table: device.table, seat };
+    this.box.transaction(() => this.box.add(receipts, voter, JSON.stringify(body), receiptSlotSize));
+    this.box.transaction(() => this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items)));
+    applyBallot(running.count, choices, 1);
+    running.ballots += 1;
+    return result;
   }
 
   /** Counters and number of ballots; read from the database once, then kept up to date. */

@@ -10,8 +10,8 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { BallotBox } from '../server/ballotBox.js';
 import { DB_FILE, migrate, openDb, SCHEMA_VERSION } from '../server/db.js';
-import { evaluationBox } from '../server/evaluations.js';
-import { voteBox } from '../server/votes.js';
+import { answerReceiptBox, evaluationBox } from '../server/evaluations.js';
+import { receiptBox, voteBox } from '../server/votes.js';
 import { copyFiles } from './helpers/forensics.js';
 
 const dirs: string[] = [];
@@ -51,12 +51,13 @@ it('moves schema-5 ballots, answers and receipts into the ballot box and leaves 
     ['ballot-two-bbbbbbbbbb', '{"method":"dots","dots":{"b":1}}'],
   ]);
   expect(box.entries(evaluationBox('s1', 'eval'))).toEqual([['answer-one-cccccccccc', '{"scores":{"heard":4},"remark":"Fijne avond"}']]);
-  const receipts = db.prepare('SELECT table_number, seat, seal, voter FROM box.ballot_receipts ORDER BY seal').all() as Record<string, unknown>[];
-  expect(receipts.map((r) => [r.table_number, r.seat, r.seal])).toEqual([
+  const receipts = box.entries(receiptBox('v1')).map(([voter, body]) => ({ voter, ...(JSON.parse(body) as { seal: string; table: number; seat: number }) }));
+  expect(receipts.map((r) => [r.table, r.seat, r.seal]).sort()).toEqual([
     [1, 0, 'seal-one'],
     [2, 0, 'seal-two'],
   ]);
   expect(JSON.stringify(receipts)).not.toContain('device-');
+  expect(box.entries(answerReceiptBox('s1', 'eval')).map(([, seal]) => seal)).toEqual(['seal-three']);
   const tables = db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").all() as { name: string }[];
   expect(tables.map((t) => t.name)).not.toEqual(expect.arrayContaining(['ballots']));
   expect(tables.map((t) => t.name)).not.toContain('ballot_receipts');

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BallotBox } from '../server/ballotBox.js';
-import { voteBox } from '../server/votes.js';
+import { receiptBox, voteBox } from '../server/votes.js';
 import { Events, PROTOCOL_VERSION, type Ack, type DeviceState, type TableOverview, type VoteView } from '../shared/protocol.js';
 import {
   addPointTo,
@@ -184,7 +184,7 @@ describe('role matrix', () => {
       expectRefused(await emitAck(roles[role].socket, Events.ballotSubmit, payload()), 'forbidden');
     }
     expect(serverCount(voteId).ballots).toBe(0);
-    expect(countRows(server, 'box.ballot_receipts', 'WHERE vote_id = ?', voteId)).toBe(0);
+    expect(new BallotBox(server.services.db).size(receiptBox(voteId))).toBe(0);
     const res = await emitAck(roles.device.socket, Events.ballotSubmit, payload());
     expect(res).toMatchObject({ ok: true, data: { voteId, changed: true } });
     expect(serverCount(voteId)).toMatchObject({ ballots: 1, rows: 1 });
@@ -282,7 +282,7 @@ describe('malformed payloads', () => {
       if (!res.ok) expect(res.error.issues?.length, JSON.stringify(payload)).toBeGreaterThan(0);
     }
     expect(serverCount(vote.id)).toEqual(before);
-    expect(countRows(server, 'box.ballot_receipts', 'WHERE vote_id = ?', vote.id)).toBe(0);
+    expect(new BallotBox(server.services.db).size(receiptBox(vote.id))).toBe(0);
   });
 
   it('device:joinTable refuses bad payloads and tables the session does not have', async () => {
@@ -441,7 +441,7 @@ describe('dot vote', () => {
     const res = await submitBallot(d2, vote.id, ballotId, { [p.b]: 3 });
     expect(res.ok).toBe(false);
     expect(serverCount(vote.id)).toEqual(before);
-    expect(countRows(server, 'box.ballot_receipts', 'WHERE vote_id = ?', vote.id)).toBe(1);
+    expect(new BallotBox(server.services.db).size(receiptBox(vote.id))).toBe(1);
   });
 
   it('refuses ballots after vote:close (vote_closed) and keeps the totals', async () => {

@@ -113,9 +113,9 @@ function snapshot(sessionId: string) {
     devices: all('SELECT id, table_number, label, picked_round FROM devices WHERE session_id = ? ORDER BY id'),
     votes: all('SELECT * FROM votes WHERE session_id = ? ORDER BY id'),
     ballots: all("SELECT s.slot, s.body FROM box.slots s JOIN votes v ON s.box = 'vote:' || v.id WHERE v.session_id = ? ORDER BY s.slot"),
-    receipts: all('SELECT r.* FROM box.ballot_receipts r JOIN votes v ON v.id = r.vote_id WHERE v.session_id = ? ORDER BY r.vote_id, r.voter'),
+    receipts: all("SELECT s.slot, s.body FROM box.slots s JOIN votes v ON s.box = 'receipts:vote:' || v.id WHERE v.session_id = ? ORDER BY s.slot"),
     evaluations: all("SELECT slot, body FROM box.slots WHERE box LIKE 'evaluation:' || ? || ':%' ORDER BY slot"),
-    evaluationReceipts: all('SELECT * FROM box.evaluation_receipts WHERE session_id = ? ORDER BY step_id, voter'),
+    evaluationReceipts: all("SELECT slot, body FROM box.slots WHERE box LIKE 'receipts:evaluation:' || ? || ':%' ORDER BY slot"),
     events: all('SELECT at, type, data FROM event_log WHERE session_id = ? ORDER BY id'),
     view: sessionView(server.services, sessionId, undefined),
   };

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BallotBox } from '../server/ballotBox.js';
-import { voteBox } from '../server/votes.js';
+import { seal, voterTag } from '../server/secrets.js';
+import { receiptBox, receiptSlotSize, voteBox, type Receipt } from '../server/votes.js';
 import {
   Events,
   MIN_VOTERS_SHOWN,
@@ -107,7 +108,7 @@ function stored(voteId: string) {
     count: structuredClone(count),
     ballots,
     rows,
-    receipts: db.prepare('SELECT voter, table_number, seat, seal FROM box.ballot_receipts WHERE vote_id = ? ORDER BY voter').all(voteId),
+    receipts: new BallotBox(db).entries(receiptBox(voteId)).map(([voter, body]) => ({ voter, ...(JSON.parse(body) as Receipt) })),
   };
 }
 
@@ -298,6 +299,23 @@ describe('ballots', () => {
     expect(scoresOf(t.results)).toEqual({ [a!]: 1, [b!]: 2, [c!]: 3, [p[1]![1]!]: 0 });
     // A second ballot id from the same device is not a second vote.
     await refusedUnchanged(vote.id, 'already_voted', () => submitChoices(device, vote.id, newBallotId(), { ranking: [a!] }));
+  });
+
+  it('a receipt whose ballot was never written (the server stopped between the two) is completed by the same ballot sent again', async () => {
+    const { fac, d, p } = await room();
+    const [a] = p[0]!;
+    const vote = await openVote(fac, { method: 'dots', budget: 3, maxPerItem: 3 });
+    const device = d[0]![0]!;
+    const ballotId = newBallotId();
+    // What the first of the two writes leaves behind: the receipt, and no ballot.
+    const receipt: Receipt = { seal: seal(vote.id, ballotId, device.token), table: 1, seat: 0 };
+    const box = new BallotBox(server.services.db);
+    box.transaction(() => box.add(receiptBox(vote.id), voterTag(vote.id, device.token), JSON.stringify(receipt), receiptSlotSize));
+    expect(stored(vote.id)).toMatchObject({ ballots: 0, rows: [], receipts: { length: 1 } });
+    // Another ballot id from that device is still a second vote; the one it kept completes it.
+    await refusedUnchanged(vote.id, 'already_voted', () => submitBallot(device, vote.id, newBallotId(), { [a!]: 1 }));
+    await ok(submitBallot(device, vote.id, ballotId, { [a!]: 2 }));
+    expect(stored(vote.id)).toMatchObject({ ballots: 1, rows: [{ ballot_id: ballotId }], receipts: { length: 1 } });
   });
 
   it('ballots after the vote closed are refused (vote_closed), new or changed', async () => {
@@ -532,7 +550,7 @@ describe('a shared tablet (doorgeefstand)', () => {
     await ok(submitBallot(other, vote.id, newBallotId(), { [b!]: 1 }));
 
     expect(stored(vote.id)).toMatchObject({ ballots: 4, rows: { length: 4 } });
-    expect(stored(vote.id).receipts.map((r) => (r as { seat: number }).seat).sort()).toEqual([0, 1, 2, 3]);
+    expect(stored(vote.id).receipts.map((r) => r.seat).sort()).toEqual([0, 1, 2, 3]);
     const t = await tallyOf(fac, vote.id, (x) => x.ballots === 4);
     expect(t.eligible).toBe(4);
     expect(scoresOf(t.results)).toMatchObject({ [a!]: 1 + 2 + 3, [b!]: 1 });
