@@ -113,6 +113,8 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
         httpServer.closeAllConnections();
         await realtime.close(); // also closes the HTTP server
         services.store.close();
+        services.votes.flush();
+        services.evaluations.flush();
         db.close();
       })();
       return closing;

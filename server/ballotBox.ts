@@ -23,7 +23,8 @@ import type { Db } from './db.js';
 /** A new box starts with this many slots; it doubles when three quarters are taken. */
 const FIRST_SLOTS = 32;
 
-interface Record {
+/** A record where it lies. */
+interface Stored {
   slot: number;
   body: string;
 }
@@ -31,7 +32,7 @@ interface Record {
 interface BoxState {
   slotSize: number;
   free: number[];
-  records: Map<string, Record>;
+  records: Map<string, Stored>;
 }
 
 /** Uniformly random slot ids; SQLite's rowid, chosen by us so that it follows nothing. */
@@ -65,23 +66,77 @@ export function slotSizeFor(largestKey: string, largestBody: string): number {
   return Buffer.byteLength(JSON.stringify([largestKey, largestBody]), 'utf8');
 }
 
-export class BallotBox {
-  /** What each box holds, read once from the file; dropped when a transaction fails. */
-  private readonly cache = new Map<string, BoxState>();
+/** Receipts are committed before the records they allow (see votes.ts). */
+type Stage = 'receipts' | 'records';
+const stageOf = (box: string): Stage => (box.startsWith('receipts:') ? 'receipts' : 'records');
 
-  constructor(private readonly db: Db) {}
+interface Pending {
+  /** New empty slots, inserted before anything is written over them. */
+  inserts: { slot: number; box: string; size: number }[];
+  /** The latest bytes for each slot to write over. */
+  writes: Map<number, Buffer>;
+}
+
+export class BallotBox {
+  /** What each box holds, read once from the file; dropped when a commit fails. */
+  private readonly cache = new Map<string, BoxState>();
+  private pending: Record<Stage, Pending> = { receipts: emptyPending(), records: emptyPending() };
+  private waiting: ((err?: Error) => void)[] = [];
+  private flushScheduled = false;
+
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      insert: db.prepare('INSERT INTO box.slots (slot, box, body) VALUES (?, ?, ?)'),
+      write: db.prepare('UPDATE box.slots SET body = ? WHERE slot = ?'),
+      drop: db.prepare('DELETE FROM box.slots WHERE slot = ?'),
+      exists: db.prepare('SELECT 1 FROM box.slots WHERE slot = ?'),
+      box: db.prepare('SELECT slot_size AS size FROM box.boxes WHERE id = ?'),
+      slots: db.prepare('SELECT slot, body FROM box.slots WHERE box = ?'),
+      create: db.prepare('INSERT INTO box.boxes (id, slot_size) VALUES (?, ?)'),
+    };
+  }
 
   /**
-   * Runs `fn` in one transaction on the box file. If it fails, what is cached is forgotten and
-   * read again from the file, which the rollback left as it was.
+   * Calls `done` once everything added or replaced so far is committed: at once when nothing
+   * waits. What arrives in one turn of the event loop is committed together (group commit:
+   * two fsync'd commits per batch, not per ballot), receipts first, then the records.
    */
-  transaction<T>(fn: () => T): T {
+  whenStored(done: (err?: Error) => void): void {
+    if (this.isEmpty()) done();
+    else this.waiting.push(done);
+  }
+
+  /** A promise for `whenStored`. */
+  stored(): Promise<void> {
+    return new Promise((resolve, reject) => this.whenStored((err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * Commits what waits: the receipts' slots in one transaction, then the records' slots in
+   * another, each in random order, so that not even a copy of the journal taken during the
+   * commit says in which order they came. If a commit fails, the cache is read again from the
+   * file and everyone waiting hears of it.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.isEmpty()) return this.release();
+    const { receipts, records } = this.pending;
+    this.pending = { receipts: emptyPending(), records: emptyPending() };
     try {
-      return this.db.transaction(fn)();
+      for (const stage of [receipts, records]) {
+        if (stage.inserts.length === 0 && stage.writes.size === 0) continue;
+        this.db.transaction(() => {
+          for (const i of shuffle(stage.inserts)) this.stmt.insert.run(i.slot, i.box, Buffer.alloc(i.size));
+          for (const [slot, bytes] of shuffle([...stage.writes])) this.stmt.write.run(bytes, slot);
+        })();
+      }
     } catch (err) {
       this.cache.clear();
-      throw err;
+      return this.release(err instanceof Error ? err : new Error(String(err)));
     }
+    this.release();
   }
 
   /** The bodies of the box's records, in the order of their random slots. */
@@ -108,22 +163,39 @@ export class BallotBox {
 
   /** Boxes whose id starts with `prefix` and that hold at least one record. */
   boxesWith(prefix: string): string[] {
-    const rows = this.db.prepare('SELECT id FROM box.boxes WHERE substr(id, 1, ?) = ? ORDER BY id').all(prefix.length, prefix) as { id: string }[];
-    return rows.map((r) => r.id).filter((id) => this.size(id) > 0);
+    const known = new Set([...this.cache.keys()].filter((id) => id.startsWith(prefix)));
+    const rows = this.db.prepare('SELECT id FROM box.boxes WHERE substr(id, 1, ?) = ?').all(prefix.length, prefix) as { id: string }[];
+    for (const r of rows) known.add(r.id);
+    return [...known].sort().filter((id) => this.size(id) > 0);
   }
 
-  /** Puts a new record into a random free slot; `slotSize` is asked for when the box is new. */
+  /**
+   * Puts a new record into a random free slot; `slotSize` is asked for when the box is new.
+   * Takes effect at once for readers of this box; it is on disk once `whenStored` says so.
+   */
   add(box: string, key: string, body: string, slotSize: () => number): void {
     const state = this.state(box) ?? this.create(box, slotSize());
     if (state.records.has(key)) throw new Error(`The box ${box} already holds ${key}`);
+    const bytes = encode(state.slotSize, key, body);
     const capacity = state.free.length + state.records.size;
     if (state.free.length <= capacity / 4) this.grow(box, state);
     const pick = randomInt(state.free.length);
     const slot = state.free[pick]!;
     state.free[pick] = state.free.at(-1)!;
     state.free.pop();
-    this.write(slot, encode(state.slotSize, key, body));
     state.records.set(key, { slot, body });
+    this.write(box, slot, bytes);
+  }
+
+  /**
+   * Makes a box that holds no records yet ready for `slots` of them (a vote being opened), so it
+   * need not grow while they come in. Empty slots added once records are there would hold only
+   * later ones, so then it leaves the box to grow (and reshuffle) by itself.
+   */
+  reserve(box: string, slotSize: number, slots: number): void {
+    const state = this.state(box) ?? this.create(box, slotSize);
+    const capacity = state.free.length + state.records.size;
+    if (state.records.size === 0 && slots > capacity) this.addSlots(box, state, slots - capacity);
   }
 
   /** Replaces a record's body in its own slot. */
@@ -131,26 +203,46 @@ export class BallotBox {
     const state = this.state(box);
     const record = state?.records.get(key);
     if (!state || !record) throw new Error(`The box ${box} holds no ${key}`);
-    this.write(record.slot, encode(state.slotSize, key, body));
+    const bytes = encode(state.slotSize, key, body);
     record.body = body;
+    this.write(box, record.slot, bytes);
   }
 
   /** A box that takes no more records gives up its empty slots (zeroed by secure_delete). */
   close(box: string): void {
+    this.flush();
     const state = this.state(box);
     if (!state || state.free.length === 0) return;
-    const drop = this.db.prepare('DELETE FROM box.slots WHERE slot = ?');
-    for (const slot of state.free) drop.run(slot);
+    const free = state.free;
     state.free = [];
+    try {
+      this.db.transaction(() => {
+        for (const slot of free) this.stmt.drop.run(slot);
+      })();
+    } catch (err) {
+      this.cache.clear();
+      throw err;
+    }
+  }
+
+  private isEmpty(): boolean {
+    const { receipts, records } = this.pending;
+    return receipts.inserts.length + receipts.writes.size + records.inserts.length + records.writes.size === 0;
+  }
+
+  private release(err?: Error): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const done of waiting) done(err);
   }
 
   private state(box: string): BoxState | undefined {
     const cached = this.cache.get(box);
     if (cached) return cached;
-    const row = this.db.prepare('SELECT slot_size AS size FROM box.boxes WHERE id = ?').get(box) as { size: number } | undefined;
+    const row = this.stmt.box.get(box) as { size: number } | undefined;
     if (!row) return undefined;
     const state: BoxState = { slotSize: row.size, free: [], records: new Map() };
-    for (const s of this.db.prepare('SELECT slot, body FROM box.slots WHERE box = ?').all(box) as { slot: number; body: Buffer }[]) {
+    for (const s of this.stmt.slots.all(box) as { slot: number; body: Buffer }[]) {
       const record = decode(s.body);
       if (record) state.records.set(record[0], { slot: s.slot, body: record[1] });
       else state.free.push(s.slot);
@@ -160,7 +252,8 @@ export class BallotBox {
   }
 
   private create(box: string, slotSize: number): BoxState {
-    this.db.prepare('INSERT INTO box.boxes (id, slot_size) VALUES (?, ?)').run(box, slotSize);
+    // The box's row holds nothing that changes with its records: it is written at once.
+    this.stmt.create.run(box, slotSize);
     const state: BoxState = { slotSize, free: [], records: new Map() };
     this.cache.set(box, state);
     return state;
@@ -172,26 +265,53 @@ export class BallotBox {
    */
   private grow(box: string, state: BoxState): void {
     const capacity = state.free.length + state.records.size;
-    const empty = Buffer.alloc(state.slotSize);
-    const insert = this.db.prepare('INSERT OR IGNORE INTO box.slots (slot, box, body) VALUES (?, ?, ?)');
-    const added: number[] = [];
-    while (added.length < Math.max(FIRST_SLOTS, capacity)) {
-      const slot = randomSlotId();
-      if (insert.run(slot, box, empty).changes === 1) added.push(slot);
-    }
+    const added = this.newSlots(box, state, Math.max(FIRST_SLOTS, capacity));
     const records = [...state.records.entries()];
     const before = records.map(([, r]) => r.slot);
     const slots = shuffle([...state.free, ...added, ...before]);
     records.forEach(([key, record], i) => {
       record.slot = slots[i]!;
-      this.write(record.slot, encode(state.slotSize, key, record.body));
+      this.write(box, record.slot, encode(state.slotSize, key, record.body));
     });
-    const taken = new Set(slots.slice(0, records.length));
-    for (const old of before) if (!taken.has(old)) this.write(old, empty);
+    const now = new Set(slots.slice(0, records.length));
+    for (const old of before) if (!now.has(old)) this.write(box, old, Buffer.alloc(state.slotSize));
     state.free = slots.slice(records.length);
   }
 
-  private write(slot: number, bytes: Buffer): void {
-    this.db.prepare('UPDATE box.slots SET body = ? WHERE slot = ?').run(bytes, slot);
+  /** Empty slots added to the box's free ones. */
+  private addSlots(box: string, state: BoxState, n: number): void {
+    state.free.push(...this.newSlots(box, state, n));
   }
+
+  /** `n` new slot ids for the box, queued to be inserted empty. */
+  private newSlots(box: string, state: BoxState, n: number): number[] {
+    const taken = new Set([...state.free, ...[...state.records.values()].map((r) => r.slot)]);
+    const added: number[] = [];
+    while (added.length < n) {
+      const slot = randomSlotId();
+      if (taken.has(slot) || this.stmt.exists.get(slot)) continue;
+      taken.add(slot);
+      added.push(slot);
+    }
+    const stage = this.pending[stageOf(box)];
+    for (const slot of added) stage.inserts.push({ slot, box, size: state.slotSize });
+    this.schedule();
+    return added;
+  }
+
+  private schedule(): void {
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private write(box: string, slot: number, bytes: Buffer): void {
+    this.pending[stageOf(box)].writes.set(slot, bytes);
+    this.schedule();
+  }
+}
+
+function emptyPending(): Pending {
+  return { inserts: [], writes: new Map() };
 }

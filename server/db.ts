@@ -228,6 +228,7 @@ const MIGRATIONS: Migration[] = [
       }
       const answered = db.prepare('SELECT session_id AS s, step_id AS step, seal FROM evaluation_receipts').all() as { s: string; step: string; seal: string }[];
       for (const r of answered) box.add(answerReceiptBox(r.s, r.step), `legacy:${newSecret()}`, r.seal, answerReceiptSlotSize);
+      box.flush();
       db.exec(`
         DROP TABLE ballots;
         DROP TABLE ballot_receipts;

@@ -39,22 +39,32 @@ export class Evaluations {
     const voter = voterTag(scope, token);
     const box = evaluationBox(device.sessionId, p.stepId);
     const receipts = answerReceiptBox(device.sessionId, p.stepId);
-    // Receipt first, answer second, each in its own transaction (see Votes.submit).
+    // Committed with the batch, receipts before answers; acknowledged after `stored()` (see Votes.submit).
     const receipt = this.box.get(receipts, voter);
     if (receipt !== undefined) {
       if (receipt !== mySeal) throw new AppError('already_voted', 'This device has already answered this evaluation');
       const old = this.box.get(box, p.responseId);
       if (old === json) return { changed: false };
-      if (old === undefined) this.box.transaction(() => this.box.add(box, p.responseId, json, evaluationSlotSize));
-      else this.box.transaction(() => this.box.replace(box, p.responseId, json));
+      if (old === undefined) this.box.add(box, p.responseId, json, evaluationSlotSize);
+      else this.box.replace(box, p.responseId, json);
       return { changed: true };
     }
     if (this.box.get(box, p.responseId) !== undefined) {
       throw new AppError('bad_request', 'This response id is already in use; the tablet should make a new one');
     }
-    this.box.transaction(() => this.box.add(receipts, voter, mySeal, answerReceiptSlotSize));
-    this.box.transaction(() => this.box.add(box, p.responseId, json, evaluationSlotSize));
+    this.box.add(receipts, voter, mySeal, answerReceiptSlotSize);
+    this.box.add(box, p.responseId, json, evaluationSlotSize);
     return { changed: true };
+  }
+
+  /** Resolves once every answer taken so far is committed. */
+  stored(): Promise<void> {
+    return this.box.stored();
+  }
+
+  /** Commits what waits now (on shutdown). */
+  flush(): void {
+    this.box.flush();
   }
 
   summary(sessionId: string, stepId: string): EvaluationSummary {

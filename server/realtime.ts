@@ -281,15 +281,29 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   });
 
   // --- handlers -----------------------------------------------------------------------------
-  /** Registers a handler: checks the role, parses the payload, answers through the ack either way. */
-  function on<S extends z.ZodType, R>(socket: IoSocket, event: keyof ClientToServerEvents, roles: Role[], schema: S, fn: (payload: z.output<S>) => R) {
+  /**
+   * Registers a handler: checks the role, parses the payload, answers through the ack either way.
+   * A handler that returns a promise is answered when it settles (a ballot: once committed).
+   */
+  function on<S extends z.ZodType, R>(
+    socket: IoSocket,
+    event: keyof ClientToServerEvents,
+    roles: Role[],
+    schema: S,
+    fn: (payload: z.output<S>) => R | Promise<R>,
+  ) {
     // Payloads are untrusted: the handler receives `unknown` and parses it, whatever the event map says.
     (socket as unknown as { on(e: string, l: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
       try {
         if (!roles.includes(socket.data.role)) throw new AppError('forbidden', `Only ${roles.join(' or ')} may do this`);
-        reply({ ok: true, data: fn(parseOrThrow(schema, payload, `${event} payload`)) });
+        const data = fn(parseOrThrow(schema, payload, `${event} payload`));
+        if (data instanceof Promise) data.then((d) => reply({ ok: true, data: d }), failed);
+        else reply({ ok: true, data });
       } catch (err) {
+        failed(err);
+      }
+      function failed(err: unknown) {
         if (!(err instanceof AppError)) log.error(`${event} failed`, err);
         reply({ ok: false, error: toErrorInfo(err) });
       }
@@ -370,13 +384,16 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const device = devices.byId(socket.data.deviceId!)!;
       const seats = device.table === null ? 0 : (tables.seats(sessionId).get(device.table) ?? 0);
       const { changed, seat } = votes.submit(device, socket.data.secret!, p, seats);
-      if (changed) {
-        scheduleTally(p.voteId);
-        scheduleOverview(sessionId);
-        // The table's tablets learn which seats are done, so any of them offers the next one.
-        if (seat !== null && device.table !== null) void pushDeviceStates(sessionId, device.table);
-      }
-      return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
+      // Acknowledged, counted on screens and told to the table once it is on disk.
+      return votes.stored().then(() => {
+        if (changed) {
+          scheduleTally(p.voteId);
+          scheduleOverview(sessionId);
+          // The table's tablets learn which seats are done, so any of them offers the next one.
+          if (seat !== null && device.table !== null) void pushDeviceStates(sessionId, device.table);
+        }
+        return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
+      });
     });
 
     on(socket, Events.evaluationSubmit, ['device'], EvaluationSubmitPayload, (p) => {
@@ -387,8 +404,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       }
       const device = devices.byId(socket.data.deviceId!)!;
       const { changed } = services.evaluations.submit(device, socket.data.secret!, p);
-      if (changed) scheduleEvaluationSummary(sessionId, p.stepId);
-      return { stepId: p.stepId, changed };
+      return services.evaluations.stored().then(() => {
+        if (changed) scheduleEvaluationSummary(sessionId, p.stepId);
+        return { stepId: p.stepId, changed };
+      });
     });
 
     // --- facilitator and table hosts --------------------------------------------------------------
@@ -494,7 +513,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
         throw new AppError('bad_request', 'A vote on recommendations needs the list of recommendations');
       }
       const items = voteItems(services, session, resolved);
-      const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items);
+      const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items, eligibleVoters(services, sessionId));
       events.append(sessionId, 'vote.opened', {
         voteId: vote.id,
         method: vote.method,

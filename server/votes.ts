@@ -138,6 +138,8 @@ export interface OpenVote {
 export class Votes {
   /** Running counts per vote, so a ballot costs O(its own size) rather than a recount. */
   private readonly counts = new Map<string, RunningCount>();
+  /** Receipts per table, per vote, kept like the counts. */
+  private readonly perTable = new Map<string, Map<number, number>>();
 
   private readonly box: BallotBox;
 
@@ -145,8 +147,12 @@ export class Votes {
     this.box = new BallotBox(db);
   }
 
-  open(sessionId: string, opts: OpenVote, items: VoteItem[], now = Date.now()): Vote {
-    return this.db.transaction(() => {
+  /**
+   * Opens a vote. `expected` voters get their slots made now, in the batch that commits next,
+   * so that the boxes need not grow (and reshuffle) while the room votes.
+   */
+  open(sessionId: string, opts: OpenVote, items: VoteItem[], expected = 0, now = Date.now()): Vote {
+    const vote = this.db.transaction(() => {
       if (this.openVote(sessionId)) throw new AppError('vote_already_open', 'A vote is already open; close it first');
       if (items.length === 0) throw new AppError('no_points', 'There is nothing to vote on yet');
       const id = newId();
@@ -171,6 +177,9 @@ export class Votes {
         );
       return this.get(id)!;
     })();
+    this.box.reserve(voteBox(vote.id), ballotSlotSize(vote.rules, vote.items), 2 * expected);
+    this.box.reserve(receiptBox(vote.id), receiptSlotSize(), 2 * expected);
+    return vote;
   }
 
   /** Closes the vote; `eligible` is who could vote, kept for the turnout. */
@@ -179,10 +188,8 @@ export class Votes {
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
     this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
-    this.box.transaction(() => {
-      this.box.close(voteBox(voteId));
-      this.box.close(receiptBox(voteId));
-    });
+    this.box.close(voteBox(voteId));
+    this.box.close(receiptBox(voteId));
     return this.get(voteId)!;
   }
 
@@ -211,11 +218,18 @@ export class Votes {
     return this.box.bodies(receiptBox(voteId)).map((b) => JSON.parse(b) as Receipt);
   }
 
-  /** Ballots per table in this vote (a shared tablet's seats each count), where they were cast: counts only, from the receipts. */
+  /**
+   * Ballots per table in this vote (a shared tablet's seats each count), where they were cast:
+   * counts only, from the receipts; read once, then kept up to date like the running counts.
+   */
   votersByTable(voteId: string): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const r of this.receipts(voteId)) if (r.table !== null) out.set(r.table, (out.get(r.table) ?? 0) + 1);
-    return out;
+    let out = this.perTable.get(voteId);
+    if (!out) {
+      out = new Map<number, number>();
+      for (const r of this.receipts(voteId)) if (r.table !== null) out.set(r.table, (out.get(r.table) ?? 0) + 1);
+      this.perTable.set(voteId, out);
+    }
+    return new Map(out);
   }
 
   /**
@@ -245,10 +259,11 @@ export class Votes {
    * once; a different ballot id for a device (or seat) that already voted is refused. `seats` is
    * the number of seats at the device's table when it is a shared tablet, else 0.
    *
-   * A new ballot is written in two transactions, its receipt first: a copy of the files taken
-   * while one is being written can then see at most one of the two in flight (ballotBox.ts).
-   * Should the server stop between them, the tablet sends the same ballot again, its receipt
-   * matches, and the ballot is added then.
+   * The ballot counts at once; it is on disk, and may be acknowledged, once `stored()` says so.
+   * The ballot box commits the receipts of a batch before their ballots: a copy of the files
+   * taken during a commit sees receipts or ballots in flight, never the pairs (ballotBox.ts).
+   * Should the server stop between the two commits, the tablet sends the same ballot again,
+   * its receipt matches, and the ballot is added then.
    */
   submit(device: Device, token: string, payload: BallotSubmitPayload, seats: number): { changed: boolean; seat: number | null } {
     const vote = this.get(payload.voteId);
@@ -285,8 +300,8 @@ export class Votes {
       }
       const old = this.box.get(ballots, payload.ballotId);
       if (old === next) return { ...result, changed: false };
-      if (old === undefined) this.box.transaction(() => this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items)));
-      else this.box.transaction(() => this.box.replace(ballots, payload.ballotId, next));
+      if (old === undefined) this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
+      else this.box.replace(ballots, payload.ballotId, next);
       if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
       else running.ballots += 1;
       applyBallot(running.count, choices, 1);
@@ -297,11 +312,28 @@ export class Votes {
       throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
     }
     const body: Receipt = { seal: mySeal, table: device.table, seat };
-    this.box.transaction(() => this.box.add(receipts, voter, JSON.stringify(body), receiptSlotSize));
-    this.box.transaction(() => this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items)));
+    const perTable = this.votersByTable(vote.id);
+    this.box.add(receipts, voter, JSON.stringify(body), receiptSlotSize);
+    this.perTable.set(vote.id, perTable.set(device.table, (perTable.get(device.table) ?? 0) + 1));
+    this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
     applyBallot(running.count, choices, 1);
     running.ballots += 1;
     return result;
+  }
+
+  /** Resolves once every ballot taken so far is committed; rejects if the commit failed. */
+  stored(): Promise<void> {
+    return this.box.stored().catch((err: unknown) => {
+      // The box read itself again from the file; the counts follow.
+      this.counts.clear();
+      this.perTable.clear();
+      throw err;
+    });
+  }
+
+  /** Commits what waits now (on shutdown). */
+  flush(): void {
+    this.box.flush();
   }
 
   /** Counters and number of ballots; read from the database once, then kept up to date. */

@@ -121,7 +121,8 @@ beforeAll(async () => {
     ballots[id] = voters.map(() => newBallotId());
     for (let i = 0; i < voters.length; i++) {
       await vote(id, i, ballots[id]![i]!, i + n);
-      // Before the box first grows, just after, and with everyone in; a few change their mind.
+      // Part way, and with everyone in; a few change their mind. (A vote's boxes are made for
+      // twice the room when it opens; the evaluation's box grows, and reshuffles, on the way.)
       if (i === 19 || i === 29) copy(`${which} vote, ${i + 1} ballots in`);
     }
     for (const i of [2, 17, 40]) await vote(id, i, ballots[id]![i]!, i + n + 1);
