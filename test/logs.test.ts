@@ -78,7 +78,7 @@ describe('logs', () => {
     await waitForServerPoints(server, s.id, 2, 1);
 
     // Mistakes: wrong credentials, wrong payloads, a device at the wrong table.
-    await connectError(server, { protocol: PROTOCOL_VERSION, role: 'facilitator', sessionId: s.id, key: `${s.facilitatorKey.slice(0, -1)}x` });
+    await connectError(server, { protocol: PROTOCOL_VERSION, role: 'facilitator', sessionId: s.id, key: `${s.facilitatorKey.slice(0, -1)}${s.facilitatorKey.endsWith('x') ? 'y' : 'x'}` });
     await connectError(server, { protocol: 1, role: 'device', sessionId: s.id, token: devices[0]!.token });
     expect(await yjsUpgradeStatus(server, `${s.id}/2`, [YJS_SUBPROTOCOL, `device.${devices[0]!.token}`])).toBe(403);
     await emitAck(devices[0]!.socket, Events.ballotSubmit, { voteId: 'nope', ballotId: devices[1]!.token, dots: { x: 99 } });
