@@ -529,7 +529,7 @@ export const en: Messages = {
     remarks: 'What could be better?',
   },
   board: {
-    offline: 'No connection to the laptop. What you write is kept on this tablet and goes along as soon as the connection is back.',
+    offline: 'No connection to the laptop. What you write is kept on this tablet. It goes along by itself when the connection is back, as long as this step is still on.',
     undo: 'Undo',
     redo: 'Redo',
     othersEditing: 'Someone else is writing here',

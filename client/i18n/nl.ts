@@ -529,7 +529,7 @@ export const nl = {
     remarks: 'Wat kan beter?',
   },
   board: {
-    offline: 'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard en gaat vanzelf mee zodra er weer verbinding is.',
+    offline: 'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard. Het gaat vanzelf mee als er weer verbinding is, zolang deze stap nog loopt.',
     undo: 'Ongedaan maken',
     redo: 'Opnieuw doen',
     othersEditing: 'Iemand anders schrijft hier',
