@@ -20,6 +20,7 @@ import {
   PROTOCOL_VERSION,
   ProjectorSetPayload,
   StepGotoPayload,
+  StepMovePayload,
   TableSeatsPayload,
   TableClearSignalPayload,
   TableSignalPayload,
@@ -434,9 +435,24 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       return run;
     };
     on(socket, Events.sessionStart, ['facilitator'], EmptyPayload, () => control({ type: 'start' }));
-    on(socket, Events.stepNext, ['facilitator'], EmptyPayload, () => control({ type: 'next' }));
-    on(socket, Events.stepBack, ['facilitator'], EmptyPayload, () => control({ type: 'back' }));
-    on(socket, Events.stepGoto, ['facilitator'], StepGotoPayload, ({ stepId }) => control({ type: 'goto', stepId }));
+    /** A move sent from a step the session has left is refused, so a double click moves once. */
+    const fromCurrent = (from: string | null | undefined) => {
+      if (from === undefined) return;
+      const now = sessions.require(sessionId).run.stepId;
+      if (from !== now) throw new AppError('stale_step', 'The session has moved on since this was sent; nothing changed');
+    };
+    on(socket, Events.stepNext, ['facilitator'], StepMovePayload, ({ from }) => {
+      fromCurrent(from);
+      return control({ type: 'next' });
+    });
+    on(socket, Events.stepBack, ['facilitator'], StepMovePayload, ({ from }) => {
+      fromCurrent(from);
+      return control({ type: 'back' });
+    });
+    on(socket, Events.stepGoto, ['facilitator'], StepGotoPayload, ({ stepId, from }) => {
+      fromCurrent(from);
+      return control({ type: 'goto', stepId });
+    });
     on(socket, Events.timerPause, ['facilitator'], EmptyPayload, () => control({ type: 'pause' }));
     on(socket, Events.timerResume, ['facilitator'], EmptyPayload, () => control({ type: 'resume' }));
     on(socket, Events.timerExtend, ['facilitator'], TimerExtendPayload, ({ seconds }) => control({ type: 'extend', seconds }));

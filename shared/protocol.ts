@@ -281,7 +281,15 @@ export const TableSignalPayload = z.object({ signal: TableSignalKind, on: z.bool
 /** From the facilitator (any table) or a table host (its own table). */
 export const TableClearSignalPayload = z.object({ table: TableNumber, signal: TableSignalKind }).strict();
 
-export const StepGotoPayload = z.object({ stepId: ItemId }).strict();
+/**
+ * `from` is the step the console showed when the facilitator clicked (null in the lobby). The
+ * server refuses a move from a step the session has already left (`stale_step`), so a double
+ * click, or two consoles, move the session one step. Without `from` the move is unconditional.
+ */
+const StepFrom = { from: ItemId.nullable().optional() };
+export const StepMovePayload = z.object(StepFrom).strict();
+export type StepMovePayload = z.infer<typeof StepMovePayload>;
+export const StepGotoPayload = z.object({ stepId: ItemId, ...StepFrom }).strict();
 export const TimerExtendPayload = z.object({ seconds: z.number().int().min(1).max(3600) }).strict();
 export const AgendaUpdatePayload = z.object({ agenda: AgendaInput }).strict();
 
@@ -558,6 +566,7 @@ export const ErrorCode = z.enum([
   'not_started',
   'step_locked',
   'wrong_step',
+  'stale_step',
   'session_not_found',
   'no_table',
   'vote_already_open',
@@ -614,8 +623,8 @@ export interface ClientToServerEvents {
   [Events.ballotSubmit]: (p: BallotSubmitPayload, ack: AckFn<BallotReceipt>) => void;
   [Events.evaluationSubmit]: (p: EvaluationSubmitPayload, ack: AckFn<{ stepId: string; changed: boolean }>) => void;
   [Events.sessionStart]: (p: Empty, ack: AckFn<RunView>) => void;
-  [Events.stepNext]: (p: Empty, ack: AckFn<RunView>) => void;
-  [Events.stepBack]: (p: Empty, ack: AckFn<RunView>) => void;
+  [Events.stepNext]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
+  [Events.stepBack]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
   [Events.stepGoto]: (p: z.input<typeof StepGotoPayload>, ack: AckFn<RunView>) => void;
   [Events.timerPause]: (p: Empty, ack: AckFn<RunView>) => void;
   [Events.timerResume]: (p: Empty, ack: AckFn<RunView>) => void;

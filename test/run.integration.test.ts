@@ -251,6 +251,35 @@ describe('moving through the agenda', () => {
     expect(runOf(s.id)).toEqual(before);
   });
 
+  it('a move sent from a step the session has left is refused (stale_step): a double click moves one step', async () => {
+    const { s, fac } = await runSession();
+    // From the lobby, twice at once: one start... of the first step, then nothing.
+    const [first, second] = await Promise.all([
+      emitAck(fac.socket, Events.stepNext, { from: null }),
+      emitAck(fac.socket, Events.stepNext, { from: null }),
+    ]);
+    expect(first).toMatchObject({ ok: true, data: { stepId: 'uitleg' } });
+    expectRefused(second, 'stale_step');
+    expect(runOf(s.id).stepId).toBe('uitleg');
+    const entered = log(s.id).filter((e) => e.type === 'step.entered').length;
+
+    await run(fac, Events.stepNext, { from: 'uitleg' });
+    const now = runOf(s.id);
+    expect(now.stepId).not.toBe('uitleg');
+    for (const [event, payload] of [
+      [Events.stepNext, { from: 'uitleg' }],
+      [Events.stepBack, { from: 'uitleg' }],
+      [Events.stepGoto, { stepId: 'stemmen1', from: 'uitleg' }],
+    ] as const) {
+      expectRefused(await emitAck(fac.socket, event, payload), 'stale_step');
+      expect(runOf(s.id)).toEqual(now);
+    }
+    expect(log(s.id).filter((e) => e.type === 'step.entered')).toHaveLength(entered + 1);
+    // Without `from`, as before: the move is made.
+    await run(fac, Events.stepNext);
+    expect(runOf(s.id).stepId).not.toBe(now.stepId);
+  });
+
   it('agenda:update changes upcoming steps, and refuses (step_locked) to touch past or current ones', async () => {
     const { s, fac } = await runSession();
     const view = await viewer(server, s.id);

@@ -53,7 +53,7 @@ export function RunPanel({ session, emit }: { session: SessionView; emit: Sessio
           </button>
         ) : (
           <>
-            <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.stepBack, {}))}>
+            <button type="button" className="button" disabled={busy} onClick={() => act(() => emit(Events.stepBack, { from: run.stepId }))}>
               ← {t.run.back}
             </button>
             {run.timer && run.timer.durationMs > 0 && (
@@ -75,7 +75,7 @@ export function RunPanel({ session, emit }: { session: SessionView; emit: Sessio
                 </button>
               </>
             )}
-            <button type="button" className="button button--primary" disabled={busy || run.status === 'ended'} onClick={() => act(() => emit(Events.stepNext, {}))}>
+            <button type="button" className="button button--primary" disabled={busy || run.status === 'ended'} onClick={() => act(() => emit(Events.stepNext, { from: run.stepId }))}>
               {t.run.next} →
             </button>
           </>
@@ -106,7 +106,7 @@ export function RunPanel({ session, emit }: { session: SessionView; emit: Sessio
                   {title} <span className="agenda-list__meta">({f.step.durationSec > 0 ? t.run.minutes(Math.round(f.step.durationSec / 60)) : t.run.noTimer}{isNow ? `, ${t.run.now}` : done ? `, ${t.run.done}` : ''})</span>
                 </span>
                 {!isNow && (
-                  <button type="button" className="button button--quiet" disabled={busy} aria-label={t.run.goTo(title)} onClick={() => act(() => emit(Events.stepGoto, { stepId: f.step.id }))}>
+                  <button type="button" className="button button--quiet" disabled={busy} aria-label={t.run.goTo(title)} onClick={() => act(() => emit(Events.stepGoto, { stepId: f.step.id, from: run.stepId }))}>
                     →
                   </button>
                 )}

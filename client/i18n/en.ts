@@ -582,6 +582,7 @@ export const en: Messages = {
     not_started: 'The session has not started yet.',
     step_locked: 'That is no longer possible: that step is done or running now.',
     wrong_step: 'That does not belong to this step.',
+    stale_step: 'The session had already moved on. Nothing changed.',
     internal: 'Something went wrong. Please try again.',
     network: 'No connection to the laptop. Please try again.',
     timeout: 'No answer from the laptop. Please try again.',

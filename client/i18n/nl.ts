@@ -582,6 +582,7 @@ export const nl = {
     not_started: 'De sessie is nog niet begonnen.',
     step_locked: 'Dat kan niet meer: die stap is al geweest of loopt nu.',
     wrong_step: 'Dat hoort niet bij deze stap.',
+    stale_step: 'De sessie was al verder. Er is niets veranderd.',
     internal: 'Er ging iets mis. Probeer het opnieuw.',
     network: 'Geen verbinding met de laptop. Probeer het opnieuw.',
     timeout: 'Geen antwoord van de laptop. Probeer het opnieuw.',
