@@ -75,7 +75,7 @@ export function createHttpApp(services: Services): express.Express {
         // The key rides in the fragment, which browsers never send to a server.
         facilitator: `${origin}/f/${session.id}#key=${facilitatorKey}`,
         projector: `${origin}/p/${session.id}`,
-        observer: `${origin}/o/${session.id}`,
+        observer: `${urls.reachable(req.get('host'))}/o/${session.id}`,
         join: urls.join(session.joinCode, req.get('host')),
       },
     };

@@ -491,7 +491,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const session = sessions.require(sessionId);
       // Stores the hashes for sessions made before table hosts existed; the same keys otherwise.
       tables.setHostKeys(sessionId, session.tables, socket.data.secret!);
-      const origin = services.urls.origin(socket.handshake.headers.host);
+      // Opened on the hosts' tablets: the address the room can reach.
+      const origin = services.urls.reachable(socket.handshake.headers.host);
       return Array.from({ length: session.tables }, (_, i) => ({
         table: i + 1,
         url: `${origin}/h/${sessionId}/${i + 1}#key=${hostKey(socket.data.secret!, sessionId, i + 1)}`,

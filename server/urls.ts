@@ -1,6 +1,7 @@
 /**
- * Links handed out to people. Tablets must reach the laptop over the room's Wi-Fi, so a join
- * link never points at localhost when the laptop has a LAN address.
+ * Links handed out to people. Tablets, table hosts and observers must reach the laptop over
+ * the room's Wi-Fi, so their links never point at localhost when the laptop has a LAN address.
+ * The facilitator's and projector's links stay on the address the laptop itself used.
  */
 import os from 'node:os';
 
@@ -17,19 +18,23 @@ const isLoopback = (hostname: string) => hostname === 'localhost' || hostname.st
 export interface Urls {
   /** Origin the request came in on, e.g. http://localhost:3000. */
   origin(host: string | undefined): string;
+  /** Origin the room can reach: PUBLIC_URL, else the LAN address for a loopback request. */
+  reachable(host: string | undefined): string;
   join(code: string, host: string | undefined): string;
 }
 
 export function makeUrls(opts: { publicUrl: string | undefined; listenHost: string; port: () => number }): Urls {
   const origin = (host: string | undefined) => `http://${host ?? `localhost:${opts.port()}`}`;
   const reachableFromLan = opts.listenHost === '0.0.0.0' || opts.listenHost === '::';
+  const reachable = (host: string | undefined) => {
+    if (opts.publicUrl) return opts.publicUrl;
+    const hostname = host ? new URL(`http://${host}`).hostname : 'localhost';
+    const lan = reachableFromLan && isLoopback(hostname) ? lanAddresses()[0] : undefined;
+    return lan ? `http://${lan}:${opts.port()}` : origin(host);
+  };
   return {
     origin,
-    join(code, host) {
-      if (opts.publicUrl) return `${opts.publicUrl}/j/${code}`;
-      const hostname = host ? new URL(`http://${host}`).hostname : 'localhost';
-      const lan = reachableFromLan && isLoopback(hostname) ? lanAddresses()[0] : undefined;
-      return `${lan ? `http://${lan}:${opts.port()}` : origin(host)}/j/${code}`;
-    },
+    reachable,
+    join: (code, host) => `${reachable(host)}/j/${code}`,
   };
 }

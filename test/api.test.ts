@@ -1,18 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agendaTemplate, flatten, type Agenda } from '../shared/agenda.js';
-import { ErrorBody, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
+import { ErrorBody, Events, type CreateSessionResponse, type HostLink, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
 import {
   addPointTo,
   api,
   closeClients,
   createSession,
+  emitOk,
   facilitator,
   joinDevice,
   startedSession,
   tableProvider,
   waitForServerPoints,
 } from './helpers/clients.js';
+import { lanAddresses, makeUrls } from '../server/urls.js';
 import { countRows, startTestServer } from './helpers/server.js';
 import { useTestServer } from './helpers/setup.js';
 
@@ -385,15 +387,19 @@ describe('reports', () => {
 });
 
 describe('PUBLIC_URL', () => {
-  it('is used for join links in the REST answer and in session:state', async () => {
+  it('is used for the links the room opens (join, observer, table hosts) in the REST answer and over socket.io', async () => {
     const pub = await startTestServer({ env: { PUBLIC_URL: 'http://tafel.example:8080/' } });
     try {
       const s = await createSession(pub);
       expect(s.urls.join).toBe(`http://tafel.example:8080/j/${s.joinCode}`);
+      expect(s.urls.observer).toBe(`http://tafel.example:8080/o/${s.id}`);
       // The facilitator and projector links stay on the origin the request came in on.
       expect(new URL(s.urls.facilitator).origin).toBe(pub.url);
+      expect(new URL(s.urls.projector).origin).toBe(pub.url);
       const fac = await facilitator(pub, s);
       expect(fac.lastSessionState()!.joinUrl).toBe(s.urls.join);
+      const hosts = await emitOk<HostLink[]>(fac.socket, Events.hostLinks, {});
+      for (const h of hosts) expect(h.url).toMatch(new RegExp(`^http://tafel\\.example:8080/h/${s.id}/${h.table}#key=`));
     } finally {
       await closeClients();
       await pub.close();
@@ -407,5 +413,20 @@ describe('unknown API paths', () => {
     expectError(await api(server, '/sessions'), 404, 'not_found');
     expectError(await api(server, '/health', { method: 'POST', body: {} }), 404, 'not_found');
     expectError(await api(server, '/sessions/x/y/z'), 404, 'not_found');
+  });
+});
+
+describe('links the room opens', () => {
+  it('point at the LAN address, not localhost, when the laptop listens on every interface', () => {
+    const urls = makeUrls({ publicUrl: undefined, listenHost: '0.0.0.0', port: () => 3000 });
+    const lan = lanAddresses()[0];
+    const expected = lan ? `http://${lan}:3000` : 'http://localhost:3000';
+    expect(urls.reachable('localhost:3000')).toBe(expected);
+    expect(urls.reachable('127.0.0.1:3000')).toBe(expected);
+    expect(urls.join('ABCDEF', 'localhost:3000')).toBe(`${expected}/j/ABCDEF`);
+    // A request that came in on a name or address the room can use keeps it.
+    expect(urls.reachable('laptop.local:3000')).toBe('http://laptop.local:3000');
+    // The laptop's own screens stay where they are.
+    expect(urls.origin('localhost:3000')).toBe('http://localhost:3000');
   });
 });

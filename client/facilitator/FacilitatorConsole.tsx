@@ -84,7 +84,7 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
                 <CopyField label={t.facilitator.privateLink} hint={t.facilitator.privateLinkHint} value={`${origin}/f/${sessionId}#key=${secret}`} />
                 <CopyField label={t.facilitator.joinLink} value={session.joinUrl} />
               </section>
-              <RolesPanel sessionId={sessionId} emit={conn.emit} />
+              <RolesPanel sessionId={sessionId} joinUrl={session.joinUrl} emit={conn.emit} />
               <section className="card" aria-labelledby="plenary-title">
                 <h2 id="plenary-title">{t.plenary.title}</h2>
                 <p>{t.plenary.consoleHint(conn.plenary?.points.length ?? 0)}</p>

@@ -6,7 +6,8 @@ import { CopyField } from '../components/CopyField';
 import { useErrorText } from '../components/useErrorText';
 import type { SessionConnection } from '../lib/useSessionSocket';
 
-export function RolesPanel({ sessionId, emit }: { sessionId: string; emit: SessionConnection['emit'] }) {
+/** `joinUrl` is on the address the room can reach (PUBLIC_URL or the laptop's LAN address); the observer link uses it too. */
+export function RolesPanel({ sessionId, joinUrl, emit }: { sessionId: string; joinUrl: string; emit: SessionConnection['emit'] }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const [hosts, setHosts] = useState<HostLink[] | null>(null);
@@ -19,7 +20,7 @@ export function RolesPanel({ sessionId, emit }: { sessionId: string; emit: Sessi
   return (
     <section className="card" aria-labelledby="roles-title">
       <h2 id="roles-title">{t.roles.title}</h2>
-      <CopyField label={t.roles.observer} hint={t.roles.observerHint} value={`${window.location.origin}/o/${sessionId}`} />
+      <CopyField label={t.roles.observer} hint={t.roles.observerHint} value={`${new URL(joinUrl).origin}/o/${sessionId}`} />
       <h3>{t.roles.hosts}</h3>
       <p className="field__hint">{t.roles.hostsHint}</p>
       {hosts ? (
