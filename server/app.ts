@@ -57,8 +57,11 @@ function secured(inner: express.Express, originAllowed: OriginCheck): express.Ex
           frameAncestors: ["'self'"],
         },
       },
-      // The laptop serves plain HTTP on the room's network: HSTS would lock its name to HTTPS.
+      // The laptop serves plain HTTP on the room's network: HSTS would lock its name to HTTPS,
+      // and browsers ignore these two on an untrustworthy origin with an error in the console.
       strictTransportSecurity: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
