@@ -406,7 +406,7 @@ export const en: Messages = {
     helpBadge: 'Help asked',
   },
   device: {
-    label: (code) => `Device ${code}`,
+    label: (code) => `This tablet's code, for the facilitator: ${code}`,
     pickAgain: 'A new round: which table are you at now?',
     stay: (n) => `Stay at table ${n}`,
     move: 'Move device',

@@ -406,7 +406,7 @@ export const nl = {
     helpBadge: 'Hulp gevraagd',
   },
   device: {
-    label: (code: string) => `Apparaat ${code}`,
+    label: (code: string) => `Code van deze tablet, voor de begeleider: ${code}`,
     pickAgain: 'Een nieuwe ronde: aan welke tafel zit u nu?',
     stay: (n: number) => `Blijf aan tafel ${n}`,
     move: 'Verplaats apparaat',
