@@ -22,29 +22,34 @@ export class Plenary {
   }
 
   /**
-   * From every table, the points of the latest round (up to now) in which it wrote anything:
-   * its chosen top points ('tops'), or all of them ('all'). Feedback usually comes in a plenary
-   * round of its own, after the rounds at the tables.
+   * 'tops': every table's chosen top points of every round so far, round by round (a table
+   * without a top 3 in a round where it wrote points is named in `withoutTop`). 'all': every
+   * point of the latest round (up to now) in which each table wrote anything. Feedback usually
+   * comes in a plenary round of its own, after the rounds at the tables.
    */
   harvestTables(session: Session, what: 'tops' | 'all'): PlenaryHarvestResult {
     const rounds = this.roundsSoFar(session);
-    const picked: { table: number; point: VisiblePoint }[] = [];
-    const withoutTop: number[] = [];
+    const picked: { round: number; table: number; point: VisiblePoint }[] = [];
+    const withoutTop = new Set<number>();
     for (let table = 1; table <= session.tables; table++) {
       this.store.read(tableDocName(session.id, table), (doc) => {
         const all = visiblePoints(doc);
         for (let r = rounds.length - 1; r >= 0; r--) {
           const points = all.filter((p) => p.round === rounds[r]);
           if (points.length === 0) continue;
+          if (what === 'all') {
+            for (const point of points) picked.push({ round: r, table, point });
+            return;
+          }
           const top = readTop(doc, rounds[r]!);
-          if (what === 'all') for (const point of points) picked.push({ table, point });
-          else if (top.length === 0) withoutTop.push(table);
-          else for (const id of top) picked.push({ table, point: points.find((p) => p.id === id)! });
-          return;
+          if (top.length === 0) withoutTop.add(table);
+          for (const id of top) picked.push({ round: r, table, point: points.find((p) => p.id === id)! });
         }
       });
     }
-    return { added: this.add(session, picked), withoutTop };
+    // Round by round, and within a round table by table, top first.
+    picked.sort((a, b) => a.round - b.round || a.table - b.table);
+    return { added: this.add(session, picked), withoutTop: [...withoutTop].sort((a, b) => a - b) };
   }
 
   /** Points the facilitator picked from one table's board. */

@@ -25,6 +25,7 @@ import {
   joinDevice,
   startedSession,
   tableProvider,
+  type TableBoard,
   TEST_AGENDA,
   viewer,
   waitForServerPoints,
@@ -128,6 +129,49 @@ describe('harvesting on the server', () => {
     ]);
     expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [2] });
     expect(plenaryOf(s.id).points).toHaveLength(2);
+  });
+
+  it('“Top 3 ophalen” brings the top 3 of every round, round by round, not only the last round’s', async () => {
+    const collect = (id: string) => [
+      { id: `inbreng-${id}`, type: 'inbreng' as const, durationSec: 600 },
+      { id: `top-${id}`, type: 'prioriteren' as const, durationSec: 300 },
+    ];
+    const agenda = {
+      rounds: [
+        { id: 'r1', steps: collect('r1') },
+        { id: 'r2', steps: collect('r2') },
+        { id: 'plenair', steps: [{ type: 'terugkoppeling' as const, durationSec: 600 }] },
+      ],
+    };
+    const { s, fac } = await startedSession(server, { tables: 2, agenda });
+    const boards = [];
+    for (const table of [1, 2]) boards.push(await tableProvider(server, s.id, table, { device: (await joinDevice(server, s, table)).token }));
+    const [b1, b2] = boards as [TableBoard, TableBoard];
+    const write = async (round: string) => {
+      const ids = { one: addPointTo(b1, `Tafel 1, ${round}`), two: addPointTo(b2, `Tafel 2, ${round}`) };
+      await waitForServerPoints(server, s.id, 1, round === 'r1' ? 1 : 2);
+      await waitForServerPoints(server, s.id, 2, round === 'r1' ? 1 : 2);
+      return ids;
+    };
+    await gotoStep(fac, 'inbreng');
+    const r1 = await write('r1');
+    await gotoStep(fac, 'prioriteren');
+    toggleTop(b1.doc, 'r1', r1.one);
+    toggleTop(b2.doc, 'r1', r1.two);
+    await gotoStep(fac, 'inbreng', 1);
+    const r2 = await write('r2');
+    await gotoStep(fac, 'prioriteren', 1);
+    toggleTop(b1.doc, 'r2', r2.one); // table 2 chooses no top in round 2
+    await vi.waitFor(() => expect(server.services.store.read(`${s.id}/1`, (d) => d.getMap('top').size)).toBe(2), WAIT);
+    await gotoStep(fac, 'terugkoppeling');
+
+    expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 3, withoutTop: [2] });
+    const board = await tableProvider(server, s.id, 'plenary', { facilitator: s.facilitatorKey });
+    expect(readPoints(board.doc).map((p) => [p.text, p.origin?.round])).toEqual([
+      ['Tafel 1, r1', 'r1'],
+      ['Tafel 2, r1', 'r1'],
+      ['Tafel 1, r2', 'r2'],
+    ]);
   });
 
   it('in a later round without table work, brings each table’s latest round; “all” brings every point', async () => {
