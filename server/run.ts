@@ -71,6 +71,13 @@ export class RunControl {
         { action: action.type, status: next.status, stepId: next.stepId, stepType: step?.step.type ?? null, round: step ? step.roundIndex + 1 : null },
         now,
       );
+      // What was put in the spotlight belongs to its step: in the next one the projector follows
+      // the step again (a plenary list left on would otherwise hide the vote that opens next).
+      if (next.stepId !== before.stepId && session.projector.spotlight !== null) {
+        const projector = { ...session.projector, spotlight: null };
+        this.sessions.setProjector(sessionId, projector);
+        this.events.append(sessionId, 'projector.changed', projector, now);
+      }
     }
     return { run: next, closedVote };
   }

@@ -743,6 +743,23 @@ describe('the projector', () => {
     expect(server.services.sessions.get(s.id)!.projector).toEqual({ theme: 'dark', spotlight: { kind: 'result' } });
   });
 
+  it('a spotlight belongs to its step: the next step, and the vote opened in it, are on the projector', async () => {
+    const { s, fac } = await runSession();
+    await goto(fac, 'inbreng1');
+    const view = await viewer(server, s.id);
+    await emitOk(fac.socket, Events.projectorSet, { theme: 'light', spotlight: { kind: 'plenary' } });
+    await expect.poll(() => view.lastSessionState()!.projector).toEqual({ theme: 'light', spotlight: { kind: 'plenary' } });
+    // Entering the step again keeps it; another step lets the projector follow the step.
+    await goto(fac, 'inbreng1');
+    expect(server.services.sessions.get(s.id)!.projector.spotlight).toEqual({ kind: 'plenary' });
+    await goto(fac, 'stemmen1');
+    await expect.poll(() => view.lastSessionState()!.projector).toEqual({ theme: 'light', spotlight: null });
+    expect(log(s.id).slice(-2)).toMatchObject([{ type: 'step.entered' }, { type: 'projector.changed', data: { theme: 'light', spotlight: null } }]);
+    // Pinned on purpose within the step, it stays.
+    await emitOk(fac.socket, Events.projectorSet, { spotlight: { kind: 'table', table: 1 } });
+    expect(server.services.sessions.get(s.id)!.projector.spotlight).toEqual({ kind: 'table', table: 1 });
+  });
+
   it('session:state.tops follows the tables’ top 3 during a prioriteren step', async () => {
     const { s, fac } = await runSession();
     await goto(fac, 'inbreng1');
