@@ -223,13 +223,18 @@ export class Votes {
    * counts only, from the receipts; read once, then kept up to date like the running counts.
    */
   votersByTable(voteId: string): Map<number, number> {
+    return new Map(this.tableCounts(voteId));
+  }
+
+  /** The kept per-table counts of a vote, read from its receipts the first time. */
+  private tableCounts(voteId: string): Map<number, number> {
     let out = this.perTable.get(voteId);
     if (!out) {
       out = new Map<number, number>();
       for (const r of this.receipts(voteId)) if (r.table !== null) out.set(r.table, (out.get(r.table) ?? 0) + 1);
       this.perTable.set(voteId, out);
     }
-    return new Map(out);
+    return out;
   }
 
   /**
@@ -312,9 +317,9 @@ export class Votes {
       throw new AppError('bad_request', 'This ballot id is already in use; the tablet should make a new one');
     }
     const body: Receipt = { seal: mySeal, table: device.table, seat };
-    const perTable = this.votersByTable(vote.id);
+    const perTable = this.tableCounts(vote.id);
     this.box.add(receipts, voter, JSON.stringify(body), receiptSlotSize);
-    this.perTable.set(vote.id, perTable.set(device.table, (perTable.get(device.table) ?? 0) + 1));
+    perTable.set(device.table, (perTable.get(device.table) ?? 0) + 1);
     this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
     applyBallot(running.count, choices, 1);
     running.ballots += 1;
