@@ -2,7 +2,6 @@
  * Builds and starts a whole Tafelronde server on one port: REST, the built client,
  * socket.io and the Yjs websocket. Tests start it on port 0 with a temporary data dir.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import helmet from 'helmet';
@@ -14,6 +13,7 @@ import { originCheck, type OriginCheck } from './origin.js';
 import { attachRealtime } from './realtime.js';
 import { createServices, type Services } from './services.js';
 import { makeUrls } from './urls.js';
+import { connectionRoutes, createWebServer, plainHttpApp } from './webServer.js';
 import type { StoreOptions } from './yjs/docStore.js';
 import { attachYjsServer } from './yjs/yjsServer.js';
 
@@ -76,9 +76,11 @@ function secured(inner: express.Express, originAllowed: OriginCheck): express.Ex
 export async function startServer(config: Config, opts: { log?: Logger; storeOptions?: StoreOptions } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = openDb(config.dataDir);
-  const httpServer = http.createServer();
+  // Plain HTTP, or HTTPS with the laptop's own certificate authority (server/webServer.ts).
+  const web = createWebServer(config, log);
+  const httpServer = web.server;
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
-  const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port });
+  const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port, scheme: web.scheme });
   const originAllowed = originCheck(config);
   const base = createServices({ config, db, log, urls, storeOptions: opts.storeOptions });
   const yjs = attachYjsServer({
@@ -93,7 +95,10 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
     connectionsPerDevice: config.limits.connectionsPerDevice,
   });
   const services: Services = { ...base, yjs };
-  httpServer.on('request', secured(createHttpApp(services), originAllowed));
+  const trust = connectionRoutes(web, urls);
+  const appWithTrust = express().disable('x-powered-by').use(trust).use(createHttpApp(services));
+  httpServer.on('request', secured(appWithTrust, originAllowed));
+  web.plain?.on('request', secured(plainHttpApp(trust), originAllowed));
   const realtime = attachRealtime(httpServer, services);
 
   await new Promise<void>((resolve, reject) => {
@@ -107,13 +112,13 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host}:${port()}`,
+    url: `${web.scheme}://${host}:${port()}`,
     port: port(),
     services,
     close() {
       closing ??= (async () => {
         yjs.close();
-        httpServer.closeAllConnections();
+        web.closeAllConnections();
         await realtime.close(); // also closes the HTTP server
         services.store.close();
         services.votes.flush();

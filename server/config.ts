@@ -46,6 +46,8 @@ const Env = z.object({
   EVENTS_PER_SECOND: count(30, 1_000_000),
   EVENT_BURST: count(60, 1_000_000),
   CONNECTIONS_PER_DEVICE: count(4, 1000),
+  /** `true`: HTTPS with a local certificate authority made in DATA_DIR/tls (see docs/https.md). */
+  HTTPS: z.enum(['true', 'false']).default('false'),
 });
 
 /** Limits that keep one client from swamping the room; see README, "Limits". */
@@ -73,6 +75,8 @@ export interface Config {
   /** Origins allowed besides the app's own (the Host header's and PUBLIC_URL's). */
   allowedOrigins: string[];
   limits: Limits;
+  /** Serve HTTPS (and on the same port, plain HTTP that only leads there); see server/webServer.ts. */
+  https: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       eventBurst: e.EVENT_BURST,
       connectionsPerDevice: e.CONNECTIONS_PER_DEVICE,
     },
+    https: e.HTTPS === 'true',
     ...overrides,
   };
 }

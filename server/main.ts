@@ -17,13 +17,15 @@ const log = createLogger(config.logLevel);
 try {
   if (config.clientDir) await ensureClientBuilt(ROOT_DIR, config.clientDir, log);
   const server = await startServer(config, { log });
-  const lan = config.host === '0.0.0.0' ? lanAddresses().map((a) => `http://${a}:${server.port}`) : [];
+  const scheme = config.https ? 'https' : 'http';
+  const lan = config.host === '0.0.0.0' ? lanAddresses().map((a) => `${scheme}://${a}:${server.port}`) : [];
   console.log(
     [
       '',
       `  Tafelronde is running.`,
       `  On this laptop:   ${server.url}`,
       ...lan.map((u, i) => `  ${i === 0 ? 'For the tablets:' : '                '}  ${u}`),
+      ...(config.https ? [`  Trust it once:    ${(lan[0] ?? server.url).replace(/^https:/, 'http:')}/certificaat (on each tablet)`] : []),
       `  Data is kept in:  ${config.dataDir}`,
       '  Stop with Ctrl+C.',
       '',

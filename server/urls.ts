@@ -23,14 +23,15 @@ export interface Urls {
   join(code: string, host: string | undefined): string;
 }
 
-export function makeUrls(opts: { publicUrl: string | undefined; listenHost: string; port: () => number }): Urls {
-  const origin = (host: string | undefined) => `http://${host ?? `localhost:${opts.port()}`}`;
+export function makeUrls(opts: { publicUrl: string | undefined; listenHost: string; port: () => number; scheme?: 'http' | 'https' }): Urls {
+  const scheme = opts.scheme ?? 'http';
+  const origin = (host: string | undefined) => `${scheme}://${host ?? `localhost:${opts.port()}`}`;
   const reachableFromLan = opts.listenHost === '0.0.0.0' || opts.listenHost === '::';
   const reachable = (host: string | undefined) => {
     if (opts.publicUrl) return opts.publicUrl;
     const hostname = host ? new URL(`http://${host}`).hostname : 'localhost';
     const lan = reachableFromLan && isLoopback(hostname) ? lanAddresses()[0] : undefined;
-    return lan ? `http://${lan}:${opts.port()}` : origin(host);
+    return lan ? `${scheme}://${lan}:${opts.port()}` : origin(host);
   };
   return {
     origin,
