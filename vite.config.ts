@@ -1,9 +1,49 @@
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The service worker keeps the app shell on the tablet, so a reload without the laptop still
+    // opens the board (browsers run it only over HTTPS or on localhost; see docs/https.md).
+    VitePWA({
+      // Registered by client/lib/serviceWorker.ts, only in a secure context.
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
+      manifest: {
+        name: 'Tafelronde',
+        short_name: 'Tafelronde',
+        description: 'Samen in gesprek aan tafel, live in de zaal.',
+        lang: 'nl',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#0b5cad',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The laptop's own screens (charts, console, projector) are not kept on tablets, which never open them.
+        globIgnores: ['**/assets/{VoteChart,ProjectorView,FacilitatorConsole,ReportPage,AgendaEditor,PlenaryPage}-*.js'],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        // Every page of the app is index.html; what the server answers live is never cached.
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//, /^\/yjs/, /^\/ca\.crt$/, /^\/certificaat$/],
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { I18nProvider } from './i18n/I18n';
+import { registerServiceWorker } from './lib/serviceWorker';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -12,3 +13,4 @@ createRoot(document.getElementById('root')!).render(
     </I18nProvider>
   </StrictMode>,
 );
+registerServiceWorker();
