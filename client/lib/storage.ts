@@ -3,6 +3,7 @@
  * sleeping tablet rejoins without being counted twice), the facilitator key, and its own
  * ballots. Nothing here ever leaves the device except the token, which only the server checks.
  */
+import { DeviceState, SessionView } from '../../shared/protocol';
 import type { BallotChoices } from '../../shared/tally';
 
 export type { BallotChoices };
@@ -127,3 +128,29 @@ export function newBallotId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+/**
+ * What a tablet last heard from the server about its session and itself (which step, which
+ * table, its label), so that a reload while the laptop is out of reach still shows the table's
+ * board. Kept with the protocol version it came in, and checked against the schemas on the way
+ * out: a newer app does not take an older shape for its own.
+ */
+export interface LastKnownTablet {
+  protocol: number;
+  session: SessionView;
+  device: DeviceState;
+}
+
+const lastKnownTablets = jsonStore<LastKnownTablet>('tafelronde:tablet-state:');
+
+export const lastKnownTablet = {
+  get(sessionId: string, protocol: number): LastKnownTablet | null {
+    const stored = lastKnownTablets.get(sessionId);
+    if (!stored || stored.protocol !== protocol) return null;
+    const session = SessionView.safeParse(stored.session);
+    const device = DeviceState.safeParse(stored.device);
+    return session.success && device.success && session.data.id === sessionId ? { protocol, session: session.data, device: device.data } : null;
+  },
+  set: (sessionId: string, value: LastKnownTablet) => lastKnownTablets.set(sessionId, value),
+  clear: (sessionId: string) => set(`tafelronde:tablet-state:${sessionId}`, null),
+};

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { POINT_STEPS } from '../../shared/agenda';
-import { Events, type SessionView, type Theme } from '../../shared/protocol';
+import { Events, type DeviceState, type SessionView, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ConnectionBadge, ReloadNotice } from '../components/ConnectionStatus';
 import { Notice, TopBar } from '../components/Page';
@@ -13,7 +13,7 @@ import { useErrorText } from '../components/useErrorText';
 import { navigate } from '../lib/router';
 import { useClockSync } from '../lib/serverClock';
 import { position } from '../lib/steps';
-import { deviceToken } from '../lib/storage';
+import { deviceToken, lastKnownTablet } from '../lib/storage';
 import { useSessionSocket, type SessionConnection } from '../lib/useSessionSocket';
 import { Ballot } from './Ballot';
 import { Board } from './Board';
@@ -22,6 +22,8 @@ import { TableFeedback } from './TableFeedback';
 import { TablePicker } from './TablePicker';
 import { TableSignals } from './TableSignals';
 import { TopChooser } from './TopChooser';
+import { useLastKnown } from './useLastKnown';
+import { useWakeLock } from './useWakeLock';
 import { useTableDoc, type TableDoc } from './useTableDoc';
 
 export function TabletApp({ sessionId }: { sessionId: string }) {
@@ -43,7 +45,10 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   const errorText = useErrorText();
   const conn = useSessionSocket(sessionId, { role: 'device', token });
   useClockSync(conn);
-  const { session, device, emit, status } = conn;
+  useWakeLock();
+  // Without the laptop (a reload with no Wi-Fi), what it last said: the board still opens.
+  const { session, device } = useLastKnown(sessionId, conn);
+  const { emit, status } = conn;
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +74,10 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   if (status === 'reload') return <ReloadNotice />;
   if (status === 'refused') {
     // The server no longer knows this device (e.g. a new session file): start over.
-    if (conn.refusal?.code === 'unauthorized') deviceToken.clear(sessionId);
+    if (conn.refusal?.code === 'unauthorized') {
+      deviceToken.clear(sessionId);
+      lastKnownTablet.clear(sessionId);
+    }
     return (
       <Notice title={t.tablet.notJoinedTitle}>
         <p role="alert">{errorText(conn.refusal?.code)}</p>
@@ -118,7 +126,7 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
                 <TablePicker tables={session.tables} current={table} onPick={pick} busy={busy} />
               </>
             ) : (
-              <SeatedTablet session={session} conn={conn} sessionId={sessionId} table={table!} token={token} />
+              <SeatedTablet session={session} device={device} conn={conn} sessionId={sessionId} table={table!} token={token} />
             )}
             <p className="device-label">{t.device.label(device.label)}</p>
           </>
@@ -128,13 +136,26 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   );
 }
 
-function SeatedTablet({ session, conn, sessionId, table, token }: { session: SessionView; conn: SessionConnection; sessionId: string; table: number; token: string }) {
+function SeatedTablet({
+  session,
+  device,
+  conn,
+  sessionId,
+  table,
+  token,
+}: {
+  session: SessionView;
+  device: DeviceState;
+  conn: SessionConnection;
+  sessionId: string;
+  table: number;
+  token: string;
+}) {
   const { t } = useI18n();
   const tableDoc = useTableDoc(sessionId, table, `device.${token}`);
   const [votedIn, setVotedIn] = useState<string[]>([]);
   /** The vote whose ballot is on screen; it stays after closing until the user goes back. */
   const [ballotVote, setBallotVote] = useState<string | null>(null);
-  const device = conn.device!;
   const pos = position(session);
   const vote = session.vote;
 
