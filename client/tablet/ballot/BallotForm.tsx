@@ -8,6 +8,7 @@ import type { Theme, VoteItem, VoteView } from '../../../shared/protocol';
 import { useI18n } from '../../i18n/I18n';
 import type { BallotChoices } from '../../lib/storage';
 import { groupByTheme } from './choices';
+import { ClosedNotice } from './ClosedNotice';
 import { DotsBallot } from './DotsBallot';
 import { PointsBallot } from './PointsBallot';
 import { RankingBallot } from './RankingBallot';
@@ -46,19 +47,9 @@ export function BallotForm({ vote, items, themes, choices, onChange, turn, onDon
       <p className="ballot__anon">{t.ballot.anonymous}</p>
       {vote.blind && <p className="ballot__anon">{t.ballot.blind}</p>}
 
-      {!open && (
-        <div className="notice-box" role="status">
-          <p>
-            <strong>{t.ballot.closed}</strong>
-          </p>
-          <button type="button" className="button" onClick={onDone}>
-            {t.common.back}
-          </button>
-        </div>
-      )}
-
       {items.length === 0 ? <p className="lead">{t.ballot.nothing}</p> : choosing}
       {children}
+      {!open && <ClosedNotice onDone={onDone} />}
     </section>
   );
 }
