@@ -1,6 +1,7 @@
 /** REST calls. Errors come back as `ApiError` with the server's error code. */
 import type { CreateSessionBody, CreateSessionResponse, ErrorCode, JoinPreview, JoinResponse } from '../../shared/protocol';
 import type { Report, ReportFormat } from '../../shared/report';
+import { ConnectionMode } from '../../shared/connectionMode';
 
 export class ApiError extends Error {
   constructor(
@@ -38,6 +39,8 @@ export const api = {
     request<CreateSessionResponse>('/api/sessions', { method: 'POST', body: JSON.stringify(body) }),
   joinPreview: (code: string) => request<JoinPreview>(`/api/join/${encodeURIComponent(code)}`),
   join: (code: string) => request<JoinResponse>('/api/join', { method: 'POST', body: JSON.stringify({ code }) }),
+  /** Plain HTTP or the secure mode, and where tablets trust its certificate. */
+  connectionMode: async () => ConnectionMode.parse(await request<unknown>('/api/connection')),
   report: (sessionId: string, key: string) => request<Report>(`/api/sessions/${sessionId}/report.json`, { headers: bearer(key) }),
   saveNotes: async (sessionId: string, key: string, notes: string[]) =>
     (await request<{ notes: string[] }>(`/api/sessions/${sessionId}/notes`, { method: 'PUT', headers: bearer(key), body: JSON.stringify({ notes }) })).notes,
