@@ -47,6 +47,7 @@ import { eligibleVoters, voteItems } from './voteSetup.js';
 import { mergeVoteSettings, resolveVote } from '../shared/voteSettings.js';
 import { parseDocName } from './yjs/docNames.js';
 import { MAX_MESSAGE_BYTES } from './yjs/yjsServer.js';
+import { applyCommand, onVoteOpened } from './domain/projector.js';
 
 interface SocketData {
   role: Role;
@@ -467,12 +468,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     on(socket, Events.projectorSet, ['facilitator'], ProjectorSetPayload, (p) => {
       const session = sessions.require(sessionId);
       if (p.spotlight?.kind === 'table' && p.spotlight.table > session.tables) throw new AppError('bad_request', 'There is no such table');
-      const projector = {
-        theme: p.theme ?? session.projector.theme,
-        spotlight: p.spotlight === undefined ? session.projector.spotlight : p.spotlight,
-      };
+      const projector = applyCommand(session.projector, p, Date.now());
       sessions.setProjector(sessionId, projector);
-      events.append(sessionId, 'projector.changed', projector);
+      // Page turns are not worth a line in the session's log; what the wall shows is.
+      if (p.page === undefined && p.autoPage === undefined) events.append(sessionId, 'projector.changed', projector);
       void broadcastSession(sessionId);
       if (projector.spotlight?.kind === 'table') io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(services, sessionId, projector.spotlight.table));
       return projector;
@@ -531,6 +530,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       }
       const items = voteItems(services, session, resolved);
       const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items, eligibleVoters(services, sessionId));
+      sessions.setProjector(sessionId, onVoteOpened(session.projector, Date.now()));
       events.append(sessionId, 'vote.opened', {
         voteId: vote.id,
         method: vote.method,

@@ -6,6 +6,7 @@
 import { findStep, flatten, type FlatStep } from '../shared/agenda.js';
 import type { AgendaInput } from '../shared/protocol.js';
 import { boardPhase, type BoardPhase } from './domain/boardRules.js';
+import { onStepEntered } from './domain/projector.js';
 import * as run from './domain/run.js';
 import { AppError } from './errors.js';
 import type { EventLog } from './eventLog.js';
@@ -73,10 +74,10 @@ export class RunControl {
       );
       // What was put in the spotlight belongs to its step: in the next one the projector follows
       // the step again (a plenary list left on would otherwise hide the vote that opens next).
-      if (next.stepId !== before.stepId && session.projector.spotlight !== null) {
-        const projector = { ...session.projector, spotlight: null };
+      if (next.stepId !== before.stepId) {
+        const projector = onStepEntered(session.projector, now);
         this.sessions.setProjector(sessionId, projector);
-        this.events.append(sessionId, 'projector.changed', projector, now);
+        if (projector.spotlight !== session.projector.spotlight) this.events.append(sessionId, 'projector.changed', projector, now);
       }
     }
     return { run: next, closedVote };

@@ -1,5 +1,6 @@
 /** Sessions: creation, lookup, and the facilitator key that controls one. */
 import { agendaTemplate, type Agenda } from '../shared/agenda.js';
+import { readProjector } from './domain/projector.js';
 import type { CreateSessionBody, Participation, ProjectorSettings, SessionKind, Theme } from '../shared/protocol.js';
 import { themesFromLabels } from '../shared/themes.js';
 import type { Db } from './db.js';
@@ -68,7 +69,7 @@ const toSession = (r: SessionRow): Session => ({
   createdAt: r.created_at,
   agenda: JSON.parse(r.agenda) as Agenda,
   run: JSON.parse(r.run_state) as RunState,
-  projector: JSON.parse(r.projector) as ProjectorSettings,
+  projector: readProjector(JSON.parse(r.projector)),
 });
 
 export class Sessions {

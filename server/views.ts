@@ -12,30 +12,30 @@ import { toVoteView } from './votes.js';
 import { tableDocName } from './yjs/docNames.js';
 
 /**
- * Each table's top points for feedback: from the latest round (up to the current one) in which
- * the table wrote anything, its own top 3 if it chose one, otherwise all its points of that round.
+ * Each table's top points for feedback, for every round up to the current one in which the
+ * table wrote anything: its own top 3 if it chose one, otherwise all its points of that round.
  */
 export function tableTops(services: Services, session: Session): TableTop[] {
   const rounds = session.agenda.rounds;
   const at = findStep(session.agenda, session.run.stepId);
   const lastRound = session.run.status === 'ended' ? rounds.length - 1 : (at?.roundIndex ?? -1);
-  const out: TableTop[] = [];
+  // Every round counts: the feedback shows each round's tops, round by round, table by table.
+  const byRound: TableTop[][] = rounds.map(() => []);
   for (let table = 1; table <= session.tables; table++) {
     services.store.read(tableDocName(session.id, table), (doc) => {
       const points = visiblePoints(doc);
-      for (let r = lastRound; r >= 0; r--) {
+      for (let r = 0; r <= lastRound; r++) {
         const round = rounds[r]!;
         const inRound = points.filter((p) => p.round === round.id);
         if (inRound.length === 0) continue;
         const top = readTop(doc, round.id);
         const chosen = top.length > 0;
         const shown = chosen ? top.map((id) => inRound.find((p) => p.id === id)!).filter(Boolean) : inRound;
-        out.push({ table, round: round.id, chosen, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) });
-        return;
+        byRound[r]!.push({ table, round: round.id, chosen, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) });
       }
     });
   }
-  return out;
+  return byRound.flat();
 }
 
 export function sessionView(services: Services, sessionId: string, host: string | undefined): SessionView {

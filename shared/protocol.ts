@@ -299,14 +299,46 @@ export const Spotlight = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('plenary') }).strict(),
 ]);
 export type Spotlight = z.infer<typeof Spotlight>;
+/** Seconds a projector page stays up before the next one, when paging runs by itself. */
+export const PROJECTOR_PAGE_SECONDS = 20;
+
 export const ProjectorSettings = z.object({
   theme: z.enum(['dark', 'light']),
   spotlight: Spotlight.nullable(),
+  /**
+   * A pinned spotlight stays when the session moves on or a vote opens; an unpinned one gives
+   * way to what the step shows.
+   */
+  pinned: z.boolean().default(false),
+  /** How large the join card is: large while people come in, small once everyone has joined. */
+  join: z.enum(['large', 'small', 'hidden']).default('large'),
+  /**
+   * Which page of a long stage is up: the projector shows page `(turn + pages turned by itself
+   * since `since`) mod pages`. Pages depend on the screen, so only the turns are shared.
+   */
+  paging: z
+    .object({ auto: z.boolean(), turn: z.number().int(), since: z.number() })
+    .default({ auto: true, turn: 0, since: 0 }),
+  /** Result items shown, counted from the bottom (item by item reveal); null shows them all. */
+  reveal: z.number().int().min(0).nullable().default(null),
 });
 export type ProjectorSettings = z.infer<typeof ProjectorSettings>;
+/**
+ * Changes to the projector. `page` turns the page now (and restarts the page timer); `reveal`
+ * starts an item-by-item reveal of the result ('stepwise'), shows the next item ('next') or all.
+ */
 export const ProjectorSetPayload = z
-  .object({ theme: z.enum(['dark', 'light']).optional(), spotlight: Spotlight.nullable().optional() })
+  .object({
+    theme: z.enum(['dark', 'light']).optional(),
+    spotlight: Spotlight.nullable().optional(),
+    pinned: z.boolean().optional(),
+    join: z.enum(['large', 'small', 'hidden']).optional(),
+    autoPage: z.boolean().optional(),
+    page: z.enum(['next', 'previous']).optional(),
+    reveal: z.enum(['stepwise', 'next', 'all']).optional(),
+  })
   .strict();
+export type ProjectorSetPayload = z.infer<typeof ProjectorSetPayload>;
 
 /** Moves a device, named by the short label its own screen shows, to another table. */
 export const DeviceMovePayload = z.object({ label: z.string().regex(/^[A-Z0-9]{3}$/), table: TableNumber }).strict();

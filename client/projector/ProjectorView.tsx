@@ -5,16 +5,12 @@
  */
 import { useI18n } from '../i18n/I18n';
 import { ReloadNotice } from '../components/ConnectionStatus';
-import { StepTimer } from '../components/StepTimer';
 import { useErrorText } from '../components/useErrorText';
 import { useClockSync } from '../lib/serverClock';
-import { position, stepTitle } from '../lib/steps';
 import { useSessionSocket } from '../lib/useSessionSocket';
-import { JoinCard } from './JoinCard';
-import { StageContent } from './StageContent';
+import { ProjectorScreen } from './ProjectorScreen';
 
 const VIEWER = { role: 'viewer' } as const;
-const COLORS = { dark: { bar: '#ffd166', text: '#ffffff' }, light: { bar: '#0b5cad', text: '#111111' } };
 
 export function ProjectorView({ sessionId }: { sessionId: string }) {
   const { t } = useI18n();
@@ -24,42 +20,21 @@ export function ProjectorView({ sessionId }: { sessionId: string }) {
   const { session, tally, status, refusal, board } = conn;
 
   if (status === 'reload') return <ReloadNotice />;
-  if (status === 'refused') {
+  if (status === 'refused' || !session) {
     return (
       <main className="projector projector--dark projector--message">
-        <h1>{errorText(refusal?.code)}</h1>
+        {status === 'refused' ? <h1>{errorText(refusal?.code)}</h1> : <p>{t.common.loading}</p>}
       </main>
     );
   }
-  if (!session) {
-    return (
-      <main className="projector projector--dark projector--message">
-        <p>{t.common.loading}</p>
-      </main>
-    );
-  }
-
-  const pos = position(session);
-  const theme = session.projector.theme;
-  const busy = Boolean(session.projector.spotlight) || pos.current?.step.type === 'stemmen' || pos.current?.step.type === 'terugkoppeling';
   return (
-    <main className={`projector projector--${theme}${busy ? ' projector--busy' : ''}`}>
+    <div className="wall-frame">
       {status === 'offline' && (
         <p className="projector__offline" role="status">
           {t.connection.offline}
         </p>
       )}
-      <div className="projector__main">
-        <header className="projector__head">
-          <div>
-            <h1 className="projector__title">{session.title}</h1>
-            {pos.status === 'running' && pos.current && <p className="projector__step">{stepTitle(t, pos.current.step)}</p>}
-          </div>
-          <StepTimer timer={pos.status === 'running' ? session.run.timer : null} size="large" />
-        </header>
-        <StageContent session={session} tally={tally} board={board} plenary={conn.plenary} size="large" colors={COLORS[theme]} />
-      </div>
-      <JoinCard joinUrl={session.joinUrl} joinCode={session.joinCode} compact={busy} />
-    </main>
+      <ProjectorScreen session={session} tally={tally} board={board} plenary={conn.plenary} />
+    </div>
   );
 }

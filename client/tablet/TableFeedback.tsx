@@ -7,7 +7,11 @@ import { useMethodLabel } from '../components/voteLabels';
 export function TableFeedback({ session, table, tally }: { session: SessionView; table: number; tally: Tally | null }) {
   const { t } = useI18n();
   const methodLabel = useMethodLabel();
-  const top = session.tops.find((x) => x.table === table);
+  const tops = session.tops.filter((x) => x.table === table && x.points.length > 0);
+  const roundTitle = (id: string) => {
+    const i = session.agenda.rounds.findIndex((r) => r.id === id);
+    return session.agenda.rounds[i]?.title ?? t.run.round(i + 1);
+  };
   const vote = session.vote?.status === 'closed' ? session.vote : null;
   const current = vote && tally?.voteId === vote.id ? tally : null;
   // A vote per table: this table's own result (withheld below three voters); otherwise the room's.
@@ -17,14 +21,19 @@ export function TableFeedback({ session, table, tally }: { session: SessionView;
   return (
     <section aria-labelledby="feedback-title" className="feedback">
       <h2 id="feedback-title">{t.top.tableTop(table)}</h2>
-      {top && top.points.length > 0 ? (
-        <ol className="feedback__points">
-          {top.points.map((p) => (
-            <li key={p.id}>{p.text}</li>
-          ))}
-        </ol>
-      ) : (
+      {tops.length === 0 ? (
         <p>{t.top.none}</p>
+      ) : (
+        tops.map((top) => (
+          <section key={top.round} aria-label={roundTitle(top.round)}>
+            {tops.length > 1 && <h3>{roundTitle(top.round)}</h3>}
+            <ol className="feedback__points">
+              {top.points.map((p) => (
+                <li key={p.id}>{p.text}</li>
+              ))}
+            </ol>
+          </section>
+        ))
       )}
       {vote && current && (
         <>

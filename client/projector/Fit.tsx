@@ -1,0 +1,223 @@
+/**
+ * Fits a list onto a screen that cannot scroll. The type shrinks, down to a size still readable
+ * at the back of the room; what does not fit at that size goes onto pages, which turn by
+ * themselves and on the facilitator's command, with "1/3" shown.
+ *
+ * A hidden copy of the whole list is laid out at a trial size and measured (rows of a grid may
+ * hold several items); the visible copy shows one page. Items are never cut: a page holds whole
+ * rows, and a group that runs on to the next page gets its heading again there.
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { PROJECTOR_PAGE_SECONDS, type ProjectorSettings } from '../../shared/protocol';
+import { useI18n } from '../i18n/I18n';
+import { serverNow } from '../lib/serverClock';
+
+export interface FitItem {
+  key: string;
+  /** Items with the same group are shown under its heading. */
+  group?: string;
+  node: ReactNode;
+}
+
+interface Props {
+  items: FitItem[];
+  /** A group's heading; `continued` when the group started on an earlier page. */
+  heading?: (group: string, continued: boolean) => ReactNode;
+  columns?: number;
+  /** Type size range, as a factor of the wall's base size; the minimum is the readable limit. */
+  max?: number;
+  min?: number;
+  paging: ProjectorSettings['paging'];
+  /** Told how many pages there are and which is up (the console shows it). */
+  onPages?: (page: number, pages: number) => void;
+  className?: string;
+}
+
+interface Layout {
+  scale: number;
+  columns: number;
+  /** Keys of items (and `#group` for headings) per page. */
+  pages: string[][];
+}
+
+const HEADING = '#';
+
+export function Fit({ items, heading, columns = 1, max = 1, min = 0.75, paging, onPages, className = '' }: Props) {
+  const { t } = useI18n();
+  const box = useRef<HTMLDivElement>(null);
+  const measure = useRef<HTMLDivElement>(null);
+  const [layout, setLayout] = useState<Layout>({ scale: min, columns, pages: [] });
+  const [size, setSize] = useState({ w: 0, h: 0 });
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Measured after every render: live results and typing change heights, and a layout that did
+  // not change is not set again, so this settles at once.
+  useLayoutEffect(() => {
+    const el = box.current;
+    const copy = measure.current;
+    if (!el || !copy || el.clientHeight === 0) return;
+    const next = fitLayout(copy, el.clientHeight, min, max, columns);
+    setLayout((before) => (sameLayout(before, next) ? before : next));
+  });
+
+  const count = Math.max(1, layout.pages.length);
+  const page = usePageIndex(paging, count);
+  useEffect(() => onPages?.(page, count), [onPages, page, count]);
+
+  const shown = new Set(layout.pages[page] ?? layout.pages[0] ?? []);
+  const grid = { gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))` };
+  const groupsBefore = new Set(layout.pages.slice(0, page).flatMap((keys) => keys.filter((k) => k.startsWith(HEADING))));
+  return (
+    <div ref={box} className={`fit ${className}`} data-size={`${size.w}x${size.h}`}>
+      <div className="fit__page" style={{ ...grid, fontSize: `${layout.scale}em` }}>
+        {renderList(items.filter((i) => shown.has(i.key)), heading, (g) => groupsBefore.has(HEADING + g) && !shown.has(HEADING + g))}
+      </div>
+      <div ref={measure} className="fit__measure" aria-hidden="true">
+        {renderList(items, heading, () => false, true)}
+      </div>
+      {count > 1 && (
+        <p className="fit__pages" aria-label={t.projector.pageOf(page + 1, count)}>
+          {page + 1}/{count}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function renderList(items: FitItem[], heading: Props['heading'], continued: (group: string) => boolean, marked = false) {
+  const out: ReactNode[] = [];
+  let group: string | undefined;
+  for (const item of items) {
+    if (item.group !== undefined && item.group !== group && heading) {
+      out.push(
+        <div key={HEADING + item.group} className="fit__heading" data-fit={marked ? HEADING + item.group : undefined}>
+          {heading(item.group, continued(item.group))}
+        </div>,
+      );
+    }
+    group = item.group;
+    out.push(
+      <div key={item.key} className="fit__item" data-fit={marked ? item.key : undefined} data-group={marked ? item.group : undefined}>
+        {item.node}
+      </div>,
+    );
+  }
+  return out;
+}
+
+/**
+ * The largest size at which everything fits; else the readable minimum, split into pages. When a
+ * single row is taller than the screen at that size, fewer columns make it lower; with one column
+ * the type goes below the minimum rather than cut the item.
+ */
+function fitLayout(copy: HTMLElement, height: number, min: number, max: number, columns: number): Layout {
+  const heightAt = (scale: number) => {
+    copy.style.fontSize = `${scale}em`;
+    return copy.scrollHeight;
+  };
+  const largest = (lo: number, hi: number, fits: () => boolean) => {
+    for (let i = 0; i < 7; i++) {
+      const mid = (lo + hi) / 2;
+      heightAt(mid);
+      if (fits()) lo = mid;
+      else hi = mid;
+    }
+    return Math.floor(lo * 1000) / 1000;
+  };
+  const keys = () => Array.from(copy.children, (c) => (c as HTMLElement).dataset.fit!).filter(Boolean);
+  // The page number takes a line at the bottom (see .fit__pages).
+  const room = height - parseFloat(getComputedStyle(copy.parentElement!).fontSize) * 0.8 * 1.4;
+  for (let cols = columns; cols >= 1; cols--) {
+    copy.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
+    if (heightAt(max) <= height) return { scale: max, columns: cols, pages: [keys()] };
+    if (heightAt(min) <= height) {
+      const scale = largest(min, max, () => copy.scrollHeight <= height);
+      heightAt(scale);
+      return { scale, columns: cols, pages: [keys()] };
+    }
+    const pages = paginate(copy, room);
+    if (pages) return { scale: min, columns: cols, pages };
+  }
+  const scale = largest(0.3, min, () => paginate(copy, room) !== null);
+  heightAt(scale);
+  return { scale, columns: 1, pages: paginate(copy, room) ?? [keys()] };
+}
+
+interface Row {
+  top: number;
+  bottom: number;
+  keys: string[];
+  heading: string | null;
+  /** The group of the row's items, for a heading repeated on a new page. */
+  group: string | null;
+}
+
+/**
+ * Whole rows per page; a heading never ends a page, and a group continued on a page gets its
+ * heading again. Null when a row does not fit on a page of its own.
+ */
+function paginate(copy: HTMLElement, room: number): string[][] | null {
+  const rows: Row[] = [];
+  const headingHeight = new Map<string, number>();
+  for (const child of Array.from(copy.children) as HTMLElement[]) {
+    const key = child.dataset.fit;
+    if (!key) continue;
+    const top = child.offsetTop;
+    const bottom = top + child.offsetHeight;
+    const isHeading = key.startsWith(HEADING);
+    if (isHeading) headingHeight.set(key.slice(1), child.offsetHeight);
+    const last = rows[rows.length - 1];
+    if (last && !isHeading && last.heading === null && Math.abs(last.top - top) < 1) {
+      last.keys.push(key);
+      last.bottom = Math.max(last.bottom, bottom);
+    } else {
+      rows.push({ top, bottom, keys: [key], heading: isHeading ? key.slice(1) : null, group: child.dataset.group ?? null });
+    }
+  }
+  const pages: string[][] = [];
+  let oversized = false;
+  let page: string[] = [];
+  let pageTop = 0;
+  let extra = 0;
+  const start = (row: Row) => {
+    if (page.length > 0) pages.push(page);
+    page = [];
+    pageTop = row.top;
+    extra = row.heading === null && row.group !== null ? (headingHeight.get(row.group) ?? 0) : 0;
+  };
+  rows.forEach((row, i) => {
+    if (page.length === 0) start(row);
+    const next = rows[i + 1];
+    // A heading goes with the first row under it.
+    const bottom = row.heading !== null && next ? next.bottom : row.bottom;
+    if (page.length > 0 && bottom - pageTop + extra > room) start(row);
+    if (bottom - pageTop + extra > room) oversized = true;
+    page.push(...row.keys);
+  });
+  if (page.length > 0) pages.push(page);
+  return oversized ? null : pages;
+}
+
+function sameLayout(a: Layout, b: Layout): boolean {
+  return a.scale === b.scale && a.columns === b.columns && a.pages.length === b.pages.length && a.pages.every((p, i) => p.join('\n') === b.pages[i]!.join('\n'));
+}
+
+/** The page that is up: the facilitator's turns plus, when paging runs by itself, one per interval (server time, so every screen agrees). */
+function usePageIndex(paging: ProjectorSettings['paging'], count: number): number {
+  const [now, setNow] = useState(serverNow);
+  const ticking = count > 1 && paging.auto;
+  useEffect(() => {
+    if (!ticking) return;
+    const id = window.setInterval(() => setNow(serverNow()), 1000);
+    return () => window.clearInterval(id);
+  }, [ticking]);
+  const auto = ticking ? Math.floor(Math.max(0, now - paging.since) / (PROJECTOR_PAGE_SECONDS * 1000)) : 0;
+  return (((paging.turn + auto) % count) + count) % count;
+}

@@ -1,0 +1,270 @@
+/**
+ * The stages of the wall, each fitted to a screen that cannot scroll (see Fit). Texts are shown
+ * whole: a point or a recommendation is never cut short, on a page of its own if need be.
+ */
+import type { PlenaryBoard, ProjectorSettings, ResultRow, SessionView, TableBoard, Tally, VoteView } from '../../shared/protocol';
+import { useMethodLabel } from '../components/voteLabels';
+import { useI18n } from '../i18n/I18n';
+import { Fit, type FitItem } from './Fit';
+import type { VotePhase } from './stage';
+
+interface Common {
+  paging: ProjectorSettings['paging'];
+  onPages?: (page: number, pages: number) => void;
+}
+
+function Heading({ text, continued }: { text: string; continued: boolean }) {
+  const { t } = useI18n();
+  return (
+    <h3 className="wall__group">
+      {text}
+      {continued && <span className="wall__muted"> {t.projector.continued}</span>}
+    </h3>
+  );
+}
+
+export function QuestionStage({ question, paging, onPages }: Common & { question: string }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="stage-question" className="wall__stage">
+      <h2 id="stage-question" className="wall__subtitle">
+        {t.projector.question}
+      </h2>
+      <Fit items={[{ key: 'q', node: <p className="wall__question">{question}</p> }]} max={1.7} min={0.8} paging={paging} onPages={onPages} />
+    </section>
+  );
+}
+
+export function TopsStage({ session, paging, onPages }: Common & { session: SessionView }) {
+  const { t } = useI18n();
+  const themeLabel = new Map(session.themes.map((th) => [th.id, th.label]));
+  const rounds = new Map(session.agenda.rounds.map((r, i) => [r.id, r.title ?? t.run.round(i + 1)]));
+  const tops = session.tops.filter((top) => top.points.length > 0);
+  const several = new Set(tops.map((top) => top.round)).size > 1;
+  const items: FitItem[] = tops.map((top) => ({
+    key: `${top.round}:${top.table}`,
+    group: several ? top.round : undefined,
+    node: (
+      <section className="wall__card" aria-label={t.top.tableTop(top.table)}>
+        <h4>
+          {t.top.tableTop(top.table)}
+          {!top.chosen && <span className="wall__muted"> ({t.top.allPoints})</span>}
+        </h4>
+        <ol>
+          {top.points.map((p) => (
+            <li key={p.id}>
+              {p.text} <span className="wall__tag">{themeLabel.get(p.theme)}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    ),
+  }));
+  return (
+    <section aria-labelledby="stage-tops" className="wall__stage">
+      <h2 id="stage-tops" className="wall__subtitle">
+        {t.projector.feedback}
+      </h2>
+      {items.length === 0 ? (
+        <p className="wall__note">{t.top.none}</p>
+      ) : (
+        <Fit
+          items={items}
+          heading={(round, continued) => <Heading text={rounds.get(round) ?? ''} continued={continued} />}
+          columns={items.length > 4 ? 3 : items.length > 1 ? 2 : 1}
+          max={1.2}
+          min={0.72}
+          paging={paging}
+          onPages={onPages}
+        />
+      )}
+    </section>
+  );
+}
+
+export function BoardStage({ session, board, paging, onPages }: Common & { session: SessionView; board: TableBoard }) {
+  const { t } = useI18n();
+  const themeLabel = new Map(session.themes.map((th) => [th.id, th.label]));
+  const order = session.themes.map((th) => th.id);
+  const points = [...board.points].sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
+  return (
+    <section aria-labelledby="stage-board" className="wall__stage">
+      <h2 id="stage-board" className="wall__subtitle">
+        {t.projectorControl.spotlightTable(board.table)}
+      </h2>
+      {points.length === 0 ? (
+        <p className="wall__note">{t.top.none}</p>
+      ) : (
+        <Fit
+          items={points.map((p) => ({ key: p.id, group: p.theme, node: <p className="wall__point">{p.text}</p> }))}
+          heading={(theme, continued) => <Heading text={themeLabel.get(theme) ?? ''} continued={continued} />}
+          columns={points.length > 3 ? 2 : 1}
+          max={1.3}
+          min={0.75}
+          paging={paging}
+          onPages={onPages}
+        />
+      )}
+    </section>
+  );
+}
+
+export function PlenaryStage({ plenary, paging, onPages }: Common & { plenary: PlenaryBoard | null }) {
+  const { t } = useI18n();
+  const points = plenary?.points ?? [];
+  const themes = plenary?.themes ?? [];
+  const label = new Map(themes.map((th) => [th.id, th.label]));
+  const order = themes.map((th) => th.id);
+  const sorted = [...points].sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
+  return (
+    <section aria-labelledby="stage-plenary" className="wall__stage">
+      <h2 id="stage-plenary" className="wall__subtitle">
+        {t.plenary.title}
+      </h2>
+      {sorted.length === 0 ? (
+        <p className="wall__note">{t.plenary.empty}</p>
+      ) : (
+        <Fit
+          items={sorted.map((p) => ({
+            key: p.id,
+            group: p.theme,
+            node: (
+              <p className="wall__point">
+                {p.text}
+                {(p.tables.length > 0 || p.count > 1) && (
+                  <span className="wall__tag">
+                    {' '}
+                    {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
+                    {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
+                  </span>
+                )}
+              </p>
+            ),
+          }))}
+          heading={(theme, continued) => <Heading text={label.get(theme) ?? ''} continued={continued} />}
+          columns={sorted.length > 6 ? 2 : 1}
+          max={1.2}
+          min={0.72}
+          paging={paging}
+          onPages={onPages}
+        />
+      )}
+    </section>
+  );
+}
+
+interface VoteProps extends Common {
+  vote: VoteView;
+  phase: VotePhase;
+  tally: Tally | null;
+  reveal: number | null;
+}
+
+/** A vote on the wall: the items being voted on (blind), the live count, or the result, revealed item by item if asked. */
+export function VoteStage({ vote, phase, tally, reveal, paging, onPages }: VoteProps) {
+  const { t } = useI18n();
+  const methodLabel = useMethodLabel();
+  const current = tally?.voteId === vote.id ? tally : null;
+  const title = phase === 'result' ? t.projector.results : phase === 'live' ? t.projector.live : t.projector.votingOn;
+  return (
+    <section aria-labelledby="stage-vote" className="wall__stage">
+      <div className="wall__row">
+        <h2 id="stage-vote" className="wall__subtitle">
+          {title}
+        </h2>
+        {phase !== 'result' && (
+          <p className="wall__turnout" aria-live="polite">
+            {t.vote.turnout(current?.ballots ?? 0, current?.eligible ?? 0)}
+          </p>
+        )}
+      </div>
+      <p className="wall__method">
+        {methodLabel(vote)}
+        {phase === 'result' && current && ` · ${t.vote.ballots(current.ballots)}`}
+      </p>
+      {phase === 'blind' ? (
+        <Fit
+          items={vote.items.map((item, i) => ({ key: item.id, node: <BlindItem n={i + 1} text={item.text} /> }))}
+          columns={vote.items.length > 8 ? 2 : 1}
+          max={1.2}
+          min={0.72}
+          paging={paging}
+          onPages={onPages}
+        />
+      ) : (
+        <ResultRows vote={vote} tally={current} reveal={phase === 'result' ? reveal : null} paging={paging} onPages={onPages} />
+      )}
+    </section>
+  );
+}
+
+function BlindItem({ n, text }: { n: number; text: string }) {
+  return (
+    <p className="wall__point wall__point--numbered">
+      <span className="wall__rank">{n}</span>
+      <span>{text}</span>
+    </p>
+  );
+}
+
+function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: VoteView; tally: Tally | null; reveal: number | null }) {
+  const { t } = useI18n();
+  const byId = new Map(vote.items.map((i) => [i.id, i]));
+  const threshold = vote.rules.method === 'recommendations' ? vote.rules.threshold : null;
+  const perTable = vote.source === 'table';
+  const rows: { row: ResultRow; group?: string; withheld?: boolean }[] = perTable
+    ? (tally?.tables ?? []).flatMap((tb) =>
+        tb.withheld ? [{ row: { id: `withheld:${tb.table}`, rank: 0, tied: false, score: 0 }, group: String(tb.table), withheld: true }] : tb.results.map((row) => ({ row, group: String(tb.table) })),
+      )
+    : (tally?.results ?? []).map((row) => ({ row }));
+  if (rows.length === 0) return <p className="wall__note">{t.vote.noBallots}</p>;
+  // Bars compare with the best of all items, so they do not jump while items are revealed.
+  const best = Math.max(1, ...rows.map((r) => r.row.score));
+  const hidden = reveal === null ? 0 : Math.max(0, rows.length - reveal);
+  const shown = rows.slice(hidden);
+  return (
+    <>
+      {hidden > 0 && <p className="wall__note">{shown.length === 0 ? t.projector.revealSoon : t.projector.toReveal(hidden)}</p>}
+      {shown.length > 0 && (
+        <Fit
+          items={shown.map(({ row, group, withheld }) => ({
+            key: row.id,
+            group,
+            node: withheld ? <p className="wall__note">{t.vote.withheld}</p> : <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} />,
+          }))}
+          heading={(table, continued) => <Heading text={t.common.table(Number(table))} continued={continued} />}
+          max={1.1}
+          min={0.72}
+          paging={paging}
+          onPages={onPages}
+        />
+      )}
+    </>
+  );
+}
+
+function ResultBar({ row, text, best, threshold }: { row: ResultRow; text: string; best: number; threshold: number | null }) {
+  const { t } = useI18n();
+  const recommendation = threshold !== null;
+  const pct = recommendation ? Math.max(0, row.supportPct ?? 0) : (row.score / best) * 100;
+  return (
+    <div className={`wall-result${row.rank === 1 ? ' wall-result--first' : ''}`}>
+      <span className="wall__rank">{row.rank}</span>
+      <div className="wall-result__body">
+        <p className="wall-result__text">{text}</p>
+        <div className="wall-result__line">
+          <div className="wall-result__track">
+            <div className="wall-result__bar" style={{ width: `${Math.max(1, pct)}%` }} />
+            {recommendation && <div className="wall-result__threshold" style={{ left: `${threshold}%` }} />}
+          </div>
+          <strong className="wall-result__value">
+            {recommendation
+              ? `${row.supportPct == null ? '–' : `${Math.round(row.supportPct)} %`} · ${row.adopted ? `✓ ${t.projector.adopted}` : t.projector.notAdopted}`
+              : `${row.score}${row.tied ? ` (${t.vote.tie})` : ''}`}
+          </strong>
+        </div>
+        {recommendation && <p className="wall-result__counts">{t.projector.counts(row.support ?? 0, row.oppose ?? 0, row.abstain ?? 0)}</p>}
+      </div>
+    </div>
+  );
+}
