@@ -40,7 +40,7 @@ import { TokenBucket } from './rateLimit.js';
 import type { RunAction } from './run.js';
 import type { Services } from './services.js';
 import { hostKey } from './tables.js';
-import { deviceState, sessionView, tableBoard, tablesOverview } from './views.js';
+import { deviceState, runView, sessionView, tableBoard, tablesOverview } from './views.js';
 import { buildTally } from './domain/voteResults.js';
 import { toVoteView, type Vote } from './votes.js';
 import { eligibleVoters, voteItems } from './voteSetup.js';
@@ -433,7 +433,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
         void pushDeviceStates(sessionId);
         scheduleOverview(sessionId);
       }
-      return run;
+      return runView(run);
     };
     on(socket, Events.sessionStart, ['facilitator'], EmptyPayload, () => control({ type: 'start' }));
     /** A move sent from a step the session has left is refused, so a double click moves once. */
@@ -449,6 +449,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     on(socket, Events.stepBack, ['facilitator'], StepMovePayload, ({ from }) => {
       fromCurrent(from);
       return control({ type: 'back' });
+    });
+    on(socket, Events.stepUndo, ['facilitator'], StepMovePayload, ({ from }) => {
+      fromCurrent(from);
+      return control({ type: 'undo' });
     });
     on(socket, Events.stepGoto, ['facilitator'], StepGotoPayload, ({ stepId, from }) => {
       fromCurrent(from);

@@ -20,6 +20,7 @@ export type RunAction =
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'goto'; stepId: string }
+  | { type: 'undo' }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'extend'; seconds: number };
@@ -42,13 +43,15 @@ export class RunControl {
     const next = guard(() => {
       switch (action.type) {
         case 'start':
-          return run.start(before, session.agenda, now);
+          return run.moved(before, run.start(before, session.agenda, now), now);
         case 'next':
-          return run.next(before, session.agenda, now);
+          return run.moved(before, run.next(before, session.agenda, now), now);
         case 'back':
-          return run.back(before, session.agenda, now);
+          return run.moved(before, run.back(before, session.agenda, now), now);
         case 'goto':
-          return run.goTo(before, session.agenda, action.stepId, now);
+          return run.moved(before, run.goTo(before, session.agenda, action.stepId, now), now);
+        case 'undo':
+          return run.undo(before, now);
         case 'pause':
           return run.pause(before, now);
         case 'resume':

@@ -5,7 +5,8 @@
  */
 import { findStep } from '../shared/agenda.js';
 import { readTop, visiblePoints } from '../shared/board.js';
-import type { DeviceState, SessionView, TableBoard, TableOverview, TableTop } from '../shared/protocol.js';
+import type { RunState } from './domain/run.js';
+import type { DeviceState, RunView, SessionView, TableBoard, TableOverview, TableTop } from '../shared/protocol.js';
 import type { Services } from './services.js';
 import type { Session } from './sessions.js';
 import { toVoteView } from './votes.js';
@@ -38,6 +39,12 @@ export function tableTops(services: Services, session: Session): TableTop[] {
   return byRound.flat();
 }
 
+/** The run as screens see it: the undo point without its stored timer. */
+export function runView(run: RunState): RunView {
+  const undo = run.undo ? { status: run.undo.status, stepId: run.undo.stepId, movedAt: run.undo.movedAt } : null;
+  return { status: run.status, stepId: run.stepId, timer: run.timer, undo };
+}
+
 export function sessionView(services: Services, sessionId: string, host: string | undefined): SessionView {
   const s = services.sessions.require(sessionId);
   const vote = services.votes.current(sessionId);
@@ -56,7 +63,7 @@ export function sessionView(services: Services, sessionId: string, host: string 
     createdAt: s.createdAt,
     vote: vote ? toVoteView(vote) : null,
     agenda: s.agenda,
-    run: s.run,
+    run: runView(s.run),
     projector: s.projector,
     tops: tableTops(services, s),
   };

@@ -29,6 +29,7 @@ export const Events = {
   stepNext: 'step:next',
   stepBack: 'step:back',
   stepGoto: 'step:goto',
+  stepUndo: 'step:undo',
   timerPause: 'timer:pause',
   timerResume: 'timer:resume',
   timerExtend: 'timer:extend',
@@ -470,6 +471,8 @@ export const RunView = z.object({
   status: z.enum(['lobby', 'running', 'ended']),
   stepId: z.string().nullable(),
   timer: TimerView.nullable(),
+  /** The last step move can be undone (`step:undo`): back to this step, its timer as it was. */
+  undo: z.object({ status: z.enum(['lobby', 'running', 'ended']), stepId: z.string().nullable(), movedAt: z.number() }).nullable(),
 });
 export type RunView = z.infer<typeof RunView>;
 
@@ -657,6 +660,7 @@ export interface ClientToServerEvents {
   [Events.sessionStart]: (p: Empty, ack: AckFn<RunView>) => void;
   [Events.stepNext]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
   [Events.stepBack]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
+  [Events.stepUndo]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
   [Events.stepGoto]: (p: z.input<typeof StepGotoPayload>, ack: AckFn<RunView>) => void;
   [Events.timerPause]: (p: Empty, ack: AckFn<RunView>) => void;
   [Events.timerResume]: (p: Empty, ack: AckFn<RunView>) => void;

@@ -216,6 +216,13 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
     payload: () => ({}),
     after: (w) => expect(server.services.sessions.get(w.s.id)!.run.stepId).toBe(stepIdOf(w.fac, 'inbreng')),
   },
+  [Events.stepUndo]: {
+    allowed: ['facilitator'],
+    phase: 'voting',
+    payload: () => ({}),
+    // The world entered the voting step by a move: undo goes back to the step before it.
+    after: (w) => expect(server.services.sessions.get(w.s.id)!.run.stepId).not.toBe(stepIdOf(w.fac, 'stemmen')),
+  },
   [Events.stepGoto]: {
     allowed: ['facilitator'],
     phase: 'voting',
@@ -256,7 +263,7 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
     allowed: ['facilitator'],
     phase: 'voting',
     payload: () => ({ theme: 'light', spotlight: { kind: 'table', table: 2 } }),
-    after: (w) => expect(server.services.sessions.get(w.s.id)!.projector).toEqual({ theme: 'light', spotlight: { kind: 'table', table: 2 } }),
+    after: (w) => expect(server.services.sessions.get(w.s.id)!.projector).toMatchObject({ theme: 'light', spotlight: { kind: 'table', table: 2 } }),
   },
   [Events.deviceMove]: {
     allowed: ['facilitator'],

@@ -1,6 +1,6 @@
 /** The agenda's pure transitions (server/domain/run.ts): no I/O, so every rule is tested here. */
 import { describe, expect, it } from 'vitest';
-import { back, editAgenda, extend, goTo, LOBBY, next, pause, resume, RunError, start, type RunState } from '../server/domain/run.js';
+import { back, editAgenda, extend, goTo, LOBBY, moved, next, pause, resume, RunError, start, undo, type RunState } from '../server/domain/run.js';
 import { flatten, type Agenda } from '../shared/agenda.js';
 import type { AgendaInput } from '../shared/protocol.js';
 
@@ -156,6 +156,34 @@ describe('pause, resume and extend', () => {
     expectRunError(() => pause(noTimer, T0), 'wrong_step');
     expectRunError(() => resume(noTimer, T0), 'wrong_step');
     expectRunError(() => extend(noTimer, 60, T0), 'wrong_step');
+  });
+});
+
+describe('undo', () => {
+  it('goes back to the step left by the last move, with its timer as it was when it was left', () => {
+    const atA = start(LOBBY, agenda, T0);
+    const paused = pause(atA, T0 + 60_000); // 9 minutes left, paused
+    const running = resume(paused, T0 + 120_000); // runs again: ends at T0 + 660 s
+    const atB = moved(running, next(running, agenda, T0 + 180_000), T0 + 180_000);
+    expect(atB.stepId).toBe('b');
+    const back = undo(atB, T0 + 300_000);
+    expect(back.stepId).toBe('a');
+    // 8 minutes were left when it was left at T0 + 180 s; they run from the undo on.
+    expect(back.timer).toMatchObject({ running: true, remainingMs: 480_000, endsAt: T0 + 300_000 + 480_000 });
+    expect(back.undo).toBeNull();
+  });
+
+  it('keeps a paused timer paused, and undoes once only', () => {
+    const atA = pause(start(LOBBY, agenda, T0), T0 + 1000);
+    const atC = moved(atA, goTo(atA, agenda, 'c', T0 + 5000), T0 + 5000);
+    const back = undo(atC, T0 + 9000);
+    expect(back.timer).toMatchObject({ running: false, remainingMs: 599_000 });
+    expectRunError(() => undo(back, T0 + 10_000), 'wrong_step');
+  });
+
+  it('undoes the start back to the lobby', () => {
+    const atA = moved(LOBBY, start(LOBBY, agenda, T0), T0);
+    expect(undo(atA, T0 + 1000)).toMatchObject({ status: 'lobby', stepId: null, timer: null });
   });
 });
 

@@ -10,9 +10,35 @@ export interface RunState {
   status: 'lobby' | 'running' | 'ended';
   stepId: string | null;
   timer: Timer | null;
+  /** Where the session was before its last step move, so a move made by mistake can be undone. */
+  undo?: UndoPoint | null;
 }
 
-export const LOBBY: RunState = { status: 'lobby', stepId: null, timer: null };
+/** A step left behind, with its timer stopped at the moment it was left. */
+export interface UndoPoint {
+  status: RunState['status'];
+  stepId: string | null;
+  timer: Timer | null;
+  /** The timer was running when the step was left, and runs on from there after an undo. */
+  resume: boolean;
+  movedAt: number;
+}
+
+export const LOBBY: RunState = { status: 'lobby', stepId: null, timer: null, undo: null };
+
+/** The state after a step move, remembering the one before it. */
+export function moved(before: RunState, after: RunState, now: number): RunState {
+  const timer = before.timer ? pauseTimer(before.timer, now) : null;
+  return { ...after, undo: { status: before.status, stepId: before.stepId, timer, resume: before.timer?.running ?? false, movedAt: now } };
+}
+
+/** Back to where the last step move came from, with the timer as it was then. Once only. */
+export function undo(run: RunState, now: number): RunState {
+  const point = run.undo;
+  if (!point) throw new RunError('wrong_step', 'There is no step move to undo');
+  const timer = point.timer && point.resume ? resumeTimer(point.timer, now) : point.timer;
+  return { status: point.status, stepId: point.stepId, timer, undo: null };
+}
 
 export class RunError extends Error {
   constructor(
