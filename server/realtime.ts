@@ -48,6 +48,7 @@ import { mergeVoteSettings, resolveVote } from '../shared/voteSettings.js';
 import { parseDocName } from './yjs/docNames.js';
 import { MAX_MESSAGE_BYTES } from './yjs/yjsServer.js';
 import { applyCommand, onVoteOpened } from './domain/projector.js';
+import { Consoles } from './consoles.js';
 
 interface SocketData {
   role: Role;
@@ -71,6 +72,9 @@ const OVERVIEW_INTERVAL_MS = 250;
 /** Board-driven updates (tops, the spotlighted board) follow typing at this pace. */
 const BOARD_INTERVAL_MS = 500;
 const DOC_CHANGE_INTERVAL_MS = 50;
+
+/** Facilitator events that change nothing in the session: any console may send them. */
+const PASSIVE_EVENTS: ReadonlySet<string> = new Set([Events.clockSync, Events.hostLinks, Events.consoleTakeover]);
 
 const room = {
   session: (id: string) => `s:${id}`,
@@ -131,6 +135,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   const tallyThrottle = throttle(TALLY_INTERVAL_MS);
   const overviewThrottle = throttle(OVERVIEW_INTERVAL_MS);
   const boardThrottle = throttle(BOARD_INTERVAL_MS);
+  const consoles = new Consoles();
   /** Board changes arrive with every keystroke; what they imply is looked up a few times a second at most. */
   const docChangeThrottle = throttle(DOC_CHANGE_INTERVAL_MS);
 
@@ -299,7 +304,13 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
       try {
         if (!roles.includes(socket.data.role)) throw new AppError('forbidden', `Only ${roles.join(' or ')} may do this`);
+        const controls = socket.data.role === 'facilitator' && !PASSIVE_EVENTS.has(event);
+        if (controls && !consoles.mayAct(socket.data.sessionId, socket.id)) {
+          throw new AppError('not_in_control', 'Another console has control of this session; take over to act from here');
+        }
         const data = fn(parseOrThrow(schema, payload, `${event} payload`));
+        // The other consoles hear of it, so none of them changes silently.
+        if (controls) socket.to(room.facilitators(socket.data.sessionId)).emit(Events.consoleActed, { event });
         if (data instanceof Promise) data.then((d) => reply({ ok: true, data: d }), failed);
         else reply({ ok: true, data });
       } catch (err) {
@@ -347,6 +358,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
     if (role === 'facilitator') {
       void socket.join(room.facilitators(sessionId));
+      io.to(room.facilitators(sessionId)).emit(Events.consoleControl, consoles.connected(sessionId, socket.id));
+      socket.on('disconnect', () => io.to(room.facilitators(sessionId)).emit(Events.consoleControl, consoles.disconnected(sessionId, socket.id)));
       socket.emit(Events.tablesOverview, tablesOverview(services, sessionId, isConnected));
       for (const summary of services.evaluations.summaries(sessionId)) socket.emit(Events.evaluationSummary, summary);
     }
@@ -488,6 +501,12 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       seat(device.id, table);
       events.append(sessionId, 'device.moved', { from, to: table });
       return null;
+    });
+
+    on(socket, Events.consoleTakeover, ['facilitator'], EmptyPayload, () => {
+      const state = consoles.takeOver(sessionId, socket.id);
+      io.to(room.facilitators(sessionId)).emit(Events.consoleControl, state);
+      return state;
     });
 
     on(socket, Events.hostLinks, ['facilitator'], EmptyPayload, () => {

@@ -14,6 +14,16 @@ import { ownRecord } from './ownRecord.js';
 
 export const PROTOCOL_VERSION = 3;
 
+/**
+ * Facilitator consoles of a session: how many are open, and which one has control (its socket
+ * id; null while any may act). Sent to every console on connect and on each change.
+ */
+export const ConsoleControl = z.object({ consoles: z.number(), controller: z.string().nullable() });
+export type ConsoleControl = z.infer<typeof ConsoleControl>;
+/** Sent to the other consoles when one of them changed the session, so none changes silently. */
+export const ConsoleActed = z.object({ event: z.string() });
+export type ConsoleActed = z.infer<typeof ConsoleActed>;
+
 /** Socket.io event names, in one place. */
 export const Events = {
   // client -> server (each answers through an acknowledgement callback)
@@ -39,6 +49,7 @@ export const Events = {
   hostLinks: 'host:links',
   tableSeats: 'table:seats',
   plenaryHarvest: 'plenary:harvest',
+  consoleTakeover: 'console:takeover',
   // server -> client
   sessionState: 'session:state',
   deviceState: 'device:state',
@@ -47,6 +58,8 @@ export const Events = {
   tableBoard: 'table:board',
   evaluationSummary: 'evaluation:summary',
   plenaryBoard: 'plenary:board',
+  consoleControl: 'console:control',
+  consoleActed: 'console:acted',
 } as const;
 
 /** Paths of the plain-websocket Yjs endpoint: `${YJS_PATH}/<sessionId>/<table>`. */
@@ -602,6 +615,7 @@ export const ErrorCode = z.enum([
   'step_locked',
   'wrong_step',
   'stale_step',
+  'not_in_control',
   'session_not_found',
   'no_table',
   'vote_already_open',
@@ -671,6 +685,7 @@ export interface ClientToServerEvents {
   [Events.hostLinks]: (p: Empty, ack: AckFn<HostLink[]>) => void;
   [Events.tableSeats]: (p: z.input<typeof TableSeatsPayload>, ack: AckFn<null>) => void;
   [Events.plenaryHarvest]: (p: z.input<typeof PlenaryHarvestPayload>, ack: AckFn<PlenaryHarvestResult>) => void;
+  [Events.consoleTakeover]: (p: Record<string, never>, ack: AckFn<ConsoleControl>) => void;
 }
 
 export const TableBoard = z.object({ table: z.number(), points: z.array(TablePoint) });
@@ -702,4 +717,7 @@ export interface ServerToClientEvents {
   [Events.tableBoard]: (b: TableBoard) => void;
   [Events.evaluationSummary]: (s: EvaluationSummary) => void;
   [Events.plenaryBoard]: (b: PlenaryBoard) => void;
+  [Events.consoleControl]: (c: ConsoleControl) => void;
+  [Events.consoleActed]: (a: ConsoleActed) => void;
 }
+

@@ -271,6 +271,12 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
     payload: (w) => ({ label: w.d2.deviceStates[0]!.label, table: 1 }),
     after: (w) => expect(server.services.deviceById(w.d2.deviceId)!.table).toBe(1),
   },
+  [Events.consoleTakeover]: {
+    allowed: ['facilitator'],
+    phase: 'voting',
+    payload: () => ({}),
+    after: (_w, [control]) => expect(control).toMatchObject({ controller: expect.any(String) }),
+  },
   [Events.hostLinks]: {
     allowed: ['facilitator'],
     phase: 'voting',
@@ -311,6 +317,8 @@ const SERVER_TO_CLIENT: string[] = [
   Events.tableBoard,
   Events.evaluationSummary,
   Events.plenaryBoard,
+  Events.consoleControl,
+  Events.consoleActed,
 ];
 
 describe('role matrix', () => {

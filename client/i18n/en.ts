@@ -626,6 +626,7 @@ export const en: Messages = {
     step_locked: 'That is no longer possible: that step is done or running now.',
     wrong_step: 'That does not belong to this step.',
     stale_step: 'The session had already moved on. Nothing changed.',
+    not_in_control: 'Another screen is running this session. Take over to run it from here.',
     internal: 'Something went wrong. Please try again.',
     network: 'No connection to the laptop. Please try again.',
     timeout: 'No answer from the laptop. Please try again.',

@@ -626,6 +626,7 @@ export const nl = {
     step_locked: 'Dat kan niet meer: die stap is al geweest of loopt nu.',
     wrong_step: 'Dat hoort niet bij deze stap.',
     stale_step: 'De sessie was al verder. Er is niets veranderd.',
+    not_in_control: 'Een ander scherm bedient deze sessie. Neem het over om hier te bedienen.',
     internal: 'Er ging iets mis. Probeer het opnieuw.',
     network: 'Geen verbinding met de laptop. Probeer het opnieuw.',
     timeout: 'Geen antwoord van de laptop. Probeer het opnieuw.',
