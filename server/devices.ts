@@ -102,6 +102,13 @@ export class Devices {
     return new Map(rows.map((r) => [r.t, r.n]));
   }
 
+  /** Every device that picked a table, with its table. */
+  seated(sessionId: string): { id: string; table: number }[] {
+    return this.db
+      .prepare('SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL')
+      .all(sessionId) as { id: string; table: number }[];
+  }
+
   countJoined(sessionId: string): number {
     const row = this.db
       .prepare('SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL')

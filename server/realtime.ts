@@ -49,6 +49,7 @@ import { parseDocName } from './yjs/docNames.js';
 import { MAX_MESSAGE_BYTES } from './yjs/yjsServer.js';
 import { applyCommand, onVoteOpened } from './domain/projector.js';
 import { Consoles } from './consoles.js';
+import { Presence } from './presence.js';
 
 interface SocketData {
   role: Role;
@@ -141,6 +142,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
   // --- pushing state ------------------------------------------------------------------------
   const isConnected = (deviceId: string) => (io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
+  const presence = new Presence(isConnected);
+  const present = (deviceId: string) => presence.isPresent(deviceId);
 
   /** Builds the session view once and sends it to everyone; only the join link depends on how each screen reached us. */
   async function broadcastSession(sessionId: string) {
@@ -167,7 +170,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
 
   function tally(vote: Vote, audience: 'facilitator' | 'room') {
     const { count, ballots } = votes.count(vote);
-    const eligible = vote.eligibleAtClose ?? eligibleVoters(services, vote.sessionId);
+    const eligible = vote.eligibleAtClose ?? eligibleVoters(services, vote.sessionId, present, vote.id);
     return buildTally({ vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) }, audience);
   }
 
@@ -243,7 +246,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
   });
 
   function closeVote(sessionId: string, voteId: string, reason: 'facilitator' | 'step changed'): Vote {
-    const vote = votes.close(sessionId, voteId, eligibleVoters(services, sessionId));
+    const vote = votes.close(sessionId, voteId, eligibleVoters(services, sessionId, present, voteId));
     events.append(sessionId, 'vote.closed', { voteId, ballots: votes.count(vote).ballots, reason });
     scheduleTally(vote.id);
     return vote;
@@ -374,7 +377,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
       if (device.table !== null) void socket.join(room.table(sessionId, device.table));
       socket.emit(Events.deviceState, deviceState(services, deviceId, socket.data.secret!));
       scheduleOverview(sessionId);
-      socket.on('disconnect', () => scheduleOverview(sessionId));
+      socket.on('disconnect', () => {
+        if (!isConnected(deviceId)) presence.wentAway(deviceId);
+        scheduleOverview(sessionId);
+      });
     }
 
     const everyone: Role[] = ['facilitator', 'host', 'device', 'viewer'];
@@ -552,7 +558,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
         throw new AppError('bad_request', 'A vote on recommendations needs the list of recommendations');
       }
       const items = voteItems(services, session, resolved);
-      const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items, eligibleVoters(services, sessionId));
+      const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items, eligibleVoters(services, sessionId, present));
       sessions.setProjector(sessionId, onVoteOpened(session.projector, Date.now()));
       events.append(sessionId, 'vote.opened', {
         voteId: vote.id,

@@ -40,12 +40,19 @@ export function voteItems(services: Services, session: Session, vote: ResolvedVo
   }
 }
 
-/** Who can vote now: the devices at each table, or its seats where the table shares one tablet. */
-export function eligibleVoters(services: Services, sessionId: string): number {
-  const joined = services.devices.joinedByTable(sessionId);
+/**
+ * Who can vote now: per table its seats on a shared tablet (doorgeefstand), otherwise the
+ * devices present there (connected, or away for less than PRESENT_MINUTES), and never fewer than
+ * the ballots already cast there, so a voter who left after voting still counts.
+ */
+export function eligibleVoters(services: Services, sessionId: string, present: (deviceId: string) => boolean, voteId?: string): number {
   const seats = services.tables.seats(sessionId);
+  const here = new Map<number, number>();
+  for (const d of services.devices.seated(sessionId)) if (present(d.id)) here.set(d.table, (here.get(d.table) ?? 0) + 1);
+  const voted = voteId ? services.votes.votersByTable(voteId) : new Map<number, number>();
   let n = 0;
-  for (const [table, devices] of joined) n += seats.get(table) ?? devices;
-  for (const [table, s] of seats) if (!joined.has(table)) n += s;
+  for (const table of new Set([...seats.keys(), ...here.keys(), ...voted.keys()])) {
+    n += seats.get(table) ?? Math.max(here.get(table) ?? 0, voted.get(table) ?? 0);
+  }
   return n;
 }

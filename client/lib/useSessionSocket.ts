@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type Ack,
   type ClientToServerEvents,
+  type ConsoleControl,
   type DeviceState,
   type ErrorCode,
   type ErrorInfo,
@@ -54,6 +55,12 @@ export interface SessionConnection {
   plenary: PlenaryBoard | null;
   /** Evaluation results per step (facilitator only). */
   evaluations: EvaluationSummary[];
+  /** Facilitator consoles open on this session and which has control (facilitator only). */
+  consoles: ConsoleControl | null;
+  /** This connection's id, to tell this console from the others. */
+  socketId: string | null;
+  /** The last change another console made (facilitator only). */
+  acted: { event: string; at: number } | null;
   emit<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>>;
 }
 
@@ -69,6 +76,9 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
   const [board, setBoard] = useState<TableBoard | null>(null);
   const [plenary, setPlenary] = useState<PlenaryBoard | null>(null);
   const [evaluations, setEvaluations] = useState<EvaluationSummary[]>([]);
+  const [consoles, setConsoles] = useState<ConsoleControl | null>(null);
+  const [socketId, setSocketId] = useState<string | null>(null);
+  const [acted, setActed] = useState<{ event: string; at: number } | null>(null);
   const socketRef = useRef<AppSocket | null>(null);
   const credKey = credentials ? JSON.stringify(credentials) : null;
 
@@ -85,6 +95,7 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     setStatus('connecting');
     socket.on('connect', () => {
       setStatus('online');
+      setSocketId(socket.id ?? null);
       setRefusal(null);
     });
     socket.on('disconnect', () => setStatus('offline'));
@@ -102,6 +113,8 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     socket.on(Events.deviceState, setDevice);
     socket.on(Events.tableBoard, setBoard);
     socket.on(Events.plenaryBoard, setPlenary);
+    socket.on(Events.consoleControl, setConsoles);
+    socket.on(Events.consoleActed, ({ event }) => setActed({ event, at: Date.now() }));
     socket.on(Events.evaluationSummary, (s) => setEvaluations((all) => [...all.filter((x) => x.stepId !== s.stepId), s]));
     return () => {
       socket.disconnect();
@@ -131,5 +144,5 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     [],
   );
 
-  return { status, refusal, session, tally, overview, device, board, plenary, evaluations, emit };
+  return { status, refusal, session, tally, overview, device, board, plenary, evaluations, consoles, socketId, acted, emit };
 }

@@ -1,4 +1,5 @@
 /** Fixed wording of the report, in plain (B1) Dutch and in English. */
+import { PRESENT_MINUTES } from '../presence.js';
 import type { StepType } from '../../shared/agenda.js';
 import type { EvaluationQuestion } from '../../shared/evaluation.js';
 import type { Participation, SessionKind } from '../../shared/protocol.js';
@@ -288,7 +289,7 @@ const nl: ReportText = {
   tablesHeading: 'Deelname per tafel',
   devices: 'Apparaten',
   points: 'Punten',
-  devicesNote: 'Een apparaat is een tablet. Soms zitten er meer mensen aan één tablet.',
+  devicesNote: `Een apparaat is een tablet. Soms zitten er meer mensen aan één tablet. Bij een stemming telt als stemmer: elke tablet die in de zaal was (verbonden, of minder dan ${PRESENT_MINUTES} minuten weg) en elke tablet die al had gestemd; aan een tafel die één tablet deelt (doorgeefstand), het aantal stoelen. Tablets die weggingen, tellen niet mee.`,
   methodsHeading: 'Manier van stemmen',
   anonymityHeading: 'Zo bleef iedereen anoniem',
   anonymity: [
@@ -487,7 +488,7 @@ const en: ReportText = {
   tablesHeading: 'Participation per table',
   devices: 'Devices',
   points: 'Points',
-  devicesNote: 'A device is a tablet. Sometimes several people share one tablet.',
+  devicesNote: `A device is a tablet. Sometimes several people share one tablet. In a vote, voters are counted as every tablet in the room (connected, or away for less than ${PRESENT_MINUTES} minutes) and every tablet that had already voted; at a table that shares one tablet (doorgeefstand), its number of seats. Tablets that left are not counted.`,
   methodsHeading: 'How people voted',
   anonymityHeading: 'How everyone stayed anonymous',
   anonymity: [

@@ -1,0 +1,40 @@
+/** Honest turnout: who counts as a voter is who is in the room, not every tablet that ever joined. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRESENT_MINUTES, Presence } from '../server/presence.js';
+import { eligibleVoters } from '../server/voteSetup.js';
+import { closeClients, gotoStep, joinDevice, newBallotId, openVote, startedSession, submitChoices } from './helpers/clients.js';
+import { useTestServer } from './helpers/setup.js';
+
+const server = useTestServer();
+afterEach(closeClients);
+const T0 = 1_700_000_000_000;
+
+describe('presence', () => {
+  it('a device counts while connected and for a while after it left, then not', () => {
+    const connected = new Set(['a']);
+    const presence = new Presence((id) => connected.has(id));
+    expect(presence.isPresent('a', T0)).toBe(true);
+    expect(presence.isPresent('b', T0)).toBe(false); // never seen by this server
+    connected.delete('a');
+    presence.wentAway('a', T0);
+    expect(presence.isPresent('a', T0 + (PRESENT_MINUTES * 60_000) / 2)).toBe(true);
+    expect(presence.isPresent('a', T0 + PRESENT_MINUTES * 60_000)).toBe(false);
+  });
+
+  it('eligible voters: present devices per table, never fewer than the ballots cast there, seats where a tablet is shared', async () => {
+    const { s, fac } = await startedSession(server, { tables: 3 });
+    const devices = await Promise.all([1, 1, 1, 2, 2].map((table) => joinDevice(server, s, table)));
+    await gotoStep(fac, 'stemmen');
+    const vote = await openVote(fac, { method: 'recommendations', threshold: 70, source: 'recommendations', recommendations: ['Meer bankjes in het park'] });
+    // Two of table 1 vote; then all of table 1 leave the room for good.
+    for (const d of devices.slice(0, 2)) expect(await submitChoices(d, vote.id, newBallotId(), { stances: {} })).toMatchObject({ ok: true });
+    const gone = new Set(devices.slice(0, 3).map((d) => d.deviceId));
+    const present = (id: string) => !gone.has(id);
+    // Table 1: 0 present but 2 voted → 2; table 2: 2 present → 2.
+    expect(eligibleVoters(server.services, s.id, present, vote.id)).toBe(4);
+    expect(eligibleVoters(server.services, s.id, () => true, vote.id)).toBe(5);
+    // Table 3 shares one tablet with 6 seats: its seats count, present or not.
+    server.services.tables.setSeats(s.id, 3, 6);
+    expect(eligibleVoters(server.services, s.id, present, vote.id)).toBe(10);
+  });
+});
