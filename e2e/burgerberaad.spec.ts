@@ -80,10 +80,13 @@ test.describe('a burgerberaad evening', () => {
     await expect(wall.getByText('1 van 1 stem binnen')).toBeVisible();
     // Blind: the room sees the result only once the vote is closed; then the advice is adopted.
     await expect(wall.getByText(/Dit is een blinde stemming/)).toBeVisible();
+    // The room sees what it votes on, without a count.
+    await expect(wall.getByRole('heading', { name: 'Hierover stemt u nu' })).toBeVisible();
+    await expect(wall.getByText(/Maak een vast wijkpanel/)).toBeVisible();
+    await expect(wall.locator('.wall-result')).toHaveCount(0);
     await expect(f.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('ja');
     await f.getByRole('button', { name: 'Stemming sluiten' }).click();
-    await expect(wall.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('100 %');
-    await expect(wall.getByRole('row', { name: /Maak een vast wijkpanel/ })).toContainText('ja');
+    await expect(wall.locator('.wall-result', { hasText: /Maak een vast wijkpanel/ })).toContainText('100 % · ✓ aangenomen');
     await expectAccessible(wall, 'projector with an adopted recommendation');
   });
 

@@ -112,8 +112,8 @@ test.describe('the projector with a heavy session', () => {
     await wall.goto(`/p/${fac.sessionId}`);
     await checkStage(wall, fac, 'tops', /Tafel 12/);
     // Both rounds are there, round by round.
-    await expect(wall.locator('.fit__measure')).toContainText('Gespreksronde 1');
-    await expect(wall.locator('.fit__measure')).toContainText('Gespreksronde 2');
+    await expect(wall.locator('.fit__page')).toContainText('Gespreksronde 1');
+    await expect(wall.locator('.fit__page')).toContainText('Gespreksronde 2');
 
     await fac.emit(Events.projectorSet, { spotlight: { kind: 'table', table: 3 } });
     await checkStage(wall, fac, 'board', /Tafel 3, ronde 2, punt 6/);
@@ -138,14 +138,14 @@ test.describe('the projector with a heavy session', () => {
     await expect(wall.getByText('De uitslag komt zo')).toBeVisible();
     await fac.emit(Events.projectorSet, { reveal: 'next' });
     await expect(wall.getByText('Nog 39 punten te onthullen')).toBeVisible();
-    await expect(wall.locator('.fit__page .wall-result')).toHaveCount(1);
+    await expect(wall.locator('.wall-result:visible')).toHaveCount(1);
     await checkStage(wall, fac, 'vote-reveal', /Nog 39/);
     await fac.emit(Events.projectorSet, { reveal: 'all' });
 
     // The step after the vote ("Uitslag") shows the result first.
     await fac.goto('terugkoppeling', 1);
     await expect(wall.locator('.wall__subtitle')).toHaveText('Uitslag');
-    await expect(wall.locator('.fit__page .wall-result--first')).toBeVisible();
+    await expect(wall.locator('.wall-result--first:visible')).toBeVisible();
     await fac.emit(Events.stepNext, {});
     await checkStage(wall, fac, 'ended', /Bedankt/);
     for (const v of voters) v.disconnect();
@@ -170,9 +170,9 @@ test.describe('the projector with a heavy session', () => {
       ),
     );
     // Blind: no counts on the wall while it is open.
-    await expect(wall.locator('.fit__page .wall-result')).toHaveCount(0);
+    await expect(wall.locator('.wall-result:visible')).toHaveCount(0);
     await fac.emit(Events.voteClose, { voteId: vote.id });
-    await expect(wall.locator('.fit__page .wall-result').first()).toContainText(/aangenomen/);
+    await expect(wall.locator('.wall-result:visible').first()).toContainText(/aangenomen/);
     await checkStage(wall, fac, 'recommendations-result', /aangenomen/);
     for (const v of voters) v.disconnect();
     fac.close();

@@ -148,7 +148,10 @@ test.describe('a whole session', () => {
     const f = organiser.page;
     await goToStep(f, 'Wat vinden we het belangrijkst?');
     await expect(f.getByLabel('Stippen per persoon')).toHaveValue('3');
-    // The step votes on the plenary list; this room votes on every table's points, blind.
+    // The step votes on the plenary list; this room votes on every table's points, blind. The
+    // main action comes first; the settings fold open below it.
+    await expect(f.getByRole('button', { name: 'Stemming openen' })).toBeVisible();
+    await f.locator('summary', { hasText: 'Instellingen aanpassen' }).click();
     await f.getByLabel('Waarover stemmen ze?').selectOption({ label: 'Alle punten van alle tafels' });
     await f.getByRole('checkbox', { name: /Blind stemmen/ }).check();
     await f.getByRole('button', { name: 'Stemming openen' }).click();
@@ -170,10 +173,10 @@ test.describe('a whole session', () => {
 
     // A blind vote: the projector shows the turnout, not the result; the facilitator's chart moves.
     const wall = beamer.page;
-    await expect(wall.getByText('Stemmen komen binnen')).toBeVisible();
+    await expect(wall.getByRole('heading', { name: 'Hierover stemt u nu' })).toBeVisible();
     await expect(wall.getByText('1 van 3 stemmen binnen')).toBeVisible();
     await expect(wall.getByText(/Dit is een blinde stemming/)).toBeVisible();
-    await expect(wall.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toHaveCount(0);
+    await expect(wall.locator('.wall-result')).toHaveCount(0);
     await expect(f.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
     await expectAccessible(wall, 'projector during a blind vote');
 
@@ -194,7 +197,7 @@ test.describe('a whole session', () => {
     await expect(wall.getByText('Uitslag')).toBeVisible();
     await expect(wall.getByText('2 van 3 stemmen binnen')).toBeVisible();
     // Closed: now the room sees the result, labelled with its method.
-    await expect(wall.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
+    await expect(wall.locator('.wall-result', { hasText: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
     await expect(wall.getByText(/Stippen verdelen \(3 per persoon/).first()).toBeVisible();
 
     // A ballot that still reaches the server after closing (sent with tablet B's own device

@@ -185,15 +185,19 @@ test.describe('a two-round thematafel', () => {
     const f = organiser.page;
     await goToStep(f, 'Terugkoppeling van de tafels');
     const wall = beamer.page;
-    await expect(wall.getByRole('heading', { name: 'Tafel 1' })).toBeVisible();
-    // Table 1's own top 3 from round 1, table 2's points from round 2.
-    await expect(wall.locator('.stage-tops__table').first()).toContainText('Korte lijntjes');
-    await expect(wall.locator('.stage-tops__table').first()).not.toContainText('Tijdig informeren');
-    await expect(wall.locator('.stage-tops__table').nth(1)).toContainText('Uitkomsten serieus nemen');
+    await expect(wall.getByRole('heading', { name: 'Tafel 1' }).first()).toBeVisible();
+    // Every round counts, round by round: table 1's own top 3 from round 1, table 2's points from round 2.
+    await expect(wall.getByRole('heading', { name: 'Gespreksronde 1' })).toBeVisible();
+    await expect(wall.getByRole('heading', { name: 'Gespreksronde 2' })).toBeVisible();
+    const round1 = wall.locator('.wall__card').filter({ hasText: 'Korte lijntjes' });
+    await expect(round1).toHaveCount(1);
+    await expect(round1).toContainText('Tafel 1');
+    await expect(round1).not.toContainText('Tijdig informeren');
+    await expect(wall.locator('.wall__card').filter({ hasText: 'Uitkomsten serieus nemen' })).toContainText('Tafel 2');
     // The radio follows the server's state, so it is checked once the server has applied it.
     await f.getByRole('radio', { name: 'Licht' }).click();
     await expect(f.getByRole('radio', { name: 'Licht' })).toBeChecked();
-    await expect(wall.locator('main.projector--light')).toBeVisible();
+    await expect(wall.locator('main.wall--light')).toBeVisible();
     await expectAccessible(wall, 'projector in light mode');
 
     await observer.page.goto(`/o/${sessionId}`);

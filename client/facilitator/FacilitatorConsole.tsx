@@ -9,6 +9,8 @@ import { facilitatorKey } from '../lib/storage';
 import { useSessionSocket } from '../lib/useSessionSocket';
 import { useClockSync } from '../lib/serverClock';
 import { position } from '../lib/steps';
+import { ConnectionModePanel } from './ConnectionModePanel';
+import { ConsoleControlBar, TableAlerts } from './ConsoleAlerts';
 import { EvaluationPanel } from './EvaluationPanel';
 import { ProjectorPanel } from './ProjectorPanel';
 import { RolesPanel } from './RolesPanel';
@@ -66,25 +68,28 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
               {t.facilitator.joinCode}: <strong className="code">{session.joinCode}</strong>
             </p>
           </div>
+          <ConsoleControlBar conn={conn} />
+          <TableAlerts tables={conn.overview} emit={conn.emit} />
           <div className="console__grid">
             <div className="stack">
+              {/* In a voting step the vote is the main thing to do, so it comes first. */}
+              {step?.type === 'stemmen' && <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={step} />}
               <RunPanel session={session} emit={conn.emit} />
-              {(step?.type === 'stemmen' || session.vote) && (
-                <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={step?.type === 'stemmen' ? step : undefined} />
-              )}
+              {step?.type !== 'stemmen' && session.vote && <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={undefined} />}
               {conn.evaluations.map((summary) => (
                 <EvaluationPanel key={summary.stepId} summary={summary} />
               ))}
               <TablesOverview tables={conn.overview} voting={session.vote?.status === 'open'} emit={conn.emit} />
             </div>
             <div className="stack">
-              <ProjectorPanel session={session} emit={conn.emit} />
+              <ProjectorPanel data={{ session, tally: conn.tally, board: conn.board, plenary: conn.plenary }} emit={conn.emit} />
               <section className="card" aria-labelledby="links-title">
                 <h2 id="links-title">{t.facilitator.linksTitle}</h2>
                 <CopyField label={t.facilitator.privateLink} hint={t.facilitator.privateLinkHint} value={`${origin}/f/${sessionId}#key=${secret}`} />
                 <CopyField label={t.facilitator.joinLink} value={session.joinUrl} />
               </section>
               <RolesPanel sessionId={sessionId} joinUrl={session.joinUrl} emit={conn.emit} />
+              <ConnectionModePanel />
               <section className="card" aria-labelledby="plenary-title">
                 <h2 id="plenary-title">{t.plenary.title}</h2>
                 <p>{t.plenary.consoleHint(conn.plenary?.points.length ?? 0)}</p>

@@ -18,19 +18,18 @@ interface Props {
 export function TablesOverview({ tables, voting, emit }: Props) {
   const { t } = useI18n();
   const errorText = useErrorText();
-  const [error, setError] = useState<string | null>(null);
-  const run = async (fn: () => ReturnType<SessionConnection['emit']>) => {
+  // A refusal shows at the tile it concerns, where the facilitator is looking.
+  const [errors, setErrors] = useState<Record<number, string>>({});
+  const run = async (table: number, fn: () => ReturnType<SessionConnection['emit']>) => {
     const res = await fn();
-    setError(res.ok ? null : errorText(res.error.code));
+    setErrors((all) => {
+      const { [table]: _old, ...rest } = all;
+      return res.ok ? rest : { ...rest, [table]: errorText(res.error.code) };
+    });
   };
   return (
     <section className="card" aria-labelledby="tables-title">
       <h2 id="tables-title">{t.facilitator.tablesTitle}</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
       {!tables ? (
         <p>{t.common.loading}</p>
       ) : (
@@ -41,7 +40,7 @@ export function TablesOverview({ tables, voting, emit }: Props) {
               {row.help && (
                 <p className="table-tile__signal table-tile__signal--help">
                   {t.signals.helpBadge}
-                  <button type="button" className="button button--small" onClick={() => run(() => emit(Events.tableClearSignal, { table: row.table, signal: 'help' }))}>
+                  <button type="button" className="button button--small" onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'help' }))}>
                     {t.signals.clear}
                   </button>
                 </p>
@@ -49,9 +48,14 @@ export function TablesOverview({ tables, voting, emit }: Props) {
               {row.ready && (
                 <p className="table-tile__signal table-tile__signal--ready">
                   {t.signals.readyBadge}
-                  <button type="button" className="button button--small" onClick={() => run(() => emit(Events.tableClearSignal, { table: row.table, signal: 'ready' }))}>
+                  <button type="button" className="button button--small" onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'ready' }))}>
                     {t.signals.clear}
                   </button>
+                </p>
+              )}
+              {errors[row.table] && (
+                <p className="error" role="alert">
+                  {errors[row.table]}
                 </p>
               )}
               <p className={row.connected > 0 ? 'table-tile__live' : undefined}>{t.facilitator.connected(row.connected)}</p>
@@ -62,7 +66,12 @@ export function TablesOverview({ tables, voting, emit }: Props) {
                 <summary>{row.seats > 0 ? t.seats.summaryOn(row.seats) : t.seats.summaryOff}</summary>
                 <label className="table-tile__seats">
                   <span>{t.seats.label}</span>
-                  <select value={row.seats} onChange={(e) => run(() => emit(Events.tableSeats, { table: row.table, seats: Number(e.target.value) }))}>
+                  <select
+                    value={row.seats}
+                    disabled={voting}
+                    aria-describedby={voting ? `seats-locked-${row.table}` : undefined}
+                    onChange={(e) => run(row.table, () => emit(Events.tableSeats, { table: row.table, seats: Number(e.target.value) }))}
+                  >
                     <option value={0}>{t.seats.off}</option>
                     {Array.from({ length: LIMITS.seatsPerTable - 1 }, (_, i) => i + 2).map((n) => (
                       <option key={n} value={n}>
@@ -71,7 +80,9 @@ export function TablesOverview({ tables, voting, emit }: Props) {
                     ))}
                   </select>
                 </label>
-                <p className="field__hint">{t.seats.hint}</p>
+                <p className="field__hint" id={`seats-locked-${row.table}`}>
+                  {voting ? t.seats.locked : t.seats.hint}
+                </p>
               </details>
               {row.devices.length > 0 && (
                 <details className="table-tile__devices">
@@ -84,7 +95,7 @@ export function TablesOverview({ tables, voting, emit }: Props) {
                           <span className="sr-only">{t.device.moveTo(d.label)}</span>
                           <select
                             value={row.table}
-                            onChange={(e) => run(() => emit(Events.deviceMove, { label: d.label, table: Number(e.target.value) }))}
+                            onChange={(e) => run(row.table, () => emit(Events.deviceMove, { label: d.label, table: Number(e.target.value) }))}
                           >
                             {tables.map((other) => (
                               <option key={other.table} value={other.table}>

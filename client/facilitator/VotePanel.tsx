@@ -54,11 +54,14 @@ export function VotePanel({ vote, tally, kind, emit, step }: Props) {
         </>
       ) : step ? (
         <>
-          <p>{t.facilitator.voteIntro}</p>
-          <VoteSettingsFields value={settings} kind={kind} onChange={setSettings} disabled={busy} />
-          <button type="button" className="button button--primary" onClick={open} disabled={busy}>
+          <button type="button" className="button button--primary button--large" onClick={open} disabled={busy}>
             {vote ? t.facilitator.newVote : t.facilitator.openVote}
           </button>
+          <details className="collapsible">
+            <summary>{t.facilitator.voteSettings}</summary>
+            <p>{t.facilitator.voteIntro}</p>
+            <VoteSettingsFields value={settings} kind={kind} onChange={setSettings} disabled={busy} />
+          </details>
         </>
       ) : null}
       {error && (

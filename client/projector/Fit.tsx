@@ -21,8 +21,11 @@ export interface FitItem {
 
 interface Props {
   items: FitItem[];
-  /** A group's heading; `continued` when the group started on an earlier page. */
-  heading?: (group: string, continued: boolean) => ReactNode;
+  /**
+   * A group's heading. An element in it with class `fit__continued` (e.g. "(vervolg)") shows only
+   * on a page where the group began on an earlier one.
+   */
+  heading?: (group: string) => ReactNode;
   columns?: number;
   /** Type size range, as a factor of the wall's base size; the minimum is the readable limit. */
   max?: number;
@@ -45,9 +48,9 @@ const HEADING = '#';
 export function Fit({ items, heading, columns = 1, max = 1, min = 0.75, paging, onPages, className = '' }: Props) {
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
-  const measure = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const [layout, setLayout] = useState<Layout>({ scale: min, columns, pages: [] });
-  const [size, setSize] = useState({ w: 0, h: 0 });
+  const [, setSize] = useState({ w: 0, h: 0 });
 
   useEffect(() => {
     const el = box.current;
@@ -57,30 +60,32 @@ export function Fit({ items, heading, columns = 1, max = 1, min = 0.75, paging, 
     return () => observer.disconnect();
   }, []);
 
-  // Measured after every render: live results and typing change heights, and a layout that did
-  // not change is not set again, so this settles at once.
-  useLayoutEffect(() => {
-    const el = box.current;
-    const copy = measure.current;
-    if (!el || !copy || el.clientHeight === 0) return;
-    const next = fitLayout(copy, el.clientHeight, min, max, columns);
-    setLayout((before) => (sameLayout(before, next) ? before : next));
-  });
-
   const count = Math.max(1, layout.pages.length);
   const page = usePageIndex(paging, count);
   useEffect(() => onPages?.(page, count), [onPages, page, count]);
 
-  const shown = new Set(layout.pages[page] ?? layout.pages[0] ?? []);
-  const grid = { gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))` };
-  const groupsBefore = new Set(layout.pages.slice(0, page).flatMap((keys) => keys.filter((k) => k.startsWith(HEADING))));
+  // After every render, before the screen is painted: lay the whole list out at trial sizes in
+  // place, then hide what is not on this page. Live results and typing change heights; a layout
+  // that did not change is not set again, so this settles at once. Measuring in place (not in a
+  // hidden copy) keeps every text on the page once.
+  useLayoutEffect(() => {
+    const el = box.current;
+    const listEl = list.current;
+    if (!el || !listEl || el.clientHeight === 0) return;
+    const children = Array.from(listEl.children) as HTMLElement[];
+    for (const child of children) {
+      child.hidden = false;
+      delete child.dataset.continued;
+    }
+    const next = fitLayout(listEl, el.clientHeight, min, max, columns);
+    setLayout((before) => (sameLayout(before, next) ? before : next));
+    showPage(listEl, next, Math.min(page, next.pages.length - 1));
+  });
+
   return (
-    <div ref={box} className={`fit ${className}`} data-size={`${size.w}x${size.h}`}>
-      <div className="fit__page" style={{ ...grid, fontSize: `${layout.scale}em` }}>
-        {renderList(items.filter((i) => shown.has(i.key)), heading, (g) => groupsBefore.has(HEADING + g) && !shown.has(HEADING + g))}
-      </div>
-      <div ref={measure} className="fit__measure" aria-hidden="true">
-        {renderList(items, heading, () => false, true)}
+    <div ref={box} className={`fit ${className}`}>
+      <div ref={list} className="fit__page">
+        {renderList(items, heading)}
       </div>
       {count > 1 && (
         <p className="fit__pages" aria-label={t.projector.pageOf(page + 1, count)}>
@@ -91,20 +96,42 @@ export function Fit({ items, heading, columns = 1, max = 1, min = 0.75, paging, 
   );
 }
 
-function renderList(items: FitItem[], heading: Props['heading'], continued: (group: string) => boolean, marked = false) {
+/** Hides every item and heading not on the page; a heading of a group begun on an earlier page says "(vervolg)". */
+function showPage(listEl: HTMLElement, layout: Layout, page: number): void {
+  const keys = new Set(layout.pages[Math.max(0, page)] ?? []);
+  const before = new Set(layout.pages.slice(0, Math.max(0, page)).flat());
+  listEl.style.fontSize = `${layout.scale}em`;
+  listEl.style.gridTemplateColumns = `repeat(${layout.columns}, minmax(0, 1fr))`;
+  const children = Array.from(listEl.children) as HTMLElement[];
+  const onPage = new Set(children.filter((c) => keys.has(c.dataset.fit!)).map((c) => c.dataset.group));
+  for (const child of children) {
+    const key = child.dataset.fit!;
+    if (key.startsWith(HEADING)) {
+      const group = key.slice(1);
+      // Shown above the group's first item on this page, also when the group began earlier.
+      const shown = keys.has(key) || onPage.has(group);
+      child.hidden = !shown;
+      if (shown && !keys.has(key) && before.has(key)) child.dataset.continued = 'true';
+    } else {
+      child.hidden = !keys.has(key);
+    }
+  }
+}
+
+function renderList(items: FitItem[], heading: Props['heading']) {
   const out: ReactNode[] = [];
   let group: string | undefined;
   for (const item of items) {
     if (item.group !== undefined && item.group !== group && heading) {
       out.push(
-        <div key={HEADING + item.group} className="fit__heading" data-fit={marked ? HEADING + item.group : undefined}>
-          {heading(item.group, continued(item.group))}
+        <div key={HEADING + item.group} className="fit__heading" data-fit={HEADING + item.group} data-group={item.group}>
+          {heading(item.group)}
         </div>,
       );
     }
     group = item.group;
     out.push(
-      <div key={item.key} className="fit__item" data-fit={marked ? item.key : undefined} data-group={marked ? item.group : undefined}>
+      <div key={item.key} className="fit__item" data-fit={item.key} data-group={item.group}>
         {item.node}
       </div>,
     );

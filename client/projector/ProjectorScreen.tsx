@@ -39,7 +39,7 @@ export function ProjectorScreen({ session, tally, board, plenary, onPages, previ
             {preview ? <p className="wall__title">{session.title}</p> : <h1 className="wall__title">{session.title}</h1>}
             {pos.status === 'running' && pos.current && <p className="wall__step">{stepTitle(t, pos.current.step)}</p>}
           </div>
-          <StepTimer timer={pos.status === 'running' ? session.run.timer : null} size="large" />
+          <StepTimer timer={pos.status === 'running' ? session.run.timer : null} size="large" copy={preview} />
         </header>
         <StageBody stage={stage} data={{ session, tally, board, plenary }} paging={paging} onPages={onPages} />
       </div>

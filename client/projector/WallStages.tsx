@@ -13,12 +13,12 @@ interface Common {
   onPages?: (page: number, pages: number) => void;
 }
 
-function Heading({ text, continued }: { text: string; continued: boolean }) {
+function Heading({ text }: { text: string }) {
   const { t } = useI18n();
   return (
     <h3 className="wall__group">
       {text}
-      {continued && <span className="wall__muted"> {t.projector.continued}</span>}
+      <span className="wall__muted fit__continued"> {t.projector.continued}</span>
     </h3>
   );
 }
@@ -70,7 +70,7 @@ export function TopsStage({ session, paging, onPages }: Common & { session: Sess
       ) : (
         <Fit
           items={items}
-          heading={(round, continued) => <Heading text={rounds.get(round) ?? ''} continued={continued} />}
+          heading={(round) => <Heading text={rounds.get(round) ?? ''} />}
           columns={items.length > 4 ? 3 : items.length > 1 ? 2 : 1}
           max={1.2}
           min={0.72}
@@ -97,7 +97,7 @@ export function BoardStage({ session, board, paging, onPages }: Common & { sessi
       ) : (
         <Fit
           items={points.map((p) => ({ key: p.id, group: p.theme, node: <p className="wall__point">{p.text}</p> }))}
-          heading={(theme, continued) => <Heading text={themeLabel.get(theme) ?? ''} continued={continued} />}
+          heading={(theme) => <Heading text={themeLabel.get(theme) ?? ''} />}
           columns={points.length > 3 ? 2 : 1}
           max={1.3}
           min={0.75}
@@ -141,7 +141,7 @@ export function PlenaryStage({ plenary, paging, onPages }: Common & { plenary: P
               </p>
             ),
           }))}
-          heading={(theme, continued) => <Heading text={label.get(theme) ?? ''} continued={continued} />}
+          heading={(theme) => <Heading text={label.get(theme) ?? ''} />}
           columns={sorted.length > 6 ? 2 : 1}
           max={1.2}
           min={0.72}
@@ -172,7 +172,7 @@ export function VoteStage({ vote, phase, tally, reveal, paging, onPages }: VoteP
         <h2 id="stage-vote" className="wall__subtitle">
           {title}
         </h2>
-        {phase !== 'result' && (
+        {(
           <p className="wall__turnout" aria-live="polite">
             {t.vote.turnout(current?.ballots ?? 0, current?.eligible ?? 0)}
           </p>
@@ -180,8 +180,8 @@ export function VoteStage({ vote, phase, tally, reveal, paging, onPages }: VoteP
       </div>
       <p className="wall__method">
         {methodLabel(vote)}
-        {phase === 'result' && current && ` · ${t.vote.ballots(current.ballots)}`}
       </p>
+      {phase === 'blind' && vote.blind && <p className="wall__method">{t.vote.blindHidden}</p>}
       {phase === 'blind' ? (
         <Fit
           items={vote.items.map((item, i) => ({ key: item.id, node: <BlindItem n={i + 1} text={item.text} /> }))}
@@ -232,7 +232,7 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
             group,
             node: withheld ? <p className="wall__note">{t.vote.withheld}</p> : <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} />,
           }))}
-          heading={(table, continued) => <Heading text={t.common.table(Number(table))} continued={continued} />}
+          heading={(table) => <Heading text={t.common.table(Number(table))} />}
           max={1.1}
           min={0.72}
           paging={paging}
