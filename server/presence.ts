@@ -9,7 +9,14 @@ export const PRESENT_MINUTES = 10;
 export class Presence {
   private readonly left = new Map<string, number>();
 
-  constructor(private readonly connected: (deviceId: string) => boolean) {}
+  /**
+   * Devices this server has not seen since `startedAt` count as if they left then: after a
+   * restart nobody knows who was in the room, and tablets reconnect within seconds.
+   */
+  constructor(
+    private readonly connected: (deviceId: string) => boolean,
+    private readonly startedAt = Date.now(),
+  ) {}
 
   /** The device's last connection closed. */
   wentAway(deviceId: string, now = Date.now()): void {
@@ -18,8 +25,7 @@ export class Presence {
 
   isPresent(deviceId: string, now = Date.now()): boolean {
     if (this.connected(deviceId)) return true;
-    const left = this.left.get(deviceId);
-    if (left === undefined) return false;
+    const left = this.left.get(deviceId) ?? this.startedAt;
     if (now - left < PRESENT_MINUTES * 60_000) return true;
     this.left.delete(deviceId);
     return false;

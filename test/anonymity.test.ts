@@ -347,7 +347,7 @@ describe('ballot secrecy in what the server sends', () => {
     expect(new Set(wire.map((m) => m.via))).toEqual(new Set(['api', 'event', 'ack']));
     expect(wire.filter((m) => m.via === 'ack' && m.name === Events.ballotSubmit).length).toBeGreaterThanOrEqual(ballotIds.length);
     expect(new Set(wire.filter((m) => m.via === 'event').map((m) => m.name))).toEqual(
-      new Set([Events.sessionState, Events.deviceState, Events.voteTally, Events.tablesOverview, Events.plenaryBoard]),
+      new Set([Events.sessionState, Events.deviceState, Events.voteTally, Events.tablesOverview, Events.plenaryBoard, Events.consoleControl]),
     );
     const marks = deviceMarks();
     const labels = labelPatterns();

@@ -198,7 +198,7 @@ describe('POST /api/sessions with an agenda', () => {
     expect(state.agenda.rounds.map((r) => [r.title, r.rotate])).toEqual(template.rounds.map((r) => [r.title, r.rotate]));
     expect(new Set(idsOf(state.agenda)).size).toBe(idsOf(state.agenda).length);
     expect(storedAgenda(res.body.id)).toEqual(state.agenda);
-    expect(state.run).toEqual({ status: 'lobby', stepId: null, timer: null });
+    expect(state.run).toEqual({ status: 'lobby', stepId: null, timer: null, undo: null });
   });
 
   it('an empty body is a thematafel with its template', async () => {

@@ -262,7 +262,7 @@ describe('harvesting on the server', () => {
   it('the plenary board can be put in the projector’s spotlight', async () => {
     const { s, fac } = await roomWithPoints();
     const projector = await emitOk(fac.socket, Events.projectorSet, { spotlight: { kind: 'plenary' } });
-    expect(projector).toEqual({ theme: 'dark', spotlight: { kind: 'plenary' } });
+    expect(projector).toMatchObject({ theme: 'dark', spotlight: { kind: 'plenary' }, pinned: false });
     const late = await viewer(server, s.id);
     await vi.waitFor(() => expect(late.lastSessionState()?.projector.spotlight).toEqual({ kind: 'plenary' }), WAIT);
   });
