@@ -22,7 +22,7 @@ test('README screenshots from the heavy session', async ({ browser, baseURL }) =
   await fac.goto('inbreng', 1);
   const tablet = await browser.newPage({ viewport: TABLET_PORTRAIT, hasTouch: true, isMobile: true });
   await tablet.goto(`/j/${fac.state().joinCode}`);
-  await tablet.getByRole('button', { name: 'Tafel 1' }).click();
+  await tablet.getByRole('button', { name: 'Tafel 1', exact: true }).click();
   await expect(tablet.getByRole('textbox').first()).toHaveValue(/Tafel 1, ronde 2/);
   await tablet.screenshot({ path: 'docs/screenshots/tablet-board.png' });
 
@@ -40,6 +40,8 @@ test('README screenshots from the heavy session', async ({ browser, baseURL }) =
   await console.goto(`/f/${fac.sessionId}#key=${fac.key}`);
   await expect(console.getByText('Tafel 5 vraagt hulp')).toBeVisible();
   await expect(console.getByText('12 van 13 stemmen binnen').first()).toBeVisible();
+  // The chart's labels appear once its bars have grown.
+  await expect(console.locator('.vote-chart text').filter({ hasText: 'Tafel 1, ronde 2, punt 1' })).toBeVisible();
   await console.screenshot({ path: 'docs/screenshots/facilitator.png' });
   for (const v of voters) v.disconnect();
 });
