@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { Events, type VoteView } from '../shared/protocol';
+import { expectAccessible } from './helpers/room';
 import { LONG_QUESTION, LONG_TITLE, RECOMMENDATIONS, createFacilitator, emitOk, heavyBurgerberaad, heavyThematafel, voter, castDots, type Facilitator } from './helpers/heavySession';
 
 const SIZES = [
@@ -74,6 +75,7 @@ async function checkStage(wall: Page, fac: Facilitator, name: string, expectText
     await wall.setViewportSize(size);
     await expect(wall.locator('.wall')).toContainText(expectText);
     await expect.poll(() => textProblems(wall), { message: `${name} at ${size.width}×${size.height}` }).toEqual([]);
+    if (size === SIZES[0]) await expectAccessible(wall, `projector: ${name}`);
     const pages = await pageCount(wall);
     const label = wall.locator('.fit__pages').first();
     for (let i = 0; i < pages; i++) {
@@ -97,7 +99,7 @@ test.describe('the projector with a heavy session', () => {
 
   test('lobby: long title and question beside the large join card', async ({ browser, baseURL }) => {
     const fac = await createFacilitator(baseURL!, { title: LONG_TITLE, question: LONG_QUESTION, tables: 12 });
-    const wall = await browser.newPage({ viewport: SIZES[0] });
+    const wall = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
     await wall.goto(`/p/${fac.sessionId}`);
     await expect(wall.getByTestId('join-code')).toBeVisible();
     await checkStage(wall, fac, 'lobby', /Wat is er volgens u nodig/);
@@ -108,7 +110,7 @@ test.describe('the projector with a heavy session', () => {
 
   test('thematafel: tops of both rounds, a board, the plenary list, a vote on 40 points and its result', async ({ browser, baseURL }) => {
     const fac = await heavyThematafel(baseURL!);
-    const wall = await browser.newPage({ viewport: SIZES[0] });
+    const wall = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
     await wall.goto(`/p/${fac.sessionId}`);
     await checkStage(wall, fac, 'tops', /Tafel 12/);
     // Both rounds are there, round by round.
@@ -119,6 +121,9 @@ test.describe('the projector with a heavy session', () => {
     await checkStage(wall, fac, 'board', /Tafel 3, ronde 2, punt 6/);
     await fac.emit(Events.projectorSet, { spotlight: { kind: 'plenary' } });
     await checkStage(wall, fac, 'plenary', /Tafel 1, ronde 2/);
+    await fac.emit(Events.projectorSet, { theme: 'light' });
+    await checkStage(wall, fac, 'plenary-light', /Tafel 1, ronde 2/);
+    await fac.emit(Events.projectorSet, { theme: 'dark' });
 
     // The plenary list is still in the spotlight when the vote opens: the vote takes the wall.
     await fac.goto('stemmen');
@@ -154,7 +159,7 @@ test.describe('the projector with a heavy session', () => {
 
   test('burgerberaad: 20 recommendations of 300 characters, blind while open, then adopted or not', async ({ browser, baseURL }) => {
     const fac = await heavyBurgerberaad(baseURL!);
-    const wall = await browser.newPage({ viewport: SIZES[0] });
+    const wall = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
     await wall.goto(`/p/${fac.sessionId}`);
     const vote = await emitOk<VoteView>(fac.socket, Events.voteOpen, { source: 'recommendations', recommendations: RECOMMENDATIONS });
     await expect(wall.locator('.wall__subtitle')).toHaveText('Hierover stemt u nu');
