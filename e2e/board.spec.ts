@@ -3,7 +3,7 @@
  * and working on through a lost connection without losing or doubling a point.
  */
 import { expect, test } from '@playwright/test';
-import { addPointButton, expectAccessible, laptop, pointBox, tablet, type Person } from './helpers/room';
+import { addPointButton, expectAccessible, laptop, pointBox, startWithTablets, tablet, type Person } from './helpers/room';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,13 +20,7 @@ test.describe('a table board', () => {
       data: { title: 'Bord', tables: 2, agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 1200 }, { type: 'pauze', durationSec: 600 }] }] } },
     });
     const session = (await res.json()) as { joinCode: string; urls: { facilitator: string } };
-    const facilitator = new URL(session.urls.facilitator);
-    await organiser.page.goto(facilitator.pathname + facilitator.hash);
-    for (const t of [tabletA, tabletB]) {
-      await t.page.goto(`/j/${session.joinCode}`);
-      await t.page.getByRole('button', { name: 'Tafel 1' }).click();
-    }
-    await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
+    await startWithTablets(organiser, [tabletA, tabletB], session);
     await expect(addPointButton(tabletB.page, 'Communicatie')).toBeVisible();
   });
 

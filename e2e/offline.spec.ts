@@ -5,7 +5,7 @@
  * Runs in the `secure` project, against a server started with HTTPS=true.
  */
 import { expect, request as apiRequest, test } from '@playwright/test';
-import { addPointButton, expectAccessible, laptop, tablet, type Person } from './helpers/room';
+import { addPointButton, expectAccessible, laptop, startWithTablets, tablet, type Person } from './helpers/room';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,13 +29,7 @@ test.describe('a tablet in the secure mode', () => {
     organiser = await laptop(browser, baseURL!);
     tabletA = await tablet(browser, baseURL!);
     tabletB = await tablet(browser, baseURL!);
-    const facilitator = new URL(session.urls.facilitator);
-    await organiser.page.goto(facilitator.pathname + facilitator.hash);
-    for (const t of [tabletA, tabletB]) {
-      await t.page.goto(`/j/${session.joinCode}`);
-      await t.page.getByRole('button', { name: 'Tafel 1' }).click();
-    }
-    await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
+    await startWithTablets(organiser, [tabletA, tabletB], session);
     await expect(addPointButton(tabletA.page, 'Communicatie')).toBeVisible();
   });
 

@@ -3,11 +3,11 @@
  * setup but a tablet cannot reopen the app without Wi-Fi nor keep its screen on; the secure
  * mode can, once each tablet trusts the laptop's certificate (a QR code to its instructions).
  */
-import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import type { ConnectionMode } from '../../shared/connectionMode';
 import { useI18n } from '../i18n/I18n';
 import { api } from '../lib/api';
+import { useQrSvg } from '../components/useQrSvg';
 
 export function ConnectionModePanel() {
   const { t } = useI18n();
@@ -67,17 +67,7 @@ function Facts({ title, items, kind }: { title: string; items: readonly string[]
 function TrustCode({ url, fingerprint }: { url: string; fingerprint: string | null }) {
   const { t } = useI18n();
   const m = t.connectionMode;
-  const [svg, setSvg] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } }).then(
-      (s) => live && setSvg(s),
-      () => live && setSvg(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [url]);
+  const svg = useQrSvg(url);
   return (
     <div className="connection-mode__trust">
       <h4>{m.trustTitle}</h4>

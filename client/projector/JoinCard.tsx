@@ -1,21 +1,10 @@
 /** How to join, readable from the back of the room: the URL, a QR code and the code in large type. */
-import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
+import { useQrSvg } from '../components/useQrSvg';
 import { useI18n } from '../i18n/I18n';
 
 export function JoinCard({ joinUrl, joinCode, compact = false }: { joinUrl: string; joinCode: string; compact?: boolean }) {
   const { t } = useI18n();
-  const [svg, setSvg] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } }).then(
-      (s) => live && setSvg(s),
-      () => live && setSvg(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [joinUrl]);
+  const svg = useQrSvg(joinUrl);
   const host = joinUrl.replace(/^https?:\/\//, '').replace(/\/j\/[A-Z0-9]+$/, '');
   return (
     <aside className={`join-card${compact ? ' join-card--compact' : ''}`} aria-label={t.projector.joinAt}>

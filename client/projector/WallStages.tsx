@@ -2,6 +2,7 @@
  * The stages of the wall, each fitted to a screen that cannot scroll (see Fit). Texts are shown
  * whole: a point or a recommendation is never cut short, on a page of its own if need be.
  */
+import type { ReactNode } from 'react';
 import type { PlenaryBoard, ProjectorSettings, ResultRow, SessionView, TableBoard, Tally, VoteView } from '../../shared/protocol';
 import { useMethodLabel } from '../components/voteLabels';
 import { useI18n } from '../i18n/I18n';
@@ -23,15 +24,24 @@ function Heading({ text }: { text: string }) {
   );
 }
 
+/** A stage with its title, and a note instead of its list when there is nothing to show yet. */
+function WallSection({ id, title, empty, children }: { id: string; title: string; empty: string | null; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="wall__stage">
+      <h2 id={id} className="wall__subtitle">
+        {title}
+      </h2>
+      {empty === null ? children : <p className="wall__note">{empty}</p>}
+    </section>
+  );
+}
+
 export function QuestionStage({ question, paging, onPages }: Common & { question: string }) {
   const { t } = useI18n();
   return (
-    <section aria-labelledby="stage-question" className="wall__stage">
-      <h2 id="stage-question" className="wall__subtitle">
-        {t.projector.question}
-      </h2>
+    <WallSection id="stage-question" title={t.projector.question} empty={null}>
       <Fit items={[{ key: 'q', node: <p className="wall__question">{question}</p> }]} max={1.7} min={0.8} paging={paging} onPages={onPages} />
-    </section>
+    </WallSection>
   );
 }
 
@@ -61,24 +71,17 @@ export function TopsStage({ session, paging, onPages }: Common & { session: Sess
     ),
   }));
   return (
-    <section aria-labelledby="stage-tops" className="wall__stage">
-      <h2 id="stage-tops" className="wall__subtitle">
-        {t.projector.feedback}
-      </h2>
-      {items.length === 0 ? (
-        <p className="wall__note">{t.top.none}</p>
-      ) : (
-        <Fit
-          items={items}
-          heading={(round) => <Heading text={rounds.get(round) ?? ''} />}
-          columns={items.length > 4 ? 3 : items.length > 1 ? 2 : 1}
-          max={1.2}
-          min={0.72}
-          paging={paging}
-          onPages={onPages}
-        />
-      )}
-    </section>
+    <WallSection id="stage-tops" title={t.projector.feedback} empty={items.length === 0 ? t.top.none : null}>
+      <Fit
+        items={items}
+        heading={(round) => <Heading text={rounds.get(round) ?? ''} />}
+        columns={items.length > 4 ? 3 : items.length > 1 ? 2 : 1}
+        max={1.2}
+        min={0.72}
+        paging={paging}
+        onPages={onPages}
+      />
+    </WallSection>
   );
 }
 
@@ -88,24 +91,17 @@ export function BoardStage({ session, board, paging, onPages }: Common & { sessi
   const order = session.themes.map((th) => th.id);
   const points = [...board.points].sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
   return (
-    <section aria-labelledby="stage-board" className="wall__stage">
-      <h2 id="stage-board" className="wall__subtitle">
-        {t.projectorControl.spotlightTable(board.table)}
-      </h2>
-      {points.length === 0 ? (
-        <p className="wall__note">{t.top.none}</p>
-      ) : (
-        <Fit
-          items={points.map((p) => ({ key: p.id, group: p.theme, node: <p className="wall__point">{p.text}</p> }))}
-          heading={(theme) => <Heading text={themeLabel.get(theme) ?? ''} />}
-          columns={points.length > 3 ? 2 : 1}
-          max={1.3}
-          min={0.75}
-          paging={paging}
-          onPages={onPages}
-        />
-      )}
-    </section>
+    <WallSection id="stage-board" title={t.projectorControl.spotlightTable(board.table)} empty={points.length === 0 ? t.top.none : null}>
+      <Fit
+        items={points.map((p) => ({ key: p.id, group: p.theme, node: <p className="wall__point">{p.text}</p> }))}
+        heading={(theme) => <Heading text={themeLabel.get(theme) ?? ''} />}
+        columns={points.length > 3 ? 2 : 1}
+        max={1.3}
+        min={0.75}
+        paging={paging}
+        onPages={onPages}
+      />
+    </WallSection>
   );
 }
 
@@ -117,39 +113,32 @@ export function PlenaryStage({ plenary, paging, onPages }: Common & { plenary: P
   const order = themes.map((th) => th.id);
   const sorted = [...points].sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
   return (
-    <section aria-labelledby="stage-plenary" className="wall__stage">
-      <h2 id="stage-plenary" className="wall__subtitle">
-        {t.plenary.title}
-      </h2>
-      {sorted.length === 0 ? (
-        <p className="wall__note">{t.plenary.empty}</p>
-      ) : (
-        <Fit
-          items={sorted.map((p) => ({
-            key: p.id,
-            group: p.theme,
-            node: (
-              <p className="wall__point">
-                {p.text}
-                {(p.tables.length > 0 || p.count > 1) && (
-                  <span className="wall__tag">
-                    {' '}
-                    {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
-                    {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
-                  </span>
-                )}
-              </p>
-            ),
-          }))}
-          heading={(theme) => <Heading text={label.get(theme) ?? ''} />}
-          columns={sorted.length > 6 ? 2 : 1}
-          max={1.2}
-          min={0.72}
-          paging={paging}
-          onPages={onPages}
-        />
-      )}
-    </section>
+    <WallSection id="stage-plenary" title={t.plenary.title} empty={sorted.length === 0 ? t.plenary.empty : null}>
+      <Fit
+        items={sorted.map((p) => ({
+          key: p.id,
+          group: p.theme,
+          node: (
+            <p className="wall__point">
+              {p.text}
+              {(p.tables.length > 0 || p.count > 1) && (
+                <span className="wall__tag">
+                  {' '}
+                  {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
+                  {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
+                </span>
+              )}
+            </p>
+          ),
+        }))}
+        heading={(theme) => <Heading text={label.get(theme) ?? ''} />}
+        columns={sorted.length > 6 ? 2 : 1}
+        max={1.2}
+        min={0.72}
+        paging={paging}
+        onPages={onPages}
+      />
+    </WallSection>
   );
 }
 

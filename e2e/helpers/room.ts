@@ -45,3 +45,22 @@ export function pointBox(page: Page, theme: string, n = 0) {
 export function addPointButton(page: Page, theme: string) {
   return page.getByRole('button', { name: new RegExp(`Punt toevoegen.*${theme}`) });
 }
+
+/**
+ * Opens the facilitator's console of a new session on the organiser's laptop, seats the tablets
+ * at a table and starts the session.
+ */
+export async function startWithTablets(
+  organiser: Person,
+  tablets: Person[],
+  session: { joinCode: string; urls: { facilitator: string } },
+  table = 1,
+): Promise<void> {
+  const facilitator = new URL(session.urls.facilitator);
+  await organiser.page.goto(facilitator.pathname + facilitator.hash);
+  for (const t of tablets) {
+    await t.page.goto(`/j/${session.joinCode}`);
+    await t.page.getByRole('button', { name: `Tafel ${table}`, exact: true }).click();
+  }
+  await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
+}
