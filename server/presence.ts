@@ -4,7 +4,7 @@
  * this, so tablets that left do not make the turnout look low. Kept in memory: after a restart
  * every tablet reconnects within seconds.
  */
-export const PRESENT_MINUTES = 10;
+import { PRESENT_MINUTES } from '../shared/protocol.js';
 
 export class Presence {
   private readonly left = new Map<string, number>();

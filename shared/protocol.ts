@@ -24,6 +24,9 @@ export type ConsoleControl = z.infer<typeof ConsoleControl>;
 export const ConsoleActed = z.object({ event: z.string() });
 export type ConsoleActed = z.infer<typeof ConsoleActed>;
 
+/** A device counts as in the room for this long after its last connection closed (turnout). */
+export const PRESENT_MINUTES = 10;
+
 /** Socket.io event names, in one place. */
 export const Events = {
   // client -> server (each answers through an acknowledgement callback)

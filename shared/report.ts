@@ -252,3 +252,6 @@ export const Report = z.object({
   }),
 });
 export type Report = z.infer<typeof Report>;
+
+/** Points under a theme the session no longer has are reported under this one. */
+export const OTHER_THEME = { id: '_overig', label: 'Overig' };

@@ -1,6 +1,7 @@
 /** Honest turnout: who counts as a voter is who is in the room, not every tablet that ever joined. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESENT_MINUTES, Presence } from '../server/presence.js';
+import { Presence } from '../server/presence.js';
+import { PRESENT_MINUTES } from '../shared/protocol.js';
 import { eligibleVoters } from '../server/voteSetup.js';
 import { closeClients, gotoStep, joinDevice, newBallotId, openVote, startedSession, submitChoices } from './helpers/clients.js';
 import { useTestServer } from './helpers/setup.js';

@@ -9,7 +9,7 @@ import { findStep, POINT_STEPS, type Agenda } from '../../shared/agenda.js';
 import type { EvaluationSummary } from '../../shared/evaluation.js';
 import type { PlenaryView } from '../../shared/plenary.js';
 import type { Participation, SessionKind, Theme } from '../../shared/protocol.js';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportPlenary, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
+import { OTHER_THEME, REPORT_SCHEMA_VERSION, type Report, type ReportPlenary, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
 import type { BoardForReport } from './reportBoard.js';
 import { timeline, type LogEntry } from './reportProcess.js';
 import { recommendationsOf } from './reportVotes.js';
@@ -43,7 +43,6 @@ export interface ReportInput {
 }
 
 /** Label for points whose theme no longer exists, so no point silently drops out. */
-export const OTHER_THEME = { id: '_overig', label: 'Overig' };
 
 export function localDate(ms: number, timeZone?: string): string {
   // en-CA formats as YYYY-MM-DD.

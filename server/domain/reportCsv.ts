@@ -4,8 +4,8 @@
  * RFC 4180 (comma, double quotes, CRLF), UTF-8 with a byte order mark so Excel reads accents.
  */
 import type { Report, ReportLanguage } from '../../shared/report.js';
-import { themeLabel } from './reportDocument.js';
-import { CSV_COLUMNS, REPORT_TEXT, type CsvColumn, type CsvSection } from './reportText.js';
+import { themeLabel } from '../../shared/reportOutline.js';
+import { CSV_COLUMNS, REPORT_TEXT, type CsvColumn, type CsvSection } from '../../shared/reportText.js';
 
 type Cell = string | number | null | undefined;
 type Row = Partial<Record<CsvColumn, Cell>> & { section: CsvSection };

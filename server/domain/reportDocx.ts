@@ -20,8 +20,8 @@ import {
   type FileChild,
 } from 'docx';
 import type { Report, ReportLanguage } from '../../shared/report.js';
-import { chartTable, cleanText, reportDocument, type Block } from './reportDocument.js';
-import { REPORT_TEXT } from './reportText.js';
+import { chartTable, cleanText, reportDocument, type Block } from '../../shared/reportOutline.js';
+import { REPORT_TEXT } from '../../shared/reportText.js';
 
 const ORDERED = 'ordered';
 const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;

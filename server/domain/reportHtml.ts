@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Report, ReportLanguage } from '../../shared/report.js';
-import { cleanText, reportDocument, type Block } from './reportDocument.js';
+import { cleanText, reportDocument, type Block } from '../../shared/reportOutline.js';
 import { barChartSvg, escapeXml } from './reportSvg.js';
-import { REPORT_TEXT } from './reportText.js';
+import { REPORT_TEXT } from '../../shared/reportText.js';
 
 const STYLE = `
 @page { size: A4; margin: 18mm 16mm 20mm; }

@@ -1,6 +1,6 @@
 /** Renders the report outline as Markdown. Every text is escaped so that it stays text. */
 import type { Report, ReportLanguage } from '../../shared/report.js';
-import { chartTable, cleanText, reportDocument, type Block } from './reportDocument.js';
+import { chartTable, cleanText, reportDocument, type Block } from '../../shared/reportOutline.js';
 
 /**
  * Makes text inert in Markdown: no HTML, links, images, emphasis, code, strike-through or

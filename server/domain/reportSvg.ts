@@ -3,7 +3,7 @@
  * attributes (the report's CSP allows neither); colours are presentation attributes, so the
  * chart prints as it shows. The full texts and numbers are in the table beside each chart.
  */
-import type { Bar } from './reportDocument.js';
+import type { Bar } from '../../shared/reportOutline.js';
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -1,9 +1,9 @@
 /** Fixed wording of the report, in plain (B1) Dutch and in English. */
-import { PRESENT_MINUTES } from '../presence.js';
-import type { StepType } from '../../shared/agenda.js';
-import type { EvaluationQuestion } from '../../shared/evaluation.js';
-import type { Participation, SessionKind } from '../../shared/protocol.js';
-import type { ReportLanguage, ReportTimelineEntry, ReportVote, VoteMethod } from '../../shared/report.js';
+import { PRESENT_MINUTES } from './protocol.js';
+import type { StepType } from './agenda.js';
+import type { EvaluationQuestion } from './evaluation.js';
+import type { Participation, SessionKind } from './protocol.js';
+import type { ReportLanguage, ReportTimelineEntry, ReportVote, VoteMethod } from './report.js';
 
 type Source = ReportVote['source'];
 

@@ -3,10 +3,9 @@
  * one language. HTML, Markdown and Word render this same outline, so the three always say the
  * same thing in the same order; each renderer only decides how a block looks and escapes text.
  */
-import { EVALUATION_QUESTIONS } from '../../shared/evaluation.js';
-import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
-import type { Report, ReportLanguage, ReportRound, ReportVote } from '../../shared/report.js';
-import { OTHER_THEME } from './report.js';
+import { EVALUATION_QUESTIONS } from './evaluation.js';
+import { MIN_VOTERS_SHOWN } from './protocol.js';
+import { OTHER_THEME, type Report, type ReportLanguage, type ReportRound, type ReportVote } from './report.js';
 import { REPORT_TEXT, type ReportText } from './reportText.js';
 
 export interface ListItem {
