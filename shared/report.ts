@@ -108,6 +108,8 @@ export const ReportVote = z.object({
   stepTitle: z.string().nullable(),
   /** Round of that step, 1-based; null when unknown. */
   round: z.number().nullable(),
+  /** That round's title, e.g. "Plenair"; null when it has none. */
+  roundTitle: z.string().nullable(),
   method: VoteMethod,
   source: VoteSource,
   rules: z.object({

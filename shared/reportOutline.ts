@@ -237,7 +237,7 @@ function votesBlocks(report: Report, t: ReportText): Block[] {
   if (report.votes.length === 0) return [...out, { kind: 'paragraph', text: t.noVotes }];
   report.votes.forEach((vote, i) => {
     out.push({ kind: 'heading', level: 3, text: t.vote(i + 1, vote.method) });
-    const how = [t.rules(vote), t.source[vote.source], vote.round === null ? '' : t.inRound(vote.round, vote.stepTitle)];
+    const how = [t.rules(vote), t.source[vote.source], vote.round === null ? '' : t.inRound(vote.round, vote.roundTitle, vote.stepTitle)];
     // Per-table votes are ranked per table; a shared place across tables would mean nothing.
     const ties = vote.source === 'table' ? '' : t.ties(tieGroups(vote));
     const outcome = [t.voteStatus[vote.status], t.turnout(vote.ballots, vote.eligible, vote.turnout), ties];

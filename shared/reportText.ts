@@ -45,7 +45,8 @@ export interface ReportText {
   votesHeading: string;
   noVotes: string;
   vote: (index: number, method: VoteMethod) => string;
-  inRound: (n: number, step: string | null) => string;
+  /** Where the vote was held: the round by its name when it has one ("Plenair"), else by number. */
+  inRound: (n: number, title: string | null, step: string | null) => string;
   methods: Record<VoteMethod, string>;
   rules: (vote: ReportVote) => string;
   source: Record<Source, string>;
@@ -189,7 +190,7 @@ const nl: ReportText = {
   votesHeading: 'Stemmingen',
   noVotes: 'Er is niet gestemd.',
   vote: (i, method) => `Stemming ${i}: ${nl.methods[method]}`,
-  inRound: (n, step) => `Deze stemming was in ronde ${n}${step ? `, bij de stap ‘${step}’` : ''}.`,
+  inRound: (n, title, step) => `Deze stemming hoorde bij ${title ? `‘${title}’` : `ronde ${n}`}${step ? `, stap ‘${step}’` : ''}.`,
   methods: { dots: 'stemmen met stippen', ranking: 'op volgorde zetten', points: 'punten verdelen', recommendations: 'stemmen over adviezen' },
   rules: (v) => {
     switch (v.method) {
@@ -200,7 +201,7 @@ const nl: ReportText = {
       case 'points':
         return `Iedereen had ${v.rules.budget ?? 0} punten om te verdelen.`;
       case 'recommendations':
-        return `Over elk advies stemde iedereen voor, tegen of onthouding. Een advies is aangenomen als ${v.rules.threshold ?? 50}% of meer van de stemmen voor is. Onthoudingen tellen niet mee.`;
+        return `Over elk advies stemde iedereen voor, tegen of neutraal. Een advies is aangenomen als ${v.rules.threshold ?? 50}% of meer van de stemmen voor is. Neutrale stemmen tellen niet mee.`;
     }
   },
   source: {
@@ -223,7 +224,7 @@ const nl: ReportText = {
   firsts: 'Eerste keus',
   support: 'Voor',
   oppose: 'Tegen',
-  abstain: 'Onthouding',
+  abstain: 'Neutraal',
   supportPct: 'Steun %',
   adopted: 'Aangenomen',
   yes: 'ja',
@@ -320,7 +321,7 @@ const nl: ReportText = {
       points: 'punten',
       support: 'voor',
       oppose: 'tegen',
-      abstain: 'onthouding',
+      abstain: 'neutraal',
       supportPct: 'steun %',
       adopted: 'aangenomen',
     },
@@ -388,7 +389,7 @@ const en: ReportText = {
   votesHeading: 'Votes',
   noVotes: 'There was no vote.',
   vote: (i, method) => `Vote ${i}: ${en.methods[method]}`,
-  inRound: (n, step) => `This vote was in round ${n}${step ? `, in the step ‘${step}’` : ''}.`,
+  inRound: (n, title, step) => `This vote was part of ${title ? `‘${title}’` : `round ${n}`}${step ? `, step ‘${step}’` : ''}.`,
   methods: { dots: 'dot voting', ranking: 'ranking', points: 'points allocation', recommendations: 'vote on recommendations' },
   rules: (v) => {
     switch (v.method) {
@@ -399,7 +400,7 @@ const en: ReportText = {
       case 'points':
         return `Everyone had ${v.rules.budget ?? 0} points to allocate.`;
       case 'recommendations':
-        return `Everyone voted for, against or abstained on each recommendation. A recommendation is adopted when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Abstentions do not count.`;
+        return `Everyone voted for, against or neutral on each recommendation. A recommendation is adopted when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Neutral votes do not count.`;
     }
   },
   source: {
@@ -422,7 +423,7 @@ const en: ReportText = {
   firsts: 'First choice',
   support: 'For',
   oppose: 'Against',
-  abstain: 'Abstain',
+  abstain: 'Neutral',
   supportPct: 'Support %',
   adopted: 'Adopted',
   yes: 'yes',
@@ -519,7 +520,7 @@ const en: ReportText = {
       points: 'points',
       support: 'for',
       oppose: 'against',
-      abstain: 'abstain',
+      abstain: 'neutral',
       supportPct: 'support %',
       adopted: 'adopted',
     },

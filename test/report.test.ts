@@ -503,7 +503,7 @@ describe('renderMarkdown', () => {
 
   it('renders each vote method with its own columns', () => {
     expect(md).toContain('### Stemming 1: stemmen met stippen');
-    expect(md).toContain('Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming was in ronde 3, bij de stap ‘Wat vinden we het belangrijkst?’.');
+    expect(md).toContain('Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.');
     expect(md).toContain('Deze stemming is gesloten. 5 van de 5 apparaten hebben gestemd (100%). 2 punten staan samen op plaats 2.');
     expect(md).toContain('| Plaats | Punt | Tafel | Thema | Stippen |\n|---:|---|---:|---|---:|');
     expect(md).toContain('| 1 | Korte lijnen | 1 | Samenwerking | 6 |');
@@ -517,7 +517,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| 1 (gelijk) | Korte lijnen | 1 | Samenwerking | 4 | 1 |');
     expect(md).toContain('### Stemming 4: stemmen over adviezen');
     expect(md).toContain('Een advies is aangenomen als 70% of meer van de stemmen voor is.');
-    expect(md).toContain('| Plaats | Advies | Tafel | Voor | Tegen | Onthouding | Steun % | Aangenomen |');
+    expect(md).toContain('| Plaats | Advies | Tafel | Voor | Tegen | Neutraal | Steun % | Aangenomen |');
     expect(md).toContain('| 1 | Een vast wijkpanel | – | 7 | 3 | 0 | 70% | ja |');
     expect(md).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63,6% | nee |');
     expect(md).toContain('| 3 | Geen advies zonder uitleg | – | 0 | 0 | 7 | – | nee |');
@@ -542,7 +542,7 @@ describe('renderMarkdown', () => {
     expect(en).toContain('- **Date:** 14 March 2025');
     expect(en).toContain('## Round 1: Gespreksronde 1');
     expect(en).toContain('### Vote 4: vote on recommendations');
-    expect(en).toContain('| Rank | Recommendation | Table | For | Against | Abstain | Support % | Adopted |');
+    expect(en).toContain('| Rank | Recommendation | Table | For | Against | Neutral | Support % | Adopted |');
     expect(en).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63.6% | no |');
     expect(en).toContain('## Tips and actions');
     expect(en).toContain('### Other');
@@ -603,7 +603,7 @@ describe('renderHtml', () => {
   });
 
   it('has every method’s columns as table headers', () => {
-    for (const th of ['Stippen', 'Punten', 'Borda-score', 'Eerste keus', 'Voor', 'Tegen', 'Onthouding', 'Steun %', 'Aangenomen', 'Nodig']) {
+    for (const th of ['Stippen', 'Punten', 'Borda-score', 'Eerste keus', 'Voor', 'Tegen', 'Neutraal', 'Steun %', 'Aangenomen', 'Nodig']) {
       expect(html).toContain(`<th scope="col" class="num">${th}</th>`.replace(' class="num">Aangenomen', '>Aangenomen'));
     }
     expect(html).toContain('<td>Een vast wijkpanel</td><td class="num">–</td><td class="num">7</td>');
@@ -620,7 +620,7 @@ describe('renderCsv', () => {
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
     expect(rows[0]).toEqual([
       'onderdeel', 'ronde', 'thema', 'subthema', 'tafel', 'stemming', 'methode', 'plaats', 'gelijk', 'tekst', 'aantal', 'score',
-      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'onthouding', 'steun %', 'aangenomen',
+      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'neutraal', 'steun %', 'aangenomen',
     ]);
     for (const row of rows) expect(row).toHaveLength(21);
   });
@@ -672,7 +672,7 @@ describe('renderDocx', () => {
     expect(paragraphs).toContain('Korte lijntjes met de wijk');
     expect(paragraphs).toContain('Tafel 1 · Subthema ‘Contact’');
     // The chart of points per theme becomes a table of its numbers; the vote charts' numbers are in the results tables.
-    for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Onthouding', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld']) expect(paragraphs).toContain(cell);
+    for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Neutraal', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld']) expect(paragraphs).toContain(cell);
     // Points per theme in 3 rounds, 4 votes, recommendations, evaluation, participation (no timeline without events).
     expect(xml.match(/<w:tbl>/g)?.length).toBe(3 + 4 + 1 + 1 + 1);
     expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(4);

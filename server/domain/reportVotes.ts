@@ -122,6 +122,7 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
     stepId,
     stepTitle: at?.step.title ?? null,
     round: at ? at.roundIndex + 1 : null,
+    roundTitle: at?.round.title ?? null,
     method: vote.method,
     source,
     rules: ruleValues,
