@@ -64,16 +64,17 @@ test.describe('the report while the session runs', () => {
     const f = organiser.page;
     await f.getByRole('link', { name: 'Verslag bekijken' }).click();
     await expect(f).toHaveURL(new RegExp(`/f/${sessionId}/verslag$`));
-    await expect(f.getByRole('heading', { name: `Verslag: ${TITLE}` })).toBeVisible();
-    await expect(f.getByText('Voorlopig verslag: de sessie is nog bezig.')).toBeVisible();
+    await expect(f.getByRole('heading', { level: 1 })).toHaveText(`Verslag thematafel ‘${TITLE}’`);
+    await expect(f.getByText('Dit is een voorlopig verslag: de bijeenkomst is nog bezig.')).toBeVisible();
     await expect(f.getByText('Buurthuis De Kroon')).toBeVisible();
-    await expect(f.getByText('Samen denken: de deelnemers geven ideeën en advies')).toBeVisible();
-    await expect(f.getByRole('region', { name: 'Communicatie' })).toContainText('Tijdig informeren');
+    // The page says it in the report's own words, as the files do.
+    await expect(f.getByText('Samen denken: de deelnemers denken mee en geven ideeën. Anderen beslissen.')).toBeVisible();
+    await expect(f.getByRole('region', { name: 'Communicatie' }).first()).toContainText('Tijdig informeren');
 
     // The table writes on; the page follows without a reload.
     await addPointButton(table.page, 'Samenwerking').click();
     await table.page.keyboard.type(HOSTILE);
-    await expect(f.getByRole('region', { name: 'Samenwerking' }).getByText(HOSTILE)).toBeVisible({ timeout: 15_000 });
+    await expect(f.getByRole('region', { name: 'Samenwerking' }).first().getByText(HOSTILE)).toBeVisible({ timeout: 15_000 });
     expect(await f.locator('article img').count()).toBe(0);
     await expectAccessible(f, 'report page');
   });
