@@ -199,7 +199,8 @@ function resultTable(report: Report, vote: ReportVote, t: ReportText): Extract<B
   const table = (columns: { label: string; numeric?: boolean }[], row: (r: Result) => string[]): Extract<Block, { kind: 'table' }> => ({
     kind: 'table',
     columns: [...leadColumns, ...columns],
-    rows: vote.results.map((r) => [...lead(r), ...row(r)]),
+    // Items nobody gave a dot or a point collapse into one line after the table (see votesBlocks).
+    rows: withoutUnscored(vote).map((r) => [...lead(r), ...row(r)]),
   });
   switch (vote.method) {
     case 'dots':
@@ -225,6 +226,17 @@ function resultTable(report: Report, vote: ReportVote, t: ReportText): Extract<B
   }
 }
 
+/** Dots and points: the items somebody chose. Other methods rank every item. */
+function withoutUnscored(vote: ReportVote): Result[] {
+  return vote.method === 'dots' || vote.method === 'points' ? vote.results.filter((r) => r.score > 0) : vote.results;
+}
+
+/** "11 punten kregen geen stippen", or nothing. */
+function unscoredLine(vote: ReportVote, t: ReportText): Block[] {
+  const n = vote.results.length - withoutUnscored(vote).length;
+  return n > 0 && (vote.method === 'dots' || vote.method === 'points') ? [{ kind: 'paragraph', text: t.unscored(n, vote.method), tone: 'quiet' }] : [];
+}
+
 /** Places shared by items that were chosen at all; a tie among items nobody chose says nothing. */
 export function tieGroups(vote: ReportVote): { rank: number; count: number }[] {
   const groups = new Map<number, number>();
@@ -245,11 +257,9 @@ function votesBlocks(report: Report, t: ReportText): Block[] {
     if (vote.source === 'table') {
       for (const table of vote.tables) {
         out.push({ kind: 'label', text: t.tableBallots(table.table, table.ballots) });
-        out.push(
-          table.withheld
-            ? { kind: 'paragraph', text: t.withheld(MIN_VOTERS_SHOWN), tone: 'quiet' }
-            : resultTable(report, { ...vote, results: vote.results.filter((r) => r.table === table.table) }, t),
-        );
+        const own = { ...vote, results: vote.results.filter((r) => r.table === table.table) };
+        if (table.withheld) out.push({ kind: 'paragraph', text: t.withheld(MIN_VOTERS_SHOWN), tone: 'quiet' });
+        else out.push(resultTable(report, own, t), ...unscoredLine(own, t));
       }
       return;
     }
@@ -270,7 +280,7 @@ function votesBlocks(report: Report, t: ReportText): Block[] {
         asTable: null,
       });
     }
-    out.push(resultTable(report, vote, t));
+    out.push(resultTable(report, vote, t), ...unscoredLine(vote, t));
   });
   return out;
 }

@@ -53,6 +53,8 @@ export interface ReportText {
   voteStatus: { open: string; closed: string };
   turnout: (ballots: number, eligible: number, pct: number | null) => string;
   ties: (groups: { rank: number; count: number }[]) => string;
+  /** Items of a dots or points vote that nobody chose: one line instead of a row each. */
+  unscored: (n: number, method: 'dots' | 'points') => string;
   tableBallots: (table: number, ballots: number) => string;
   withheld: (min: number) => string;
   chartOf: (shown: number, all: number) => string;
@@ -213,6 +215,7 @@ const nl: ReportText = {
   voteStatus: { open: 'Deze stemming is nog open. De uitslag kan nog veranderen.', closed: 'Deze stemming is gesloten.' },
   turnout: (b, e, pct) => `${b} van de ${e} apparaten hebben gestemd${pct === null ? '' : ` (${pct}%)`}.`,
   ties: (groups) => groups.map((g) => `${g.count} punten staan samen op plaats ${g.rank}.`).join(' '),
+  unscored: (n, method) => `${n === 1 ? '1 punt kreeg' : `${n} punten kregen`} geen ${method === 'dots' ? 'stippen' : 'punten'}.`,
   tableBallots: (table, n) => `Tafel ${table}: ${plural(n, 'stem', 'stemmen')}`,
   withheld: (min) => `Hier stemden minder dan ${min} mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag.`,
   chartOf: (shown, all) => (shown < all ? `De ${shown} punten met de meeste stemmen (van ${all})` : 'Uitslag'),
@@ -412,6 +415,7 @@ const en: ReportText = {
   voteStatus: { open: 'This vote is still open. The result may still change.', closed: 'This vote is closed.' },
   turnout: (b, e, pct) => `${b} of ${e} devices voted${pct === null ? '' : ` (${pct}%)`}.`,
   ties: (groups) => groups.map((g) => `${g.count} points share place ${g.rank}.`).join(' '),
+  unscored: (n, method) => `${n === 1 ? '1 point' : `${n} points`} got no ${method === 'dots' ? 'dots' : 'points'}.`,
   tableBallots: (table, n) => `Table ${table}: ${plural(n, 'ballot', 'ballots')}`,
   withheld: (min) => `Fewer than ${min} people voted here. To keep their votes secret, this table’s result is not in the report.`,
   chartOf: (shown, all) => (shown < all ? `The ${shown} points with the most votes (of ${all})` : 'Result'),

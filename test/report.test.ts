@@ -501,6 +501,17 @@ describe('renderMarkdown', () => {
     expect(md).toContain('**Tafel 2**\n\n_Geen top 3 gekozen._');
   });
 
+  it('collapses the items nobody chose in a dots or points vote into one line', () => {
+    const report = fullReport();
+    const dots = report.votes.find((v) => v.method === 'dots')!;
+    const zero = { ...dots.results.at(-1)!, id: 'z', text: 'Niemand koos dit', score: 0, total: 0, rank: 9, tied: true };
+    const withZeros = { ...report, votes: [{ ...dots, results: [...dots.results, zero, { ...zero, id: 'z2', text: 'Dit ook niet' }] }] };
+    const out = renderMarkdown(withZeros);
+    expect(out).toContain('_2 punten kregen geen stippen._');
+    expect(out).not.toContain('Niemand koos dit');
+    expect(renderMarkdown(withZeros, 'en')).toContain('_2 points got no dots._');
+  });
+
   it('renders each vote method with its own columns', () => {
     expect(md).toContain('### Stemming 1: stemmen met stippen');
     expect(md).toContain('Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.');
