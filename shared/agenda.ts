@@ -16,6 +16,30 @@ export const STEP_TYPES = [
 ] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
+/** What each kind of step is called, on every screen and in the report. */
+export const STEP_NAMES: Record<'nl' | 'en', Record<StepType, string>> = {
+  nl: {
+    instructie: 'Uitleg',
+    inbreng: 'Punten inbrengen',
+    clusteren: 'Ordenen',
+    stemmen: 'Stemmen',
+    prioriteren: 'Top 3 kiezen',
+    terugkoppeling: 'Terugkoppeling',
+    evaluatie: 'Evaluatie',
+    pauze: 'Pauze',
+  },
+  en: {
+    instructie: 'Explanation',
+    inbreng: 'Adding points',
+    clusteren: 'Sorting',
+    stemmen: 'Voting',
+    prioriteren: 'Choosing the top 3',
+    terugkoppeling: 'Feedback',
+    evaluatie: 'Evaluation',
+    pauze: 'Break',
+  },
+};
+
 export type { VoteSettings };
 
 export interface Step {

@@ -1,6 +1,6 @@
 /** Fixed wording of the report, in plain (B1) Dutch and in English. */
 import { PRESENT_MINUTES } from './protocol.js';
-import type { StepType } from './agenda.js';
+import { STEP_NAMES, type StepType } from './agenda.js';
 import type { EvaluationQuestion } from './evaluation.js';
 import type { Participation, SessionKind } from './protocol.js';
 import type { ReportLanguage, ReportTimelineEntry, ReportVote, VoteMethod } from './report.js';
@@ -260,16 +260,7 @@ const nl: ReportText = {
   what: 'Wat',
   duration: 'Duur',
   minutes: (n) => `${n} min`,
-  steps: {
-    instructie: 'Uitleg',
-    inbreng: 'Punten inbrengen',
-    clusteren: 'Ordenen',
-    stemmen: 'Stemmen',
-    prioriteren: 'Top 3 kiezen',
-    terugkoppeling: 'Terugkoppeling',
-    evaluatie: 'Evaluatie',
-    pauze: 'Pauze',
-  },
+  steps: STEP_NAMES.nl,
   event: (e, step) => {
     switch (e.event) {
       case 'created':
@@ -460,16 +451,7 @@ const en: ReportText = {
   what: 'What',
   duration: 'Duration',
   minutes: (n) => `${n} min`,
-  steps: {
-    instructie: 'Explanation',
-    inbreng: 'Adding points',
-    clusteren: 'Sorting',
-    stemmen: 'Voting',
-    prioriteren: 'Choosing the top 3',
-    terugkoppeling: 'Feedback',
-    evaluatie: 'Evaluation',
-    pauze: 'Break',
-  },
+  steps: STEP_NAMES.en,
   event: (e, step) => {
     switch (e.event) {
       case 'created':

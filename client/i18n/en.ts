@@ -1,3 +1,4 @@
+import { STEP_NAMES } from '../../shared/agenda';
 import type { Messages } from './nl';
 
 export const en: Messages = {
@@ -317,16 +318,7 @@ export const en: Messages = {
     endedText: 'Thank you for your input. The session has finished.',
     lobbyText: 'We will start soon. Look at the screen at the front.',
   },
-  steps: {
-    instructie: 'Explanation',
-    inbreng: 'Adding points',
-    clusteren: 'Sorting',
-    stemmen: 'Voting',
-    prioriteren: 'Choosing a top 3',
-    terugkoppeling: 'Feedback',
-    evaluatie: 'Evaluation',
-    pauze: 'Break',
-  },
+  steps: STEP_NAMES.en,
   stepHelp: {
     instructie: 'Listen to the explanation. You will start in a moment.',
     inbreng: 'Write down your points. Everyone at the table sees them straight away.',

@@ -1,4 +1,6 @@
 /** Dutch, the default language. Plain B1 wording: short sentences, everyday words. */
+import { STEP_NAMES } from '../../shared/agenda';
+
 export const nl = {
   app: { name: 'Tafelronde', tagline: 'Samen in gesprek, aan tafel en in de zaal.' },
   lang: { switchTo: 'English', label: 'Taal' },
@@ -317,16 +319,7 @@ export const nl = {
     endedText: 'Bedankt voor uw inbreng. De sessie is afgelopen.',
     lobbyText: 'We beginnen zo. Kijk op het scherm voorin.',
   },
-  steps: {
-    instructie: 'Uitleg',
-    inbreng: 'Punten inbrengen',
-    clusteren: 'Ordenen',
-    stemmen: 'Stemmen',
-    prioriteren: 'Top 3 kiezen',
-    terugkoppeling: 'Terugkoppeling',
-    evaluatie: 'Evaluatie',
-    pauze: 'Pauze',
-  },
+  steps: STEP_NAMES.nl,
   stepHelp: {
     instructie: 'Luister naar de uitleg. Zo meteen gaat u aan de slag.',
     inbreng: 'Schrijf uw punten op. Iedereen aan tafel ziet ze meteen.',
