@@ -168,10 +168,11 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     }
   }
 
-  function tally(vote: Vote, audience: 'facilitator' | 'room') {
+  /** What a vote's tallies are built from: counted, and its voters read, once for every audience. */
+  function tallyInput(vote: Vote) {
     const { count, ballots } = votes.count(vote);
     const eligible = vote.eligibleAtClose ?? eligibleVoters(services, vote.sessionId, present, vote.id);
-    return buildTally({ vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) }, audience);
+    return { vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) };
   }
 
   /**
@@ -184,9 +185,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     tallyThrottle.run(voteId, () => {
       const vote = votes.get(voteId);
       if (!vote) return;
-      io.to(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'facilitator'));
+      const input = tallyInput(vote);
+      io.to(room.facilitators(vote.sessionId)).emit(Events.voteTally, buildTally(input, 'facilitator'));
       const others = vote.status === 'open' ? room.screens(vote.sessionId) : room.session(vote.sessionId);
-      io.to(others).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, tally(vote, 'room'));
+      io.to(others).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, buildTally(input, 'room'));
     });
   }
 
@@ -354,7 +356,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     // Every (re)connect gets the full state, so nothing depends on having seen earlier events.
     socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
     const current = votes.current(sessionId);
-    if (current) socket.emit(Events.voteTally, tally(current, role === 'facilitator' ? 'facilitator' : 'room'));
+    if (current) socket.emit(Events.voteTally, buildTally(tallyInput(current), role === 'facilitator' ? 'facilitator' : 'room'));
     const spotlight = sessions.require(sessionId).projector.spotlight;
     if (spotlight?.kind === 'table') socket.emit(Events.tableBoard, tableBoard(services, sessionId, spotlight.table));
     socket.emit(Events.plenaryBoard, services.plenary.view(sessions.require(sessionId)));
