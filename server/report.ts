@@ -3,6 +3,7 @@ import type { Report } from '../shared/report.js';
 import { buildReport } from './domain/report.js';
 import { readBoardForReport } from './domain/reportBoard.js';
 import { reportVote } from './domain/reportVotes.js';
+import { readReportEdits } from './reportEdits.js';
 import { readReportNotes } from './reportNotes.js';
 import type { Services } from './services.js';
 import { tableDocName } from './yjs/docNames.js';
@@ -40,6 +41,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
       ),
     evaluations: services.evaluations.summaries(sessionId),
     notes: readReportNotes(services.db, sessionId),
+    edits: readReportEdits(services.db, sessionId),
     events: log,
     now,
   });

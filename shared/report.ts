@@ -7,15 +7,20 @@ import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS } from './evaluation.js';
 import { Participation, SessionKind, Theme } from './protocol.js';
+import { ReportEdits } from './reportEdits.js';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export const ReportLanguage = z.enum(['nl', 'en']);
 export type ReportLanguage = z.infer<typeof ReportLanguage>;
 
 /** The files the report comes in; all are rendered from the same model. */
-export const REPORT_FORMATS = ['html', 'docx', 'md', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['docx', 'pdf', 'xlsx', 'html', 'md', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The full report for the begeleidingsgroep, or the version for publication (Woo). */
+export const ReportVersion = z.enum(['full', 'public']);
+export type ReportVersion = z.infer<typeof ReportVersion>;
 
 export const RunStatus = z.enum(['lobby', 'running', 'ended']);
 
@@ -242,6 +247,8 @@ export const Report = z.object({
   evaluations: z.array(ReportEvaluation),
   /** Tips and actions the organiser typed in the report page. */
   notes: z.array(z.string()),
+  /** The organiser's edits for the main text; everything above stays as it was recorded. */
+  edits: ReportEdits,
   process: z.object({
     timeline: z.array(ReportTimelineEntry),
     /** Voting methods used, in order of first use. */

@@ -10,6 +10,11 @@ type Source = ReportVote['source'];
 export interface ReportText {
   locale: string;
   heading: (kind: SessionKind, title: string) => string;
+  contextHeading: string;
+  /** The spreadsheet's first sheet, with what the title page says. */
+  coverSheet: string;
+  /** Page footer of the printed formats. */
+  pageOf: (page: number | string, pages: number | string) => string;
   preview: { lobby: string; running: string; ended: string };
   question: string;
   date: string;
@@ -22,6 +27,33 @@ export interface ReportText {
   notStated: string;
   summary: (points: number, rounds: number, tables: number, devices: number) => string;
 
+  introductionHeading: string;
+  summaryHeading: string;
+  pointsHeading: string;
+  pointsIntro: (themes: string[]) => string;
+  /** After a point in the main text that more than one table raised. */
+  raisedAt: (tables: number) => string;
+  noMainPoints: string;
+  appendixPointsHeading: string;
+  appendixPointsIntro: string;
+  reworded: string;
+  rewordedAs: (text: string) => string;
+  omitted: string;
+  editsHeading: string;
+  editsIntro: string;
+  noEdits: string;
+  editIntroduction: string;
+  editSummary: string;
+  editThemeLabel: (from: string, to: string) => string;
+  editThemeOrder: string;
+  editPointOrder: (theme: string) => string;
+  editReworded: (from: string, to: string) => string;
+  editRewordedCount: (n: number) => string;
+  editOmitted: (text: string) => string;
+  editOmittedCount: (n: number) => string;
+  publicNotice: string;
+  publicTableVote: string;
+  abstainApart: string;
   round: (number: number | null, title: string | null) => string;
   roundQuestion: string;
   roundPoints: (points: number) => string;
@@ -140,10 +172,15 @@ export const CSV_SECTIONS = ['point', 'merged', 'top', 'plenary', 'result', 'rec
 export type CsvSection = (typeof CSV_SECTIONS)[number];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** "a, b en c". */
+const listOf = (items: string[], and: string) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`);
 
 const nl: ReportText = {
   locale: 'nl-NL',
   heading: (kind, title) => (kind === 'thematafel' ? `Verslag thematafel ‘${title}’` : `Verslag burgerberaad ‘${title}’`),
+  contextHeading: 'Over de bijeenkomst',
+  coverSheet: 'Voorblad',
+  pageOf: (page, pages) => `Pagina ${page} van ${pages}`,
   preview: {
     lobby: 'De bijeenkomst is nog niet begonnen. Dit verslag is nog leeg.',
     running: 'Dit is een voorlopig verslag: de bijeenkomst is nog bezig.',
@@ -167,6 +204,34 @@ const nl: ReportText = {
     `De tafels brachten ${plural(points, 'punt', 'punten')} in, in ${plural(rounds, 'ronde', 'rondes')}. ` +
     `Er waren ${plural(tables, 'tafel', 'tafels')} en ${plural(devices, 'apparaat', 'apparaten')}. De punten staan hieronder zonder namen.`,
 
+  introductionHeading: 'Inleiding',
+  summaryHeading: 'Samenvatting',
+  pointsHeading: 'Wat er naar voren kwam',
+  pointsIntro: (themes) =>
+    `De punten van alle tafels en rondes staan hieronder per thema${themes.length > 0 ? ` (${listOf(themes, 'en')})` : ''}. Een punt dat vaker werd genoemd, staat er één keer.`,
+  raisedAt: (n) => `genoemd aan ${n} tafels`,
+  noMainPoints: 'Er zijn geen punten ingebracht.',
+  appendixPointsHeading: 'Bijlage: alle punten per ronde en tafel',
+  appendixPointsIntro:
+    'Hier staan alle punten zoals de tafels ze schreven, ook de punten die in de hoofdtekst zijn samengevoegd, herschreven of weggelaten.',
+  reworded: 'herschreven in het verslag',
+  rewordedAs: (text) => `In de hoofdtekst: ‘${text}’`,
+  omitted: 'niet in de hoofdtekst',
+  editsHeading: 'Redactie',
+  editsIntro: 'Na de bijeenkomst heeft de organisatie het verslag bewerkt. Dit is er veranderd:',
+  noEdits: 'Het verslag is niet bewerkt. Het geeft weer wat de tafels schreven.',
+  editIntroduction: 'De organisatie schreef de inleiding.',
+  editSummary: 'De organisatie schreef de samenvatting.',
+  editThemeLabel: (from, to) => `Het thema ‘${from}’ heet in dit verslag ‘${to}’.`,
+  editThemeOrder: 'De volgorde van de thema’s is veranderd.',
+  editPointOrder: (theme) => `De volgorde van de punten bij ‘${theme}’ is veranderd.`,
+  editReworded: (from, to) => `Herschreven: ‘${from}’ werd ‘${to}’.`,
+  editRewordedCount: (n) => `${n === 1 ? '1 punt is' : `${n} punten zijn`} herschreven, zodat ${n === 1 ? 'het' : 'ze'} beter te lezen ${n === 1 ? 'is' : 'zijn'}.`,
+  editOmitted: (text) => `Niet in de hoofdtekst: ‘${text}’. Dit punt staat wel in de bijlage.`,
+  editOmittedCount: (n) => `${n === 1 ? '1 punt staat' : `${n} punten staan`} niet in de hoofdtekst.`,
+  publicNotice: 'Openbare versie. Hierin staan geen uitslagen per tafel, geen opmerkingen uit de evaluatie en geen oorspronkelijke teksten van herschreven punten.',
+  publicTableVote: 'Elke tafel stemde over haar eigen punten. De uitslag per tafel staat niet in de openbare versie.',
+  abstainApart: 'Neutrale stemmen staan apart. Ze tellen niet mee voor het percentage steun.',
   round: (n, title) => (n === null ? 'Punten buiten een ronde' : title ? `Ronde ${n}: ${title}` : `Ronde ${n}`),
   roundQuestion: 'Vraag in deze ronde',
   roundPoints: (n) => `In deze ronde: ${plural(n, 'punt', 'punten')}.`,
@@ -183,7 +248,7 @@ const nl: ReportText = {
   topsHeading: 'Top 3 per tafel',
   topsIntro: 'Elke tafel koos zelf haar belangrijkste punten, in deze volgorde.',
   noTop: 'Geen top 3 gekozen.',
-  plenaryHeading: 'Plenaire lijst',
+  plenaryHeading: 'Bijlage: de plenaire lijst',
   plenaryIntro: (points) =>
     `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
   fromTables: (tables) => (tables.length === 1 ? `tafel ${tables[0]}` : `tafels ${tables.join(', ')}`),
@@ -336,6 +401,9 @@ const nl: ReportText = {
 const en: ReportText = {
   locale: 'en-GB',
   heading: (kind, title) => (kind === 'thematafel' ? `Report of theme table ‘${title}’` : `Report of citizens’ assembly ‘${title}’`),
+  contextHeading: 'About the meeting',
+  coverSheet: 'Cover',
+  pageOf: (page, pages) => `Page ${page} of ${pages}`,
   preview: {
     lobby: 'The meeting has not started yet. This report is still empty.',
     running: 'This is a preliminary report: the meeting is still going on.',
@@ -359,6 +427,33 @@ const en: ReportText = {
     `The tables raised ${plural(points, 'point', 'points')} in ${plural(rounds, 'round', 'rounds')}. ` +
     `There were ${plural(tables, 'table', 'tables')} and ${plural(devices, 'device', 'devices')}. The points are listed below without names.`,
 
+  introductionHeading: 'Introduction',
+  summaryHeading: 'Summary',
+  pointsHeading: 'What came up',
+  pointsIntro: (themes) =>
+    `The points of all tables and rounds are listed below by theme${themes.length > 0 ? ` (${listOf(themes, 'and')})` : ''}. A point raised more than once is listed once.`,
+  raisedAt: (n) => `raised at ${n} tables`,
+  noMainPoints: 'No points were made.',
+  appendixPointsHeading: 'Appendix: every point by round and table',
+  appendixPointsIntro: 'Every point as the tables wrote it, including the points that the main text merged, reworded or left out.',
+  reworded: 'reworded in the report',
+  rewordedAs: (text) => `In the main text: ‘${text}’`,
+  omitted: 'not in the main text',
+  editsHeading: 'Editing',
+  editsIntro: 'After the meeting, the organisers edited the report. This is what changed:',
+  noEdits: 'The report was not edited. It shows what the tables wrote.',
+  editIntroduction: 'The organisers wrote the introduction.',
+  editSummary: 'The organisers wrote the summary.',
+  editThemeLabel: (from, to) => `The theme ‘${from}’ is called ‘${to}’ in this report.`,
+  editThemeOrder: 'The order of the themes was changed.',
+  editPointOrder: (theme) => `The order of the points under ‘${theme}’ was changed.`,
+  editReworded: (from, to) => `Reworded: ‘${from}’ became ‘${to}’.`,
+  editRewordedCount: (n) => `${n === 1 ? '1 point was' : `${n} points were`} reworded to read better.`,
+  editOmitted: (text) => `Not in the main text: ‘${text}’. This point is in the appendix.`,
+  editOmittedCount: (n) => `${n === 1 ? '1 point is' : `${n} points are`} not in the main text.`,
+  publicNotice: 'Public version. It has no results per table, no remarks from the evaluation and no original wording of reworded points.',
+  publicTableVote: 'Each table voted on its own points. The results per table are not in the public version.',
+  abstainApart: 'Neutral votes are listed apart. They do not count towards the support percentage.',
   round: (n, title) => (n === null ? 'Points outside a round' : title ? `Round ${n}: ${title}` : `Round ${n}`),
   roundQuestion: 'Question in this round',
   roundPoints: (n) => `In this round: ${plural(n, 'point', 'points')}.`,
@@ -374,7 +469,7 @@ const en: ReportText = {
   topsHeading: 'Top 3 per table',
   topsIntro: 'Each table chose its own most important points, in this order.',
   noTop: 'No top 3 chosen.',
-  plenaryHeading: 'Plenary list',
+  plenaryHeading: 'Appendix: the plenary list',
   plenaryIntro: (points) =>
     `What the tables brought together in the room: ${plural(points, 'point', 'points')}, by theme, with the tables they came from. Duplicates are merged.`,
   fromTables: (tables) => (tables.length === 1 ? `table ${tables[0]}` : `tables ${tables.join(', ')}`),

@@ -253,7 +253,7 @@ describe('harvesting on the server', () => {
       hidden: 0,
     });
     const md = await (await fetch(`${server.url}/api/sessions/${s.id}/report.md`, { headers: auth })).text();
-    expect(md).toContain('## Plenaire lijst');
+    expect(md).toContain('## Bijlage: de plenaire lijst');
     expect(md).toMatch(/Verwachtingen helder maken.*tafel 2/);
     const csv = await (await fetch(`${server.url}/api/sessions/${s.id}/report.csv`, { headers: auth })).text();
     expect(csv).toContain('plenair,,Participatie,,2,,,,,Verwachtingen helder maken,1');

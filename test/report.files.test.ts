@@ -12,6 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addCluster } from '../shared/board.js';
 import { REPORT_FORMATS, Report, type ReportFormat } from '../shared/report.js';
 import { REPORT_HTML_CSP } from '../server/domain/reportHtml.js';
+import { reportOutline } from '../shared/reportOutline.js';
+import { sameText } from '../shared/reportPoints.js';
 import {
   addPointTo,
   api,
@@ -30,7 +32,7 @@ import {
 } from './helpers/clients.js';
 import { useTestServer } from './helpers/setup.js';
 import { Events } from '../shared/protocol.js';
-import { BALLOTS_001, play001, ROUNDS_001, SESSION_001, textOf, TIPS_001, TOPS_001, type Played001 } from './fixtures/thematafel001.js';
+import { BALLOTS_001, play001, ROUNDS_001, SEED_001_CLUSTERS, SESSION_001, textOf, TIPS_001, TOPS_001, type Played001 } from './fixtures/thematafel001.js';
 import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
 
 const server = useTestServer();
@@ -65,7 +67,7 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const report = Report.parse(JSON.parse(text(res.bytes)));
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.session).toMatchObject({
       kind: 'thematafel',
       title: SESSION_001.title,
@@ -153,7 +155,7 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(events.at(-1)).toEqual(['ended', null, null]);
   });
 
-  it('Markdown: the report as 001 reads, per round and theme, with tops, the vote, tips and the appendix', async () => {
+  it('Markdown: the report as 001 reads: per theme one list, the tops, the vote, tips, then the appendices', async () => {
     const res = await file('md');
     expect(res.headers.get('content-type')).toMatch(/^text\/markdown; charset=utf-8/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?verslag-De-informatievoorziening-en-samenwerking-vanuit-de-gemeente\.md"?$/);
@@ -161,23 +163,47 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(md.split('\n')[0]).toBe(`# Verslag thematafel ‘${SESSION_001.title}’`);
     expect(md).toContain('- **Mate van meedoen:** Samen denken');
     expect(md).toContain(`- **Wie beslist over de uitkomst:** ${SESSION_001.decides}`);
-    expect(md).toContain('## Ronde 1: Gespreksronde 1');
-    expect(md).toContain('## Ronde 2: Gespreksronde 2');
-    expect(md).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
-    for (const theme of ['Communicatie', 'Samenwerking', 'Participatie']) expect(md).toContain(`### ${theme}`);
-    expect(md).toContain(`**Tafel 1 · Subthema ‘Leren van fouten’**\n\n- ${textOf('erken')}\n- ${textOf('evalueren')}`);
-    expect(md).toContain(`**Tafel 1 · Subthema ‘Houding’**\n\n- ${textOf('sparring')}\n- ${textOf('begrip')}`);
-    expect(md).toContain(`- ${textOf('vooraf2')} (2 keer genoemd)\n  - ${textOf('vooraf2dup')}`);
+    const main = md.slice(md.indexOf('## Wat er naar voren kwam'), md.indexOf('## Top 3 per tafel'));
+    for (const theme of ['Communicatie', 'Samenwerking', 'Participatie']) expect(main).toContain(`### ${theme}`);
+    // The duplicate the table merged is said once, without its other wording.
+    expect(main).toContain(`- ${textOf('vooraf2')} (2 keer genoemd)\n`);
+    expect(main).not.toContain(textOf('vooraf2dup'));
+    expect(main).not.toContain('Tafel');
     expect(md).toContain(`**Tafel 2**\n\n1. ${textOf('regulier')} (Communicatie)`);
     expect(md).toContain('**Tafel 2**\n\n_Geen top 3 gekozen._');
     expect(md).toContain('### Stemming 1: stemmen met stippen');
     expect(md).toContain('3 van de 4 apparaten hebben gestemd (75%). 2 punten staan samen op plaats 1.');
     expect(md).toContain(`| 1 (gelijk) | ${textOf('tijdig')} | 1 | Communicatie | 3 |`);
+    expect(md).toMatch(/_1[0-9] punten kregen geen stippen\._/);
     expect(md).toContain(`## Tips en acties\n\n${TIPS_001.map((t) => `- ${t}`).join('\n')}`);
+    const appendix = md.slice(md.indexOf('## Bijlage: alle punten per ronde en tafel'));
+    expect(appendix).toContain('### Ronde 1: Gespreksronde 1');
+    expect(appendix).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
+    expect(appendix).toContain(`**Participatie · Tafel 1 · Subthema ‘Leren van fouten’**\n\n- ${textOf('erken')}\n- ${textOf('evalueren')}`);
+    expect(appendix).toContain(`**Samenwerking · Tafel 1 · Subthema ‘Houding’**\n\n- ${textOf('sparring')}\n- ${textOf('begrip')}`);
+    // A merged duplicate differing only in punctuation is not repeated word for word.
+    expect(appendix).toContain(`- ${textOf('vooraf2')} (2 keer genoemd)\n`);
     expect(md).toContain('## Bijlage: hoe de bijeenkomst verliep');
     expect(md).toMatch(/\| \d\d:\d\d \| Ronde 2: Punten inbrengen \| \d+ min \|/);
     expect(md).toContain('| 1 | 2 | 12 |');
     expect(md).not.toContain(textOf('parkeren'));
+  });
+
+  it("the main text has seed 001's clusters: per theme, each point of every table and round, once", async () => {
+    const report = Report.parse(JSON.parse(text((await file('json')).bytes)));
+    const outline = reportOutline(report, 'nl');
+    const lists = new Map<string, string[]>();
+    let theme: string | null = null;
+    for (const b of outline.blocks) {
+      if (b.kind === 'heading') theme = b.level === 3 && b.key ? b.text : b.level <= 2 ? null : theme;
+      if (b.kind === 'list' && theme) lists.set(theme, b.items.map((i) => i.text));
+    }
+    expect([...lists.keys()]).toEqual(Object.keys(SEED_001_CLUSTERS));
+    for (const [label, keys] of Object.entries(SEED_001_CLUSTERS)) {
+      const shown = lists.get(label)!.map(sameText);
+      expect(shown).toHaveLength(keys.length);
+      expect(new Set(shown)).toEqual(new Set(keys.map((k) => sameText(textOf(k)))));
+    }
   });
 
   it('HTML: a standalone page with a strict policy of its own, A4 print rules, SVG charts and page breaks', async () => {
@@ -192,18 +218,17 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(html).toContain('@page { size: A4;');
     expect(html).not.toMatch(/<script/i);
     expect([...html.matchAll(/<h2 class="page-break">([^<]*)</g)].map((m) => m[1])).toEqual([
-      'Ronde 2: Gespreksronde 2',
-      'Stemmingen',
+      'Bijlage: alle punten per ronde en tafel',
       'Bijlage: hoe de bijeenkomst verliep',
     ]);
-    // Points per theme in both rounds, and the vote.
-    expect(html.match(/<svg /g)).toHaveLength(3);
+    // Points per theme, and the vote.
+    expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).toContain(`<li>${textOf('tijdig')}</li>`);
     expect(html).toContain(`<li>${textOf('gelijkwaardig')}</li>`);
     for (const tip of TIPS_001) expect(html).toContain(`<li>${tip}</li>`);
   });
 
-  it('Word: headings, the points, the results table and the tips; a real .docx', async () => {
+  it('Word: a title page, the points, the results table and the tips; a real .docx', async () => {
     const res = await file('docx');
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?verslag-.+\.docx"?$/);
@@ -213,12 +238,16 @@ describe('the report of thematafel 001, through the real server', () => {
     const xml = parts['word/document.xml']!;
     const paragraphs = docxParagraphs(xml);
     expect(paragraphs[0]).toBe(`Verslag thematafel ‘${SESSION_001.title}’`);
-    expect(paragraphs).toEqual(expect.arrayContaining(['Ronde 1: Gespreksronde 1', 'Communicatie', 'Samenwerking', 'Participatie', 'Tips en acties']));
+    expect(paragraphs).toEqual(expect.arrayContaining(['Wat er naar voren kwam', 'Ronde 1: Gespreksronde 1', 'Communicatie', 'Samenwerking', 'Participatie', 'Tips en acties']));
     expect(paragraphs).toContain(`${textOf('vooraf2')} (2 keer genoemd)`);
     for (const tip of TIPS_001) expect(paragraphs).toContain(tip);
     for (const cell of ['Plaats', 'Stippen', '1 (gelijk)', textOf('practice')]) expect(paragraphs).toContain(cell);
     expect(xml).toMatch(/<w:pStyle w:val="Heading2"\/>/);
+    expect(xml).toContain('<w:titlePg/>');
     expect(xml).not.toContain(textOf('parkeren'));
+    // Page numbers in the footer: "Pagina {PAGE} van {NUMPAGES}".
+    const footers = Object.entries(parts).filter(([name]) => /^word\/footer\d+\.xml$/.test(name)).map(([, x]) => x);
+    expect(footers.some((f) => f.includes('PAGE') && f.includes('NUMPAGES') && f.includes('Pagina '))).toBe(true);
   });
 
   it('CSV: points and results in one file, by section, as RFC 4180 with a BOM and CRLF', async () => {
@@ -257,7 +286,7 @@ describe('the report of thematafel 001, through the real server', () => {
       expect((await fetchFile(played.s.id, format, {}, `?key=${played.s.facilitatorKey}`)).status).toBe(401);
       expect((await fetchFile('Unknown_Session1', format, played.auth)).status).toBe(404);
     }
-    expect((await fetchFile(played.s.id, 'pdf' as ReportFormat, played.auth)).status).toBe(404);
+    expect((await fetchFile(played.s.id, 'odt' as ReportFormat, played.auth)).status).toBe(404);
   });
 
   const soffice = ['soffice', 'libreoffice'].find((bin) =>
@@ -335,7 +364,8 @@ describe('hostile text stays text in every format, through the real server', () 
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(md).toContain('\\*\\*bold\\*\\* \\[link\\](http://x)');
     expect(md.split('\n')[0]).toBe('# Verslag thematafel ‘&lt;script&gt;alert(1)&lt;/script&gt; =HYPERLINK("http://x")’');
-    expect(md).toContain('### &lt;img src=x onerror=alert(1)&gt;');
+    // The cluster label made by the table, as a heading in the appendix.
+    expect(md).toContain('Subthema ‘ =cmd\\|calc’');
   });
 
   it('HTML: every text escaped, nothing that could run', async () => {

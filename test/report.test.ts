@@ -2,6 +2,8 @@
  * The report model and its renderers, without a server: boards are real Y.Docs read the way
  * the server reads them, votes are counted with the real tally.
  */
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Agenda } from '../shared/agenda.js';
@@ -12,14 +14,22 @@ import { buildReport, type ReportInput } from '../server/domain/report.js';
 import { OTHER_THEME } from '../shared/report.js';
 import { readBoardForReport } from '../server/domain/reportBoard.js';
 import { csvCell, renderCsv } from '../server/domain/reportCsv.js';
-import { cleanText, reportDocument } from '../shared/reportOutline.js';
-import { renderDocx } from '../server/domain/reportDocx.js';
-import { escapeHtml, renderHtml, REPORT_HTML_CSP } from '../server/domain/reportHtml.js';
-import { escapeMarkdown, renderMarkdown } from '../server/domain/reportMarkdown.js';
+import { cleanText, reportOutline } from '../shared/reportOutline.js';
+import { renderDocx as docxOf } from '../server/domain/reportDocx.js';
+import { escapeHtml, renderHtml as htmlOf, REPORT_HTML_CSP } from '../server/domain/reportHtml.js';
+import { escapeMarkdown, renderMarkdown as markdownOf } from '../server/domain/reportMarkdown.js';
 import { timeline } from '../server/domain/reportProcess.js';
 import { barChartSvg } from '../server/domain/reportSvg.js';
 import { recommendationsOf, reportVote, turnoutPct, type StoredVote } from '../server/domain/reportVotes.js';
 import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
+import type { ReportLanguage, ReportVersion } from '../shared/report.js';
+import { hasEdits, NO_EDITS, ReportEdits } from '../shared/reportEdits.js';
+import { checkLogo, LOGO_LIMITS } from '../server/domain/reportLogo.js';
+
+/** The renderers take an outline; these tests start from the report. */
+const renderMarkdown = (r: Report, lang: ReportLanguage = 'nl', version: ReportVersion = 'full') => markdownOf(reportOutline(r, lang, { version }));
+const renderHtml = (r: Report, lang: ReportLanguage = 'nl', version: ReportVersion = 'full') => htmlOf(reportOutline(r, lang, { version }));
+const renderDocx = (r: Report, lang: ReportLanguage = 'nl') => docxOf(reportOutline(r, lang));
 
 const themes = [
   { id: 'communicatie', label: 'Communicatie' },
@@ -207,7 +217,7 @@ describe('buildReport', () => {
   it('produces a report that matches the schema, with the session context', () => {
     const report = fullReport();
     expect(() => ReportSchema.parse(report)).not.toThrow();
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.generatedAt).toBe(new Date(NOW).toISOString());
     expect(report.session).toEqual({
       id: 'sess-0001',
@@ -417,7 +427,8 @@ describe('reportVote', () => {
     expect(md).toContain('**Tafel 2: 2 stemmen**\n\n_Hier stemden minder dan 3 mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag._');
     const votes = md.slice(md.indexOf('## Stemmingen'), md.indexOf('## Tips en acties'));
     expect(votes).not.toContain('Nieuwsbrief op papier');
-    expect(renderHtml(report).slice(renderHtml(report).indexOf('>Stemmingen<'))).not.toContain('Nieuwsbrief op papier');
+    const html = renderHtml(report);
+    expect(html.slice(html.indexOf('>Stemmingen<'), html.indexOf('>Tips en acties<'))).not.toContain('Nieuwsbrief op papier');
     expect(parseCsv(renderCsv(report).slice(1)).filter((r) => r[0] === 'uitslag').map((r) => r[9])).toEqual(['Korte lijnen', 'Eerder informeren']);
   });
 
@@ -485,20 +496,26 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('voorlopig');
   });
 
-  it('renders rounds, themes, tables, sub-themes, merged duplicates, hidden points and tops', () => {
-    expect(md).toContain('## Ronde 1: Gespreksronde 1');
-    expect(md).toContain('## Ronde 2\n\n- **Vraag in deze ronde:** En wat doen we morgen?');
-    expect(md).toContain('## Punten buiten een ronde');
-    expect(md).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
-    expect(md).toContain('| Communicatie | 2 |');
-    const samenwerking = md.slice(md.indexOf('### Samenwerking'), md.indexOf('### Participatie'));
-    expect(samenwerking).toBe(
-      '### Samenwerking\n\n**Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n\n',
-    );
-    expect(md).toContain('### Overig');
-    expect(md).toContain('### Top 3 per tafel');
-    expect(md).toContain('**Tafel 1**\n\n1. Korte lijnen (Samenwerking)\n2. Eerder informeren (Communicatie)');
+  it('lists per theme one list over all tables and rounds, each point once, then the tops', () => {
+    const main = md.slice(md.indexOf('## Wat er naar voren kwam'), md.indexOf('## Top 3 per tafel'));
+    expect(main).toContain('### Communicatie\n\n- Eerder informeren\n- Nieuwsbrief op papier\n- Uit een ronde die er niet meer is\n');
+    // A merged duplicate is said once, with its count; its other wording is only in the appendix.
+    expect(main).toContain('### Samenwerking\n\n- Korte lijnen (2 keer genoemd)\n- Vaste contactpersoon\n');
+    expect(main).not.toContain('Korte lijntjes met de wijk');
+    expect(main).toContain('### Overig\n\n- Punt zonder bekend thema');
+    expect(main).not.toContain('Tafel 1');
+    expect(md).toContain('## Top 3 per tafel');
+    expect(md).toContain('### Ronde 1: Gespreksronde 1\n\n**Tafel 1**\n\n1. Korte lijnen (Samenwerking)\n2. Eerder informeren (Communicatie)');
     expect(md).toContain('**Tafel 2**\n\n_Geen top 3 gekozen._');
+  });
+
+  it('keeps every point per round, theme and table in the appendix, with hidden points counted', () => {
+    const appendix = md.slice(md.indexOf('## Bijlage: alle punten per ronde en tafel'), md.indexOf('## Bijlage: hoe de bijeenkomst verliep'));
+    expect(appendix).toContain('### Ronde 1: Gespreksronde 1');
+    expect(appendix).toContain('### Ronde 2\n\n- **Vraag in deze ronde:** En wat doen we morgen?');
+    expect(appendix).toContain('### Punten buiten een ronde');
+    expect(appendix).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
+    expect(appendix).toContain('**Samenwerking · Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Samenwerking · Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n');
   });
 
   it('collapses the items nobody chose in a dots or points vote into one line', () => {
@@ -536,7 +553,7 @@ describe('renderMarkdown', () => {
 
   it('renders the recommendations, the evaluation, the tips and the appendix', () => {
     expect(md).toContain('## Adviezen\n\nAangenomen: 1 van de 3 adviezen.');
-    expect(md).toContain('| Een vast wijkpanel | 7 | 3 | 0 | 70% | 70% | ja |');
+    expect(md).toContain('| Een vast wijkpanel | 70% | 70% | ja | 7 | 3 | 0 |');
     expect(md).toContain('## Evaluatie\n\n3 deelnemers vulden de evaluatie in');
     expect(md).toContain('| Ik kon zeggen wat ik wilde zeggen. | 3,3 | 0 · 1 · 0 · 2 · 0 |');
     expect(md).toContain('**Wat kan beter?**\n\n- Meer tijd voor de adviezen\n- Minder lang praten');
@@ -595,20 +612,18 @@ describe('renderHtml', () => {
     expect(REPORT_HTML_CSP).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
   });
 
-  it('breaks pages between rounds and before the votes and the appendix', () => {
+  it('breaks pages only before the appendices', () => {
     expect([...html.matchAll(/<h2 class="page-break">([^<]*)</g)].map((m) => m[1])).toEqual([
-      'Ronde 2',
-      'Punten buiten een ronde',
-      'Stemmingen',
+      'Bijlage: alle punten per ronde en tafel',
       'Bijlage: hoe de bijeenkomst verliep',
     ]);
-    expect(html).toContain('<h2>Ronde 1: Gespreksronde 1</h2>');
+    expect(html).toContain('<h3>Ronde 1: Gespreksronde 1</h3>');
   });
 
   it('draws the charts as inline SVG bar charts, with the threshold of a recommendations vote', () => {
     const charts = html.match(/<svg /g) ?? [];
-    // Points per theme in 3 rounds, 4 votes, 1 evaluation.
-    expect(charts).toHaveLength(8);
+    // Points per theme, 4 votes, 1 evaluation.
+    expect(charts).toHaveLength(6);
     expect(html).toContain('<figcaption>Aantal punten per thema</figcaption>');
     expect(html).toMatch(/<line [^>]*stroke-dasharray[^>]*\/><text [^>]*>70%<\/text>/);
   });
@@ -681,13 +696,15 @@ describe('renderDocx', () => {
     expect(paragraphs).toContain('Vraag: Hoe werken we beter samen?');
     expect(paragraphs).toContain('Korte lijnen (2 keer genoemd)');
     expect(paragraphs).toContain('Korte lijntjes met de wijk');
-    expect(paragraphs).toContain('Tafel 1 · Subthema ‘Contact’');
+    expect(paragraphs).toContain('Samenwerking · Tafel 1 · Subthema ‘Contact’');
     // The chart of points per theme becomes a table of its numbers; the vote charts' numbers are in the results tables.
     for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Neutraal', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld']) expect(paragraphs).toContain(cell);
-    // Points per theme in 3 rounds, 4 votes, recommendations, evaluation, participation (no timeline without events).
-    expect(xml.match(/<w:tbl>/g)?.length).toBe(3 + 4 + 1 + 1 + 1);
-    expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(4);
-    expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+    // Points per theme, 4 votes, recommendations, evaluation, participation (no timeline without events).
+    expect(xml.match(/<w:tbl>/g)?.length).toBe(1 + 4 + 1 + 1 + 1);
+    // After the title page, and before each appendix.
+    expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(3);
+    expect(xml).toContain('<w:pStyle w:val="Title"/>');
+    expect(xml).toContain('<w:pStyle w:val="Heading2"/>');
     expect(parts['docProps/core.xml']).toContain('<dc:title>Verslag thematafel ‘Samen sterker’</dc:title>');
   });
 
@@ -811,8 +828,190 @@ describe('hostile text stays text in every format (pure)', () => {
   });
 
   it('the outline carries the texts unchanged; only renderers escape', () => {
-    const texts = JSON.stringify(reportDocument(hostileReport(), 'nl'));
+    const texts = JSON.stringify(reportOutline(hostileReport(), 'nl'));
     for (const h of HOSTILE) expect(texts).toContain(JSON.stringify(h).slice(1, -1));
   });
 });
 
+
+describe('the main text, as seed report 001 reads', () => {
+  const main = (md: string) => md.slice(md.indexOf('## Wat er naar voren kwam'), md.indexOf('## Top 3 per tafel'));
+
+  it('says a point that two tables made in the same words once, with how many tables raised it', () => {
+    const base = input();
+    const boards = new Map(base.boards);
+    boards.set(3, board([{ id: 'c1', text: 'Eerder informeren!' }]));
+    const md = renderMarkdown(buildReport({ ...base, boards }));
+    expect(main(md)).toContain('### Communicatie\n\n- Eerder informeren (genoemd aan 2 tafels)\n- Nieuwsbrief op papier');
+    // The appendix keeps both, each at its own table.
+    expect(md).toContain('**Communicatie · Tafel 3**\n\n- Eerder informeren!');
+  });
+
+  it('counts points the room merged on the plenary board as one', () => {
+    const report = fullReport();
+    report.plenary = {
+      themes: [{ id: 'communicatie', label: 'Communicatie', points: [{ text: 'Eerder informeren', count: 2, tables: [1, 2], merged: ['Nieuwsbrief op papier'], cluster: null }] }],
+      hidden: 0,
+    };
+    expect(main(renderMarkdown(report))).toContain('- Eerder informeren (genoemd aan 2 tafels)\n- Uit een ronde die er niet meer is\n');
+  });
+
+  it('puts the recommendations first in a burgerberaad', () => {
+    const report = fullReport();
+    const md = renderMarkdown({ ...report, session: { ...report.session, kind: 'burgerberaad' } });
+    expect(md.indexOf('## Adviezen')).toBeGreaterThan(0);
+    expect(md.indexOf('## Adviezen')).toBeLessThan(md.indexOf('## Wat er naar voren kwam'));
+    expect(md).toContain('| Advies | Steun % | Nodig | Aangenomen | Voor | Tegen | Neutraal |');
+    expect(md).toContain('Neutrale stemmen staan apart. Ze tellen niet mee voor het percentage steun.');
+  });
+});
+
+describe("the organiser's edits", () => {
+  const EDITS = ReportEdits.parse({
+    organisation: 'Gemeente Voorbeeld',
+    introduction: 'Eerste alinea.\r\n\r\nTweede alinea.',
+    summary: 'Kort gezegd: samen.',
+    themeOrder: ['participatie'],
+    themeLabels: { samenwerking: 'Samen werken' },
+    points: { '1-a1': { text: 'Informeer bewoners eerder' }, '2-b1': { omit: true } },
+    pointOrder: { samenwerking: ['1-a3', '1-a4'] },
+  });
+  const edited = (): Report => ({ ...fullReport(), edits: EDITS });
+  const md = renderMarkdown(edited());
+  const mainText = md.slice(0, md.indexOf('## Bijlage'));
+
+  it('writes the introduction, the summary and the organisation into the report', () => {
+    expect(md.split('\n').slice(0, 3)).toEqual(['# Verslag thematafel ‘Samen sterker’', '', 'Gemeente Voorbeeld · 14 maart 2025 · Buurthuis De Kroon']);
+    expect(md).toContain('## Inleiding\n\nEerste alinea.\n\nTweede alinea.\n\n- **Vraag:**');
+    expect(md).toContain('## Samenvatting\n\nKort gezegd: samen.');
+  });
+
+  it('rewords, leaves out, orders and renames in the main text, and uses those words everywhere in it', () => {
+    expect(mainText.indexOf('### Participatie')).toBeLessThan(mainText.indexOf('### Communicatie'));
+    expect(mainText).toContain('### Samen werken\n\n- Vaste contactpersoon\n- Korte lijnen (2 keer genoemd)');
+    expect(mainText).toContain('### Communicatie\n\n- Informeer bewoners eerder\n- Uit een ronde die er niet meer is');
+    expect(mainText).not.toContain('Nieuwsbrief op papier\n');
+    // The vote and the tops say the point the way the main text does.
+    expect(mainText).toContain('| 2 (gelijk) | Informeer bewoners eerder | 1 | Communicatie | 4 |');
+    expect(mainText).toContain('| 1 | Korte lijnen | 1 | Samen werken | 6 |');
+    expect(mainText).toContain('1. Korte lijnen (Samen werken)\n2. Informeer bewoners eerder (Communicatie)');
+  });
+
+  it('keeps the originals in the appendix, marked, and lists every change under "Redactie"', () => {
+    expect(md).toContain('- Eerder informeren (herschreven in het verslag)\n  - In de hoofdtekst: ‘Informeer bewoners eerder’');
+    expect(md).toContain('- Nieuwsbrief op papier (niet in de hoofdtekst)');
+    const redactie = md.slice(md.indexOf('### Redactie'), md.indexOf('### Zo bleef iedereen anoniem'));
+    expect(redactie).toBe(
+      [
+        '### Redactie',
+        '',
+        'Na de bijeenkomst heeft de organisatie het verslag bewerkt. Dit is er veranderd:',
+        '',
+        '- De organisatie schreef de inleiding.',
+        '- De organisatie schreef de samenvatting.',
+        '- Het thema ‘Samenwerking’ heet in dit verslag ‘Samen werken’.',
+        '- De volgorde van de thema’s is veranderd.',
+        '- De volgorde van de punten bij ‘Samen werken’ is veranderd.',
+        '- Herschreven: ‘Eerder informeren’ werd ‘Informeer bewoners eerder’.',
+        '- Niet in de hoofdtekst: ‘Nieuwsbrief op papier’. Dit punt staat wel in de bijlage.',
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(renderMarkdown(fullReport())).toContain('### Redactie\n\nHet verslag is niet bewerkt. Het geeft weer wat de tafels schreven.');
+  });
+
+  it('edits reach Word, HTML and CSV too', async () => {
+    const texts = docxTexts(docxParts(await docxOf(reportOutline(edited(), 'nl')))['word/document.xml']!);
+    for (const line of ['Gemeente Voorbeeld', 'Eerste alinea.', 'Tweede alinea.', 'Kort gezegd: samen.', 'Samen werken', 'Informeer bewoners eerder']) expect(texts).toContain(line);
+    const html = renderHtml(edited());
+    expect(html).toContain('<h3>Samen werken</h3>');
+    expect(html).toContain('<p class="cover-line">Gemeente Voorbeeld · 14 maart 2025 · Buurthuis De Kroon</p>');
+    // The CSV is the record: originals, with the renamed theme.
+    const rows = parseCsv(renderCsv(edited()).slice(1));
+    expect(rows.some((r) => r[0] === 'punt' && r[9] === 'Eerder informeren')).toBe(true);
+    expect(rows.some((r) => r[2] === 'Samen werken')).toBe(true);
+  });
+
+  it('the public version has no per-table breakdown, no evaluation remarks and no originals', () => {
+    const pub = renderMarkdown(edited(), 'nl', 'public');
+    expect(pub).toContain('> Openbare versie.');
+    expect(pub).not.toContain('Eerder informeren');
+    expect(pub).not.toContain('## Top 3 per tafel');
+    expect(pub).not.toContain('Bijlage: alle punten');
+    expect(pub).not.toContain('Wat kan beter?');
+    expect(pub).not.toContain('Meer tijd voor de adviezen');
+    expect(pub).not.toContain('### Deelname per tafel');
+    expect(pub).toContain('| Plaats | Punt | Thema | Stippen |');
+    expect(pub).not.toMatch(/\| Tafel \|/);
+    expect(pub).toContain('- 1 punt is herschreven, zodat het beter te lezen is.\n- 1 punt staat niet in de hoofdtekst.');
+    const rows = parseCsv(renderCsv(edited(), 'nl', 'public').slice(1));
+    expect(rows.flat()).not.toContain('Eerder informeren');
+    // Left out of the main text: not among the points (a vote's results still name what was voted on).
+    expect(rows.some((r) => r[0] === 'punt' && r[9] === 'Nieuwsbrief op papier')).toBe(false);
+    expect(rows.filter((r) => r[0] !== 'onderdeel').every((r) => r[4] === '')).toBe(true);
+    expect(rows.some((r) => r[0] === 'top 3' || r[0] === 'opmerking')).toBe(false);
+  });
+
+  it('the edits schema refuses what it cannot place, and fills in defaults', () => {
+    expect(ReportEdits.parse({})).toEqual(NO_EDITS);
+    expect(hasEdits(NO_EDITS)).toBe(false);
+    expect(hasEdits(EDITS)).toBe(true);
+    for (const bad of [
+      { points: { 'geen-tafel': { omit: true } } },
+      { points: { '1-a1': { text: '' } } },
+      { points: { '1-a1': { omit: false } } },
+      { themeLabels: { samenwerking: 'x'.repeat(61) } },
+      { introduction: 'x'.repeat(5001) },
+      { extra: true },
+      { pointOrder: { 'a b': [] } },
+    ]) {
+      expect(ReportEdits.safeParse(bad).success, JSON.stringify(bad).slice(0, 60)).toBe(false);
+    }
+  });
+});
+
+describe('checkLogo', () => {
+  const png = fs.readFileSync(new URL('./fixtures/logo.png', import.meta.url));
+  const jpg = fs.readFileSync(new URL('./fixtures/logo.jpg', import.meta.url));
+
+  /** A PNG with a given header, every checksum right (so only the size can be wrong). */
+  function pngOf(width: number, height: number): Buffer {
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      body.copy(out, 4);
+      out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(width, 0);
+    ihdr.writeUInt32BE(height, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8);
+    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(height * (width + 1)))), chunk('IEND', Buffer.alloc(0))]);
+  }
+
+  it('takes a whole PNG or JPEG and reads its size from the image', () => {
+    expect(checkLogo(png)).toMatchObject({ ok: true, logo: { mime: 'image/png', width: 320, height: 96 } });
+    expect(checkLogo(jpg)).toMatchObject({ ok: true, logo: { mime: 'image/jpeg', width: 320, height: 96 } });
+    expect(checkLogo(pngOf(2, 1))).toMatchObject({ ok: true, logo: { width: 2, height: 1 } });
+  });
+
+  it('refuses anything else: damaged, cut off, another type, too large', () => {
+    const damaged = Buffer.from(png);
+    damaged[40] = damaged[40]! ^ 0xff;
+    const refused = [
+      damaged,
+      png.subarray(0, png.length - 20),
+      Buffer.concat([png, Buffer.from('<script>')]),
+      jpg.subarray(0, jpg.length - 2),
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+      Buffer.from('GIF89a'),
+      Buffer.alloc(0),
+      pngOf(4001, 10),
+      Buffer.concat([png, Buffer.alloc(LOGO_LIMITS.bytes)]),
+    ];
+    for (const data of refused) expect(checkLogo(data).ok).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import type { EvaluationSummary } from '../../shared/evaluation.js';
 import type { PlenaryView } from '../../shared/plenary.js';
 import type { Participation, SessionKind, Theme } from '../../shared/protocol.js';
 import { OTHER_THEME, REPORT_SCHEMA_VERSION, type Report, type ReportPlenary, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
+import { NO_EDITS, type ReportEdits } from '../../shared/reportEdits.js';
 import type { BoardForReport } from './reportBoard.js';
 import { timeline, type LogEntry } from './reportProcess.js';
 import { recommendationsOf } from './reportVotes.js';
@@ -37,6 +38,7 @@ export interface ReportInput {
   votes: ReportVote[];
   evaluations?: EvaluationSummary[];
   notes?: string[];
+  edits?: ReportEdits;
   events?: LogEntry[];
   now: number;
   timeZone?: string;
@@ -63,6 +65,7 @@ export function buildReport(input: ReportInput): Report {
     recommendations: recommendationsOf(input.votes),
     evaluations: input.evaluations ?? [],
     notes: input.notes ?? [],
+    edits: input.edits ?? NO_EDITS,
     process: processSection(input),
     totals: {
       points: tables.reduce((s, t) => s + t.points, 0),

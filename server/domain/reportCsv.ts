@@ -3,8 +3,9 @@
  * results, recommendations, evaluation and tips, one row each, told apart by the first column.
  * RFC 4180 (comma, double quotes, CRLF), UTF-8 with a byte order mark so Excel reads accents.
  */
-import type { Report, ReportLanguage } from '../../shared/report.js';
+import type { Report, ReportLanguage, ReportVersion } from '../../shared/report.js';
 import { themeLabel } from '../../shared/reportOutline.js';
+import { mainThemes, pointKey, type MainPoint } from '../../shared/reportPoints.js';
 import { CSV_COLUMNS, REPORT_TEXT, type CsvColumn, type CsvSection } from '../../shared/reportText.js';
 
 type Cell = string | number | null | undefined;
@@ -21,20 +22,31 @@ export function csvCell(value: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
+/**
+ * The full version is the record as written. The public version (Woo) has no table numbers,
+ * no top 3 per table, no evaluation remarks, and points as the main text words them: reworded
+ * points in their new words, points left out of the main text left out.
+ */
+export function renderCsv(report: Report, lang: ReportLanguage = 'nl', version: ReportVersion = 'full'): string {
   const t = REPORT_TEXT[lang];
+  const isPublic = version === 'public';
   const yesNo = (b: boolean | undefined) => (b === undefined ? null : b ? t.yes : t.no);
+  const groupOf = new Map<string, MainPoint>(mainThemes(report, t.otherTheme).flatMap((th) => th.points.flatMap((g) => g.members.map((k) => [k, g] as const))));
+  const table = (n: number | null) => (isPublic ? null : n);
   const rows: Row[] = [];
 
   for (const round of report.rounds) {
     for (const theme of round.themes) {
       const label = themeLabel(report, theme.id, t) || theme.label;
       for (const p of theme.points) {
-        const where = { round: round.number, theme: label, subtheme: p.cluster, table: p.table };
-        rows.push({ section: 'point', ...where, text: p.text, count: p.count });
+        const g = groupOf.get(pointKey(p.table, p.id));
+        if (isPublic && g?.omitted) continue;
+        const where = { round: round.number, theme: label, subtheme: p.cluster, table: table(p.table) };
+        rows.push({ section: 'point', ...where, text: isPublic && g?.reworded ? g.text : p.text, count: p.count });
         for (const m of p.merged) rows.push({ section: 'merged', ...where, text: m });
       }
     }
+    if (isPublic) continue;
     for (const top of round.tops) {
       top.points.forEach((p, i) => rows.push({ section: 'top', round: round.number, theme: themeLabel(report, p.theme, t), table: top.table, rank: i + 1, text: p.text }));
     }
@@ -43,8 +55,8 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
   for (const theme of report.plenary?.themes ?? []) {
     for (const p of theme.points) {
       // One row per table it came from, so the table column stays a number to sort and count by.
-      for (const table of p.tables.length > 0 ? p.tables : [null]) {
-        rows.push({ section: 'plenary', theme: theme.label, subtheme: p.cluster, table, text: p.text, count: p.count });
+      for (const from of p.tables.length > 0 && !isPublic ? p.tables : [null]) {
+        rows.push({ section: 'plenary', theme: themeLabel(report, theme.id, t) || theme.label, subtheme: p.cluster, table: from, text: p.text, count: p.count });
       }
       for (const m of p.merged) rows.push({ section: 'merged', theme: theme.label, text: m });
     }
@@ -52,16 +64,18 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
 
   report.votes.forEach((vote, i) => {
     for (const r of vote.results) {
+      if (isPublic && vote.source === 'table') continue;
+      const reported = r.table === null ? undefined : groupOf.get(pointKey(r.table, r.itemId));
       rows.push({
         section: 'result',
         round: vote.round,
         theme: themeLabel(report, r.theme, t),
-        table: r.table,
+        table: table(r.table),
         vote: i + 1,
         method: t.methods[vote.method],
         rank: r.rank,
         tied: yesNo(r.tied),
-        text: r.text,
+        text: isPublic && reported?.reworded ? reported.text : r.text,
         score: r.score,
         total: r.total,
         borda: r.borda,
@@ -80,7 +94,7 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
     const vote = report.votes.findIndex((v) => v.id === r.voteId) + 1;
     rows.push({
       section: 'recommendation',
-      table: r.table,
+      table: table(r.table),
       vote,
       text: r.text,
       support: r.support,
@@ -93,7 +107,7 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl'): string {
 
   for (const ev of report.evaluations) {
     for (const q of ev.questions) rows.push({ section: 'evaluation', text: t.evaluationQuestions[q.id], count: q.answered, score: q.average });
-    for (const remark of ev.remarks) rows.push({ section: 'remark', text: remark });
+    if (!isPublic) for (const remark of ev.remarks) rows.push({ section: 'remark', text: remark });
   }
   for (const note of report.notes) rows.push({ section: 'note', text: note });
 

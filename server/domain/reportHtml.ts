@@ -4,17 +4,16 @@
  * own stylesheet, by hash, both as a header and in the page, so a saved copy is just as strict.
  */
 import { createHash } from 'node:crypto';
-import type { Report, ReportLanguage } from '../../shared/report.js';
-import { cleanText, reportDocument, type Block } from '../../shared/reportOutline.js';
+import { cellText, cleanText, type Block, type Cover, type Outline } from '../../shared/reportOutline.js';
 import { barChartSvg, escapeXml } from './reportSvg.js';
-import { REPORT_TEXT } from '../../shared/reportText.js';
 
 const STYLE = `
 @page { size: A4; margin: 18mm 16mm 20mm; }
 :root { color: #1a1a1a; background: #fff; font: 11pt/1.45 Arial, Helvetica, sans-serif; }
 body { margin: 0; }
 main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-h1 { font-size: 20pt; line-height: 1.2; margin: 0 0 0.6em; }
+h1 { font-size: 20pt; line-height: 1.2; margin: 0 0 0.3em; }
+.cover-line { color: #444; margin: 0 0 1em; }
 h2 { font-size: 15pt; margin: 1.8em 0 0.5em; padding-bottom: 0.2em; border-bottom: 1px solid #999; }
 h3 { font-size: 12.5pt; margin: 1.4em 0 0.4em; }
 h1, h2, h3, .label { break-after: avoid; page-break-after: avoid; }
@@ -79,7 +78,7 @@ function block(b: Block): string {
     case 'table': {
       const cls = (numeric?: boolean) => (numeric ? ' class="num"' : '');
       const head = b.columns.map((c) => `<th scope="col"${cls(c.numeric)}>${escapeHtml(c.label)}</th>`).join('');
-      const rows = b.rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(b.columns[i]?.numeric)}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
+      const rows = b.rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(b.columns[i]?.numeric)}>${escapeHtml(cellText(cell))}</td>`).join('')}</tr>`);
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
     }
     case 'chart':
@@ -87,9 +86,16 @@ function block(b: Block): string {
   }
 }
 
-export function renderHtml(report: Report, lang: ReportLanguage = 'nl'): string {
-  const blocks = reportDocument(report, lang);
-  const title = REPORT_TEXT[lang].heading(report.session.kind, report.session.title);
+function cover(c: Cover): string {
+  const line = [c.organisation, c.date, c.place].filter(Boolean).map((x) => escapeHtml(x!));
+  return [
+    `<h1>${escapeHtml(c.heading)}</h1>`,
+    `<p class="cover-line">${line.join(' · ')}</p>`,
+    c.notice ? `<p class="notice">${escapeHtml(c.notice)}</p>` : '',
+  ].join('');
+}
+
+export function renderHtml({ lang, cover: c, blocks }: Outline): string {
   return [
     '<!doctype html>',
     `<html lang="${lang}">`,
@@ -98,11 +104,12 @@ export function renderHtml(report: Report, lang: ReportLanguage = 'nl'): string 
     `<meta http-equiv="Content-Security-Policy" content="${escapeXml(REPORT_HTML_CSP)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    `<title>${escapeHtml(title)}</title>`,
+    `<title>${escapeHtml(c.heading)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
+    cover(c),
     ...blocks.map(block),
     '</main>',
     '</body>',

@@ -1,6 +1,5 @@
 /** Renders the report outline as Markdown. Every text is escaped so that it stays text. */
-import type { Report, ReportLanguage } from '../../shared/report.js';
-import { chartTable, cleanText, reportDocument, type Block } from '../../shared/reportOutline.js';
+import { cellText, chartTable, cleanText, type Block, type Outline } from '../../shared/reportOutline.js';
 
 /**
  * Makes text inert in Markdown: no HTML, links, images, emphasis, code, strike-through or
@@ -41,7 +40,7 @@ function block(b: Block): string[] {
       return [
         `| ${b.columns.map((c) => escapeMarkdown(c.label) || ' ').join(' | ')} |`,
         `|${b.columns.map((c) => (c.numeric ? '---:' : '---')).join('|')}|`,
-        ...b.rows.map((row) => `| ${row.map(escapeMarkdown).join(' | ')} |`),
+        ...b.rows.map((row) => `| ${row.map((cell) => escapeMarkdown(cellText(cell))).join(' | ')} |`),
         '',
       ];
     case 'chart':
@@ -49,6 +48,14 @@ function block(b: Block): string[] {
   }
 }
 
-export function renderMarkdown(report: Report, lang: ReportLanguage = 'nl'): string {
-  return reportDocument(report, lang).flatMap(block).join('\n');
+export function renderMarkdown({ cover, blocks }: Outline): string {
+  const line = [cover.organisation, cover.date, cover.place].filter((x): x is string => Boolean(x)).map(escapeMarkdown);
+  return [
+    `# ${escapeMarkdown(cover.heading)}`,
+    '',
+    line.join(' · '),
+    '',
+    ...(cover.notice ? [`> ${escapeMarkdown(cover.notice)}`, ''] : []),
+    ...blocks.flatMap(block),
+  ].join('\n');
 }
