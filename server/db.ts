@@ -237,6 +237,21 @@ const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  // 7: the organiser's edits to the report (one JSON document per session, read and written
+  // whole through shared/reportEdits.ts) and the logo for its title page.
+  `
+  CREATE TABLE report_edits (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE report_logos (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+    mime TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    data BLOB NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The ballot box's own schema versions, kept in its own `user_version`. */

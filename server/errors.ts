@@ -4,6 +4,7 @@ import { describeIssues, type ErrorCode, type ErrorInfo } from '../shared/protoc
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   bad_request: 400,
+  bad_image: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -2,41 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { CreateSessionBody, JoinBody, ReportNotesBody, SessionId, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
-import { ReportLanguage } from '../shared/report.js';
-import { renderCsv } from './domain/reportCsv.js';
-import { renderDocx } from './domain/reportDocx.js';
-import { renderHtml, REPORT_HTML_CSP } from './domain/reportHtml.js';
-import { renderMarkdown } from './domain/reportMarkdown.js';
+import { CreateSessionBody, JoinBody, type CreateSessionResponse, type JoinPreview, type JoinResponse } from '../shared/protocol.js';
 import { editAgenda, LOBBY } from './domain/run.js';
 import { joinLimit } from './rateLimit.js';
 import { newId } from './secrets.js';
 import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
-import { sessionReport } from './report.js';
-import { writeReportNotes } from './reportNotes.js';
+import { reportRoutes } from './reportRoutes.js';
 import type { Services } from './services.js';
 
 export const JSON_BODY_LIMIT = '64kb';
-
-/** The facilitator key comes in a header only, never in a path or query string, so it stays out of logs. */
-function requireFacilitator(services: Services, req: Request, sessionId: string): void {
-  const m = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(req.get('authorization') ?? '');
-  if (!m || !services.sessions.isFacilitator(sessionId, m[1]!)) {
-    throw new AppError('unauthorized', 'Send the facilitator key as "Authorization: Bearer <key>"');
-  }
-}
-
-/** Quoted-string file name for Content-Disposition, ASCII only, from the session title. */
-function fileName(title: string, ext: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[^\x20-\x7e]/g, '')
-    .replace(/[^A-Za-z0-9 _-]+/g, '')
-    .trim()
-    .replace(/\s+/g, '-')
-    .slice(0, 60);
-  return `verslag-${base || 'tafelronde'}.${ext}`;
-}
 
 export function createHttpApp(services: Services): express.Express {
   const { sessions, devices, events, urls } = services;
@@ -45,6 +19,8 @@ export function createHttpApp(services: Services): express.Express {
   app.set('etag', false);
 
   const api = express.Router();
+  // The report's routes parse their own bodies (an image, or edits longer than other bodies).
+  api.use(reportRoutes(services));
   // Bodies must be JSON: a form or text/plain post from another site cannot create anything.
   api.use((req, _res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && !req.is('application/json')) {
@@ -111,47 +87,6 @@ export function createHttpApp(services: Services): express.Express {
     res.status(201).json(response);
   });
 
-  api.get('/sessions/:id/:file', async (req, res) => {
-    const file = /^report\.(json|md|html|docx|csv)$/.exec(String(req.params.file));
-    if (!file) throw new AppError('not_found', 'No such resource');
-    const sessionId = parseOrThrow(SessionId, req.params.id, 'session id');
-    if (!sessions.get(sessionId)) throw new AppError('session_not_found', 'There is no session with this id');
-    requireFacilitator(services, req, sessionId);
-    const lang = parseOrThrow(ReportLanguage.default('nl'), req.query.lang, 'lang');
-    const report = sessionReport(services, sessionId);
-    const name = (ext: string) => fileName(report.session.title, ext);
-    res.set('Cache-Control', 'no-store').set('X-Content-Type-Options', 'nosniff');
-    switch (file[1]) {
-      case 'json':
-        res.attachment(name('json')).json(report);
-        break;
-      case 'md':
-        res.attachment(name('md')).type('text/markdown; charset=utf-8').send(renderMarkdown(report, lang));
-        break;
-      case 'html':
-        // A page of its own, with a policy of its own: nothing in it may run or load.
-        res.set('Content-Security-Policy', REPORT_HTML_CSP).type('text/html; charset=utf-8').attachment(name('html')).send(renderHtml(report, lang));
-        break;
-      case 'docx': {
-        const docx = await renderDocx(report, lang);
-        res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').attachment(name('docx')).send(docx);
-        break;
-      }
-      case 'csv':
-        // The type after attachment(), which would set a plain text/csv from the file name.
-        res.attachment(name('csv')).type('text/csv; charset=utf-8; header=present').send(Buffer.from(renderCsv(report, lang), 'utf8'));
-        break;
-    }
-  });
-
-  api.put('/sessions/:id/notes', (req, res) => {
-    const sessionId = parseOrThrow(SessionId, req.params.id, 'session id');
-    if (!sessions.get(sessionId)) throw new AppError('session_not_found', 'There is no session with this id');
-    requireFacilitator(services, req, sessionId);
-    const { notes } = parseOrThrow(ReportNotesBody, req.body ?? {}, 'notes');
-    res.set('Cache-Control', 'no-store').json({ notes: writeReportNotes(services.db, sessionId, notes) });
-  });
-
   api.use((_req, _res) => {
     throw new AppError('not_found', 'No such API endpoint');
   });
@@ -160,7 +95,12 @@ export function createHttpApp(services: Services): express.Express {
     const e = err as { type?: string; status?: unknown };
     let error = err;
     if (e?.type === 'entity.parse.failed') error = new AppError('bad_request', 'The body is not valid JSON');
-    else if (e?.type === 'entity.too.large') error = new AppError('too_large', `The body is larger than ${JSON_BODY_LIMIT}`);
+    else if (e?.type === 'entity.too.large') {
+      // The rest of the body is not read, so the connection cannot carry another request.
+      res.set('Connection', 'close');
+      const limit = (err as { limit?: unknown }).limit;
+      error = new AppError('too_large', `The body is larger than ${typeof limit === 'number' ? `${Math.floor(limit / 1024)} KB` : JSON_BODY_LIMIT}`);
+    }
     else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
       error = new AppError('bad_request', 'Send the body as UTF-8 JSON');
     } else if (!(err instanceof AppError) && typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -633,6 +633,8 @@ export const ErrorCode = z.enum([
   'duplicate_item',
   'seat_taken',
   'too_large',
+  /** An upload that is not a whole PNG or JPEG within the limits (the report logo). */
+  'bad_image',
   'unsupported_media_type',
   'rate_limited',
   'too_many_connections',
