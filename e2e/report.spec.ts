@@ -1,15 +1,19 @@
 /**
  * The report page while the session runs: the organiser watches the preview grow as a table
- * writes, adds tips and actions, and downloads the report in every format. The HTML file
- * opens as a page of its own and prints to an A4 PDF.
+ * writes, adds tips and actions, edits the report (introduction, logo, a point reworded and one
+ * left out, a theme renamed), and downloads it in every format, in full and as the public
+ * version. The HTML file opens as a page of its own and prints to an A4 PDF.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Dialog, type Download } from '@playwright/test';
 import { addPointButton, expectAccessible, laptop, tablet, type Person } from './helpers/room';
 
 test.describe.configure({ mode: 'serial' });
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 
 const TITLE = 'Samen werken aan de wijk';
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -53,6 +57,8 @@ test.describe('the report while the session runs', () => {
     await organiser.page.getByRole('button', { name: 'Sessie beginnen' }).click();
     await addPointButton(table.page, 'Communicatie').click();
     await table.page.keyboard.type('Tijdig informeren');
+    await addPointButton(table.page, 'Communicatie').click();
+    await table.page.keyboard.type('Parkeren bij het stadhuis is te duur');
     for (const p of [organiser.page, table.page]) p.on('dialog', onDialog);
   });
 
@@ -66,7 +72,7 @@ test.describe('the report while the session runs', () => {
     await expect(f).toHaveURL(new RegExp(`/f/${sessionId}/verslag$`));
     await expect(f.getByRole('heading', { level: 1 })).toHaveText(`Verslag thematafel ‘${TITLE}’`);
     await expect(f.getByText('Dit is een voorlopig verslag: de bijeenkomst is nog bezig.')).toBeVisible();
-    await expect(f.getByText('Buurthuis De Kroon')).toBeVisible();
+    await expect(f.getByText('Buurthuis De Kroon', { exact: true })).toBeVisible();
     // The page says it in the report's own words, as the files do.
     await expect(f.getByText('Samen denken: de deelnemers denken mee en geven ideeën. Anderen beslissen.')).toBeVisible();
     await expect(f.getByRole('region', { name: 'Communicatie' }).first()).toContainText('Tijdig informeren');
@@ -95,6 +101,47 @@ test.describe('the report while the session runs', () => {
     await expect(f.getByRole('textbox', { name: 'Tip of actie 2' })).toHaveCount(0);
   });
 
+  test('the organiser edits the report, and the preview follows at once', async () => {
+    const f = organiser.page;
+    const doc = f.getByRole('article');
+    await f.getByRole('textbox', { name: 'Naam van gemeente of organisatie' }).fill('Gemeente Voorbeeld');
+    await f.getByRole('textbox', { name: 'Inleiding' }).fill('Bewoners en stadsdeel spraken met elkaar.\n\nDit verslag gaat naar de begeleidingsgroep.');
+    await expect(doc.getByRole('heading', { name: 'Inleiding', level: 2 })).toBeVisible();
+    await expect(doc.getByText('Dit verslag gaat naar de begeleidingsgroep.')).toBeVisible();
+    await expect(doc.getByText('Gemeente Voorbeeld', { exact: false }).first()).toBeVisible();
+    await f.getByLabel('Logo op de voorpagina').setInputFiles(path.join(__dirname, '../test/fixtures/logo.png'));
+    await expect(f.getByRole('img', { name: 'Het logo op de voorpagina' })).toBeVisible();
+
+    await f.getByRole('checkbox', { name: 'Punten en thema’s bewerken' }).check();
+    await f.getByRole('textbox', { name: 'Naam van het thema ‘Communicatie’ in het verslag' }).fill('Informatie en communicatie');
+    await expect(doc.getByRole('heading', { name: 'Informatie en communicatie', level: 3 })).toBeVisible();
+    await f.getByRole('button', { name: 'Bewerk: Tijdig informeren' }).click();
+    await f.getByRole('group', { name: 'Bewerk: Tijdig informeren' }).getByRole('textbox', { name: 'Tekst in het verslag' }).fill('Informeer bewoners op tijd');
+    await f.getByRole('button', { name: 'Klaar' }).click();
+    const main = f.getByRole('region', { name: 'Informatie en communicatie' });
+    await expect(main).toContainText('Informeer bewoners op tijd');
+    await f.getByRole('button', { name: 'Bewerk: Parkeren bij het stadhuis is te duur' }).click();
+    await f.getByRole('button', { name: 'Weglaten uit de hoofdtekst' }).click();
+    await expect(main).not.toContainText('Parkeren bij het stadhuis is te duur');
+    await expect(f.getByText('Weggelaten uit de hoofdtekst (1)')).toBeVisible();
+    // The appendix keeps the originals and the process appendix says what changed.
+    await expect(doc.getByRole('region', { name: 'Redactie' })).toContainText('Herschreven: ‘Tijdig informeren’ werd ‘Informeer bewoners op tijd’.');
+    await expect(f.getByRole('region', { name: 'Het verslag bewerken' }).getByRole('status')).toHaveText('Opgeslagen.');
+    await expectAccessible(f, 'report page while editing');
+
+    // Stored on the server: a reload shows the same.
+    await f.reload();
+    await expect(f.getByRole('textbox', { name: 'Inleiding' })).toHaveValue(/Bewoners en stadsdeel spraken met elkaar\./);
+    await expect(f.getByRole('region', { name: 'Informatie en communicatie' })).toContainText('Informeer bewoners op tijd');
+
+    // The public version: no per-table detail, no originals.
+    await f.getByRole('radio', { name: /Openbaar \(Woo\)/ }).check();
+    await expect(doc.getByText(/Openbare versie\./)).toBeVisible();
+    await expect(doc.getByRole('heading', { name: 'Bijlage: alle punten per ronde en tafel' })).toHaveCount(0);
+    await expect(doc).not.toContainText('Tijdig informeren');
+    await f.getByRole('radio', { name: /Voor de begeleidingsgroep/ }).check();
+  });
+
   test('every download works and carries the points and the tips', async () => {
     const f = organiser.page;
     const download = async (name: string) => {
@@ -109,25 +156,34 @@ test.describe('the report while the session runs', () => {
     const mdText = md.bytes.toString('utf8');
     expect(mdText).toContain(`# Verslag thematafel ‘${TITLE}’`);
     expect(mdText).toContain('> Dit is een voorlopig verslag: de bijeenkomst is nog bezig.');
-    expect(mdText).toContain('- Tijdig informeren');
+    expect(mdText).toContain('- Informeer bewoners op tijd');
+    expect(mdText).toContain('- Tijdig informeren (herschreven in het verslag)');
     expect(mdText).toContain('- &lt;img src=x onerror=alert(1)&gt;');
     expect(mdText).toContain('## Tips en acties\n\n- Duidelijke taal, zonder vaktaal');
 
     const json = await download('JSON (archief)');
     const report = JSON.parse(json.bytes.toString('utf8'));
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.notes).toEqual(['Duidelijke taal, zonder vaktaal']);
 
     const docx = await download('Word (.docx)');
     expect(docx.file.suggestedFilename()).toMatch(/\.docx$/);
     expect(docx.bytes.subarray(0, 2).toString()).toBe('PK');
 
-    const csv = await download('Excel (CSV)');
+    const serverPdf = await download('PDF');
+    expect(serverPdf.file.suggestedFilename()).toBe('verslag-Samen-werken-aan-de-wijk.pdf');
+    expect(serverPdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const xlsx = await download('Excel (.xlsx)');
+    expect(xlsx.file.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+
+    const csv = await download('CSV');
     expect(csv.file.suggestedFilename()).toMatch(/\.csv$/);
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.bytes.toString('utf8')).toContain('tip of actie,,,,,,,,,"Duidelijke taal, zonder vaktaal"');
 
-    const html = await download('Afdrukken of PDF (HTML)');
+    const html = await download('Webpagina (HTML)');
     expect(html.file.suggestedFilename()).toMatch(/\.html$/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-report-'));
     const saved = path.join(dir, html.file.suggestedFilename());
@@ -138,7 +194,7 @@ test.describe('the report while the session runs', () => {
     page.on('dialog', onDialog);
     await page.goto(`file://${saved}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Verslag thematafel ‘${TITLE}’`);
-    await expect(page.getByText(HOSTILE)).toBeVisible();
+    await expect(page.getByText(HOSTILE).first()).toBeVisible();
     await expect(page.getByRole('img', { name: 'Aantal punten per thema' })).toBeVisible();
     expect(await page.locator('img, script').count()).toBe(0);
     await expectAccessible(page, 'the HTML report');

@@ -1,15 +1,22 @@
 /**
- * The report on the page, drawn from the same outline and wording as the HTML, Word and Markdown
- * files (shared/reportOutline.ts), so the preview says exactly what the files will say. Headings
+ * The report on the page, drawn from the same outline and wording as every file
+ * (shared/reportOutline.ts), so the preview says exactly what the files will say. Headings
  * open sections, so each round, theme and part is a region a reader can jump to.
  */
-import type { ReactNode } from 'react';
-import type { Block, ListItem } from '../../shared/reportOutline';
+import { memo, type ReactNode } from 'react';
+import { cellText, type Block, type ListItem, type Outline } from '../../shared/reportOutline';
+
+/** Where the report page adds its editing controls: beside main-text points and theme headings. */
+export interface OutlineEditing {
+  item: (key: string, text: string) => ReactNode;
+  heading: (key: string) => ReactNode;
+}
 
 interface Props {
-  blocks: Block[];
+  outline: Outline;
   /** Shown in place of the text under a heading with this text (e.g. an editor for the notes). */
   replace?: { heading: string; node: ReactNode };
+  editing?: OutlineEditing | undefined;
 }
 
 interface Section {
@@ -34,7 +41,9 @@ function nest(blocks: Block[]): (Block | Section)[] {
   return root;
 }
 
-export function ReportOutline({ blocks, replace }: Props) {
+/** Memoised: typing in the editor above re-renders only when the outline itself changed. */
+export const ReportOutline = memo(function ReportOutline({ outline, replace, editing }: Props) {
+  const { cover, blocks } = outline;
   let n = 0;
   const id = () => `report-h${++n}`;
   const render = (items: (Block | Section)[]): ReactNode[] =>
@@ -43,6 +52,8 @@ export function ReportOutline({ blocks, replace }: Props) {
         const hid = id();
         const H = `h${item.heading.level}` as 'h1' | 'h2' | 'h3';
         const body = replace && item.heading.text === replace.heading ? [replace.node] : render(item.body);
+        const key = item.heading.key;
+        const extra = editing && key !== undefined ? <div key="edit">{editing.heading(key)}</div> : null;
         return item.heading.level === 1 ? (
           <div key={i}>
             <H id={hid}>{item.heading.text}</H>
@@ -51,16 +62,25 @@ export function ReportOutline({ blocks, replace }: Props) {
         ) : (
           <section key={i} aria-labelledby={hid} className={`report__section report__section--${item.heading.level}`}>
             <H id={hid}>{item.heading.text}</H>
+            {extra}
             {body}
           </section>
         );
       }
-      return <BlockView key={i} block={item} />;
+      return <BlockView key={i} block={item} editing={editing} />;
     });
-  return <>{render(nest(blocks))}</>;
-}
+  const line = [cover.organisation, cover.date, cover.place].filter(Boolean).join(' · ');
+  return (
+    <>
+      <h1>{cover.heading}</h1>
+      <p className="report__cover-line">{line}</p>
+      {cover.notice && <p className="notice-box">{cover.notice}</p>}
+      {render(nest(blocks))}
+    </>
+  );
+});
 
-function Items({ items, ordered }: { items: ListItem[]; ordered?: boolean }) {
+function Items({ items, ordered, editing }: { items: ListItem[]; ordered?: boolean | undefined; editing?: OutlineEditing | undefined }) {
   const List = ordered ? 'ol' : 'ul';
   return (
     <List className="report__list">
@@ -68,6 +88,7 @@ function Items({ items, ordered }: { items: ListItem[]; ordered?: boolean }) {
         <li key={i}>
           {item.text}
           {item.note && <span className="report__count"> ({item.note})</span>}
+          {editing && item.key !== undefined && editing.item(item.key, item.text)}
           {item.sub && item.sub.length > 0 && (
             <ul>
               {item.sub.map((s, j) => (
@@ -81,7 +102,7 @@ function Items({ items, ordered }: { items: ListItem[]; ordered?: boolean }) {
   );
 }
 
-function BlockView({ block }: { block: Block }) {
+function BlockView({ block, editing }: { block: Block; editing?: OutlineEditing | undefined }) {
   switch (block.kind) {
     case 'heading':
       return null;
@@ -101,7 +122,7 @@ function BlockView({ block }: { block: Block }) {
         </dl>
       );
     case 'list':
-      return <Items items={block.items} ordered={block.ordered} />;
+      return <Items items={block.items} ordered={block.ordered} editing={editing} />;
     case 'table':
       return (
         <div className="table-scroll">
@@ -120,7 +141,7 @@ function BlockView({ block }: { block: Block }) {
                 <tr key={i}>
                   {row.map((cell, j) => (
                     <td key={j} className={block.columns[j]?.numeric ? 'num' : undefined}>
-                      {cell}
+                      {cellText(cell)}
                     </td>
                   ))}
                 </tr>

@@ -1,12 +1,13 @@
 /**
- * The report as the begeleidingsgroep will read it, with downloads in the formats they use.
- * While the session runs the page refreshes itself, so the organiser sees the report grow.
- * Everything typed by people is rendered as React text, never as HTML.
+ * The report as the begeleidingsgroep will read it: edited here (introduction, summary, points,
+ * themes, title page), then downloaded in the formats they use, in full or as the public
+ * version. While the session runs the page refreshes itself, so the organiser sees the report
+ * grow. Everything typed by people is rendered as React text, never as HTML.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { REPORT_NOTE_LENGTH, REPORT_NOTES_MAX } from '../../shared/protocol';
-import { REPORT_FORMATS, type Report, type ReportFormat } from '../../shared/report';
-import { reportDocument } from '../../shared/reportOutline';
+import { REPORT_FORMATS, ReportVersion, type Report, type ReportFormat } from '../../shared/report';
+import { reportOutline } from '../../shared/reportOutline';
 import { REPORT_TEXT } from '../../shared/reportText';
 import { useI18n } from '../i18n/I18n';
 import { NavLink } from '../components/NavLink';
@@ -15,6 +16,8 @@ import { useErrorText } from '../components/useErrorText';
 import { ApiError, api } from '../lib/api';
 import { facilitatorKey } from '../lib/storage';
 import { MissingKey } from './FacilitatorConsole';
+import { OmittedPoints, useOutlineEditing } from './PointEditing';
+import { ReportEditor, useReportEdits } from './ReportEditor';
 import { ReportOutline } from './ReportOutline';
 
 /** How often the preview is fetched again while the session runs. */
@@ -56,9 +59,25 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
     return () => clearInterval(timer);
   }, [live, load]);
 
+  const edit = useReportEdits(sessionId, secret);
+  const [version, setVersion] = useState<ReportVersion>('full');
+  const [editingPoints, setEditingPoints] = useState(false);
+  // The preview follows the edits when the browser has time: typing never waits for 2,000 points.
+  const edits = useDeferredValue(edit.edits);
+  const outline = useMemo(() => (report ? reportOutline({ ...report, edits }, lang, { version }) : null), [report, edits, lang, version]);
+  const editing = useOutlineEditing(report, edits, edit.update, editingPoints && version === 'full');
+  const reportText = REPORT_TEXT[lang];
+  const notes = useMemo(
+    () => ({
+      heading: reportText.notesHeading,
+      node: <NotesEditor key="notes" saved={report?.notes ?? []} onSave={(n) => api.saveNotes(sessionId, secret, n)} onSaved={load} />,
+    }),
+    [reportText, report?.notes, sessionId, secret, load],
+  );
+
   const download = async (format: ReportFormat) => {
     try {
-      await api.downloadReport(sessionId, secret, format, lang);
+      await api.downloadReport(sessionId, secret, format, lang, version);
     } catch (err) {
       setError(err instanceof ApiError ? err.code : 'internal');
     }
@@ -73,46 +92,70 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
           {t.report.backToConsole}
         </NavLink>
       </TopBar>
-      <main className="report">
+      {/* Editor and downloads beside the report on a laptop, so typing shows in the report at once. */}
+      <main className="report-page">
         {error && (
-          <p className="error" role="alert">
+          <p className="error report-page__error" role="alert">
             {errorText(error)}
           </p>
         )}
-        {!report ? (
-          !error && <p>{t.common.loading}</p>
+        {!report || !outline ? (
+          !error && <p className="report-page__loading">{t.common.loading}</p>
         ) : (
           <>
-            <section className="report__actions no-print" aria-labelledby="report-downloads">
-              <h2 id="report-downloads" className="field__label">
-                {t.report.downloads}
-              </h2>
-              <ul className="theme-list">
-                {REPORT_FORMATS.map((format) => (
-                  <li key={format} className="theme-list__row">
-                    <button type="button" className="button" aria-describedby={`format-${format}`} onClick={() => void download(format)}>
-                      {t.report.formats[format]}
-                    </button>
-                    <span id={`format-${format}`} className="field__hint">
-                      {t.report.formatHints[format]}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-              <button type="button" className="button button--quiet" onClick={() => void load()}>
-                {t.report.refresh}
-              </button>
-              {loadedAt && <span className="field__hint">{t.report.updatedAt(loadedAt.toLocaleTimeString(locale))}</span>}
-            </section>
-            <article>
+            <div className="report-page__side no-print">
+              <ReportEditor sessionId={sessionId} secret={secret} edit={edit} />
+              {version === 'full' && (
+                <div className="report__edit-toggle">
+                  <label className="choice">
+                    <input type="checkbox" checked={editingPoints} onChange={(e) => setEditingPoints(e.target.checked)} aria-describedby="edit-points-hint" />
+                    <span>{t.report.editPoints}</span>
+                  </label>
+                  <p id="edit-points-hint" className="field__hint">
+                    {t.report.editPointsHint}
+                  </p>
+                  {editingPoints && <OmittedPoints report={report} edits={edits} update={edit.update} />}
+                </div>
+              )}
+              <section className="report-downloads" aria-labelledby="report-downloads">
+                <h2 id="report-downloads">{t.report.downloads}</h2>
+                <fieldset className="report__versions">
+                  <legend className="field__label">{t.report.version}</legend>
+                  {ReportVersion.options.map((v) => (
+                    <label key={v} className="choice report__version">
+                      <input type="radio" name="report-version" value={v} checked={version === v} onChange={() => setVersion(v)} aria-describedby={`version-${v}`} />
+                      <span>
+                        {t.report.versions[v]}
+                        <span id={`version-${v}`} className="field__hint">
+                          {t.report.versionHints[v]}
+                        </span>
+                      </span>
+                    </label>
+                  ))}
+                </fieldset>
+                <ul className="report__formats">
+                  {REPORT_FORMATS.map((format) => (
+                    <li key={format}>
+                      <button type="button" className="button" aria-describedby={`format-${format}`} onClick={() => void download(format)}>
+                        {t.report.formats[format]}
+                      </button>
+                      <span id={`format-${format}`} className="field__hint">
+                        {t.report.formatHints[format]}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                <div className="report__refresh">
+                  <button type="button" className="button button--quiet" onClick={() => void load()}>
+                    {t.report.refresh}
+                  </button>
+                  {loadedAt && <span className="field__hint">{t.report.updatedAt(loadedAt.toLocaleTimeString(locale))}</span>}
+                </div>
+              </section>
+            </div>
+            <article className="report report__document">
               {/* The same outline and words as the files; the tips and actions are edited in place. */}
-              <ReportOutline
-                blocks={reportDocument(report, lang)}
-                replace={{
-                  heading: REPORT_TEXT[lang].notesHeading,
-                  node: <NotesEditor key="notes" saved={report.notes} onSave={(notes) => api.saveNotes(sessionId, secret, notes)} onSaved={load} />,
-                }}
-              />
+              <ReportOutline outline={outline} replace={notes} editing={editing} />
             </article>
           </>
         )}

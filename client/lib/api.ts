@@ -1,6 +1,13 @@
 /** REST calls. Errors come back as `ApiError` with the server's error code. */
 import type { CreateSessionBody, CreateSessionResponse, ErrorCode, JoinPreview, JoinResponse } from '../../shared/protocol';
-import type { Report, ReportFormat } from '../../shared/report';
+import type { Report, ReportFormat, ReportVersion } from '../../shared/report';
+import type { ReportEdits, ReportEditsBody } from '../../shared/reportEdits';
+
+/** What the server says about the report's edits and logo. */
+export interface SavedEdits {
+  edits: ReportEdits;
+  logo: { mime: string; width: number; height: number; bytes: number } | null;
+}
 import { ConnectionMode } from '../../shared/connectionMode';
 
 export class ApiError extends Error {
@@ -44,9 +51,19 @@ export const api = {
   report: (sessionId: string, key: string) => request<Report>(`/api/sessions/${sessionId}/report.json`, { headers: bearer(key) }),
   saveNotes: async (sessionId: string, key: string, notes: string[]) =>
     (await request<{ notes: string[] }>(`/api/sessions/${sessionId}/notes`, { method: 'PUT', headers: bearer(key), body: JSON.stringify({ notes }) })).notes,
+  reportEdits: (sessionId: string, key: string) => request<SavedEdits>(`/api/sessions/${sessionId}/report/edits`, { headers: bearer(key) }),
+  saveReportEdits: (sessionId: string, key: string, edits: ReportEditsBody) =>
+    request<SavedEdits>(`/api/sessions/${sessionId}/report/edits`, { method: 'PUT', headers: bearer(key), body: JSON.stringify(edits) }),
+  async uploadLogo(sessionId: string, key: string, file: Blob): Promise<SavedEdits> {
+    const res = await send(`/api/sessions/${sessionId}/report/logo`, { method: 'PUT', headers: { ...bearer(key), 'content-type': file.type }, body: file });
+    return (await res.json()) as SavedEdits;
+  },
+  deleteLogo: (sessionId: string, key: string) => request<SavedEdits>(`/api/sessions/${sessionId}/report/logo`, { method: 'DELETE', headers: bearer(key) }),
+  /** The logo as a blob, for a preview (the key goes in a header, so an <img src> cannot fetch it). */
+  logo: async (sessionId: string, key: string) => (await send(`/api/sessions/${sessionId}/report/logo`, { headers: bearer(key) })).blob(),
   /** Fetches a report file with the key in a header (never in the URL) and hands it to the browser as a download. */
-  async downloadReport(sessionId: string, key: string, format: ReportFormat, lang: string): Promise<void> {
-    const res = await send(`/api/sessions/${sessionId}/report.${format}?lang=${lang}`, { headers: bearer(key) });
+  async downloadReport(sessionId: string, key: string, format: ReportFormat, lang: string, version: ReportVersion = 'full'): Promise<void> {
+    const res = await send(`/api/sessions/${sessionId}/report.${format}?lang=${lang}&version=${version}`, { headers: bearer(key) });
     const disposition = res.headers.get('content-disposition') ?? '';
     const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `verslag.${format}`;
     const url = URL.createObjectURL(await res.blob());
