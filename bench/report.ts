@@ -8,6 +8,7 @@ import type { PhaseStats } from './phase.js';
 import { pressureAvg60 } from './procSampler.js';
 import type { BareResult } from './scenarios/bare.js';
 import type { MaxiResult } from './scenarios/maxi.js';
+import type { ReportResult } from './scenarios/report.js';
 import type { RoomResult } from './scenarios/room.js';
 import type { Summary } from './stats.js';
 import type { VotePhaseResult } from './votePhase.js';
@@ -35,11 +36,12 @@ export interface RunResult {
   machine: Machine;
   room?: { app: RoomResult; bare: BareResult; loadAtStart: number };
   maxi?: { app: MaxiResult; bare: BareResult; loadAtStart: number };
+  report?: { app: ReportResult; loadAtStart: number };
   targets: Target[];
 }
 
 export interface Target {
-  scenario: 'room' | 'maxi';
+  scenario: 'room' | 'maxi' | 'report';
   what: string;
   value: number;
   limit: number;
@@ -73,7 +75,7 @@ export function revision(rootDir: string): string {
 
 const ratio = (app: number, bare: number) => app / bare;
 
-export function targets(run: Pick<RunResult, 'room' | 'maxi'>): Target[] {
+export function targets(run: Pick<RunResult, 'room' | 'maxi' | 'report'>): Target[] {
   const out: Target[] = [];
   const add = (scenario: Target['scenario'], what: string, value: number, limit: number, unit: Target['unit']) =>
     // NaN (no samples) is a miss: a target nothing was measured for is not met.
@@ -92,6 +94,11 @@ export function targets(run: Pick<RunResult, 'room' | 'maxi'>): Target[] {
     add('maxi', 'server peak RSS', app.peakRssMb, 1024, 'MB');
     add('maxi', 'vote → ack p95, app / bare socket.io', ratio(app.vote.ack.p95, bare.vote.ack.p95), 1.5, '×');
     add('maxi', 'vote → projector p95, app / bare socket.io', ratio(app.vote.projector.p95, bare.vote.projector.p95), 1.5, '×');
+  }
+  if (run.report) {
+    const { app } = run.report;
+    for (const f of app.formats) if (f.format !== 'outline') add('report', `report.${f.format}, 2,000 points, p50`, f.wallMs.p50, 1000, 'ms');
+    if (app.typing) add('report', 'report page: key → paint in the introduction, p95', app.typing.editing.p95, 100, 'ms');
   }
   return out;
 }
@@ -147,6 +154,13 @@ function latencyRows(run: RunResult): LatencyRow[] {
       { scenario: 'maxi (bare)', what: 'vote → projector tally', s: bare.vote.projector },
     );
   }
+  if (run.report?.app.typing) {
+    const { typing } = run.report.app;
+    rows.push(
+      { scenario: 'report', what: 'key → paint, introduction (2,000 points shown)', s: typing.plain },
+      { scenario: 'report', what: 'key → paint, with the editing controls', s: typing.editing },
+    );
+  }
   return rows;
 }
 
@@ -182,6 +196,17 @@ function facts(run: RunResult): string[] {
       `maxi server, join: ${usage(app.phases.join)}`,
       `maxi server, vote: ${usage(app.phases.vote)}; peak RSS ${mb(app.peakRssMb)}`,
       `maxi bare server, vote: ${usage(bare.phases.vote)}; peak RSS ${mb(bare.peakRssMb)}; errors: ${errorList(bare.vote.errors)}`,
+    );
+  }
+  if (run.report) {
+    const { app, loadAtStart } = run.report;
+    const o = app.options;
+    lines.push(
+      `report: ${app.points} points from ${app.devices} devices at ${o.tables} tables, load average at start ${loadAtStart.toFixed(2)}; ` +
+        `the model built in ${ms(app.build.p50)} ms (p50 of ${o.runs}); per format, p50 / max wall time of ${o.runs} renders after a warm-up, CPU per render, size: ` +
+        app.formats
+          .map((f) => `${f.format} ${ms(f.wallMs.p50)} / ${ms(f.wallMs.max)} ms, CPU ${ms(f.cpuMs)} ms${f.bytes ? `, ${Math.round(f.bytes / 1024)} KB` : ''}`)
+          .join('; '),
     );
   }
   return lines;

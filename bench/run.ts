@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario room|maxi|all] [--quick] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ * `npm run bench [-- --scenario room|maxi|report|all] [--quick] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
  *
  * The orchestrator: starts the server under test as a child process, forks the load
  * generators, runs the scenarios one after another (each against a fresh server, then the same
@@ -16,6 +16,7 @@ import { stopAll, stopChildrenOnExit } from './children.js';
 import { consoleReport, machine, markdownReport, revision, targets, type RunResult } from './report.js';
 import { runBare } from './scenarios/bare.js';
 import { runMaxi, type MaxiOptions } from './scenarios/maxi.js';
+import { runReport, type ReportOptions } from './scenarios/report.js';
 import { runRoom, type RoomOptions } from './scenarios/room.js';
 import type { ServerOptions } from './serverProcess.js';
 
@@ -33,8 +34,8 @@ const { values } = parseArgs({
   },
 });
 const scenario = values.scenario;
-if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'all') {
-  console.error('--scenario must be room, maxi or all');
+if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'report' && scenario !== 'all') {
+  console.error('--scenario must be room, maxi, report or all');
   process.exit(2);
 }
 const quick = values.quick;
@@ -58,6 +59,11 @@ const maxiOptions: MaxiOptions = {
   joinConcurrency: 8,
   server,
 };
+
+/** 200 devices, 2,000 points in the report (109 written per table, some merged or hidden): the biggest evening the report must carry. */
+const reportOptions: ReportOptions = quick
+  ? { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 2, keys: 24 }
+  : { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 5, keys: 60 };
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -84,6 +90,10 @@ async function main() {
     log('maxi: the same vote against bare socket.io...');
     const bare = await runBare(ROOT, { voters: maxiOptions.voters, windowMs: maxiOptions.voteWindowMs, procs }, log);
     run.maxi = { app, bare, loadAtStart };
+  }
+  if (scenario === 'report' || scenario === 'all') {
+    const loadAtStart = os.loadavg()[0]!;
+    run.report = { app: await runReport(ROOT, reportOptions, log), loadAtStart };
   }
   run.targets = targets(run);
 

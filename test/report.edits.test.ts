@@ -2,7 +2,12 @@
  * The organiser's edits and logo through the real server: stored with the facilitator key,
  * refused without changing anything when wrong, kept across a restart, and in every format.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import readExcelFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Report, type ReportFormat } from '../shared/report.js';
 import { NO_EDITS, type ReportEditsBody } from '../shared/reportEdits.js';
@@ -97,6 +102,20 @@ describe('report edits: GET and PUT /api/sessions/:id/report/edits', () => {
     for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) expect(docx).toContain(line);
     const report = Report.parse(JSON.parse((await file('json')).toString('utf8')));
     expect(report.edits.organisation).toBe('Gemeente Den Haag');
+
+    const sheets = (await readExcelFile(await file('xlsx'))) as { sheet: string; data: unknown[][] }[];
+    const cells = sheets.flatMap((s) => s.data.flat());
+    for (const line of ['Gemeente Den Haag', 'Bewoners willen eerder en duidelijker horen wat er speelt.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) {
+      expect(cells.some((c) => typeof c === 'string' && c.includes(line))).toBe(true);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-edits-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'r.pdf'), await file('pdf'));
+      const text = (await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'])).stdout.replace(/\s+/g, ' ');
+      for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) expect(text).toContain(line);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     // The record itself is untouched.
     expect(JSON.stringify(report.rounds)).toContain(textOf('tijdig'));
   });

@@ -293,16 +293,20 @@ describe('the report of thematafel 001, through the real server', () => {
     (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, bin))),
   );
   it.skipIf(!soffice)(
-    `Word: LibreOffice opens the .docx and converts it to PDF${soffice ? '' : ' (skipped: soffice/libreoffice is not installed; `apt-get install libreoffice-writer-nogui`)'}`,
+    `Word: LibreOffice opens the .docx and converts it to PDF without a warning${soffice ? '' : ' (skipped: soffice/libreoffice is not installed; `apt-get install libreoffice-writer-nogui`)'}`,
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-docx-'));
       try {
         const docx = path.join(dir, 'verslag.docx');
         fs.writeFileSync(docx, (await file('docx')).bytes);
         // A profile of its own, so a LibreOffice the developer has open does not take the job.
-        await promisify(execFile)(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, docx], {
+        const out = await promisify(execFile)(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, docx], {
           timeout: 110_000,
         });
+        expect(out.stdout).toContain('using filter : writer_pdf_Export');
+        // Nothing to say about the document; only the machine's own note that it has no Java.
+        const warnings = out.stderr.split('\n').filter((line) => line.trim() !== '' && !/javaldx/.test(line));
+        expect(warnings).toEqual([]);
         const pdf = fs.readFileSync(path.join(dir, 'verslag.pdf'));
         expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
         expect(pdf.length).toBeGreaterThan(10_000);
