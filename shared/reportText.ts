@@ -166,6 +166,10 @@ export const CSV_COLUMNS = [
   'abstain',
   'supportPct',
   'adopted',
+  /** A point the organiser reworded: its words in the report; the text column keeps the original. */
+  'reported',
+  /** A point the organiser left out of the main text. */
+  'omitted',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const CSV_SECTIONS = ['point', 'merged', 'top', 'plenary', 'result', 'recommendation', 'evaluation', 'remark', 'note'] as const;
@@ -383,6 +387,8 @@ const nl: ReportText = {
       abstain: 'neutraal',
       supportPct: 'steun %',
       adopted: 'aangenomen',
+      reported: 'tekst in verslag',
+      omitted: 'niet in hoofdtekst',
     },
     sections: {
       point: 'punt',
@@ -604,6 +610,8 @@ const en: ReportText = {
       abstain: 'neutral',
       supportPct: 'support %',
       adopted: 'adopted',
+      reported: 'text in report',
+      omitted: 'left out of main text',
     },
     sections: {
       point: 'point',

@@ -261,7 +261,7 @@ describe('the report of thematafel 001, through the real server', () => {
     const count = (section: string) => rows.filter((r) => r[0] === section).length;
     expect(rows[0]![0]).toBe('onderdeel');
     expect([count('punt'), count('samengevoegd'), count('top 3'), count('uitslag'), count('tip of actie')]).toEqual([20, 1, 8, 20, 5]);
-    expect(rows).toContainEqual(['punt', '2', 'Samenwerking', 'Houding', '1', '', '', '', '', 'Wederzijds begrip', '1', '', '', '', '', '', '', '', '', '', '']);
+    expect(rows).toContainEqual(['punt', '2', 'Samenwerking', 'Houding', '1', '', '', '', '', 'Wederzijds begrip', '1', '', '', '', '', '', '', '', '', '', '', '', '']);
     const first = rows.find((r) => r[0] === 'uitslag')!;
     expect([first[5], first[6], first[7], first[8], first[9], first[12]]).toEqual(['1', 'stemmen met stippen', '1', 'ja', textOf('tijdig'), '3']);
   });

@@ -5,14 +5,11 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { Agenda } from '../shared/agenda.js';
-import { addCluster, addPoint, mergePoint, pointsMap, toggleTop } from '../shared/board.js';
 import { Report as ReportSchema, type Report } from '../shared/report.js';
-import { tally, type BallotChoices, type VoteRules } from '../shared/tally.js';
+import type { BallotChoices } from '../shared/tally.js';
 import { buildReport, type ReportInput } from '../server/domain/report.js';
 import { OTHER_THEME } from '../shared/report.js';
-import { readBoardForReport } from '../server/domain/reportBoard.js';
 import { csvCell, renderCsv } from '../server/domain/reportCsv.js';
 import { cleanText, reportOutline } from '../shared/reportOutline.js';
 import { renderDocx as docxOf } from '../server/domain/reportDocx.js';
@@ -22,6 +19,7 @@ import { timeline } from '../server/domain/reportProcess.js';
 import { barChartSvg } from '../server/domain/reportSvg.js';
 import { recommendationsOf, reportVote, turnoutPct, type StoredVote } from '../server/domain/reportVotes.js';
 import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
+import { board, counted, ROUND_IDS, storedVote } from './fixtures/reportSession.js';
 import type { ReportLanguage, ReportVersion } from '../shared/report.js';
 import { hasEdits, NO_EDITS, ReportEdits } from '../shared/reportEdits.js';
 import { checkLogo, LOGO_LIMITS } from '../server/domain/reportLogo.js';
@@ -37,6 +35,7 @@ const themes = [
   { id: 'participatie', label: 'Participatie' },
 ];
 
+/** Its rounds have the ids by which the fixture's `board()` reads a table's top 3 (a test checks). */
 const AGENDA: Agenda = {
   rounds: [
     { id: 'r1', title: 'Gespreksronde 1', rotate: false, steps: [{ id: 's1', type: 'inbreng', durationSec: 600 }, { id: 's2', type: 'prioriteren', durationSec: 300 }] },
@@ -44,33 +43,9 @@ const AGENDA: Agenda = {
     { id: 'r3', title: 'Plenair', rotate: false, steps: [{ id: 's4', type: 'stemmen', title: 'Wat vinden we het belangrijkst?', durationSec: 300 }] },
   ],
 };
-const ROUND_IDS = AGENDA.rounds.map((r) => r.id);
 
 const CREATED = Date.UTC(2025, 2, 14, 18, 0, 0); // 19:00 in Amsterdam
 const NOW = Date.UTC(2025, 2, 14, 21, 30, 0);
-
-interface P {
-  id: string;
-  text: string;
-  theme?: string;
-  round?: string | null;
-  hidden?: boolean;
-  into?: string;
-}
-
-let clock = 0;
-/** A table's board as a real Y.Doc, read the way the server reads it for the report. */
-function board(points: P[], opts: { clusters?: { id: string; theme: string; round: string; label: string }[]; tops?: Record<string, string[]> } = {}) {
-  const doc = new Y.Doc();
-  for (const c of opts.clusters ?? []) addCluster(doc, { ...c, createdAt: ++clock });
-  for (const p of points) {
-    addPoint(doc, { id: p.id, text: p.text, theme: p.theme ?? 'communicatie', round: p.round === undefined ? 'r1' : p.round, step: null, createdAt: ++clock });
-    if (p.hidden) pointsMap(doc).get(p.id)!.set('hidden', true);
-  }
-  for (const p of points) if (p.into) mergePoint(doc, p.id, p.into);
-  for (const [round, ids] of Object.entries(opts.tops ?? {})) for (const id of ids) toggleTop(doc, round, id);
-  return readBoardForReport(doc, ROUND_IDS);
-}
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
   return {
@@ -134,35 +109,14 @@ const ITEMS = [
 ];
 const ctx = { stepId: 's4', agenda: AGENDA, joinedNow: 9, votersByTable: new Map<number, number>() };
 
-function stored(method: StoredVote['method'], extra: Partial<StoredVote> = {}): StoredVote {
-  return {
-    id: `vote-${method}`,
-    method,
-    status: 'closed',
-    items: ITEMS,
-    openedAt: Date.UTC(2025, 2, 14, 20, 0, 0),
-    closedAt: Date.UTC(2025, 2, 14, 20, 10, 0),
-    eligibleAtClose: 5,
-    ...extra,
-  };
-}
-
-function counted(rules: VoteRules, ballots: BallotChoices[]) {
-  return {
-    count: tally(
-      rules,
-      ITEMS.map((i) => i.id),
-      ballots,
-    ),
-    ballots: ballots.length,
-  };
-}
+const ITEM_IDS = ITEMS.map((i) => i.id);
+const stored = (method: StoredVote['method'], extra: Partial<StoredVote> = {}) => storedVote(method, { items: ITEMS, eligibleAtClose: 5, ...extra });
 
 /** The legacy dot vote (rules as columns, totals as the store kept them). */
 const dotVote = reportVote(stored('dots', { budget: 3, maxPerItem: 2 }), { totals: { a1: 4, a4: 6, b1: 4, b2: 1 }, ballots: 5 }, ctx);
 const pointsVote = reportVote(
   stored('points', { rules: { method: 'points', budget: 100 } }),
-  counted({ method: 'points', budget: 100 }, [
+  counted({ method: 'points', budget: 100 }, ITEM_IDS, [
     { method: 'points', points: { a1: 60, b1: 40 } },
     { method: 'points', points: { a4: 100 } },
   ]),
@@ -170,7 +124,7 @@ const pointsVote = reportVote(
 );
 const rankingVote = reportVote(
   stored('ranking', { rules: { method: 'ranking' } }),
-  counted({ method: 'ranking' }, [
+  counted({ method: 'ranking' }, ITEM_IDS, [
     { method: 'ranking', ranking: ['a4', 'a1', 'b1'] },
     { method: 'ranking', ranking: ['a1', 'a4'] },
   ]),
@@ -183,18 +137,15 @@ const RECS = [
 ];
 const recommendationVote = reportVote(
   stored('recommendations', { source: 'recommendations', rules: { method: 'recommendations', threshold: 70 }, items: RECS, eligibleAtClose: 12 }),
-  {
-    count: tally(
-      { method: 'recommendations', threshold: 70 },
-      RECS.map((r) => r.id),
-      [
-        ...Array.from({ length: 7 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'support', r2: 'support', r3: 'abstain' } })),
-        ...Array.from({ length: 3 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'oppose', r2: 'oppose' } })),
-        { method: 'recommendations', stances: { r2: 'oppose' } },
-      ],
-    ),
-    ballots: 11,
-  },
+  counted(
+    { method: 'recommendations', threshold: 70 },
+    RECS.map((r) => r.id),
+    [
+      ...Array.from({ length: 7 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'support', r2: 'support', r3: 'abstain' } })),
+      ...Array.from({ length: 3 }, (): BallotChoices => ({ method: 'recommendations', stances: { r1: 'oppose', r2: 'oppose' } })),
+      { method: 'recommendations', stances: { r2: 'oppose' } },
+    ],
+  ),
   ctx,
 );
 const ALL_VOTES = [dotVote, pointsVote, rankingVote, recommendationVote];
@@ -243,6 +194,10 @@ describe('buildReport', () => {
     const session = { ...input().session, createdAt: lateEvening };
     expect(buildReport(input({ session, timeZone: 'Europe/Amsterdam' })).session.date).toBe('2025-03-15');
     expect(buildReport(input({ session, timeZone: 'UTC' })).session.date).toBe('2025-03-14');
+  });
+
+  it("reads the boards by this agenda's rounds", () => {
+    expect(ROUND_IDS).toEqual(AGENDA.rounds.map((r) => r.id));
   });
 
   it('lists per round, per theme, the points with their table; empty points left out, text trimmed', () => {
@@ -646,15 +601,15 @@ describe('renderCsv', () => {
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
     expect(rows[0]).toEqual([
       'onderdeel', 'ronde', 'thema', 'subthema', 'tafel', 'stemming', 'methode', 'plaats', 'gelijk', 'tekst', 'aantal', 'score',
-      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'neutraal', 'steun %', 'aangenomen',
+      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'neutraal', 'steun %', 'aangenomen', 'tekst in verslag', 'niet in hoofdtekst',
     ]);
-    for (const row of rows) expect(row).toHaveLength(21);
+    for (const row of rows) expect(row).toHaveLength(23);
   });
 
   it('has points, merged duplicates, tops, results of every method, recommendations, evaluation and tips', () => {
     const bySection = (s: string) => rows.filter((r) => r[0] === s);
     expect(bySection('punt')).toHaveLength(7);
-    expect(bySection('punt')).toContainEqual(['punt', '1', 'Samenwerking', 'Contact', '1', '', '', '', '', 'Vaste contactpersoon', '1', '', '', '', '', '', '', '', '', '', '']);
+    expect(bySection('punt')).toContainEqual(['punt', '1', 'Samenwerking', 'Contact', '1', '', '', '', '', 'Vaste contactpersoon', '1', '', '', '', '', '', '', '', '', '', '', '', '']);
     expect(bySection('samengevoegd').map((r) => r[9])).toEqual(['Korte lijntjes met de wijk']);
     expect(bySection('top 3').map((r) => [r[1], r[4], r[7], r[9]])).toEqual([
       ['1', '1', '1', 'Korte lijnen'],
@@ -662,9 +617,9 @@ describe('renderCsv', () => {
     ]);
     const results = bySection('uitslag');
     expect(results).toHaveLength(4 + 4 + 4 + 3);
-    expect(results[0]).toEqual(['uitslag', '3', 'Samenwerking', '', '1', '1', 'stemmen met stippen', '1', 'nee', 'Korte lijnen', '', '6', '6', '', '', '', '', '', '', '', '']);
+    expect(results[0]).toEqual(['uitslag', '3', 'Samenwerking', '', '1', '1', 'stemmen met stippen', '1', 'nee', 'Korte lijnen', '', '6', '6', '', '', '', '', '', '', '', '', '', '']);
     expect(results.find((r) => r[5] === '3')!.slice(11, 16)).toEqual(['4', '', '4', '1', '']);
-    expect(results.find((r) => r[5] === '4')!.slice(16)).toEqual(['7', '3', '0', '70', 'ja']);
+    expect(results.find((r) => r[5] === '4')!.slice(16, 21)).toEqual(['7', '3', '0', '70', 'ja']);
     expect(bySection('advies').map((r) => [r[9], r[19], r[20]])).toEqual([
       ['Een vast wijkpanel', '70', 'ja'],
       ['Elk jaar een buurtbudget', '63.63636363636363', 'nee'],
@@ -927,9 +882,11 @@ describe("the organiser's edits", () => {
     const html = renderHtml(edited());
     expect(html).toContain('<h3>Samen werken</h3>');
     expect(html).toContain('<p class="cover-line">Gemeente Voorbeeld · 14 maart 2025 · Buurthuis De Kroon</p>');
-    // The CSV is the record: originals, with the renamed theme.
+    // The CSV is the record (originals, the renamed theme) with the edits beside it.
     const rows = parseCsv(renderCsv(edited()).slice(1));
-    expect(rows.some((r) => r[0] === 'punt' && r[9] === 'Eerder informeren')).toBe(true);
+    expect(rows[0]!.slice(-2)).toEqual(['tekst in verslag', 'niet in hoofdtekst']);
+    expect(rows.find((r) => r[0] === 'punt' && r[9] === 'Eerder informeren')!.slice(-2)).toEqual(['Informeer bewoners eerder', '']);
+    expect(rows.find((r) => r[0] === 'punt' && r[9] === 'Nieuwsbrief op papier')!.slice(-2)).toEqual(['', 'ja']);
     expect(rows.some((r) => r[2] === 'Samen werken')).toBe(true);
   });
 

@@ -122,7 +122,7 @@ export function ReportEditor({ sessionId, secret, edit }: Props) {
     update((x) => ({ ...x, [field]: value }));
   };
   return (
-    <section className="report-editor no-print" aria-labelledby="report-editor">
+    <section className="report-editor report-panel no-print" aria-labelledby="report-editor">
       <h2 id="report-editor">{t.report.editor}</h2>
       <p className="field__hint">{t.report.editorHint}</p>
       <div className="report-editor__grid">

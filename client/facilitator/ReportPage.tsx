@@ -106,7 +106,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
             <div className="report-page__side no-print">
               <ReportEditor sessionId={sessionId} secret={secret} edit={edit} />
               {version === 'full' && (
-                <div className="report__edit-toggle">
+                <div className="report-panel">
                   <label className="choice">
                     <input type="checkbox" checked={editingPoints} onChange={(e) => setEditingPoints(e.target.checked)} aria-describedby="edit-points-hint" />
                     <span>{t.report.editPoints}</span>
@@ -117,7 +117,7 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                   {editingPoints && <OmittedPoints report={report} edits={edits} update={edit.update} />}
                 </div>
               )}
-              <section className="report-downloads" aria-labelledby="report-downloads">
+              <section className="report-downloads report-panel" aria-labelledby="report-downloads">
                 <h2 id="report-downloads">{t.report.downloads}</h2>
                 <fieldset className="report__versions">
                   <legend className="field__label">{t.report.version}</legend>

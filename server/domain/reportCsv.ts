@@ -42,7 +42,9 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl', version: 
         const g = groupOf.get(pointKey(p.table, p.id));
         if (isPublic && g?.omitted) continue;
         const where = { round: round.number, theme: label, subtheme: p.cluster, table: table(p.table) };
-        rows.push({ section: 'point', ...where, text: isPublic && g?.reworded ? g.text : p.text, count: p.count });
+        // The full version is the record with the edits beside it; the public one says only what the report says.
+        const edits = isPublic ? {} : { reported: g?.reworded ? g.text : null, omitted: g?.omitted ? t.yes : null };
+        rows.push({ section: 'point', ...where, text: isPublic && g?.reworded ? g.text : p.text, count: p.count, ...edits });
         for (const m of p.merged) rows.push({ section: 'merged', ...where, text: m });
       }
     }
