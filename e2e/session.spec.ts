@@ -214,9 +214,10 @@ test.describe('a whole session', () => {
     const f = organiser.page;
     await f.getByRole('link', { name: 'Verslag bekijken' }).click();
     await expect(f.getByRole('heading', { level: 1 })).toHaveText('Verslag thematafel ‘Informatievoorziening en samenwerking’');
+    // The main text: per theme one list; the appendix: per round, theme and table.
     const communicatie = f.getByRole('region', { name: 'Communicatie' }).first();
-    await expect(communicatie).toContainText('Tafel 1');
     await expect(communicatie).toContainText('Tijdig informeren en duidelijke taal');
+    await expect(f.getByRole('region', { name: 'Bijlage: alle punten per ronde en tafel' })).toContainText('Communicatie · Tafel 1');
     await expect(f.getByRole('region', { name: 'Participatie' }).first()).toContainText('Uitkomsten serieus nemen');
     await expect(f.getByRole('row', { name: /Tijdig informeren en duidelijke taal/ })).toContainText('2');
     // The turnout in the report's own words, as in the files.
@@ -234,7 +235,7 @@ test.describe('a whole session', () => {
     const json = f.waitForEvent('download');
     await f.getByRole('button', { name: 'JSON (archief)' }).click();
     const report = JSON.parse(await streamText(await (await json).createReadStream()));
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.votes[0]).toMatchObject({ method: 'dots', source: 'tables' });
     expect(report.votes[0].results[0]).toMatchObject({ text: 'Tijdig informeren en duidelijke taal', total: 2, rank: 1 });
     expect(report.tables.find((t: { table: number }) => t.table === 1).devices).toBe(2);

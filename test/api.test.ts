@@ -379,7 +379,7 @@ describe('reports', () => {
 
   it('other files under a session are 404', async () => {
     expectError(
-      await api(server, `/sessions/${s.id}/report.pdf`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } }),
+      await api(server, `/sessions/${s.id}/report.odt`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } }),
       404,
       'not_found',
     );
