@@ -77,7 +77,10 @@ export function useReportEdits(sessionId: string, secret: string): ReportEditsSt
       setEdits(latest.current);
       setState('dirty');
       clearTimeout(timer.current);
-      timer.current = setTimeout(() => void save(), SAVE_AFTER_MS);
+      timer.current = setTimeout(() => {
+        timer.current = undefined;
+        void save();
+      }, SAVE_AFTER_MS);
     },
     [save],
   );
