@@ -60,6 +60,13 @@ export class Devices {
     return row && toDevice(row);
   }
 
+  /** A device a connection proved at its handshake: gone only if its session was removed meanwhile. */
+  require(id: string): Device {
+    const device = this.byId(id);
+    if (!device) throw new AppError('unauthorized', 'This device is not known any more; join again');
+    return device;
+  }
+
   byLabel(sessionId: string, label: string): Device | undefined {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as
       | DeviceRow

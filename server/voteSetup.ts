@@ -1,9 +1,15 @@
-/** What a new vote is about, and who can vote: read from the boards, the plenary and the seats. */
+/**
+ * Opening and closing a vote: what it is about and who can vote, read from the boards, the
+ * plenary and the seats.
+ */
 import { findStep } from '../shared/agenda.js';
 import { visiblePoints } from '../shared/board.js';
-import type { VoteItem } from '../shared/protocol.js';
-import type { ResolvedVote } from '../shared/voteSettings.js';
+import { VoteSettings, type VoteItem } from '../shared/protocol.js';
+import { mergeVoteSettings, resolveVote, type ResolvedVote } from '../shared/voteSettings.js';
+import { onVoteOpened } from './domain/projector.js';
+import { AppError, parseOrThrow } from './errors.js';
 import type { Services } from './services.js';
+import type { Vote } from './votes.js';
 import type { Session } from './sessions.js';
 import { tableDocName } from './yjs/docNames.js';
 
@@ -55,4 +61,41 @@ export function eligibleVoters(services: Services, sessionId: string, present: (
     n += seats.get(table) ?? Math.max(here.get(table) ?? 0, voted.get(table) ?? 0);
   }
   return n;
+}
+
+/**
+ * Opens the vote of the current step: only in a voting step, with the step's settings and the
+ * facilitator's changes making valid settings as a whole. Counts who may vote as it opens and
+ * puts the vote on the projector; the caller pushes the news.
+ */
+export function openStepVote(services: Services, sessionId: string, changes: Partial<VoteSettings>, present: (deviceId: string) => boolean): Vote {
+  const { sessions, votes, events } = services;
+  const session = sessions.require(sessionId);
+  const at = findStep(session.agenda, session.run.stepId);
+  if (at?.step.type !== 'stemmen') throw new AppError('wrong_step', 'A vote can only be opened in a voting step');
+  const merged = parseOrThrow(VoteSettings, { method: 'dots', ...mergeVoteSettings(at.step.vote, changes) }, 'vote settings');
+  const resolved = resolveVote(merged, session.kind);
+  if (resolved.source === 'recommendations' && resolved.recommendations.length === 0) {
+    throw new AppError('bad_request', 'A vote on recommendations needs the list of recommendations');
+  }
+  const items = voteItems(services, session, resolved);
+  const vote = votes.open(sessionId, { ...resolved, stepId: at.step.id }, items, eligibleVoters(services, sessionId, present));
+  sessions.setProjector(sessionId, onVoteOpened(session.projector, Date.now()));
+  events.append(sessionId, 'vote.opened', {
+    voteId: vote.id,
+    method: vote.method,
+    source: vote.source,
+    rules: vote.rules,
+    blind: vote.blind,
+    items: items.length,
+    stepId: at.step.id,
+  });
+  return vote;
+}
+
+/** Closes a vote, fixing who could vote as it closes; logged with why it closed. */
+export function closeVote(services: Services, sessionId: string, voteId: string, reason: 'facilitator' | 'step changed', present: (deviceId: string) => boolean): Vote {
+  const vote = services.votes.close(sessionId, voteId, eligibleVoters(services, sessionId, present, voteId));
+  services.events.append(sessionId, 'vote.closed', { voteId, ballots: services.votes.count(vote).ballots, reason });
+  return vote;
 }

@@ -475,6 +475,7 @@ export const AgendaView = z.object({
     }),
   ),
 });
+export type AgendaView = z.infer<typeof AgendaView>;
 
 export const TimerView = z.object({
   durationMs: z.number(),
@@ -665,33 +666,66 @@ export function describeIssues(error: z.ZodError): NonNullable<ErrorInfo['issues
 
 // ---------------------------------------------------------------------------------------------
 // Typed event maps for socket.io, derived from the schemas above.
-type Empty = z.input<typeof EmptyPayload>;
 
-export interface ClientToServerEvents {
-  [Events.clockSync]: (p: Empty, ack: AckFn<ClockSyncResult>) => void;
-  [Events.deviceJoinTable]: (p: z.input<typeof DeviceJoinTablePayload>, ack: AckFn<DeviceState>) => void;
-  [Events.tableSignal]: (p: z.input<typeof TableSignalPayload>, ack: AckFn<DeviceState>) => void;
-  [Events.tableClearSignal]: (p: z.input<typeof TableClearSignalPayload>, ack: AckFn<null>) => void;
-  [Events.voteOpen]: (p: VoteOpenPayload, ack: AckFn<VoteView>) => void;
-  [Events.voteClose]: (p: z.input<typeof VoteClosePayload>, ack: AckFn<VoteView>) => void;
-  [Events.ballotSubmit]: (p: BallotSubmitPayload, ack: AckFn<BallotReceipt>) => void;
-  [Events.evaluationSubmit]: (p: EvaluationSubmitPayload, ack: AckFn<{ stepId: string; changed: boolean }>) => void;
-  [Events.sessionStart]: (p: Empty, ack: AckFn<RunView>) => void;
-  [Events.stepNext]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
-  [Events.stepBack]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
-  [Events.stepUndo]: (p: StepMovePayload, ack: AckFn<RunView>) => void;
-  [Events.stepGoto]: (p: z.input<typeof StepGotoPayload>, ack: AckFn<RunView>) => void;
-  [Events.timerPause]: (p: Empty, ack: AckFn<RunView>) => void;
-  [Events.timerResume]: (p: Empty, ack: AckFn<RunView>) => void;
-  [Events.timerExtend]: (p: z.input<typeof TimerExtendPayload>, ack: AckFn<RunView>) => void;
-  [Events.agendaUpdate]: (p: z.input<typeof AgendaUpdatePayload>, ack: AckFn<z.infer<typeof AgendaView>>) => void;
-  [Events.projectorSet]: (p: z.input<typeof ProjectorSetPayload>, ack: AckFn<ProjectorSettings>) => void;
-  [Events.deviceMove]: (p: z.input<typeof DeviceMovePayload>, ack: AckFn<null>) => void;
-  [Events.hostLinks]: (p: Empty, ack: AckFn<HostLink[]>) => void;
-  [Events.tableSeats]: (p: z.input<typeof TableSeatsPayload>, ack: AckFn<null>) => void;
-  [Events.plenaryHarvest]: (p: z.input<typeof PlenaryHarvestPayload>, ack: AckFn<PlenaryHarvestResult>) => void;
-  [Events.consoleTakeover]: (p: Record<string, never>, ack: AckFn<ConsoleControl>) => void;
+/** Carries an event's reply type in the contract below; the value is never read. */
+const reply = <T>() => undefined as unknown as T;
+
+const EVERYONE = ['facilitator', 'host', 'device', 'viewer'] as const satisfies readonly Role[];
+
+export interface EventSpec {
+  /** The payload's schema: the server parses every payload with it. */
+  schema: z.ZodType;
+  /** Who may send it; anyone else gets `forbidden`. */
+  roles: readonly Role[];
+  /**
+   * It changes the session: a facilitator console may send it only while it has control
+   * (see server/consoles.ts), and the other consoles hear of it (`console:acted`).
+   */
+  control: boolean;
+  /** The type of the acknowledgement's data. */
+  reply: unknown;
 }
+
+/**
+ * The client → server contract in one table: each event's payload schema, who may send it,
+ * whether it needs control of the session, and what it answers. The client's typed socket
+ * (`ClientToServerEvents`) and the server's handler table (server/realtime/handlers.ts) are
+ * both derived from it, so a missing handler or a reply of the wrong shape does not compile.
+ */
+export const CLIENT_EVENTS = {
+  [Events.clockSync]: { schema: EmptyPayload, roles: EVERYONE, control: false, reply: reply<ClockSyncResult>() },
+  [Events.deviceJoinTable]: { schema: DeviceJoinTablePayload, roles: ['device'], control: false, reply: reply<DeviceState>() },
+  [Events.tableSignal]: { schema: TableSignalPayload, roles: ['device'], control: false, reply: reply<DeviceState>() },
+  [Events.ballotSubmit]: { schema: BallotSubmitPayload, roles: ['device'], control: false, reply: reply<BallotReceipt>() },
+  [Events.evaluationSubmit]: { schema: EvaluationSubmitPayload, roles: ['device'], control: false, reply: reply<{ stepId: string; changed: boolean }>() },
+  [Events.tableClearSignal]: { schema: TableClearSignalPayload, roles: ['facilitator', 'host'], control: true, reply: reply<null>() },
+  [Events.sessionStart]: { schema: EmptyPayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.stepNext]: { schema: StepMovePayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.stepBack]: { schema: StepMovePayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.stepUndo]: { schema: StepMovePayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.stepGoto]: { schema: StepGotoPayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.timerPause]: { schema: EmptyPayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.timerResume]: { schema: EmptyPayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.timerExtend]: { schema: TimerExtendPayload, roles: ['facilitator'], control: true, reply: reply<RunView>() },
+  [Events.agendaUpdate]: { schema: AgendaUpdatePayload, roles: ['facilitator'], control: true, reply: reply<AgendaView>() },
+  [Events.projectorSet]: { schema: ProjectorSetPayload, roles: ['facilitator'], control: true, reply: reply<ProjectorSettings>() },
+  [Events.deviceMove]: { schema: DeviceMovePayload, roles: ['facilitator'], control: true, reply: reply<null>() },
+  [Events.hostLinks]: { schema: EmptyPayload, roles: ['facilitator'], control: false, reply: reply<HostLink[]>() },
+  [Events.tableSeats]: { schema: TableSeatsPayload, roles: ['facilitator'], control: true, reply: reply<null>() },
+  [Events.plenaryHarvest]: { schema: PlenaryHarvestPayload, roles: ['facilitator'], control: true, reply: reply<PlenaryHarvestResult>() },
+  [Events.voteOpen]: { schema: VoteOpenPayload, roles: ['facilitator'], control: true, reply: reply<VoteView>() },
+  [Events.voteClose]: { schema: VoteClosePayload, roles: ['facilitator'], control: true, reply: reply<VoteView>() },
+  [Events.consoleTakeover]: { schema: EmptyPayload, roles: ['facilitator'], control: false, reply: reply<ConsoleControl>() },
+} as const satisfies Record<string, EventSpec>;
+
+export type ClientEvent = keyof typeof CLIENT_EVENTS;
+/** A payload as the handler gets it: parsed by its schema. */
+export type PayloadOf<E extends ClientEvent> = z.output<(typeof CLIENT_EVENTS)[E]['schema']>;
+export type ReplyOf<E extends ClientEvent> = (typeof CLIENT_EVENTS)[E]['reply'];
+export type SenderOf<E extends ClientEvent> = (typeof CLIENT_EVENTS)[E]['roles'][number];
+
+/** The client's typed socket: what it may send (the payload before parsing) and what it gets back. */
+export type ClientToServerEvents = { [E in ClientEvent]: (p: z.input<(typeof CLIENT_EVENTS)[E]['schema']>, ack: AckFn<ReplyOf<E>>) => void };
 
 export const TableBoard = z.object({ table: z.number(), points: z.array(TablePoint) });
 export type TableBoard = z.infer<typeof TableBoard>;

@@ -565,7 +565,7 @@ describe('step locks on the table documents', () => {
     }
   });
 
-  // BUG (server/yjs/yjsServer.ts, denyWrite): a refused update leaves a gap in the tablet's Yjs
+  // BUG (server/yjs/guardedUpdate.ts, denyWrite): a refused update leaves a gap in the tablet's Yjs
   // clock, so the server holds every later update from that tablet as pending, unapplied.
   it('a tablet whose point was refused still gets its later edits through', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -635,7 +635,7 @@ describe('table signals', () => {
     expectRefused(await emitAck(d1.socket, Events.tableSignal, { signal: 'klaar', on: true }), 'bad_request');
   });
 
-  // BUG (server/realtime.ts, control): run.apply clears "ready" on every goto, but device states
+  // BUG (server/realtime/handlers/run.ts, act): run.apply clears "ready" on every goto, but device states
   // are only pushed when the step id changed.
   it('restarting the current step (goto to itself) tells the tablets that ready starts over', async () => {
     const { s, fac } = await runSession();

@@ -1,0 +1,161 @@
+/**
+ * The push side: live state sent to the rooms of a session. Every screen gets state rather than
+ * deltas, so nothing depends on having seen an earlier message; what is expensive to build goes
+ * out through a throttle, at most a few times a second, with the latest state.
+ */
+import { findStep } from '../../shared/agenda.js';
+import { Events } from '../../shared/protocol.js';
+import type { Presence } from '../presence.js';
+import type { Services } from '../services.js';
+import { buildTally } from '../domain/voteResults.js';
+import { eligibleVoters } from '../voteSetup.js';
+import type { Vote } from '../votes.js';
+import { deviceState, sessionView, tableBoard, tablesOverview } from '../views.js';
+import { parseDocName } from '../yjs/docNames.js';
+import type { IoServer } from './context.js';
+import { room } from './rooms.js';
+import { throttle } from './throttle.js';
+
+/** Live tallies go out at most this often per vote, however fast ballots arrive. */
+const TALLY_INTERVAL_MS = 100;
+const OVERVIEW_INTERVAL_MS = 250;
+/** Board-driven updates (tops, the spotlighted board) follow typing at this pace. */
+const BOARD_INTERVAL_MS = 500;
+/** Board changes arrive with every keystroke; what they imply is looked up a few times a second at most. */
+const DOC_CHANGE_INTERVAL_MS = 50;
+
+export class Push {
+  private readonly tallies = throttle(TALLY_INTERVAL_MS);
+  private readonly overviews = throttle(OVERVIEW_INTERVAL_MS);
+  private readonly boards = throttle(BOARD_INTERVAL_MS);
+  private readonly docChanges = throttle(DOC_CHANGE_INTERVAL_MS);
+  private readonly stopWatchingDocs: () => void;
+
+  constructor(
+    private readonly io: IoServer,
+    private readonly services: Services,
+    private readonly presence: Presence,
+  ) {
+    this.stopWatchingDocs = services.store.onChange((name) => this.docChanged(name));
+  }
+
+  /** A device has a connection open now. */
+  isConnected = (deviceId: string): boolean => (this.io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
+
+  /** Builds the session view once and sends it to everyone; only the join link depends on how each screen reached us. */
+  async broadcastSession(sessionId: string): Promise<void> {
+    const view = sessionView(this.services, sessionId, undefined);
+    for (const socket of await this.io.in(room.session(sessionId)).fetchSockets()) {
+      socket.emit(Events.sessionState, { ...view, joinUrl: this.services.urls.join(view.joinCode, socket.handshake.headers.host) });
+    }
+  }
+
+  /** Sends a device's connections its state; each reads it with its own token (see views.ts). */
+  async deviceState(deviceId: string): Promise<void> {
+    for (const socket of await this.io.in(room.device(deviceId)).fetchSockets()) {
+      if (socket.data.role === 'device') socket.emit(Events.deviceState, deviceState(this.services, deviceId, socket.data.secret));
+    }
+  }
+
+  /** Sends every seated device (or those of one table) its own state again. */
+  async deviceStates(sessionId: string, table?: number): Promise<void> {
+    const target = table === undefined ? room.session(sessionId) : room.table(sessionId, table);
+    for (const socket of await this.io.in(target).fetchSockets()) {
+      const data = socket.data;
+      if (data.role === 'device') socket.emit(Events.deviceState, deviceState(this.services, data.deviceId, data.secret));
+    }
+  }
+
+  /** What a vote's tallies are built from: counted, and its voters read, once for every audience. */
+  tallyInput(vote: Vote) {
+    const { votes } = this.services;
+    const { count, ballots } = votes.count(vote);
+    const eligible = vote.eligibleAtClose ?? eligibleVoters(this.services, vote.sessionId, (id) => this.presence.isPresent(id), vote.id);
+    return { vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) };
+  }
+
+  /**
+   * The facilitator sees a blind vote's results while it runs; every other screen only its
+   * turnout. Tablets show no live results, so while a vote runs its tallies go to the screens
+   * only: with 5,000 phones, ten tallies a second to each would be most of the server's work.
+   * The closing tally goes to everyone.
+   */
+  tally(voteId: string): void {
+    this.tallies.run(voteId, () => {
+      const vote = this.services.votes.get(voteId);
+      if (!vote) return;
+      const input = this.tallyInput(vote);
+      this.io.to(room.facilitators(vote.sessionId)).emit(Events.voteTally, buildTally(input, 'facilitator'));
+      const others = vote.status === 'open' ? room.screens(vote.sessionId) : room.session(vote.sessionId);
+      this.io.to(others).except(room.facilitators(vote.sessionId)).emit(Events.voteTally, buildTally(input, 'room'));
+    });
+  }
+
+  overview(sessionId: string): void {
+    this.overviews.run(sessionId, () => {
+      if (!this.services.sessions.get(sessionId)) return;
+      const rows = tablesOverview(this.services, sessionId, this.isConnected);
+      this.io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
+      // A host sees its own table's row.
+      for (const row of rows) this.io.to(room.hosts(sessionId, row.table)).emit(Events.tablesOverview, [row]);
+    });
+  }
+
+  /** Evaluation results are for the facilitator only; they follow responses a few times a second. */
+  evaluationSummary(sessionId: string, stepId: string): void {
+    this.overviews.run(`evaluation:${sessionId}:${stepId}`, () => {
+      if (this.services.sessions.get(sessionId)) {
+        this.io.to(room.facilitators(sessionId)).emit(Events.evaluationSummary, this.services.evaluations.summary(sessionId, stepId));
+      }
+    });
+  }
+
+  /** The board in the projector's spotlight, to every screen of the session. */
+  spotlightBoard(sessionId: string, table: number): void {
+    this.io.to(room.session(sessionId)).emit(Events.tableBoard, tableBoard(this.services, sessionId, table));
+  }
+
+  stop(): void {
+    this.stopWatchingDocs();
+    for (const t of [this.tallies, this.overviews, this.boards, this.docChanges]) t.stop();
+  }
+
+  private docChanged(name: string): void {
+    const target = parseDocName(name);
+    if (!target) return;
+    if (target.table === null) return this.plenary(target.sessionId);
+    this.overview(target.sessionId);
+    const table = target.table;
+    this.docChanges.run(`${target.sessionId}:${table}`, () => this.boardViews(target.sessionId, table));
+  }
+
+  /** After a board changed: the spotlighted board and the tops on the projector follow it. */
+  private boardViews(sessionId: string, table: number): void {
+    const { sessions } = this.services;
+    const session = sessions.get(sessionId);
+    if (!session) return;
+    const spotlight = session.projector.spotlight;
+    if (spotlight?.kind === 'table' && spotlight.table === table) {
+      this.boards.run(`board:${sessionId}`, () => {
+        // The spotlight may have moved meanwhile: send the board that is in it now.
+        const now = sessions.get(sessionId)?.projector.spotlight;
+        if (now?.kind === 'table') this.spotlightBoard(sessionId, now.table);
+      });
+    }
+    // Tops only show while tables choose them and in feedback; one refresh covers every table.
+    const step = findStep(session.agenda, session.run.stepId)?.step.type;
+    if (step === 'prioriteren' || step === 'terugkoppeling') {
+      this.boards.run(`tops:${sessionId}`, () => {
+        if (sessions.get(sessionId)) void this.broadcastSession(sessionId);
+      });
+    }
+  }
+
+  /** The plenary board goes to every screen of the session: the projector shows it, tablets may. */
+  private plenary(sessionId: string): void {
+    this.boards.run(`plenary:${sessionId}`, () => {
+      const session = this.services.sessions.get(sessionId);
+      if (session) this.io.to(room.session(sessionId)).emit(Events.plenaryBoard, this.services.plenary.view(session));
+    });
+  }
+}

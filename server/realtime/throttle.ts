@@ -1,0 +1,28 @@
+/**
+ * Runs `fn` at most once per interval per key, always with the latest call's effect (trailing).
+ * Once stopped it schedules nothing more: sockets still disconnect while the server shuts down,
+ * and their handlers must not start timers that would run against a closed database.
+ */
+export function throttle(intervalMs: number) {
+  const pending = new Map<string, NodeJS.Timeout>();
+  const last = new Map<string, number>();
+  let stopped = false;
+  return {
+    run(key: string, fn: () => void) {
+      if (stopped || pending.has(key)) return;
+      const wait = Math.max(0, (last.get(key) ?? 0) + intervalMs - Date.now());
+      const timer = setTimeout(() => {
+        pending.delete(key);
+        last.set(key, Date.now());
+        fn();
+      }, wait);
+      timer.unref();
+      pending.set(key, timer);
+    },
+    stop() {
+      stopped = true;
+      for (const t of pending.values()) clearTimeout(t);
+      pending.clear();
+    },
+  };
+}
