@@ -37,9 +37,9 @@ function scheduleTally() {
 
 io.on('connection', (socket) => {
   if ((socket.handshake.auth as { role?: unknown } | undefined)?.role === 'screen') void socket.join('screens');
-  socket.on('ballot:submit', (payload: { voteId: string; ballotId: string; dots: Record<string, number> }, ack: unknown) => {
+  socket.on('ballot:submit', (payload: { voteId: string; ballotId: string; choices: { dots: Record<string, number> } }, ack: unknown) => {
     voteId = payload.voteId;
-    for (const [id, n] of Object.entries(payload.dots)) totals[id] = (totals[id] ?? 0) + n;
+    for (const [id, n] of Object.entries(payload.choices.dots)) totals[id] = (totals[id] ?? 0) + n;
     ballots += 1;
     scheduleTally();
     if (typeof ack === 'function') ack({ ok: true, data: { voteId: payload.voteId, ballotId: payload.ballotId, changed: true } });

@@ -170,7 +170,10 @@ test.describe('the projector with a heavy session', () => {
         emitOk(socket, Events.ballotSubmit, {
           voteId: vote.id,
           ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`,
-          stances: Object.fromEntries(vote.items.map((item, n) => [item.id, (n + i) % 4 === 0 ? 'oppose' : (n + i) % 5 === 0 ? 'abstain' : 'support'])),
+          choices: {
+            method: 'recommendations',
+            stances: Object.fromEntries(vote.items.map((item, n) => [item.id, (n + i) % 4 === 0 ? 'oppose' : (n + i) % 5 === 0 ? 'abstain' : 'support'])),
+          },
         }),
       ),
     );

@@ -259,7 +259,7 @@ async function lateBallot(baseURL: string, sessionId: string, token: string) {
   try {
     const session = await new Promise<SessionView>((resolve) => socket.once(Events.sessionState, resolve));
     const vote = session.vote!;
-    return await socket.emitWithAck(Events.ballotSubmit, { voteId: vote.id, ballotId: 'late-ballot-0123456789', dots: { [vote.items[0]!.id]: 1 } });
+    return await socket.emitWithAck(Events.ballotSubmit, { voteId: vote.id, ballotId: 'late-ballot-0123456789', choices: { method: 'dots', dots: { [vote.items[0]!.id]: 1 } } });
   } finally {
     socket.disconnect();
   }

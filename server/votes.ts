@@ -106,20 +106,10 @@ export function parseChoices(json: string): BallotChoices {
   return typeof parsed.method === 'string' ? (parsed as unknown as BallotChoices) : { method: 'dots', dots: parsed as Record<string, number> };
 }
 
-/** The one choice field of a ballot payload, as the vote's method reads it. */
+/** A ballot's choices, for this vote's method only. */
 function choicesOf(vote: Vote, p: BallotSubmitPayload): BallotChoices {
-  const given = p.dots ? 'dots' : p.ranking ? 'ranking' : p.points ? 'points' : 'recommendations';
-  if (given !== vote.method) throw new AppError('wrong_method', `This vote uses ${vote.method}; the ballot was for ${given}`);
-  switch (vote.method) {
-    case 'dots':
-      return { method: 'dots', dots: p.dots! };
-    case 'ranking':
-      return { method: 'ranking', ranking: p.ranking! };
-    case 'points':
-      return { method: 'points', points: p.points! };
-    case 'recommendations':
-      return { method: 'recommendations', stances: p.stances! };
-  }
+  if (p.choices.method !== vote.method) throw new AppError('wrong_method', `This vote uses ${vote.method}; the ballot was for ${p.choices.method}`);
+  return p.choices;
 }
 
 export interface RunningCount {

@@ -10,9 +10,11 @@ import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS, REMARK_LENGTH, type EvaluationSummary } from './evaluation.js';
 import { DEFAULT_THEME_LABELS } from './themes.js';
+import { LIMITS } from './limits.js';
 import { ownRecord } from './ownRecord.js';
+import { BallotChoicesSchema, VoteMethod } from './tally.js';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * Facilitator consoles of a session: how many are open, and which one has control (its socket
@@ -86,28 +88,8 @@ export const BOARD_REFUSAL = {
 export type BoardRefusalCode = keyof typeof BOARD_REFUSAL;
 
 // ---------------------------------------------------------------------------------------------
-// Limits that both sides need to know.
-export const LIMITS = {
-  titleLength: 200,
-  questionLength: 1000,
-  placeLength: 120,
-  decidesLength: 300,
-  themes: 12,
-  themeLabelLength: 60,
-  tables: 60,
-  pointTextLength: 500,
-  pointsPerTable: 300,
-  dotBudgetMax: 20,
-  pointsBudgetMax: 1000,
-  recommendations: 40,
-  recommendationLength: 300,
-  /** Seats per table for a shared tablet (doorgeefstand). */
-  seatsPerTable: 20,
-  rounds: 10,
-  stepsPerRound: 20,
-  stepTitleLength: 120,
-  stepDurationSec: 4 * 3600,
-} as const;
+// Limits that both sides need to know (shared/limits.ts).
+export { LIMITS };
 
 // ---------------------------------------------------------------------------------------------
 // Shared building blocks.
@@ -139,8 +121,7 @@ export type Theme = z.infer<typeof Theme>;
 const trimmedText = (max: number) => z.string().trim().min(1).max(max);
 
 export const StepType = z.enum(STEP_TYPES);
-export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
-export type VoteMethod = z.infer<typeof VoteMethod>;
+export { VoteMethod };
 /**
  * What a vote is about: every table's points of the round ('tables'), each table its own
  * points ('table', results per table), the plenary board, or a typed list of recommendations.
@@ -385,24 +366,17 @@ export type VoteOpenPayload = z.input<typeof VoteOpenPayload>;
 
 export const VoteClosePayload = z.object({ voteId: z.string().min(1).max(64) }).strict();
 
-const ballotChoiceFields = ['dots', 'ranking', 'points', 'stances'] as const;
 export const BallotSubmitPayload = z
   .object({
-    voteId: z.string().min(1).max(64),
+    voteId: z.string().min(1).max(LIMITS.idLength),
     /** Chosen by the tablet and kept there, so a resend or a change replaces the same ballot. */
     ballotId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a ballot id'),
     /** On a shared tablet (doorgeefstand): which seat at the table this ballot is for, from 1. */
     seat: z.number().int().min(1).max(LIMITS.seatsPerTable).optional(),
-    /** Exactly one of these, matching the vote's method (see shared/tally.ts). */
-    dots: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.dotBudgetMax), LIMITS.pointsPerTable).optional(),
-    ranking: z.array(z.string().max(64)).max(LIMITS.pointsPerTable).optional(),
-    points: ownRecord(z.string().max(64), z.number().int().min(0).max(LIMITS.pointsBudgetMax), LIMITS.pointsPerTable).optional(),
-    stances: ownRecord(z.string().max(64), z.enum(['support', 'oppose', 'abstain']), LIMITS.pointsPerTable).optional(),
+    /** What the voter chose, by the vote's method (see shared/tally.ts). */
+    choices: BallotChoicesSchema,
   })
-  .strict()
-  .refine((b) => ballotChoiceFields.filter((f) => b[f] !== undefined).length === 1, {
-    message: 'a ballot has exactly one of dots, ranking, points or stances',
-  });
+  .strict();
 export type BallotSubmitPayload = z.infer<typeof BallotSubmitPayload>;
 
 /** The facilitator sets how many people share each table's tablet; 0 turns it off. */

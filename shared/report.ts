@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS } from './evaluation.js';
-import { Participation, SessionKind, Theme } from './protocol.js';
+import { Participation, SessionKind, Theme, VoteMethod, VoteSource } from './protocol.js';
 import { ReportEdits } from './reportEdits.js';
 
 export const REPORT_SCHEMA_VERSION = 3;
@@ -71,10 +71,7 @@ export const ReportRound = z.object({
 });
 export type ReportRound = z.infer<typeof ReportRound>;
 
-export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
-export type VoteMethod = z.infer<typeof VoteMethod>;
-/** What was voted on: all tables' points, each table its own points, the plenary list, or recommendations. */
-export const VoteSource = z.enum(['tables', 'table', 'plenary', 'recommendations']);
+export { VoteMethod, VoteSource };
 
 /**
  * One item of a vote, best first. `score` is what the order is based on (dots, points, Borda

@@ -21,25 +21,17 @@
  * can never drift from the counters.
  */
 import { z } from 'zod';
-import { checkDots } from './dots.js';
+import { LIMITS } from './limits.js';
+import { ownRecord } from './ownRecord.js';
 
-/** Upper bounds, so one ballot or one set of rules cannot make a count arbitrarily large. */
-export const TALLY_LIMITS = {
-  idLength: 64,
-  /** Most items a ballot can name; also the longest ranking. */
-  ballotItems: 200,
-  dotBudget: 20,
-  pointsBudget: 1000,
-} as const;
+/** The voting methods, once: rules, ballots and counts are told apart by this name. */
+export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
+export type VoteMethod = z.infer<typeof VoteMethod>;
 
-const ItemKey = z.string().max(TALLY_LIMITS.idLength);
+const ItemKey = z.string().max(LIMITS.idLength);
 
-const amounts = (max: number) =>
-  z
-    .record(ItemKey, z.number().int().min(0).max(max))
-    .refine((r) => Object.keys(r).length <= TALLY_LIMITS.ballotItems, {
-      message: `at most ${TALLY_LIMITS.ballotItems} items on one ballot`,
-    });
+/** Bounded, so one ballot cannot make a count arbitrarily large; read as own entries (see ownRecord.ts). */
+const amounts = (max: number) => ownRecord(ItemKey, z.number().int().min(0).max(max), LIMITS.ballotItems);
 
 export const StanceSchema = z.enum(['support', 'oppose', 'abstain']);
 export type Stance = z.infer<typeof StanceSchema>;
@@ -48,8 +40,8 @@ export const VoteRulesSchema = z.discriminatedUnion('method', [
   z
     .object({
       method: z.literal('dots'),
-      budget: z.number().int().min(1).max(TALLY_LIMITS.dotBudget),
-      maxPerItem: z.number().int().min(1).max(TALLY_LIMITS.dotBudget),
+      budget: z.number().int().min(1).max(LIMITS.dotBudgetMax),
+      maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax),
     })
     .strict()
     .refine((r) => r.maxPerItem <= r.budget, {
@@ -60,7 +52,7 @@ export const VoteRulesSchema = z.discriminatedUnion('method', [
   z
     .object({
       method: z.literal('points'),
-      budget: z.number().int().min(1).max(TALLY_LIMITS.pointsBudget),
+      budget: z.number().int().min(1).max(LIMITS.pointsBudgetMax),
     })
     .strict(),
   z
@@ -72,22 +64,24 @@ export const VoteRulesSchema = z.discriminatedUnion('method', [
     .strict(),
 ]);
 export type VoteRules = z.infer<typeof VoteRulesSchema>;
-export type VoteMethod = VoteRules['method'];
 
 export const BallotChoicesSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('dots'), dots: amounts(TALLY_LIMITS.dotBudget) }).strict(),
-  z.object({ method: z.literal('ranking'), ranking: z.array(ItemKey).max(TALLY_LIMITS.ballotItems) }).strict(),
-  z.object({ method: z.literal('points'), points: amounts(TALLY_LIMITS.pointsBudget) }).strict(),
+  z.object({ method: z.literal('dots'), dots: amounts(LIMITS.dotBudgetMax) }).strict(),
+  z.object({ method: z.literal('ranking'), ranking: z.array(ItemKey).max(LIMITS.ballotItems) }).strict(),
+  z.object({ method: z.literal('points'), points: amounts(LIMITS.pointsBudgetMax) }).strict(),
   z
     .object({
       method: z.literal('recommendations'),
-      stances: z.record(ItemKey, StanceSchema).refine((r) => Object.keys(r).length <= TALLY_LIMITS.ballotItems, {
-        message: `at most ${TALLY_LIMITS.ballotItems} items on one ballot`,
-      }),
+      stances: ownRecord(ItemKey, StanceSchema, LIMITS.ballotItems),
     })
     .strict(),
 ]);
 export type BallotChoices = z.infer<typeof BallotChoicesSchema>;
+
+/** Dots (or points) a ballot uses: what a tablet shows as spent. */
+export function dotsUsed(amounts: Record<string, number>): number {
+  return Object.values(amounts).reduce((sum, n) => sum + n, 0);
+}
 
 export type BallotCheck =
   | { ok: true }
@@ -112,8 +106,13 @@ export function checkBallot(rules: VoteRules, itemIds: ReadonlySet<string>, ball
     return { ok: false, code: 'wrong_method', message: `a ${ballot.method} ballot was sent to a ${rules.method} vote` };
   }
   if (rules.method === 'dots' && ballot.method === 'dots') {
-    const res = checkDots(ballot.dots, itemIds, rules);
-    return res.ok ? { ok: true } : res;
+    for (const [id, n] of Object.entries(ballot.dots)) {
+      if (!itemIds.has(id)) return unknownItem(id);
+      if (n > rules.maxPerItem) return { ok: false, code: 'over_item_limit', message: `at most ${rules.maxPerItem} dots on one item` };
+    }
+    const used = dotsUsed(ballot.dots);
+    if (used > rules.budget) return { ok: false, code: 'over_budget', message: `${used} dots used, the budget is ${rules.budget}` };
+    return { ok: true };
   }
   if (rules.method === 'points' && ballot.method === 'points') {
     let used = 0;

@@ -240,7 +240,7 @@ describe('kill -9 and restart', () => {
     const sent = tablets.map(
       (t, i) =>
         new Promise<void>((resolve) => {
-          t.client.socket.emit(Events.ballotSubmit, { voteId: vote.id, ...ballots[i]! }, (res: Ack<BallotReceipt>) => {
+          t.client.socket.emit(Events.ballotSubmit, { voteId: vote.id, ballotId: ballots[i]!.ballotId, choices: { method: 'dots', dots: ballots[i]!.dots } }, (res: Ack<BallotReceipt>) => {
             if (res.ok) acked.add(i);
             if (acked.size === 5) killing ??= kill();
             resolve();
@@ -276,7 +276,7 @@ describe('kill -9 and restart', () => {
 
     // A tablet that never heard back sends its ballot again (the same id): counted once.
     const resent = await Promise.all(
-      tablets.map((t, i) => emitOk<BallotReceipt>(t.client.socket, Events.ballotSubmit, { voteId: vote.id, ...ballots[i]! })),
+      tablets.map((t, i) => emitOk<BallotReceipt>(t.client.socket, Events.ballotSubmit, { voteId: vote.id, ballotId: ballots[i]!.ballotId, choices: { method: 'dots', dots: ballots[i]!.dots } })),
     );
     resent.forEach((r, i) => {
       // An acknowledged ballot was stored: sending it again changes nothing.

@@ -187,7 +187,7 @@ function examples(event: string): Record<string, unknown> | null {
     case Events.voteClose:
       return { voteId: w.voteId };
     case Events.ballotSubmit:
-      return { voteId: w.voteId, ballotId: 'fuzzfuzzfuzzfuzzfuzz', dots: { [w.point]: 1 } };
+      return { voteId: w.voteId, ballotId: 'fuzzfuzzfuzzfuzzfuzz', choices: { method: 'dots', dots: { [w.point]: 1 } } };
     case Events.evaluationSubmit:
       return { stepId: w.stepId, responseId: 'fuzzfuzzfuzzfuzzfuzz', scores: { satisfied: 4, clear: 2 }, remark: 'Goed' };
     case Events.stepGoto:

@@ -199,7 +199,7 @@ describe('message size', () => {
     const srv = await realServer();
     const s = await createSession(srv);
     const d = await joinDevice(srv, s, 1);
-    const payload = (bytes: number) => ({ voteId: 'v', ballotId: newBallotId(), dots: {}, pad: 'x'.repeat(bytes) });
+    const payload = (bytes: number) => ({ voteId: 'v', ballotId: newBallotId(), choices: { method: 'dots', dots: {} }, pad: 'x'.repeat(bytes) });
     expect(await emitAck(d.socket, Events.ballotSubmit, payload(60 * 1024))).toMatchObject({ ok: false, error: { code: 'bad_request' } });
 
     const gone = new Promise<string>((resolve) => d.socket.once('disconnect', (reason) => resolve(reason)));

@@ -81,7 +81,7 @@ describe('logs', () => {
     await connectError(server, { protocol: PROTOCOL_VERSION, role: 'facilitator', sessionId: s.id, key: `${s.facilitatorKey.slice(0, -1)}${s.facilitatorKey.endsWith('x') ? 'y' : 'x'}` });
     await connectError(server, { protocol: 1, role: 'device', sessionId: s.id, token: devices[0]!.token });
     expect(await yjsUpgradeStatus(server, `${s.id}/2`, [YJS_SUBPROTOCOL, `device.${devices[0]!.token}`])).toBe(403);
-    await emitAck(devices[0]!.socket, Events.ballotSubmit, { voteId: 'nope', ballotId: devices[1]!.token, dots: { x: 99 } });
+    await emitAck(devices[0]!.socket, Events.ballotSubmit, { voteId: 'nope', ballotId: devices[1]!.token, choices: { method: 'dots', dots: { x: 99 } } });
     await emitAck(fac.socket, Events.stepGoto, { stepId: s.facilitatorKey });
     await api(server, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${devices[0]!.token}` } });
     await api(server, '/join', { body: { code: s.joinCode, token: devices[0]!.token } });

@@ -179,7 +179,7 @@ describe('role matrix', () => {
   });
 
   it('ballot:submit: device only', async () => {
-    const payload = () => ({ voteId, ballotId: newBallotId(), dots: { [ctx.p.a]: 1 } });
+    const payload = () => ({ voteId, ballotId: newBallotId(), choices: { method: 'dots', dots: { [ctx.p.a]: 1 } } });
     for (const role of ['facilitator', 'viewer'] as const) {
       expectRefused(await emitAck(roles[role].socket, Events.ballotSubmit, payload()), 'forbidden');
     }
@@ -262,18 +262,23 @@ describe('malformed payloads', () => {
     const vote = await openVote(fac);
     const before = serverCount(vote.id);
     const ballotId = newBallotId();
+    const dots = (d: unknown) => ({ method: 'dots', dots: d });
     const bad: unknown[] = [
-      { voteId: vote.id, dots: { [p.a]: 1 } },
-      { voteId: vote.id, ballotId: 'short', dots: { [p.a]: 1 } },
-      { voteId: vote.id, ballotId: 'has spaces in it, sadly', dots: { [p.a]: 1 } },
-      { voteId: vote.id, ballotId, dots: { [p.a]: -1 } },
-      { voteId: vote.id, ballotId, dots: { [p.a]: 1.5 } },
-      { voteId: vote.id, ballotId, dots: { [p.a]: 21 } },
-      { voteId: vote.id, ballotId, dots: { [p.a]: '1' } },
-      { voteId: vote.id, ballotId, dots: [1] },
-      { voteId: vote.id, ballotId, dots: { ['x'.repeat(65)]: 1 } },
-      { voteId: vote.id, ballotId, dots: { [p.a]: 1 }, device: d1.deviceId },
-      { ballotId, dots: { [p.a]: 1 } },
+      { voteId: vote.id, choices: dots({ [p.a]: 1 }) },
+      { voteId: vote.id, ballotId: 'short', choices: dots({ [p.a]: 1 }) },
+      { voteId: vote.id, ballotId: 'has spaces in it, sadly', choices: dots({ [p.a]: 1 }) },
+      { voteId: vote.id, ballotId, choices: dots({ [p.a]: -1 }) },
+      { voteId: vote.id, ballotId, choices: dots({ [p.a]: 1.5 }) },
+      { voteId: vote.id, ballotId, choices: dots({ [p.a]: 21 }) },
+      { voteId: vote.id, ballotId, choices: dots({ [p.a]: '1' }) },
+      { voteId: vote.id, ballotId, choices: dots([1]) },
+      { voteId: vote.id, ballotId, choices: dots({ ['x'.repeat(65)]: 1 }) },
+      { voteId: vote.id, ballotId, choices: dots({ [p.a]: 1 }), device: d1.deviceId },
+      { ballotId, choices: dots({ [p.a]: 1 }) },
+      // The payload of protocol 3: the choices beside the ids instead of in `choices`.
+      { voteId: vote.id, ballotId, dots: { [p.a]: 1 } },
+      { voteId: vote.id, ballotId, choices: { method: 'dots', ranking: [p.a] } },
+      { voteId: vote.id, ballotId, choices: { method: 'secret', dots: { [p.a]: 1 } } },
       'ballot',
     ];
     for (const payload of bad) {
@@ -359,7 +364,7 @@ describe('dot vote', () => {
     const vote = await openVote(fac);
     const before = serverCount(vote.id);
     const dropped = new Promise<string>((resolve) => d1.socket.once('disconnect', (reason) => resolve(reason)));
-    d1.socket.emit(Events.ballotSubmit, { voteId: vote.id, ballotId: newBallotId(), dots: { [p.a]: 1, ['x'.repeat(70 * 1024)]: 0 } }, () => {
+    d1.socket.emit(Events.ballotSubmit, { voteId: vote.id, ballotId: newBallotId(), choices: { method: 'dots', dots: { [p.a]: 1, ['x'.repeat(70 * 1024)]: 0 } } }, () => {
       throw new Error('no answer expected');
     });
     expect(await dropped).toBe('transport close');

@@ -182,7 +182,7 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
   [Events.ballotSubmit]: {
     allowed: ['participant'],
     phase: 'voting',
-    payload: (w) => ({ voteId: w.voteId, ballotId: newBallotId(), dots: { [w.point!]: 2 } }),
+    payload: (w) => ({ voteId: w.voteId, ballotId: newBallotId(), choices: { method: 'dots', dots: { [w.point!]: 2 } } }),
     after: (w) => {
       const { count, ballots } = server.services.votes.count(server.services.votes.get(w.voteId!)!);
       expect({ totals: countTotals(count), ballots }).toEqual({ totals: { [w.point!]: 2 }, ballots: 1 });

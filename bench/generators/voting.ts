@@ -99,7 +99,7 @@ export function castBallots(voters: Voter[], start: VoteStart): Promise<VoteResu
         const payload = {
           voteId: start.voteId,
           ballotId: randomBytes(18).toString('base64url'),
-          dots: chooseDots(start.items, voter.table, start.budget, start.maxPerItem),
+          choices: { method: 'dots', dots: chooseDots(start.items, voter.table, start.budget, start.maxPerItem) },
         };
         sample.sentAt = now();
         lastSendAt = Math.max(lastSendAt, sample.sentAt);

@@ -147,7 +147,7 @@ export async function castDots(sockets: AppSocket[], vote: VoteView): Promise<vo
     sockets.map((socket, i) => {
       const dots: Record<string, number> = {};
       for (const n of [0, 1 + (i % 4), 5 + (i % 10)]) dots[vote.items[n % vote.items.length]!.id] = 1;
-      return emitOk(socket, Events.ballotSubmit, { voteId: vote.id, ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`, dots });
+      return emitOk(socket, Events.ballotSubmit, { voteId: vote.id, ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`, choices: { method: 'dots', dots } });
     }),
   );
 }

@@ -18,7 +18,6 @@ import {
   YJS_SUBPROTOCOL,
   type Ack,
   type BallotReceipt,
-  type BallotSubmitPayload,
   type ClientToServerEvents,
   type CreateSessionBody,
   type CreateSessionResponse,
@@ -369,8 +368,21 @@ export function submitBallot(
   return submitChoices(device, voteId, ballotId, { dots }, seat);
 }
 
-/** The choice field of a ballot: exactly one of these for a valid ballot (tests may send more or none). */
-export type BallotChoiceFields = Partial<Pick<BallotSubmitPayload, 'dots' | 'ranking' | 'points' | 'stances'>>;
+/** A ballot's choices written as the one field that holds them, e.g. `{ ranking: [a, b] }`; tests may give more or none. */
+export interface BallotChoiceFields {
+  dots?: Record<string, number>;
+  ranking?: string[];
+  points?: Record<string, number>;
+  stances?: Record<string, 'support' | 'oppose' | 'abstain'>;
+}
+
+/** `{ ranking }` → `{ method: 'ranking', ranking }`; anything but exactly one field is sent as it is, to be refused. */
+export function choicesOf(fields: BallotChoiceFields): unknown {
+  const given = Object.entries(fields).filter(([, v]) => v !== undefined);
+  if (given.length !== 1) return { ...fields };
+  const [field, value] = given[0]!;
+  return { method: field === 'stances' ? 'recommendations' : field, [field]: value };
+}
 
 /** A ballot of any method, e.g. `{ ranking: [a, b] }` or `{ stances: { r1: 'support' } }`. */
 export function submitChoices(
@@ -380,7 +392,7 @@ export function submitChoices(
   choices: BallotChoiceFields,
   seat?: number,
 ): Promise<Ack<BallotReceipt>> {
-  return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, ...choices, ...(seat === undefined ? {} : { seat }) });
+  return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, choices: choicesOf(choices), ...(seat === undefined ? {} : { seat }) });
 }
 
 /** table:seats by the facilitator: a shared tablet for `seats` people at the table (0 turns it off). */

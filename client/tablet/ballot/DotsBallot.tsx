@@ -1,5 +1,5 @@
 /** Dot voting: a stepper per item, within the budget and the most dots one item may get. */
-import { dotsUsed } from '../../../shared/dots';
+import { dotsUsed } from '../../../shared/tally';
 import { useI18n } from '../../i18n/I18n';
 import type { ChoicesOf, ItemGroup, RulesOf } from './choices';
 import { ItemText } from './ItemText';

@@ -40,19 +40,6 @@ export function isBlank(choices: BallotChoices): boolean {
 }
 
 /** The one field of the ballot payload that carries the choices. */
-export function choiceField(choices: BallotChoices) {
-  switch (choices.method) {
-    case 'dots':
-      return { dots: choices.dots };
-    case 'ranking':
-      return { ranking: choices.ranking };
-    case 'points':
-      return { points: choices.points };
-    case 'recommendations':
-      return { stances: choices.stances };
-  }
-}
-
 /** When each table votes on its own points, a tablet shows only its table's items (the server refuses others). */
 export function itemsFor(vote: VoteView, table: number | null): VoteItem[] {
   return vote.source === 'table' ? vote.items.filter((i) => i.table === table) : vote.items;

@@ -8,7 +8,6 @@ import { useI18n } from '../../i18n/I18n';
 import { useErrorText } from '../../components/useErrorText';
 import type { BallotChoices } from '../../lib/storage';
 import type { SessionConnection } from '../../lib/useSessionSocket';
-import { choiceField } from './choices';
 
 export type SendResult = { ok: true } | { ok: false; code: ErrorCode | 'network' | 'timeout' };
 
@@ -21,7 +20,7 @@ export function useSendBallot(vote: VoteView, emit: SessionConnection['emit']) {
   const send = async (ballotId: string, choices: BallotChoices, seat?: number): Promise<SendResult> => {
     setSending(true);
     setError(null);
-    const res = await emit(Events.ballotSubmit, { voteId: vote.id, ballotId, ...(seat !== undefined && { seat }), ...choiceField(choices) });
+    const res = await emit(Events.ballotSubmit, { voteId: vote.id, ballotId, ...(seat !== undefined && { seat }), choices });
     setSending(false);
     if (res.ok) return { ok: true };
     // The shared error text speaks of dots; a points ballot has its own words.
