@@ -147,4 +147,69 @@ describe('redact', () => {
     expect(out.join('\n')).not.toContain(key);
     expect(out).toHaveLength(2);
   });
+
+  it('blanks secret fields by name (pino redact paths), where no pattern would find them', () => {
+    const out: string[] = [];
+    const log = createLogger('debug', (l) => out.push(l));
+    const key = 'Ko-kPzQbo9mf3ezcA-K_kwv7A1xTBv_S';
+    expect(redact(key)).toBe(key); // a bare value: only its field's name gives it away
+    log.error('request failed', {
+      req: { method: 'GET', headers: { authorization: key, 'sec-websocket-protocol': key, host: 'laptop:3000' } },
+      session: { id: 's1', facilitatorKey: key, tables: [{ hostKey: key }] },
+      device: { deviceToken: key, table: 2 },
+      token: key,
+      vote: { ballotId: key },
+    });
+    log.error('join failed', Object.assign(new Error('refused'), { code: 'EREFUSED', secret: key }));
+    const written = out.join('\n');
+    expect(written).not.toContain(key);
+    expect(out[0]).toContain('"authorization":"[redacted]"');
+    expect(out[0]).toContain('"facilitatorKey":"[redacted]"');
+    expect(out[0]).toContain('"hostKey":"[redacted]"');
+    expect(out[0]).toContain('"deviceToken":"[redacted]"');
+    expect(out[0]).toContain('"host":"laptop:3000"');
+    expect(out[0]).toContain('"table":2');
+    expect(out[1]).toContain('"code":"EREFUSED"');
+    expect(out[1]).toContain('"secret":"[redacted]"');
+  });
+
+  it('blanks credentials in string fields and in the causes of an error', () => {
+    const out: string[] = [];
+    const log = createLogger('debug', (l) => out.push(l));
+    const key = 'Ko-kPzQbo9mf3ezcA-K_kwv7A1xTBv_S';
+    log.error('upgrade failed', { url: new URL(`http://x:3000/f/abc#key=${key}`), protocols: [`tafelronde.yjs.v1`, `device.${key}`] });
+    log.error('request failed', new Error('outer', { cause: new Error(`{"token":"${key}"}`) }));
+    log.error('thrown', `Bearer ${key}`);
+    expect(out.join('\n')).not.toContain(key);
+    expect(out).toHaveLength(3);
+    expect(out[1]).toContain('caused by: Error: {"token":"[redacted]"}');
+  });
+});
+
+describe('logger', () => {
+  it('writes one plain line per entry: time, level, message', () => {
+    const out: string[] = [];
+    const log = createLogger('debug', (l) => out.push(l));
+    log.info('Building the client...');
+    log.debug('compacted document s1/2');
+    log.error('request failed', new Error('boom'));
+    expect(out[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info  Building the client\.\.\.$/);
+    expect(out[1]).toMatch(/Z debug compacted document s1\/2$/);
+    expect(out[2]).toMatch(/Z error request failed: Error: boom\n\s+at /);
+  });
+
+  it('keeps LOG_LEVEL: silent, error, info, debug', () => {
+    const written = (level: 'silent' | 'error' | 'info' | 'debug') => {
+      const out: string[] = [];
+      const log = createLogger(level, (l) => out.push(l));
+      log.error('e');
+      log.info('i');
+      log.debug('d');
+      return out.map((l) => l.split(' ')[1]);
+    };
+    expect(written('silent')).toEqual([]);
+    expect(written('error')).toEqual(['error']);
+    expect(written('info')).toEqual(['error', 'info']);
+    expect(written('debug')).toEqual(['error', 'info', 'debug']);
+  });
 });
