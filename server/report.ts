@@ -21,7 +21,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
   const log = events.list(sessionId);
   // Votes do not keep their step yet; the log of their opening does.
   const stepOfVote = new Map(
-    log.filter((e) => e.type === 'vote.opened' && typeof e.data.voteId === 'string').map((e) => [e.data.voteId as string, typeof e.data.stepId === 'string' ? e.data.stepId : null]),
+    log.flatMap((e) => (e.type === 'vote.opened' && e.data.voteId !== undefined ? [[e.data.voteId, e.data.stepId ?? null] as const] : [])),
   );
   const joinedNow = devices.countJoined(sessionId);
   return buildReport({

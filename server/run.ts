@@ -63,7 +63,9 @@ export class RunControl {
     this.sessions.setRun(sessionId, next);
     let closedVote: string | null = null;
     if (action.type === 'pause' || action.type === 'resume' || action.type === 'extend') {
-      this.events.append(sessionId, `timer.${action.type}`, action.type === 'extend' ? { seconds: action.seconds } : {}, now);
+      if (action.type === 'extend') this.events.append(sessionId, 'timer.extend', { seconds: action.seconds }, now);
+      else if (action.type === 'pause') this.events.append(sessionId, 'timer.pause', {}, now);
+      else this.events.append(sessionId, 'timer.resume', {}, now);
     } else {
       // Entering a step (again) starts it afresh.
       this.tables.clearReady(sessionId);

@@ -15,7 +15,8 @@ import { cleanText, reportOutline } from '../shared/reportOutline.js';
 import { renderDocx as docxOf } from '../server/domain/reportDocx.js';
 import { escapeHtml, renderHtml as htmlOf, REPORT_HTML_CSP } from '../server/domain/reportHtml.js';
 import { escapeMarkdown, renderMarkdown as markdownOf } from '../server/domain/reportMarkdown.js';
-import { timeline } from '../server/domain/reportProcess.js';
+import { timeline, type LogEntry } from '../server/domain/reportProcess.js';
+import { readEntry } from '../server/eventLog.js';
 import { barChartSvg } from '../server/domain/reportSvg.js';
 import { recommendationsOf, reportVote, turnoutPct, type StoredVote } from '../server/domain/reportVotes.js';
 import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
@@ -398,7 +399,7 @@ describe('reportVote', () => {
 
 describe('the process appendix', () => {
   const at = (min: number) => CREATED + min * 60_000;
-  const events = [
+  const events: LogEntry[] = [
     { at: at(0), type: 'session.created', data: { kind: 'thematafel' } },
     { at: at(60), type: 'step.entered', data: { action: 'start', status: 'running', stepId: 's1', stepType: 'inbreng', round: 1 } },
     { at: at(61), type: 'projector.changed', data: { theme: 'light' } },
@@ -428,6 +429,30 @@ describe('the process appendix', () => {
   it('leaves the running step without a duration', () => {
     const running = timeline(events.slice(0, 2), AGENDA, 'UTC');
     expect(running.at(-1)).toMatchObject({ event: 'step', minutes: null });
+  });
+
+  it('reads the rows of older versions with what still fits their type, and leaves out types it does not know', () => {
+    const row = (min: number, type: string, data: unknown) => ({ at: at(min), type, data: typeof data === 'string' ? data : JSON.stringify(data) });
+    const entries = [
+      row(0, 'session.created', 'not json'),
+      row(60, 'step.entered', { action: 'goto', status: 'running', stepId: 's4', stepType: 'stemronde', round: 'drie' }),
+      // Before votes kept their step and said why they closed.
+      row(81, 'vote.opened', { voteId: 'v', method: 'dots', budget: 5, items: 4 }),
+      row(89, 'vote.closed', { voteId: 'v', ballots: 12 }),
+      row(90, 'device.renamed', { label: 'K7Q' }),
+    ].flatMap((r) => readEntry(r) ?? []);
+    expect(entries.map((e) => [e.type, e.data])).toEqual([
+      ['session.created', {}],
+      ['step.entered', { action: 'goto', status: 'running', stepId: 's4' }],
+      ['vote.opened', { voteId: 'v', method: 'dots', items: 4 }],
+      ['vote.closed', { voteId: 'v', ballots: 12 }],
+    ]);
+    expect(timeline(entries, AGENDA, 'UTC')).toEqual([
+      expect.objectContaining({ event: 'created' }),
+      expect.objectContaining({ event: 'step', round: 3, stepType: 'stemmen', stepTitle: 'Wat vinden we het belangrijkst?', minutes: null }),
+      expect.objectContaining({ event: 'voteOpened', method: 'dots', round: null }),
+      expect.objectContaining({ event: 'voteClosed', ballots: 12 }),
+    ]);
   });
 
   it('is in the report, and nothing in it names a device', () => {

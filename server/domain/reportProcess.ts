@@ -3,21 +3,15 @@
  * reader needs to follow the evening is kept (no projector or signal changes), and nothing
  * names a device.
  */
-import { findStep, STEP_TYPES, type Agenda, type StepType } from '../../shared/agenda.js';
-import { VoteMethod, type ReportTimelineEntry } from '../../shared/report.js';
+import { findStep, type Agenda } from '../../shared/agenda.js';
+import type { ReportTimelineEntry } from '../../shared/report.js';
+import type { LogEntry } from '../eventLog.js';
 
-export interface LogEntry {
-  at: number;
-  type: string;
-  data: Record<string, unknown>;
-}
+export type { LogEntry };
 
 export function clockTime(ms: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
 }
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function timeline(events: readonly LogEntry[], agenda: Agenda, timeZone?: string): ReportTimelineEntry[] {
   const out: (ReportTimelineEntry & { ms: number })[] = [];
@@ -30,48 +24,53 @@ export function timeline(events: readonly LogEntry[], agenda: Agenda, timeZone?:
     stepTitle: null,
     minutes: null,
   });
-  const stepOf = (stepId: unknown) => {
-    const at = findStep(agenda, str(stepId));
+  const stepOf = (stepId: string | null | undefined) => {
+    const at = findStep(agenda, stepId ?? null);
     return at
       ? { round: at.roundIndex + 1, stepType: at.step.type, stepTitle: at.step.title ?? null }
       : { round: null, stepType: null, stepTitle: null };
   };
 
+  // Fields may be missing from rows of older versions (see server/eventLog.ts): what is there is shown.
   for (const e of events) {
-    const d = e.data;
     switch (e.type) {
       case 'session.created':
         out.push({ ...base(e), event: 'created' });
         break;
       case 'step.entered': {
+        const d = e.data;
         if (d.status === 'ended') {
           out.push({ ...base(e), event: 'ended' });
           break;
         }
         // The log keeps the step's type and round as they were, even if the step was edited later.
         const step = stepOf(d.stepId);
-        const loggedType = str(d.stepType);
-        const stepType = (STEP_TYPES as readonly string[]).includes(loggedType ?? '') ? (loggedType as StepType) : step.stepType;
-        out.push({ ...base(e), event: 'step', round: num(d.round) ?? step.round, stepType, stepTitle: step.stepTitle });
+        out.push({ ...base(e), event: 'step', round: d.round ?? step.round, stepType: d.stepType ?? step.stepType, stepTitle: step.stepTitle });
         break;
       }
       case 'vote.opened': {
-        const method = VoteMethod.safeParse(d.method);
-        out.push({ ...base(e), event: 'voteOpened', round: stepOf(d.stepId).round, ...(method.success && { method: method.data }) });
+        const { method, stepId } = e.data;
+        out.push({ ...base(e), event: 'voteOpened', round: stepOf(stepId).round, ...(method !== undefined && { method }) });
         break;
       }
-      case 'vote.closed':
-        out.push({ ...base(e), event: 'voteClosed', ...(num(d.ballots) !== null && { ballots: num(d.ballots)! }) });
+      case 'vote.closed': {
+        const { ballots } = e.data;
+        out.push({ ...base(e), event: 'voteClosed', ...(ballots !== undefined && { ballots }) });
         break;
-      case 'timer.extend':
-        out.push({ ...base(e), event: 'timerExtended', ...(num(d.seconds) !== null && { seconds: num(d.seconds)! }) });
+      }
+      case 'timer.extend': {
+        const { seconds } = e.data;
+        out.push({ ...base(e), event: 'timerExtended', ...(seconds !== undefined && { seconds }) });
         break;
+      }
       case 'agenda.edited':
         out.push({ ...base(e), event: 'agendaEdited' });
         break;
-      case 'device.moved':
-        out.push({ ...base(e), event: 'deviceMoved', fromTable: num(d.from), ...(num(d.to) !== null && { toTable: num(d.to)! }) });
+      case 'device.moved': {
+        const { from, to } = e.data;
+        out.push({ ...base(e), event: 'deviceMoved', fromTable: from ?? null, ...(to !== undefined && { toTable: to }) });
         break;
+      }
     }
   }
 
