@@ -28,11 +28,14 @@ let voteId = '';
 
 function scheduleTally() {
   if (pending) return;
-  pending = setTimeout(() => {
-    pending = null;
-    lastSent = Date.now();
-    io.to('screens').emit('vote:tally', { voteId, totals, ballots, eligible: io.engine.clientsCount });
-  }, Math.max(0, lastSent + TALLY_INTERVAL_MS - Date.now()));
+  pending = setTimeout(
+    () => {
+      pending = null;
+      lastSent = Date.now();
+      io.to('screens').emit('vote:tally', { voteId, totals, ballots, eligible: io.engine.clientsCount });
+    },
+    Math.max(0, lastSent + TALLY_INTERVAL_MS - Date.now()),
+  );
 }
 
 io.on('connection', (socket) => {
@@ -42,7 +45,7 @@ io.on('connection', (socket) => {
     for (const [id, n] of Object.entries(payload.choices.dots)) totals[id] = (totals[id] ?? 0) + n;
     ballots += 1;
     scheduleTally();
-    if (typeof ack === 'function') ack({ ok: true, data: { voteId: payload.voteId, ballotId: payload.ballotId, changed: true } });
+    if (typeof ack === 'function') (ack as (reply: unknown) => void)({ ok: true, data: { voteId: payload.voteId, ballotId: payload.ballotId, changed: true } });
   });
 });
 

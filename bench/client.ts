@@ -137,7 +137,13 @@ export async function emitOk<T>(socket: AppSocket, event: string, payload: unkno
 }
 
 /** Opens a table's document as a tablet (or host) does; resolves once it is in sync with the server. */
-export function openTable(url: string, sessionId: string, table: number, credential: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
+export function openTable(
+  url: string,
+  sessionId: string,
+  table: number,
+  credential: string,
+  timeoutMs = CONTROL_TIMEOUT_MS,
+): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}${YJS_PATH}`, `${sessionId}/${table}`, doc, {
     WebSocketPolyfill: WS as unknown as typeof globalThis.WebSocket,

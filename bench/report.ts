@@ -120,7 +120,11 @@ const usage = ({ server: s, generators: g }: PhaseStats) =>
   `event-loop delay p99 ${ms(s.loop.p99)} ms (max ${ms(s.loop.max)}); ` +
   `generators: CPU ${pct(g.cpuPct)} together, worst event-loop delay p99 ${ms(g.p99)} ms (max ${ms(g.max)})`;
 const errorList = (errors: Record<string, number>) =>
-  Object.keys(errors).length === 0 ? 'none' : Object.entries(errors).map(([k, n]) => `${n}× ${k}`).join(', ');
+  Object.keys(errors).length === 0
+    ? 'none'
+    : Object.entries(errors)
+        .map(([k, n]) => `${n}× ${k}`)
+        .join(', ');
 
 const projectorState = (v: VotePhaseResult) =>
   `the projector lost its connection ${v.projectorDrops} times and was ${v.projectorConnected ? '' : 'not '}connected at the end`;

@@ -74,7 +74,14 @@ async function main() {
     console.error('The bench failed:', err);
     void stopAll().finally(() => process.exit(1));
   });
-  const run: RunResult = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', revision: revision(ROOT), database: server.dataParent ?? os.tmpdir(), machine: machine(), targets: [] };
+  const run: RunResult = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    revision: revision(ROOT),
+    database: server.dataParent ?? os.tmpdir(),
+    machine: machine(),
+    targets: [],
+  };
 
   if (scenario === 'room' || scenario === 'all') {
     const loadAtStart = os.loadavg()[0]!;

@@ -48,7 +48,16 @@ export async function runVotePhase(opts: {
   let firstIndex = 0;
   const results = await Promise.all(
     opts.workers.map((w, i) => {
-      const args = { voteId: opts.voteId, items: opts.items, budget: opts.budget, maxPerItem: opts.maxPerItem, startAt, windowMs: opts.windowMs, total, firstIndex };
+      const args = {
+        voteId: opts.voteId,
+        items: opts.items,
+        budget: opts.budget,
+        maxPerItem: opts.maxPerItem,
+        startAt,
+        windowMs: opts.windowMs,
+        total,
+        firstIndex,
+      };
       firstIndex += opts.counts[i]!;
       return w.request({ cmd: 'vote', args });
     }),

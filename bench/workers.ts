@@ -46,7 +46,7 @@ export function forkWorker(script: string, name: string, cwd: string): Worker {
     request(command) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        pending.set(id, { resolve: resolve, reject });
         child.send({ ...command, id } satisfies Request);
       });
     },

@@ -17,7 +17,20 @@ test.describe('a table board', () => {
     tabletA = await tablet(browser, baseURL!);
     tabletB = await tablet(browser, baseURL!);
     const res = await request.post('/api/sessions', {
-      data: { title: 'Bord', tables: 2, agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 1200 }, { type: 'pauze', durationSec: 600 }] }] } },
+      data: {
+        title: 'Bord',
+        tables: 2,
+        agenda: {
+          rounds: [
+            {
+              steps: [
+                { type: 'inbreng', durationSec: 1200 },
+                { type: 'pauze', durationSec: 600 },
+              ],
+            },
+          ],
+        },
+      },
     });
     const session = (await res.json()) as { joinCode: string; urls: { facilitator: string } };
     await startWithTablets(organiser, [tabletA, tabletB], session);
@@ -69,7 +82,8 @@ test.describe('a table board', () => {
     for (const page of [a, b]) {
       await expect(page.getByRole('textbox', { name: 'Punt bij Samenwerking' })).toHaveCount(2);
     }
-    const texts = async (page: typeof a) => (await page.getByRole('textbox', { name: 'Punt bij Samenwerking' }).evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).sort();
+    const texts = async (page: typeof a) =>
+      (await page.getByRole('textbox', { name: 'Punt bij Samenwerking' }).evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value))).sort();
     await expect.poll(() => texts(b)).toEqual(['Intussen bij B', 'Offline geschreven']);
     await expect.poll(() => texts(a)).toEqual(['Intussen bij B', 'Offline geschreven']);
   });
@@ -85,7 +99,10 @@ test.describe('a table board', () => {
     await expect(boxes(a)).toHaveCount(3);
 
     // B merges its duplicate into A's point.
-    const mine = b.getByRole('listitem').filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) }).last();
+    const mine = b
+      .getByRole('listitem')
+      .filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) })
+      .last();
     await mine.getByRole('button', { name: 'Samenvoegen' }).click();
     await expect(b.getByText('Tik bij het punt waar dit punt bij hoort')).toBeVisible();
     await expectAccessible(b, 'board while merging');
@@ -101,7 +118,12 @@ test.describe('a table board', () => {
     // And apart again.
     await a.getByRole('button', { name: 'Weer los' }).click();
     await expect(boxes(b)).toHaveCount(3);
-    await b.getByRole('listitem').filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) }).last().getByRole('button', { name: 'Samenvoegen' }).click();
+    await b
+      .getByRole('listitem')
+      .filter({ has: b.getByRole('textbox', { name: 'Punt bij Participatie' }) })
+      .last()
+      .getByRole('button', { name: 'Samenvoegen' })
+      .click();
     await column.getByRole('button', { name: 'Hierbij voegen' }).nth(1).click();
     await expect(boxes(a)).toHaveCount(2);
 
@@ -123,7 +145,9 @@ test.describe('a table board', () => {
     await expect(sub(a).getByRole('heading', { name: 'Buurtcontact' })).toBeVisible();
     // Only the table host renames a sub-theme: tablets show its name as a heading.
     await expect(sub(a).getByRole('textbox', { name: 'Naam van het subthema' })).toHaveCount(0);
-    await sub(b).getByRole('button', { name: /Punt toevoegen/ }).click();
+    await sub(b)
+      .getByRole('button', { name: /Punt toevoegen/ })
+      .click();
     await b.keyboard.type('Contactpersoon per wijk');
     await expect(sub(a).getByRole('textbox', { name: 'Punt bij Buurtcontact' })).toHaveValue('Contactpersoon per wijk');
     // Another point moves into it with the theme menu.

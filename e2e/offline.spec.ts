@@ -20,7 +20,20 @@ test.describe('a tablet in the secure mode', () => {
     // Node's side of Playwright cannot be given the CA; only these set-up calls skip the check.
     const api = await apiRequest.newContext({ baseURL: baseURL!, ignoreHTTPSErrors: true });
     const res = await api.post('/api/sessions', {
-      data: { title: 'Zonder wifi', tables: 2, agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 1200 }, { type: 'pauze', durationSec: 600 }] }] } },
+      data: {
+        title: 'Zonder wifi',
+        tables: 2,
+        agenda: {
+          rounds: [
+            {
+              steps: [
+                { type: 'inbreng', durationSec: 1200 },
+                { type: 'pauze', durationSec: 600 },
+              ],
+            },
+          ],
+        },
+      },
     });
     const session = (await res.json()) as { joinCode: string; urls: { facilitator: string; join: string } };
     await api.dispose();
@@ -42,7 +55,7 @@ test.describe('a tablet in the secure mode', () => {
     expect(await a.evaluate(() => window.isSecureContext)).toBe(true);
     // The worker has precached the app and controls the page (skipWaiting + clientsClaim).
     await a.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    const manifest = await a.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
+    const manifest = await a.evaluate(async (): Promise<unknown> => (await fetch('/manifest.webmanifest')).json());
     expect(manifest).toMatchObject({ name: 'Tafelronde', display: 'standalone' });
   });
 

@@ -6,7 +6,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Events, type VoteView } from '../shared/protocol';
 import { expectAccessible } from './helpers/room';
-import { LONG_QUESTION, LONG_TITLE, RECOMMENDATIONS, createFacilitator, emitOk, heavyBurgerberaad, heavyThematafel, voter, castDots, type Facilitator } from './helpers/heavySession';
+import {
+  LONG_QUESTION,
+  LONG_TITLE,
+  RECOMMENDATIONS,
+  createFacilitator,
+  emitOk,
+  heavyBurgerberaad,
+  heavyThematafel,
+  voter,
+  castDots,
+  type Facilitator,
+} from './helpers/heavySession';
 
 const SIZES = [
   { width: 1280, height: 720 },

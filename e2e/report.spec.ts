@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Dialog, type Download } from '@playwright/test';
+import type { Report } from '../shared/report';
 import { addPointButton, expectAccessible, laptop, tablet, type Person } from './helpers/room';
 
 test.describe.configure({ mode: 'serial' });
@@ -45,7 +46,17 @@ test.describe('the report while the session runs', () => {
         participation: 'denken',
         decides: 'De gemeenteraad',
         tables: 2,
-        agenda: { rounds: [{ title: 'Gespreksronde 1', steps: [{ type: 'inbreng', durationSec: 1200 }, { type: 'pauze', durationSec: 600 }] }] },
+        agenda: {
+          rounds: [
+            {
+              title: 'Gespreksronde 1',
+              steps: [
+                { type: 'inbreng', durationSec: 1200 },
+                { type: 'pauze', durationSec: 600 },
+              ],
+            },
+          ],
+        },
       },
     });
     const session = (await res.json()) as { id: string; joinCode: string; urls: { facilitator: string } };
@@ -162,7 +173,7 @@ test.describe('the report while the session runs', () => {
     expect(mdText).toContain('## Tips en acties\n\n- Duidelijke taal, zonder vaktaal');
 
     const json = await download('JSON (archief)');
-    const report = JSON.parse(json.bytes.toString('utf8'));
+    const report = JSON.parse(json.bytes.toString('utf8')) as Report;
     expect(report.schemaVersion).toBe(3);
     expect(report.notes).toEqual(['Duidelijke taal, zonder vaktaal']);
 

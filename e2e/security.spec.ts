@@ -91,7 +91,7 @@ test.describe('security', () => {
       page.evaluate(
         ([u, p]) =>
           new Promise<string>((resolve) => {
-            const sock = new WebSocket(u as string, p as string[]);
+            const sock = new WebSocket(u, p as string[]);
             sock.onopen = () => {
               sock.close();
               resolve('open');
@@ -104,7 +104,7 @@ test.describe('security', () => {
     const yjs = [`${ws}/yjs/${s.id}/1`, ['tafelronde.yjs.v1', `device.${deviceToken}`]] as const;
 
     // The device picks table 1, as its tablet would.
-    const device = io(baseURL!, { auth: { protocol: PROTOCOL_VERSION, role: 'device', sessionId: s.id, token: deviceToken }, transports: ['websocket'] });
+    const device = io(baseURL, { auth: { protocol: PROTOCOL_VERSION, role: 'device', sessionId: s.id, token: deviceToken }, transports: ['websocket'] });
     try {
       expect(await device.timeout(10_000).emitWithAck(Events.deviceJoinTable, { table: 1 })).toMatchObject({ ok: true });
     } finally {

@@ -4,8 +4,9 @@
  * at table 2 does its own work, everybody votes with dots, and the organiser reads the report.
  */
 import { expect, test } from '@playwright/test';
-import { io } from 'socket.io-client';
-import { Events, PROTOCOL_VERSION, type SessionView } from '../shared/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { Events, PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type SessionView } from '../shared/protocol';
+import type { Report } from '../shared/report';
 import { addPointButton, expectAccessible, laptop, pointBox, projector, tablet, TABLET_LANDSCAPE, type Person } from './helpers/room';
 import { goToStep, nextStep } from './helpers/run';
 
@@ -234,11 +235,11 @@ test.describe('a whole session', () => {
 
     const json = f.waitForEvent('download');
     await f.getByRole('button', { name: 'JSON (archief)' }).click();
-    const report = JSON.parse(await streamText(await (await json).createReadStream()));
+    const report = JSON.parse(await streamText(await (await json).createReadStream())) as Report;
     expect(report.schemaVersion).toBe(3);
     expect(report.votes[0]).toMatchObject({ method: 'dots', source: 'tables' });
-    expect(report.votes[0].results[0]).toMatchObject({ text: 'Tijdig informeren en duidelijke taal', total: 2, rank: 1 });
-    expect(report.tables.find((t: { table: number }) => t.table === 1).devices).toBe(2);
+    expect(report.votes[0]!.results[0]).toMatchObject({ text: 'Tijdig informeren en duidelijke taal', total: 2, rank: 1 });
+    expect(report.tables.find((t) => t.table === 1)!.devices).toBe(2);
   });
 
   test('the interface switches to English', async () => {
@@ -255,11 +256,18 @@ const baseURLOf = (page: import('@playwright/test').Page) => new URL(page.url())
 
 /** Connects as the given device with the real socket.io client and submits a ballot for the current vote. */
 async function lateBallot(baseURL: string, sessionId: string, token: string) {
-  const socket = io(baseURL, { auth: { protocol: PROTOCOL_VERSION, role: 'device', sessionId, token }, transports: ['websocket'] });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseURL, {
+    auth: { protocol: PROTOCOL_VERSION, role: 'device', sessionId, token },
+    transports: ['websocket'],
+  });
   try {
     const session = await new Promise<SessionView>((resolve) => socket.once(Events.sessionState, resolve));
     const vote = session.vote!;
-    return await socket.emitWithAck(Events.ballotSubmit, { voteId: vote.id, ballotId: 'late-ballot-0123456789', choices: { method: 'dots', dots: { [vote.items[0]!.id]: 1 } } });
+    return await socket.emitWithAck(Events.ballotSubmit, {
+      voteId: vote.id,
+      ballotId: 'late-ballot-0123456789',
+      choices: { method: 'dots', dots: { [vote.items[0]!.id]: 1 } },
+    });
   } finally {
     socket.disconnect();
   }

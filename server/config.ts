@@ -13,7 +13,10 @@ const OriginList = z
   .default('')
   .transform((value, ctx) => {
     const out: string[] = [];
-    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       let url: URL | null = null;
       try {
         url = new URL(item);

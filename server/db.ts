@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { agendaTemplate } from '../shared/agenda.js';
-import type { SessionKind } from '../shared/protocol.js';
+import type { SessionKind, VoteItem } from '../shared/protocol.js';
+import type { VoteRules } from '../shared/tally.js';
 import { BallotBox } from './ballotBox.js';
 import { answerReceiptBox, answerReceiptSlotSize, evaluationBox, evaluationSlotSize } from './evaluations.js';
 import { newDeviceLabel, newId, newSecret } from './secrets.js';
@@ -206,27 +207,40 @@ const MIGRATIONS: Migration[] = [
       for (const vote of votes) {
         if (hasBox.get(voteBox(vote.id))) continue;
         const rows = db.prepare('SELECT ballot_id AS id, choices FROM ballots WHERE vote_id = ?').all(vote.id) as { id: string; choices: string }[];
-        const size = () => ballotSlotSize(JSON.parse(vote.rules ?? '{"method":"dots","budget":1,"maxPerItem":1}'), JSON.parse(vote.items));
+        const size = () =>
+          ballotSlotSize(JSON.parse(vote.rules ?? '{"method":"dots","budget":1,"maxPerItem":1}') as VoteRules, JSON.parse(vote.items) as VoteItem[]);
         for (const row of rows) {
           const body = JSON.stringify(parseChoices(row.choices));
           box.add(voteBox(vote.id), row.id, body, () => Math.max(size(), Buffer.byteLength(JSON.stringify([row.id, body])) + 64));
         }
       }
-      const receipts = db.prepare('SELECT vote_id, table_number, seat, seal FROM ballot_receipts').all() as
-        | { vote_id: string; table_number: number | null; seat: number; seal: string }[];
+      const receipts = db.prepare('SELECT vote_id, table_number, seat, seal FROM ballot_receipts').all() as {
+        vote_id: string;
+        table_number: number | null;
+        seat: number;
+        seal: string;
+      }[];
       for (const r of receipts) {
         const voter = r.seat > 0 ? `seat:${r.table_number}:${r.seat}` : `legacy:${newSecret()}`;
         if (box.get(receiptBox(r.vote_id), voter) !== undefined) continue;
         const body: Receipt = { seal: r.seal, table: r.table_number, seat: r.seat };
         box.add(receiptBox(r.vote_id), voter, JSON.stringify(body), receiptSlotSize);
       }
-      const answers = db.prepare('SELECT session_id AS s, step_id AS step, response_id AS id, answers FROM evaluation_responses').all() as
-        | { s: string; step: string; id: string; answers: string }[];
+      const answers = db.prepare('SELECT session_id AS s, step_id AS step, response_id AS id, answers FROM evaluation_responses').all() as {
+        s: string;
+        step: string;
+        id: string;
+        answers: string;
+      }[];
       for (const a of answers) {
         const id = evaluationBox(a.s, a.step);
         if (box.get(id, a.id) === undefined) box.add(id, a.id, a.answers, evaluationSlotSize);
       }
-      const answered = db.prepare('SELECT session_id AS s, step_id AS step, seal FROM evaluation_receipts').all() as { s: string; step: string; seal: string }[];
+      const answered = db.prepare('SELECT session_id AS s, step_id AS step, seal FROM evaluation_receipts').all() as {
+        s: string;
+        step: string;
+        seal: string;
+      }[];
       for (const r of answered) box.add(answerReceiptBox(r.s, r.step), `legacy:${newSecret()}`, r.seal, answerReceiptSlotSize);
       box.flush();
       db.exec(`

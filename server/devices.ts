@@ -49,9 +49,8 @@ export class Devices {
   }
 
   byToken(sessionId: string, token: string): Device | undefined {
-    const row = this.db
-      .prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`)
-      .get(hashSecret(token), sessionId) as DeviceRow | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`).get(hashSecret(token), sessionId) as
+      DeviceRow | undefined;
     return row && toDevice(row);
   }
 
@@ -68,9 +67,7 @@ export class Devices {
   }
 
   byLabel(sessionId: string, label: string): Device | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as
-      | DeviceRow
-      | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
@@ -94,9 +91,7 @@ export class Devices {
   /** Devices that picked a table, per table number. */
   countByTable(sessionId: string): Map<number, number> {
     const rows = this.db
-      .prepare(
-        'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',
-      )
+      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number')
       .all(sessionId) as { t: number; n: number }[];
     return new Map(rows.map((r) => [r.t, r.n]));
   }
@@ -111,15 +106,14 @@ export class Devices {
 
   /** Every device that picked a table, with its table. */
   seated(sessionId: string): { id: string; table: number }[] {
-    return this.db
-      .prepare('SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL')
-      .all(sessionId) as { id: string; table: number }[];
+    return this.db.prepare('SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL').all(sessionId) as {
+      id: string;
+      table: number;
+    }[];
   }
 
   countJoined(sessionId: string): number {
-    const row = this.db
-      .prepare('SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL')
-      .get(sessionId) as { n: number };
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL').get(sessionId) as { n: number };
     return row.n;
   }
 }

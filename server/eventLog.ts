@@ -79,7 +79,7 @@ export type LoggedEvent = LogEntry;
 export function readEntry(row: { at: number; type: string; data: string }): LogEntry | null {
   const { at, type } = row;
   if (!isEventType(type)) return null;
-  const schema: z.ZodObject = ENTRY_DATA[type];
+  const schema: z.ZodObject<Record<string, z.ZodType>> = ENTRY_DATA[type];
   const raw = parseJson(row.data);
   const whole = schema.safeParse(raw);
   if (whole.success) return { at, type, data: whole.data } as LogEntry;
@@ -109,15 +109,15 @@ export class EventLog {
     // record, say) cannot carry anything else into the log.
     const declared = new Set(Object.keys(ENTRY_DATA[type].shape));
     const stored = Object.fromEntries(Object.entries(data).filter(([key]) => declared.has(key)));
-    this.db
-      .prepare('INSERT INTO event_log (session_id, at, type, data) VALUES (?, ?, ?, ?)')
-      .run(sessionId, at, type, JSON.stringify(stored));
+    this.db.prepare('INSERT INTO event_log (session_id, at, type, data) VALUES (?, ?, ?, ?)').run(sessionId, at, type, JSON.stringify(stored));
   }
 
   list(sessionId: string): LogEntry[] {
-    const rows = this.db
-      .prepare('SELECT at, type, data FROM event_log WHERE session_id = ? ORDER BY id')
-      .all(sessionId) as { at: number; type: string; data: string }[];
+    const rows = this.db.prepare('SELECT at, type, data FROM event_log WHERE session_id = ? ORDER BY id').all(sessionId) as {
+      at: number;
+      type: string;
+      data: string;
+    }[];
     return rows.flatMap((r) => readEntry(r) ?? []);
   }
 }

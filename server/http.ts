@@ -100,8 +100,7 @@ export function createHttpApp(services: Services): express.Express {
       res.set('Connection', 'close');
       const limit = (err as { limit?: unknown }).limit;
       error = new AppError('too_large', `The body is larger than ${typeof limit === 'number' ? `${Math.floor(limit / 1024)} KB` : JSON_BODY_LIMIT}`);
-    }
-    else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
+    } else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
       error = new AppError('bad_request', 'Send the body as UTF-8 JSON');
     } else if (!(err instanceof AppError) && typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       // What Express and body-parser refuse on their own, e.g. a path that is not valid percent-encoding.

@@ -39,10 +39,7 @@ const SECRET_FIELDS = ['key', 'token', 'secret', 'facilitatorKey', 'deviceToken'
 /** Request headers that carry credentials (the Yjs sub-protocol carries `device.<token>`), as in `req.headers`. */
 const SECRET_HEADERS = ['headers.authorization', 'headers.cookie', 'headers["sec-websocket-protocol"]'];
 
-export const REDACT_PATHS = [
-  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]),
-  ...SECRET_HEADERS.flatMap((h) => [h, `*.${h}`]),
-];
+export const REDACT_PATHS = [...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]), ...SECRET_HEADERS.flatMap((h) => [h, `*.${h}`])];
 
 const MAX_DEPTH = 8;
 
@@ -65,7 +62,7 @@ function scrub(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown
     if (value instanceof Error) return serializeError(value, seen, depth);
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return scrub((value as { toJSON(): unknown }).toJSON(), seen, depth + 1);
     if (Array.isArray(value)) return value.map((v) => scrub(v, seen, depth + 1));
-    const out: Record<string, unknown> = Object.create(null); // so that a field named `__proto__` stays a field
+    const out = Object.create(null) as Record<string, unknown>; // so that a field named `__proto__` stays a field
     for (const [k, v] of Object.entries(value)) out[k] = scrub(v, seen, depth + 1);
     return out;
   } finally {

@@ -57,7 +57,13 @@ export class Plenary {
     const wanted = new Set(pointIds);
     const points = this.store.read(tableDocName(session.id, table), visiblePoints).filter((p) => wanted.has(p.id));
     if (points.length === 0) throw new AppError('not_found', 'None of these points is on that table’s board');
-    return { added: this.add(session, points.map((point) => ({ table, point }))), withoutTop: [] };
+    return {
+      added: this.add(
+        session,
+        points.map((point) => ({ table, point })),
+      ),
+      withoutTop: [],
+    };
   }
 
   /** Round ids from the first up to the current one (all of them once the session ended). */

@@ -29,16 +29,14 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
     boards,
     devicesByTable: devices.countByTable(sessionId),
     plenary: services.plenary.view(session),
-    votes: votes
-      .list(sessionId)
-      .map((vote) =>
-        reportVote(vote, votes.count(vote), {
-          stepId: stepOfVote.get(vote.id) ?? null,
-          agenda: session.agenda,
-          joinedNow,
-          votersByTable: votes.votersByTable(vote.id),
-        }),
-      ),
+    votes: votes.list(sessionId).map((vote) =>
+      reportVote(vote, votes.count(vote), {
+        stepId: stepOfVote.get(vote.id) ?? null,
+        agenda: session.agenda,
+        joinedNow,
+        votersByTable: votes.votersByTable(vote.id),
+      }),
+    ),
     evaluations: services.evaluations.summaries(sessionId),
     notes: readReportNotes(services.db, sessionId),
     edits: readReportEdits(services.db, sessionId),

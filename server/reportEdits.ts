@@ -24,8 +24,7 @@ export function writeReportEdits(db: Db, sessionId: string, edits: ReportEdits):
 
 export function readReportLogo(db: Db, sessionId: string): ReportLogo | undefined {
   const row = db.prepare('SELECT mime, width, height, data FROM report_logos WHERE session_id = ?').get(sessionId) as
-    | { mime: ReportLogo['mime']; width: number; height: number; data: Buffer }
-    | undefined;
+    { mime: ReportLogo['mime']; width: number; height: number; data: Buffer } | undefined;
   return row && { mime: row.mime, width: row.width, height: row.height, data: row.data };
 }
 

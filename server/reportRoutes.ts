@@ -79,20 +79,16 @@ export function reportRoutes(services: Services): express.Router {
       next(new AppError('bad_image', `A logo may be at most ${LOGO_LIMITS.bytes / 1024} KB`));
     });
 
-  router.put(
-    '/sessions/:id/report/logo',
-    readLogo,
-    (req, res) => {
-      if (!req.is('image/png') && !req.is('image/jpeg')) {
-        throw new AppError('bad_image', 'Send the logo as a PNG or JPEG image, with "Content-Type: image/png" or "image/jpeg"');
-      }
-      const sessionId = facilitatorSession(services, req);
-      const check = checkLogo(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-      if (!check.ok) throw new AppError('bad_image', check.reason);
-      writeReportLogo(db, sessionId, check.logo);
-      res.set('Cache-Control', 'no-store').json(editsResponse(services, sessionId));
-    },
-  );
+  router.put('/sessions/:id/report/logo', readLogo, (req, res) => {
+    if (!req.is('image/png') && !req.is('image/jpeg')) {
+      throw new AppError('bad_image', 'Send the logo as a PNG or JPEG image, with "Content-Type: image/png" or "image/jpeg"');
+    }
+    const sessionId = facilitatorSession(services, req);
+    const check = checkLogo(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    if (!check.ok) throw new AppError('bad_image', check.reason);
+    writeReportLogo(db, sessionId, check.logo);
+    res.set('Cache-Control', 'no-store').json(editsResponse(services, sessionId));
+  });
 
   router.delete('/sessions/:id/report/logo', (req, res) => {
     const sessionId = facilitatorSession(services, req);
@@ -120,7 +116,10 @@ export function reportRoutes(services: Services): express.Router {
     // A page of its own, with a policy of its own: nothing in it may run or load.
     if (format === 'html') res.set('Content-Security-Policy', REPORT_HTML_CSP);
     // The type after attachment(), which would set its own from the file name.
-    res.attachment(fileName(report.session.title, format satisfies ReportFormat, version)).type(type).send(body);
+    res
+      .attachment(fileName(report.session.title, format satisfies ReportFormat, version))
+      .type(type)
+      .send(body);
   });
 
   return router;

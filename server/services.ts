@@ -36,13 +36,7 @@ export interface Services {
   deviceById(id: string): Device | undefined;
 }
 
-export function createServices(opts: {
-  config: Config;
-  db: Db;
-  log: Logger;
-  urls: Urls;
-  storeOptions?: StoreOptions;
-}): Omit<Services, 'yjs'> {
+export function createServices(opts: { config: Config; db: Db; log: Logger; urls: Urls; storeOptions?: StoreOptions }): Omit<Services, 'yjs'> {
   const { db, log } = opts;
   const store = new DocStore(db, log, opts.storeOptions);
   const devices = new Devices(db);

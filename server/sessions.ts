@@ -141,9 +141,7 @@ export class Sessions {
   }
 
   isFacilitator(id: string, key: string): boolean {
-    const row = this.db.prepare('SELECT facilitator_key_hash FROM sessions WHERE id = ?').get(id) as
-      | Pick<SessionRow, 'facilitator_key_hash'>
-      | undefined;
+    const row = this.db.prepare('SELECT facilitator_key_hash FROM sessions WHERE id = ?').get(id) as Pick<SessionRow, 'facilitator_key_hash'> | undefined;
     return row !== undefined && secretMatches(key, row.facilitator_key_hash);
   }
 }

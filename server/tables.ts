@@ -29,9 +29,8 @@ export class Tables {
   }
 
   isHost(sessionId: string, table: number, key: string): boolean {
-    const row = this.db
-      .prepare('SELECT host_key_hash FROM session_tables WHERE session_id = ? AND number = ?')
-      .get(sessionId, table) as { host_key_hash: string | null } | undefined;
+    const row = this.db.prepare('SELECT host_key_hash FROM session_tables WHERE session_id = ? AND number = ?').get(sessionId, table) as
+      { host_key_hash: string | null } | undefined;
     return Boolean(row?.host_key_hash) && secretMatches(key, row!.host_key_hash!);
   }
 

@@ -94,7 +94,13 @@ export function openStepVote(services: Services, sessionId: string, changes: Par
 }
 
 /** Closes a vote, fixing who could vote as it closes; logged with why it closed. */
-export function closeVote(services: Services, sessionId: string, voteId: string, reason: 'facilitator' | 'step changed', present: (deviceId: string) => boolean): Vote {
+export function closeVote(
+  services: Services,
+  sessionId: string,
+  voteId: string,
+  reason: 'facilitator' | 'step changed',
+  present: (deviceId: string) => boolean,
+): Vote {
   const vote = services.votes.close(sessionId, voteId, eligibleVoters(services, sessionId, present, voteId));
   services.events.append(sessionId, 'vote.closed', { voteId, ballots: services.votes.count(vote).ballots, reason });
   return vote;

@@ -76,8 +76,7 @@ export interface Receipt {
   seat: number;
 }
 
-export const receiptSlotSize = (): number =>
-  slotSizeFor('x'.repeat(64), JSON.stringify({ seal: 'x'.repeat(64), table: 999, seat: 99 } satisfies Receipt));
+export const receiptSlotSize = (): number => slotSizeFor('x'.repeat(64), JSON.stringify({ seal: 'x'.repeat(64), table: 999, seat: 99 } satisfies Receipt));
 
 /** Ids are at most 64 characters long (see BallotSubmitPayload). */
 const LONGEST_BALLOT_ID = 'x'.repeat(64);

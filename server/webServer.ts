@@ -42,7 +42,7 @@ export function createWebServer(config: Config, log: Logger): WebServer {
   const hosts = certificateHosts({ lan: lanAddresses(), publicUrl: config.publicUrl, listenHost: config.host });
   const certificates = loadOrIssueCertificates(path.join(config.dataDir, 'tls'), hosts);
   if (certificates.made.ca) log.info('Made a new local certificate authority in DATA_DIR/tls; tablets must trust it once (see /certificaat).');
-  else if (certificates.made.server) log.info('Issued a new server certificate for this laptop\'s addresses (the tablets\' trust stays).');
+  else if (certificates.made.server) log.info("Issued a new server certificate for this laptop's addresses (the tablets' trust stays).");
   // https.Server is http.Server's kin: same 'request' and 'upgrade' events, which is all that is attached to it.
   const server = https.createServer({ key: certificates.key, cert: certificates.cert }) as unknown as http.Server;
   const plain = http.createServer();

@@ -4,16 +4,7 @@
  */
 import type { SessionKind, VoteSettings } from './protocol.js';
 
-export const STEP_TYPES = [
-  'instructie',
-  'inbreng',
-  'clusteren',
-  'stemmen',
-  'prioriteren',
-  'terugkoppeling',
-  'evaluatie',
-  'pauze',
-] as const;
+export const STEP_TYPES = ['instructie', 'inbreng', 'clusteren', 'stemmen', 'prioriteren', 'terugkoppeling', 'evaluatie', 'pauze'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 /** What each kind of step is called, on every screen and in the report. */

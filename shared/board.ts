@@ -99,7 +99,7 @@ export function readPoint(id: string, point: Y.Map<unknown>): PointData | null {
   const step = point.get('step');
   return {
     id,
-    text: text.toString(),
+    text: text.toJSON(), // the text as a string (yjs's typings lack Y.Text's toString)
     theme,
     createdAt: typeof createdAt === 'number' ? createdAt : 0,
     round: typeof round === 'string' ? round : null,

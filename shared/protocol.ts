@@ -314,9 +314,7 @@ export const ProjectorSettings = z.object({
    * Which page of a long stage is up: the projector shows page `(turn + pages turned by itself
    * since `since`) mod pages`. Pages depend on the screen, so only the turns are shared.
    */
-  paging: z
-    .object({ auto: z.boolean(), turn: z.number().int(), since: z.number() })
-    .default({ auto: true, turn: 0, since: 0 }),
+  paging: z.object({ auto: z.boolean(), turn: z.number().int(), since: z.number() }).default({ auto: true, turn: 0, since: 0 }),
   /** Result items shown, counted from the bottom (item by item reveal); null shows them all. */
   reveal: z.number().int().min(0).nullable().default(null),
 });
@@ -387,9 +385,7 @@ export const EvaluationSubmitPayload = z
     stepId: ItemId,
     /** Made and kept by the tablet, like a ballot id: a resend or a change replaces the response. */
     responseId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a response id'),
-    scores: ownRecord(z.enum(EVALUATION_QUESTIONS), z.number().int().min(1).max(5), EVALUATION_QUESTIONS.length).transform(
-      (r) => r as Partial<typeof r>,
-    ),
+    scores: ownRecord(z.enum(EVALUATION_QUESTIONS), z.number().int().min(1).max(5), EVALUATION_QUESTIONS.length).transform((r) => r as Partial<typeof r>),
     remark: z.string().trim().max(REMARK_LENGTH).optional(),
   })
   .strict();
@@ -733,4 +729,3 @@ export interface ServerToClientEvents {
   [Events.consoleControl]: (c: ConsoleControl) => void;
   [Events.consoleActed]: (a: ConsoleActed) => void;
 }
-

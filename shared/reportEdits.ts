@@ -22,7 +22,11 @@ export const ReportPointKey = z.string().regex(/^\d{1,2}-[A-Za-z0-9_-]{1,40}$/, 
 /** A session theme, or the catch-all for points whose theme was removed. */
 export const ReportThemeKey = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a theme');
 
-const text = (max: number) => z.string().max(max).transform((s) => s.replace(/\r\n?/g, '\n').trim());
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim());
 const line = (max: number) => z.string().trim().min(1).max(max);
 
 const PointEdit = z
@@ -63,7 +67,10 @@ export function ordered<T>(items: readonly T[], key: (item: T) => string, order:
   if (!order || order.length === 0) return [...items];
   const place = new Map(order.map((k, i) => [k, i]));
   const rank = (item: T) => place.get(key(item)) ?? order.length;
-  return items.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i).map((x) => x.item);
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+    .map((x) => x.item);
 }
 
 /** True when the organiser changed anything at all. */

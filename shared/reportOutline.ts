@@ -131,11 +131,14 @@ export function reportOutline(report: Report, lang: ReportLanguage, options: Out
  * breaks (which would end a Markdown list item or table row early).
  */
 export function cleanText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g, ' ')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g, ' ')
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function formatNumber(n: number, t: ReportText): string {
@@ -149,7 +152,7 @@ const pctCell = (n: number | null | undefined, t: ReportText): Cell => (n === nu
 
 function longDate(isoDate: string, t: ReportText): string {
   const [y, m, d] = isoDate.split('-').map(Number);
-  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y!, m! - 1, d!));
+  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y!, m! - 1, d));
 }
 
 /** A theme as this report names it (renamed by the organiser, or its own label). */
@@ -216,7 +219,11 @@ function mainPointBlocks({ t, main }: Ctx): Block[] {
       kind: 'list',
       items: theme.points
         .filter((p) => !p.omitted)
-        .map((p) => ({ text: p.text, key: p.key, ...(p.tables.length > 1 ? { note: t.raisedAt(p.tables.length) } : p.count > 1 ? { note: t.times(p.count) } : {}) })),
+        .map((p) => ({
+          text: p.text,
+          key: p.key,
+          ...(p.tables.length > 1 ? { note: t.raisedAt(p.tables.length) } : p.count > 1 ? { note: t.times(p.count) } : {}),
+        })),
     });
   }
   return out;
@@ -356,10 +363,11 @@ function resultTable(ctx: Ctx, vote: ReportVote): Extract<Block, { kind: 'table'
     case 'points':
       return table([{ label: t.theme }, { label: t.score.points, numeric: true }], (r) => [theme(r), n(r.points ?? r.score)]);
     case 'ranking':
-      return table(
-        [{ label: t.theme }, { label: t.score.ranking, numeric: true }, { label: t.firsts, numeric: true }],
-        (r) => [theme(r), n(r.borda ?? r.score), n(r.firsts)],
-      );
+      return table([{ label: t.theme }, { label: t.score.ranking, numeric: true }, { label: t.firsts, numeric: true }], (r) => [
+        theme(r),
+        n(r.borda ?? r.score),
+        n(r.firsts),
+      ]);
     case 'recommendations':
       return table(
         [
@@ -456,7 +464,15 @@ function recommendationBlocks({ report, t }: Ctx): Block[] {
         { label: t.oppose, numeric: true },
         { label: t.abstain, numeric: true },
       ],
-      rows: recs.map((r) => [r.text, pctCell(r.supportPct, t), pctCell(r.threshold, t), r.adopted ? t.yes : t.no, num(r.support, t), num(r.oppose, t), num(r.abstain, t)]),
+      rows: recs.map((r) => [
+        r.text,
+        pctCell(r.supportPct, t),
+        pctCell(r.threshold, t),
+        r.adopted ? t.yes : t.no,
+        num(r.support, t),
+        num(r.oppose, t),
+        num(r.abstain, t),
+      ]),
     },
   ];
 }
@@ -472,7 +488,11 @@ function evaluationBlocks({ report, t, isPublic }: Ctx): Block[] {
       out.push({
         kind: 'chart',
         title: t.evaluationAverage,
-        bars: questions.map((q) => ({ label: t.evaluationQuestions[q.id], value: q.average ?? 0, text: q.average === null ? '–' : formatNumber(q.average, t) })),
+        bars: questions.map((q) => ({
+          label: t.evaluationQuestions[q.id],
+          value: q.average ?? 0,
+          text: q.average === null ? '–' : formatNumber(q.average, t),
+        })),
         max: 5,
         asTable: null,
       });

@@ -98,7 +98,12 @@ export function mainThemes(report: Report, otherLabel: string): MainTheme[] {
     const order = edits.pointOrder[theme.id];
     const place = new Map((order ?? []).map((k, i) => [k, i]));
     const rank = (g: MainPoint) => Math.min(...g.members.map((k) => place.get(k) ?? Infinity));
-    const sorted = order ? points.map((g, i) => ({ g, i, r: rank(g) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.g) : points;
+    const sorted = order
+      ? points
+          .map((g, i) => ({ g, i, r: rank(g) }))
+          .sort((a, b) => a.r - b.r || a.i - b.i)
+          .map((x) => x.g)
+      : points;
     return { id: theme.id, label: theme.label, original: theme.original, points: sorted };
   });
 }

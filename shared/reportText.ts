@@ -216,8 +216,7 @@ const nl: ReportText = {
   raisedAt: (n) => `genoemd aan ${n} tafels`,
   noMainPoints: 'Er zijn geen punten ingebracht.',
   appendixPointsHeading: 'Bijlage: alle punten per ronde en tafel',
-  appendixPointsIntro:
-    'Hier staan alle punten zoals de tafels ze schreven, ook de punten die in de hoofdtekst zijn samengevoegd, herschreven of weggelaten.',
+  appendixPointsIntro: 'Hier staan alle punten zoals de tafels ze schreven, ook de punten die in de hoofdtekst zijn samengevoegd, herschreven of weggelaten.',
   reworded: 'herschreven in het verslag',
   rewordedAs: (text) => `In de hoofdtekst: ‘${text}’`,
   omitted: 'niet in de hoofdtekst',
@@ -230,10 +229,12 @@ const nl: ReportText = {
   editThemeOrder: 'De volgorde van de thema’s is veranderd.',
   editPointOrder: (theme) => `De volgorde van de punten bij ‘${theme}’ is veranderd.`,
   editReworded: (from, to) => `Herschreven: ‘${from}’ werd ‘${to}’.`,
-  editRewordedCount: (n) => `${n === 1 ? '1 punt is' : `${n} punten zijn`} herschreven, zodat ${n === 1 ? 'het' : 'ze'} beter te lezen ${n === 1 ? 'is' : 'zijn'}.`,
+  editRewordedCount: (n) =>
+    `${n === 1 ? '1 punt is' : `${n} punten zijn`} herschreven, zodat ${n === 1 ? 'het' : 'ze'} beter te lezen ${n === 1 ? 'is' : 'zijn'}.`,
   editOmitted: (text) => `Niet in de hoofdtekst: ‘${text}’. Dit punt staat wel in de bijlage.`,
   editOmittedCount: (n) => `${n === 1 ? '1 punt staat' : `${n} punten staan`} niet in de hoofdtekst.`,
-  publicNotice: 'Openbare versie. Hierin staan geen uitslagen per tafel, geen opmerkingen uit de evaluatie en geen oorspronkelijke teksten van herschreven punten.',
+  publicNotice:
+    'Openbare versie. Hierin staan geen uitslagen per tafel, geen opmerkingen uit de evaluatie en geen oorspronkelijke teksten van herschreven punten.',
   publicTableVote: 'Elke tafel stemde over haar eigen punten. De uitslag per tafel staat niet in de openbare versie.',
   abstainApart: 'Neutrale stemmen staan apart. Ze tellen niet mee voor het percentage steun.',
   round: (n, title) => (n === null ? 'Punten buiten een ronde' : title ? `Ronde ${n}: ${title}` : `Ronde ${n}`),

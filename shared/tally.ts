@@ -261,11 +261,7 @@ function addAmounts(items: Record<string, AmountCounters>, amounts: Record<strin
 }
 
 /** A fresh count of all ballots, for recounts; the same arithmetic as the running count. */
-export function tally<R extends VoteRules>(
-  rules: R,
-  itemIds: readonly string[],
-  ballots: Iterable<BallotChoices>,
-): CountFor<R['method']> {
+export function tally<R extends VoteRules>(rules: R, itemIds: readonly string[], ballots: Iterable<BallotChoices>): CountFor<R['method']> {
   const count = emptyCount(rules, itemIds);
   for (const ballot of ballots) applyBallot(count, ballot, 1);
   return count;
@@ -288,11 +284,7 @@ export interface RankedRecommendation extends RankedItem, StanceCounters {
   supportPct: number | null;
   adopted: boolean;
 }
-export type RankedResult<M extends VoteMethod> = M extends 'ranking'
-  ? RankedRankingItem
-  : M extends 'recommendations'
-    ? RankedRecommendation
-    : RankedItem;
+export type RankedResult<M extends VoteMethod> = M extends 'ranking' ? RankedRankingItem : M extends 'recommendations' ? RankedRecommendation : RankedItem;
 
 /** Whether support reaches the threshold percentage of the votes cast, in whole numbers so 70 % of 10 is exactly 7. */
 export function isAdopted(support: number, oppose: number, threshold: number): boolean {
@@ -304,11 +296,7 @@ export function isAdopted(support: number, oppose: number, threshold: number): b
  * Items best first, with competition ranks; equal scores share a rank and keep the given order.
  * Items missing from the count score as if nobody chose them; items not listed are left out.
  */
-export function rankResults<R extends VoteRules>(
-  rules: R,
-  items: readonly { id: string }[],
-  count: VoteCount,
-): RankedResult<R['method']>[] {
+export function rankResults<R extends VoteRules>(rules: R, items: readonly { id: string }[], count: VoteCount): RankedResult<R['method']>[] {
   if (count.method !== rules.method) {
     throw new Error(`a ${count.method} count cannot be ranked as a ${rules.method} vote`);
   }
@@ -358,10 +346,7 @@ function compareSupport(a: { support: number; cast: number }, b: { support: numb
 }
 
 /** Sorts best first (stable, so equals keep the given order) and gives competition ranks. */
-function competitionRanks<T>(
-  rows: readonly T[],
-  compare: (a: T, b: T) => number,
-): (T & { rank: number; tied: boolean })[] {
+function competitionRanks<T>(rows: readonly T[], compare: (a: T, b: T) => number): (T & { rank: number; tied: boolean })[] {
   const sorted = [...rows].sort(compare);
   let rank = 0;
   return sorted.map((row, i) => {

@@ -69,8 +69,7 @@ const CHOICE_KEYS = ['"dots":{', '"ranking":[', '"points":{', '"stances":{'];
 const RESULT_KEYS = ['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'];
 
 type Row = Record<string, unknown>;
-const asText = (v: unknown): string =>
-  Buffer.isBuffer(v) ? v.toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v);
+const asText = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v));
 const rowText = (row: Row) => Object.values(row).map(asText).join('\u0000');
 
 /** Every receipt of both sessions' votes, as its slot holds it. */

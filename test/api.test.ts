@@ -209,7 +209,13 @@ describe('POST /api/sessions with an agenda', () => {
   it('keeps an explicit agenda, gives ids to rounds and steps without one, and shows it in session:state', async () => {
     const agenda = {
       rounds: [
-        { title: '  Kennismaken ', steps: [{ type: 'instructie', durationSec: 0 }, { id: 'mijn-stap', type: 'inbreng', durationSec: 900, question: 'Wat valt op?' }] },
+        {
+          title: '  Kennismaken ',
+          steps: [
+            { type: 'instructie', durationSec: 0 },
+            { id: 'mijn-stap', type: 'inbreng', durationSec: 900, question: 'Wat valt op?' },
+          ],
+        },
         { id: 'ronde2', rotate: true, steps: [{ type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 5, maxPerItem: 2 } }] },
       ],
     };
@@ -217,10 +223,14 @@ describe('POST /api/sessions with an agenda', () => {
     expect(res.status).toBe(201);
     const stored = storedAgenda(res.body.id);
     expect(typesOf(stored)).toEqual(['instructie', 'inbreng', 'stemmen']);
-    expect(stored.rounds[0]).toMatchObject({ title: 'Kennismaken', rotate: false, id: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    expect(stored.rounds[0]).toMatchObject({ title: 'Kennismaken', rotate: false, id: expect.stringMatching(/^[A-Za-z0-9_-]+$/) as string });
     expect(stored.rounds[0]!.steps[0]!.id).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(stored.rounds[0]!.steps[1]).toEqual({ id: 'mijn-stap', type: 'inbreng', durationSec: 900, question: 'Wat valt op?' });
-    expect(stored.rounds[1]).toEqual({ id: 'ronde2', rotate: true, steps: [{ id: expect.any(String), type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 5, maxPerItem: 2 } }] });
+    expect(stored.rounds[1]).toEqual({
+      id: 'ronde2',
+      rotate: true,
+      steps: [{ id: expect.any(String) as string, type: 'stemmen', durationSec: 300, vote: { method: 'dots', budget: 5, maxPerItem: 2 } }],
+    });
     expect(new Set(idsOf(stored)).size).toBe(5);
     const fac = await facilitator(server, res.body);
     expect(fac.lastSessionState()!.agenda).toEqual(stored);
@@ -232,7 +242,19 @@ describe('POST /api/sessions with an agenda', () => {
     ['no rounds', { rounds: [] }],
     ['a round without steps', { rounds: [{ steps: [] }] }],
     ['an unknown step type', { rounds: [{ steps: [{ type: 'discussie', durationSec: 60 }] }] }],
-    ['duplicate step ids', { rounds: [{ steps: [{ ...step, id: 'a' }, { ...step, id: 'a' }] }] }],
+    [
+      'duplicate step ids',
+      {
+        rounds: [
+          {
+            steps: [
+              { ...step, id: 'a' },
+              { ...step, id: 'a' },
+            ],
+          },
+        ],
+      },
+    ],
     ['a round id equal to a step id', { rounds: [{ id: 'a', steps: [{ ...step, id: 'a' }] }] }],
     ['maxPerItem over the budget', { rounds: [{ steps: [{ type: 'stemmen', durationSec: 60, vote: { method: 'dots', budget: 3, maxPerItem: 4 } }] }] }],
     ['an unknown vote method', voteAgenda({ method: 'approval', budget: 3 })],
@@ -324,11 +346,7 @@ describe('reports', () => {
     it(`${file}: 401 with a wrong key, another session's key or the key in the query`, async () => {
       const other = await createSession(server);
       expectError(await api(server, `/sessions/${s.id}/${file}`, { headers: { authorization: 'Bearer wrongwrongwrongwrong' } }), 401, 'unauthorized');
-      expectError(
-        await api(server, `/sessions/${s.id}/${file}`, { headers: { authorization: `Bearer ${other.facilitatorKey}` } }),
-        401,
-        'unauthorized',
-      );
+      expectError(await api(server, `/sessions/${s.id}/${file}`, { headers: { authorization: `Bearer ${other.facilitatorKey}` } }), 401, 'unauthorized');
       expectError(await api(server, `/sessions/${s.id}/${file}`, { headers: { authorization: s.facilitatorKey } }), 401, 'unauthorized');
       expectError(await api(server, `/sessions/${s.id}/${file}?key=${s.facilitatorKey}`), 401, 'unauthorized');
     });
@@ -378,11 +396,7 @@ describe('reports', () => {
   });
 
   it('other files under a session are 404', async () => {
-    expectError(
-      await api(server, `/sessions/${s.id}/report.odt`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } }),
-      404,
-      'not_found',
-    );
+    expectError(await api(server, `/sessions/${s.id}/report.odt`, { headers: { authorization: `Bearer ${s.facilitatorKey}` } }), 404, 'not_found');
   });
 });
 

@@ -153,7 +153,10 @@ describe('readTop and toggleTop', () => {
       sync(a, b);
       const top = readTop(a, ROUND);
       expect(readTop(b, ROUND)).toEqual(top);
-      expect([['p1', 'p2', 'p3'], ['p4', 'p5', 'p6']]).toContainEqual(top);
+      expect([
+        ['p1', 'p2', 'p3'],
+        ['p4', 'p5', 'p6'],
+      ]).toContainEqual(top);
     }
   });
 
@@ -184,7 +187,6 @@ describe('readTop and toggleTop', () => {
   });
 });
 
-
 describe('merging duplicates', () => {
   it('shows a merged point once, under the point it joined, with its own text kept', () => {
     const { doc, ids } = boardWith(3);
@@ -192,7 +194,7 @@ describe('merging duplicates', () => {
     const visible = visiblePoints(doc);
     expect(visible.map((p) => p.id)).toEqual([ids[0], ids[1]]);
     expect(visible[0]!.merged.map((p) => p.id)).toEqual([ids[2]]);
-    expect(visible[0]!.merged[0]!.text).toBe(pointText(pointsMap(doc).get(ids[2]!)!)!.toString());
+    expect(visible[0]!.merged[0]!.text).toBe(pointText(pointsMap(doc).get(ids[2]!)!)!.toJSON());
     unmergePoint(doc, ids[2]!);
     expect(visiblePoints(doc).map((p) => p.id)).toEqual(ids);
   });

@@ -117,13 +117,16 @@ describe('hidden belongs to the host, in every form', () => {
 
       // A point the tablet makes with hidden set is refused whole.
       n = r.denials().length;
-      pointsMap(r.tablet.doc).set('sneaky', (() => {
-        const m = new Y.Map<unknown>();
-        m.set('text', new Y.Text('Verstopt'));
-        m.set('theme', 'communicatie');
-        m.set('hidden', true);
-        return m;
-      })());
+      pointsMap(r.tablet.doc).set(
+        'sneaky',
+        (() => {
+          const m = new Y.Map<unknown>();
+          m.set('text', new Y.Text('Verstopt'));
+          m.set('theme', 'communicatie');
+          m.set('hidden', true);
+          return m;
+        })(),
+      );
       expect(await r.refused(n)).toBe('host_only');
       await expect.poll(() => pointsMap(r.tablet.doc).has('sneaky')).toBe(false);
 
@@ -146,10 +149,12 @@ describe('what a step allows', () => {
       const c = addPointTo(r.tablet, 'Weg ermee');
       await waitForServerPoints(server, r.s.id, 1, 3);
       pointsMap(r.tablet.doc).delete(c);
-      await expect.poll(() => r.stored().map((p) => [p.text, p.theme])).toEqual([
-        ['Eerste Punt een', 'communicatie'],
-        ['Punt twee', 'samenwerking'],
-      ]);
+      await expect
+        .poll(() => r.stored().map((p) => [p.text, p.theme]))
+        .toEqual([
+          ['Eerste Punt een', 'communicatie'],
+          ['Punt twee', 'samenwerking'],
+        ]);
       expect(r.denials()).toEqual([]);
 
       await gotoStep(r.fac, 'prioriteren');
@@ -197,10 +202,12 @@ describe('what a step allows', () => {
         attempt();
         expect(await r.refused(n)).toBe('session_ended');
       }
-      await expect.poll(() => r.tablet.points().map((p) => [p.text, p.hidden])).toEqual([
-        ['Punt een', false],
-        ['Punt twee', false],
-      ]);
+      await expect
+        .poll(() => r.tablet.points().map((p) => [p.text, p.hidden]))
+        .toEqual([
+          ['Punt een', false],
+          ['Punt twee', false],
+        ]);
       expect(r.stored().map((p) => [p.text, p.hidden])).toEqual([
         ['Punt een', false],
         ['Punt twee', false],

@@ -26,15 +26,13 @@ const server = useTestServer();
 
 const TABLE = 1;
 
-
 /** What must be the same everywhere: ids, texts and themes, in id order. */
 type Canon = { id: string; text: string; theme: string }[];
 const canon = (points: PointData[]): Canon =>
   points.map(({ id, text, theme }) => ({ id, text, theme })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 const serverPoints = (sessionId: string) => server.services.pointsOf(sessionId, TABLE);
-const serverStateVector = (sessionId: string) =>
-  server.services.store.read(tableDocName(sessionId, TABLE), (doc) => Y.encodeStateVector(doc));
+const serverStateVector = (sessionId: string) => server.services.store.read(tableDocName(sessionId, TABLE), (doc) => Y.encodeStateVector(doc));
 
 /** Waits until every board and the server's document hold the same points and the same state. */
 async function converged(sessionId: string, boards: TableBoard[]): Promise<Canon> {
@@ -117,12 +115,12 @@ describe('convergence of a table document', () => {
         done.add++;
       } else if (r < 0.55) {
         const text = pointText(map.get(pick(live))!)!;
-        text.insert(boundary(text.toString(), int(text.length + 1), -1), pick(words));
+        text.insert(boundary(text.toJSON(), int(text.length + 1), -1), pick(words));
         done.insert++;
       } else if (r < 0.72) {
         const text = pointText(map.get(pick(live))!)!;
         if (text.length > 0) {
-          const str = text.toString();
+          const str = text.toJSON();
           const at = boundary(str, int(text.length), -1);
           const end = boundary(str, at + 1 + int(Math.min(4, text.length - at)), 1);
           text.delete(at, end - at);
@@ -193,7 +191,7 @@ describe('convergence of a table document', () => {
     expect(ids(serverPoints(s.id))).not.toEqual(expect.arrayContaining([offline[0]]));
     expect(A.provider.wsconnected).toBe(false);
     expect(ids(A.points())).toEqual([...initial, ...offline]);
-    expect(textOf(A, shared).toString()).toBe('A: Gedeeld punt');
+    expect(textOf(A, shared).toJSON()).toBe('A: Gedeeld punt');
 
     A.provider.connect();
     await vi.waitFor(() => expect(A.provider.synced).toBe(true), { timeout: 5000, interval: 5 });

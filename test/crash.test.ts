@@ -162,7 +162,9 @@ describe('kill -9 and restart', () => {
         ops++;
         if (ops % 3 === 0) addPointTo(b, `Snel ${i}.${ops}`, 'samenwerking', made);
         else {
-          const mine = pointsMap(b.doc).get(settled[i * 5 + (ops % 5)]!)?.get('text') as Y.Text | undefined;
+          const mine = pointsMap(b.doc)
+            .get(settled[i * 5 + (ops % 5)]!)
+            ?.get('text') as Y.Text | undefined;
           mine?.insert(mine.length, ` ${ops}`);
         }
       });
@@ -236,15 +238,20 @@ describe('kill -9 and restart', () => {
     // Every tablet votes at once; the server dies after the fifth acknowledgement.
     const ballots = tablets.map((_, i) => ({ ballotId: newBallotId(), dots: { [items[i % 2]!]: 2, [items[(i + 1) % 2]!]: 1 } }));
     const acked = new Set<number>();
-    let killing: Promise<void> | null = null;
+    // Set in an ack callback, where TypeScript's narrowing does not look: not the `null` it starts as.
+    let killing = null as Promise<void> | null;
     const sent = tablets.map(
       (t, i) =>
         new Promise<void>((resolve) => {
-          t.client.socket.emit(Events.ballotSubmit, { voteId: vote.id, ballotId: ballots[i]!.ballotId, choices: { method: 'dots', dots: ballots[i]!.dots } }, (res: Ack<BallotReceipt>) => {
-            if (res.ok) acked.add(i);
-            if (acked.size === 5) killing ??= kill();
-            resolve();
-          });
+          t.client.socket.emit(
+            Events.ballotSubmit,
+            { voteId: vote.id, ballotId: ballots[i]!.ballotId, choices: { method: 'dots', dots: ballots[i]!.dots } },
+            (res: Ack<BallotReceipt>) => {
+              if (res.ok) acked.add(i);
+              if (acked.size === 5) killing ??= kill();
+              resolve();
+            },
+          );
           // No answer will come for a ballot the dead server never read.
           t.client.socket.once('disconnect', () => resolve());
         }),
@@ -276,7 +283,13 @@ describe('kill -9 and restart', () => {
 
     // A tablet that never heard back sends its ballot again (the same id): counted once.
     const resent = await Promise.all(
-      tablets.map((t, i) => emitOk<BallotReceipt>(t.client.socket, Events.ballotSubmit, { voteId: vote.id, ballotId: ballots[i]!.ballotId, choices: { method: 'dots', dots: ballots[i]!.dots } })),
+      tablets.map((t, i) =>
+        emitOk<BallotReceipt>(t.client.socket, Events.ballotSubmit, {
+          voteId: vote.id,
+          ballotId: ballots[i]!.ballotId,
+          choices: { method: 'dots', dots: ballots[i]!.dots },
+        }),
+      ),
     );
     resent.forEach((r, i) => {
       // An acknowledged ballot was stored: sending it again changes nothing.

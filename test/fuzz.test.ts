@@ -122,7 +122,14 @@ function snapshot() {
     (t) => t.name,
   );
   const rows = Object.fromEntries(
-    tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))).sort()]),
+    tables.map((t) => [
+      t,
+      db
+        .prepare(`SELECT * FROM "${t}"`)
+        .all()
+        .map((r) => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)))
+        .sort(),
+    ]),
   );
   const doc = store.read(tableDocName(w.s.id, 1), (d) => Buffer.from(Y.encodeStateAsUpdate(d)).toString('base64'));
   return { rows, view: sessionView(server.services, w.s.id, undefined), doc };
@@ -227,11 +234,21 @@ function setAt(root: unknown, path: Path, value: unknown): unknown {
 
 /** A value of another type than `v` (never null: some fields are nullable), or out of every range. */
 function wrongFor(v: unknown): fc.Arbitrary<unknown> {
-  const str = fc.oneof(fc.string({ maxLength: 30 }), fc.integer({ min: 2000, max: 60_000 }).map((n) => 'é'.repeat(Math.floor(n / 2))));
+  const str = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.integer({ min: 2000, max: 60_000 }).map((n) => 'é'.repeat(Math.floor(n / 2))),
+  );
   const num = fc.oneof(fc.integer(), fc.constantFrom(-1e9 - 0.5, 1e12, Number.MAX_SAFE_INTEGER + 2));
   const obj = fc.constant({});
   const arr = fc.array(fc.integer(), { maxLength: 3 });
-  if (typeof v === 'string') return fc.oneof(num, fc.boolean(), obj, arr, fc.integer({ min: 2000, max: 60_000 }).map((n) => 'x'.repeat(n)));
+  if (typeof v === 'string')
+    return fc.oneof(
+      num,
+      fc.boolean(),
+      obj,
+      arr,
+      fc.integer({ min: 2000, max: 60_000 }).map((n) => 'x'.repeat(n)),
+    );
   if (typeof v === 'number') return fc.oneof(str, fc.boolean(), obj, arr, fc.constantFrom(-1e9 - 0.5, 1e12, 2 ** 53 + 2));
   if (typeof v === 'boolean') return fc.oneof(str, num, obj, arr);
   if (Array.isArray(v)) return fc.oneof(str, num, fc.boolean(), obj);
@@ -315,7 +332,8 @@ describe('socket events', () => {
       new Promise<WS>((resolve, reject) => {
         const sock = new WS(`${base}/socket.io/?EIO=4&transport=websocket`);
         sock.on('error', reject);
-        sock.on('message', (data) => {
+        // The default binaryType, 'nodebuffer': each message is one Buffer.
+        sock.on('message', (data: Buffer) => {
           const text = String(data);
           if (text.startsWith('0')) sock.send(`40${JSON.stringify({ protocol: PROTOCOL_VERSION, role: 'viewer', sessionId: w.s.id })}`);
           else if (text.startsWith('40')) resolve(sock);
@@ -367,16 +385,21 @@ interface RestCase {
 }
 
 /** Text that is not a JSON object: an object, even an empty one, could be a valid body. */
-const notJsonObject = fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? '')).filter((t) => {
-  // No body at all is an empty object too.
-  if (t.trim() === '') return false;
-  try {
-    const v = JSON.parse(t) as unknown;
-    return v === null || typeof v !== 'object' || Array.isArray(v);
-  } catch {
-    return true;
-  }
-});
+const notJsonObject = fc
+  .oneof(
+    fc.string({ maxLength: 200 }),
+    fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? ''),
+  )
+  .filter((t) => {
+    // No body at all is an empty object too.
+    if (t.trim() === '') return false;
+    try {
+      const v = JSON.parse(t) as unknown;
+      return v === null || typeof v !== 'object' || Array.isArray(v);
+    } catch {
+      return true;
+    }
+  });
 
 const VALID_SESSION = {
   kind: 'burgerberaad',
@@ -411,61 +434,89 @@ function restCases(): fc.Arbitrary<RestCase> {
     fc.constant<Record<string, string>>({ authorization: 'Basic Zm9vOmJhcg==' }),
     fc.constant<Record<string, string>>({}).map((): Record<string, string> => ({ authorization: `Bearer ${w.deviceToken}` })),
   );
-  return fc.oneof(
-    // Create a session with a body no schema accepts, or one that is too large.
-    badBody.map((body): RestCase => ({ method: 'POST', path: '/api/sessions', headers: jsonHeaders, body })),
-    // The wrong media type or encoding. (The JSON ones carry `{}`: a body that decodes to
-    // nothing, e.g. one byte of UTF-16, counts as an empty body, which is a valid one.)
-    fc
-      .tuple(
-        fc.constantFrom('/api/sessions', '/api/join'),
-        fc.oneof(
-          fc.tuple(
-            fc.constantFrom<Record<string, string>>(
-              { 'content-type': 'application/json; charset=utf-16' },
-              { 'content-type': 'application/json; charset=nope' },
-              { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-              { 'content-type': 'application/json', 'content-encoding': 'br' },
-              { 'content-type': 'application/json', 'content-encoding': 'nope' },
+  return fc
+    .oneof(
+      // Create a session with a body no schema accepts, or one that is too large.
+      badBody.map((body): RestCase => ({ method: 'POST', path: '/api/sessions', headers: jsonHeaders, body })),
+      // The wrong media type or encoding. (The JSON ones carry `{}`: a body that decodes to
+      // nothing, e.g. one byte of UTF-16, counts as an empty body, which is a valid one.)
+      fc
+        .tuple(
+          fc.constantFrom('/api/sessions', '/api/join'),
+          fc.oneof(
+            fc.tuple(
+              fc.constantFrom<Record<string, string>>(
+                { 'content-type': 'application/json; charset=utf-16' },
+                { 'content-type': 'application/json; charset=nope' },
+                { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+                { 'content-type': 'application/json', 'content-encoding': 'br' },
+                { 'content-type': 'application/json', 'content-encoding': 'nope' },
+              ),
+              fc.constant('{}'),
             ),
-            fc.constant('{}'),
-          ),
-          fc.tuple(
-            fc.constantFrom<Record<string, string>>(
-              { 'content-type': 'text/plain' },
-              { 'content-type': 'application/x-www-form-urlencoded' },
-              { 'content-type': 'multipart/form-data; boundary=x' },
-              {},
+            fc.tuple(
+              fc.constantFrom<Record<string, string>>(
+                { 'content-type': 'text/plain' },
+                { 'content-type': 'application/x-www-form-urlencoded' },
+                { 'content-type': 'multipart/form-data; boundary=x' },
+                {},
+              ),
+              fc.oneof(fc.constant('{}'), fc.uint8Array({ minLength: 1, maxLength: 100 })),
             ),
-            fc.oneof(fc.constant('{}'), fc.uint8Array({ minLength: 1, maxLength: 100 })),
           ),
-        ),
-      )
-      .map(([path, [headers, body]]): RestCase => ({ method: 'POST', path, headers, body })),
-    // Join previews and joins with codes that name no session.
-    segment.map((code): RestCase => ({ method: 'GET', path: `/api/join/${code}`, headers: {} })),
-    fc
-      .oneof(badBody, anyText.map((code) => JSON.stringify({ code })), withUnknownKey.map((o) => JSON.stringify({ code: 'ABCDEF', ...o })))
-      .map((body): RestCase => ({ method: 'POST', path: '/api/join', headers: jsonHeaders, body })),
-    // Reports and notes without the key.
-    fc
-      .tuple(
-        fc.oneof(fc.constant(() => w.s.id), segment.map((s) => () => s)),
-        fc.oneof(fc.constantFrom('report.json', 'report.md', 'report.html', 'report.csv', 'report.docx'), segment),
-        auth,
-        fc.oneof(fc.constant(''), segment.map((l) => `?lang=${l}`)),
-      )
-      .map(([id, file, headers, query]): RestCase => ({ method: 'GET', path: `/api/sessions/${id()}/${file}${query}`, headers })),
-    fc
-      .tuple(fc.oneof(fc.constant(() => w.s.id), segment.map((s) => () => s)), auth, fc.oneof(badBody, fc.constant('{"notes":"x"}')))
-      .map(([id, headers, body]): RestCase => ({ method: 'PUT', path: `/api/sessions/${id()}/notes`, headers: { ...jsonHeaders, ...headers }, body })),
-    // Any method on any path under /api.
-    fc
-      .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), fc.array(segment, { minLength: 1, maxLength: 4 }), fc.oneof(fc.constant(undefined), badBody))
-      // Leave out the three calls that succeed without any input at all.
-      .filter(([method, parts]) => !['GET health', 'POST sessions', 'HEAD health'].includes(`${method} ${parts.join('/')}`))
-      .map(([method, parts, body]): RestCase => ({ method, path: `/api/${parts.join('/')}`, headers: jsonHeaders, body: method === 'GET' ? undefined : body })),
-  ).filter(staysInApi);
+        )
+        .map(([path, [headers, body]]): RestCase => ({ method: 'POST', path, headers, body })),
+      // Join previews and joins with codes that name no session.
+      segment.map((code): RestCase => ({ method: 'GET', path: `/api/join/${code}`, headers: {} })),
+      fc
+        .oneof(
+          badBody,
+          anyText.map((code) => JSON.stringify({ code })),
+          withUnknownKey.map((o) => JSON.stringify({ code: 'ABCDEF', ...o })),
+        )
+        .map((body): RestCase => ({ method: 'POST', path: '/api/join', headers: jsonHeaders, body })),
+      // Reports and notes without the key.
+      fc
+        .tuple(
+          fc.oneof(
+            fc.constant(() => w.s.id),
+            segment.map((s) => () => s),
+          ),
+          fc.oneof(fc.constantFrom('report.json', 'report.md', 'report.html', 'report.csv', 'report.docx'), segment),
+          auth,
+          fc.oneof(
+            fc.constant(''),
+            segment.map((l) => `?lang=${l}`),
+          ),
+        )
+        .map(([id, file, headers, query]): RestCase => ({ method: 'GET', path: `/api/sessions/${id()}/${file}${query}`, headers })),
+      fc
+        .tuple(
+          fc.oneof(
+            fc.constant(() => w.s.id),
+            segment.map((s) => () => s),
+          ),
+          auth,
+          fc.oneof(badBody, fc.constant('{"notes":"x"}')),
+        )
+        .map(([id, headers, body]): RestCase => ({ method: 'PUT', path: `/api/sessions/${id()}/notes`, headers: { ...jsonHeaders, ...headers }, body })),
+      // Any method on any path under /api.
+      fc
+        .tuple(
+          fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+          fc.array(segment, { minLength: 1, maxLength: 4 }),
+          fc.oneof(fc.constant(undefined), badBody),
+        )
+        // Leave out the three calls that succeed without any input at all.
+        .filter(([method, parts]) => !['GET health', 'POST sessions', 'HEAD health'].includes(`${method} ${parts.join('/')}`))
+        .map(([method, parts, body]): RestCase => ({
+          method,
+          path: `/api/${parts.join('/')}`,
+          headers: jsonHeaders,
+          body: method === 'GET' ? undefined : body,
+        })),
+    )
+    .filter(staysInApi);
 }
 
 describe('REST', () => {
@@ -569,12 +620,22 @@ describe('Yjs endpoint, well-formed updates the step does not allow', () => {
   const content = () => {
     // Keys sorted: a point put back by the server may list its fields in another order.
     const sorted = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([k, x]) => [k, sorted(x)]),
+            )
+          : v;
     const doc = server.services.store.read(tableDocName(w.s.id, 1), (d) => JSON.stringify(sorted(d.toJSON())));
     const { db } = server.services;
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('yjs_updates') AND name NOT LIKE 'sqlite_%'").all() as {
-      name: string;
-    }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('yjs_updates') AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
     const rows = Object.fromEntries(tables.map((t) => [t, JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())]));
     return { doc, rows, view: sessionView(server.services, w.s.id, undefined) };
   };
@@ -638,7 +699,10 @@ describe('Yjs endpoint, well-formed updates the step does not allow', () => {
         fc.asyncProperty(fc.subarray(Object.keys(all), { minLength: 1 }), async (names) => {
           // The edits in one update, made on a copy of the board as the server has it now.
           const doc = new Y.Doc();
-          Y.applyUpdate(doc, server.services.store.read(tableDocName(w.s.id, 1), (d) => Y.encodeStateAsUpdate(d)));
+          Y.applyUpdate(
+            doc,
+            server.services.store.read(tableDocName(w.s.id, 1), (d) => Y.encodeStateAsUpdate(d)),
+          );
           const sv = Y.encodeStateVector(doc);
           doc.transact(() => {
             for (const name of names) all[name]!(doc);

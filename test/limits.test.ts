@@ -96,7 +96,7 @@ describe('events per connection', () => {
     expect(ok).toBeGreaterThanOrEqual(60);
     expect(ok).toBeLessThan(70);
     const refused = results.filter((r): r is Extract<Ack<unknown>, { ok: false }> => !r.ok);
-    for (const r of refused) expect(r.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('30') });
+    for (const r of refused) expect(r.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('30') as string });
     // Another connection has a bucket of its own.
     const other = await facilitator(srv, s);
     expect(await emitAck(other.socket, Events.clockSync, {})).toMatchObject({ ok: true });
@@ -134,7 +134,7 @@ describe('connections per device', () => {
     const d = await joinDevice(srv, s, 1);
     const more = [await device(srv, s.id, d.token), await device(srv, s.id, d.token), await device(srv, s.id, d.token)];
     const err = await connectError(srv, { protocol: PROTOCOL_VERSION, role: 'device', sessionId: s.id, token: d.token });
-    expect(err.data).toMatchObject({ code: 'too_many_connections', message: expect.stringContaining('4') });
+    expect(err.data).toMatchObject({ code: 'too_many_connections', message: expect.stringContaining('4') as string });
     // Other devices, and other roles, are not affected.
     await joinDevice(srv, s, 1);
     await facilitator(srv, s);

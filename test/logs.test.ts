@@ -78,18 +78,23 @@ describe('logs', () => {
     await waitForServerPoints(server, s.id, 2, 1);
 
     // Mistakes: wrong credentials, wrong payloads, a device at the wrong table.
-    await connectError(server, { protocol: PROTOCOL_VERSION, role: 'facilitator', sessionId: s.id, key: `${s.facilitatorKey.slice(0, -1)}${s.facilitatorKey.endsWith('x') ? 'y' : 'x'}` });
-    await connectError(server, { protocol: 1, role: 'device', sessionId: s.id, token: devices[0]!.token });
-    expect(await yjsUpgradeStatus(server, `${s.id}/2`, [YJS_SUBPROTOCOL, `device.${devices[0]!.token}`])).toBe(403);
-    await emitAck(devices[0]!.socket, Events.ballotSubmit, { voteId: 'nope', ballotId: devices[1]!.token, choices: { method: 'dots', dots: { x: 99 } } });
+    await connectError(server, {
+      protocol: PROTOCOL_VERSION,
+      role: 'facilitator',
+      sessionId: s.id,
+      key: `${s.facilitatorKey.slice(0, -1)}${s.facilitatorKey.endsWith('x') ? 'y' : 'x'}`,
+    });
+    await connectError(server, { protocol: 1, role: 'device', sessionId: s.id, token: devices[0].token });
+    expect(await yjsUpgradeStatus(server, `${s.id}/2`, [YJS_SUBPROTOCOL, `device.${devices[0].token}`])).toBe(403);
+    await emitAck(devices[0].socket, Events.ballotSubmit, { voteId: 'nope', ballotId: devices[1].token, choices: { method: 'dots', dots: { x: 99 } } });
     await emitAck(fac.socket, Events.stepGoto, { stepId: s.facilitatorKey });
-    await api(server, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${devices[0]!.token}` } });
-    await api(server, '/join', { body: { code: s.joinCode, token: devices[0]!.token } });
+    await api(server, `/sessions/${s.id}/report.json`, { headers: { authorization: `Bearer ${devices[0].token}` } });
+    await api(server, '/join', { body: { code: s.joinCode, token: devices[0].token } });
 
     // Faults: a malformed and an oversized Yjs message.
     for (const message of [Uint8Array.from([0, 9, 9, 9]), new Uint8Array(65 * 1024)]) {
       await new Promise<void>((resolve) => {
-        const ws = new WS(`${yjsUrl(server)}/${s.id}/1`, [YJS_SUBPROTOCOL, `device.${devices[1]!.token}`]);
+        const ws = new WS(`${yjsUrl(server)}/${s.id}/1`, [YJS_SUBPROTOCOL, `device.${devices[1].token}`]);
         ws.on('open', () => ws.send(message));
         ws.on('close', () => resolve());
         ws.on('error', () => undefined);
@@ -193,7 +198,7 @@ describe('logger', () => {
     log.info('Building the client...');
     log.debug('compacted document s1/2');
     log.error('request failed', new Error('boom'));
-    expect(out[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info  Building the client\.\.\.$/);
+    expect(out[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info {2}Building the client\.\.\.$/);
     expect(out[1]).toMatch(/Z debug compacted document s1\/2$/);
     expect(out[2]).toMatch(/Z error request failed: Error: boom\n\s+at /);
   });

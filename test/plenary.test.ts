@@ -184,9 +184,11 @@ describe('harvesting on the server', () => {
     expect(server.services.sessions.require(s.id).agenda.rounds.findIndex((r) => r.id === roundId)).toBe(0);
     expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [1, 2] });
     expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'all' })).toEqual({ added: 4, withoutTop: [] });
-    expect(plenaryOf(s.id).points.map((x) => x.text).sort()).toEqual(
-      ['Bewonersbrieven eerder delen', 'Korte lijntjes', 'Tijdig communiceren', 'Verwachtingen helder maken'].sort(),
-    );
+    expect(
+      plenaryOf(s.id)
+        .points.map((x) => x.text)
+        .sort(),
+    ).toEqual(['Bewonersbrieven eerder delen', 'Korte lijntjes', 'Tijdig communiceren', 'Verwachtingen helder maken'].sort());
     expect(p.a).toBeTruthy();
   });
 

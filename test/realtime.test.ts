@@ -68,10 +68,7 @@ async function votingSession() {
     joinDevice(server, s, 2),
     startSession(fac),
   ]);
-  const [b1, b3] = await Promise.all([
-    tableProvider(server, s.id, 1, { device: d1.token }),
-    tableProvider(server, s.id, 2, { device: d3.token }),
-  ]);
+  const [b1, b3] = await Promise.all([tableProvider(server, s.id, 1, { device: d1.token }), tableProvider(server, s.id, 2, { device: d3.token })]);
   const p = {
     a: addPointTo(b1, 'Korte lijnen met de gemeente', 'communicatie'),
     b: addPointTo(b1, 'Meer groen in de wijk', 'participatie'),
@@ -137,7 +134,7 @@ describe('handshake', () => {
     const device = await joinDevice(server, s);
     expect(device.deviceStates.at(-1)).toEqual({
       table: null,
-      label: expect.stringMatching(/^[A-Z0-9]{3}$/),
+      label: expect.stringMatching(/^[A-Z0-9]{3}$/) as string,
       mustPickTable: false,
       signals: { ready: false, help: false },
       votedIn: [],
@@ -324,13 +321,15 @@ describe('dot vote', () => {
     // Every screen hears about the open vote, with an empty tally.
     await expect.poll(() => view.lastSessionState()?.vote?.id).toBe(vote.id);
     await expect.poll(() => fac.lastSessionState()?.vote?.status).toBe('open');
-    await expect.poll(() => tallySums(view.lastTally())).toEqual({
-      voteId: vote.id,
-      totals: { [p.a]: 0, [p.b]: 0, [p.c]: 0, [p.d]: 0 },
-      ballots: 0,
-      eligible: 3,
-      hidden: false,
-    });
+    await expect
+      .poll(() => tallySums(view.lastTally()))
+      .toEqual({
+        voteId: vote.id,
+        totals: { [p.a]: 0, [p.b]: 0, [p.c]: 0, [p.d]: 0 },
+        ballots: 0,
+        eligible: 3,
+        hidden: false,
+      });
 
     const r1 = await submitBallot(d1, vote.id, newBallotId(), { [p.a]: 2, [p.c]: 1 });
     const r2 = await submitBallot(d2, vote.id, newBallotId(), { [p.a]: 1, [p.b]: 0 });
@@ -351,7 +350,12 @@ describe('dot vote', () => {
       [1, 3, false],
       [0, 4, false],
     ]);
-    expect(rows.slice(0, 2).map((r) => r.id).sort()).toEqual([p.a, p.d].sort());
+    expect(
+      rows
+        .slice(0, 2)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([p.a, p.d].sort());
     expect(view.lastTally()).toMatchObject({ method: 'dots', tables: [] });
 
     // A screen that connects later gets the current tally straight away.
@@ -364,9 +368,13 @@ describe('dot vote', () => {
     const vote = await openVote(fac);
     const before = serverCount(vote.id);
     const dropped = new Promise<string>((resolve) => d1.socket.once('disconnect', (reason) => resolve(reason)));
-    d1.socket.emit(Events.ballotSubmit, { voteId: vote.id, ballotId: newBallotId(), choices: { method: 'dots', dots: { [p.a]: 1, ['x'.repeat(70 * 1024)]: 0 } } }, () => {
-      throw new Error('no answer expected');
-    });
+    d1.socket.emit(
+      Events.ballotSubmit,
+      { voteId: vote.id, ballotId: newBallotId(), choices: { method: 'dots', dots: { [p.a]: 1, ['x'.repeat(70 * 1024)]: 0 } } },
+      () => {
+        throw new Error('no answer expected');
+      },
+    );
     expect(await dropped).toBe('transport close');
     expect(serverCount(vote.id)).toEqual(before);
   });
@@ -577,10 +585,9 @@ describe('tables:overview', () => {
 
     // Moving changes both tables.
     await emitAck(d2.socket, Events.deviceJoinTable, { table: 3 });
-    await expect.poll(() => [row(2), row(3)]).toEqual([
-      emptyRow(2, { connected: 1, joined: 1, points: 2, devices: [dev(d1)] }),
-      emptyRow(3, { connected: 1, joined: 1, devices: [dev(d2)] }),
-    ]);
+    await expect
+      .poll(() => [row(2), row(3)])
+      .toEqual([emptyRow(2, { connected: 1, joined: 1, points: 2, devices: [dev(d1)] }), emptyRow(3, { connected: 1, joined: 1, devices: [dev(d2)] })]);
 
     // A device that goes away is no longer connected, but still joined.
     d2.close();

@@ -138,10 +138,13 @@ describe('a dropped connection', () => {
     await startSession(fac);
     const d = await joinDevice(server, s, 2);
     await server.restart(); // the recovery state lived in the old process's memory
-    await vi.waitFor(() => {
-      expect(d.socket.connected).toBe(true);
-      expect(d.deviceStates.at(-1)).toMatchObject({ table: 2 });
-    }, { ...WAIT, timeout: 10_000 });
+    await vi.waitFor(
+      () => {
+        expect(d.socket.connected).toBe(true);
+        expect(d.deviceStates.at(-1)).toMatchObject({ table: 2 });
+      },
+      { ...WAIT, timeout: 10_000 },
+    );
     expect(d.socket.recovered).toBe(false);
     expect(d.lastSessionState()!.run.status).toBe('running');
   });

@@ -29,9 +29,14 @@ afterAll(() => server.close());
 
 type Headers = Record<string, string>;
 const edits = (headers: Headers = played.auth, id = played.s.id) => api<{ edits: unknown; logo: unknown }>(server, `/sessions/${id}/report/edits`, { headers });
-const putEdits = (body: unknown, headers: Headers = played.auth) => api<{ edits: unknown; logo: unknown }>(server, `/sessions/${played.s.id}/report/edits`, { method: 'PUT', body, headers });
+const putEdits = (body: unknown, headers: Headers = played.auth) =>
+  api<{ edits: unknown; logo: unknown }>(server, `/sessions/${played.s.id}/report/edits`, { method: 'PUT', body, headers });
 const putLogo = (data: Buffer | string, type: string, headers: Headers = played.auth) =>
-  fetch(`${server.url}/api/sessions/${played.s.id}/report/logo`, { method: 'PUT', headers: { ...headers, 'content-type': type }, body: typeof data === 'string' ? data : new Blob([new Uint8Array(data)]) });
+  fetch(`${server.url}/api/sessions/${played.s.id}/report/logo`, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': type },
+    body: typeof data === 'string' ? data : new Blob([new Uint8Array(data)]),
+  });
 async function file(format: ReportFormat, query = '') {
   const res = await fetch(`${server.url}/api/sessions/${played.s.id}/report.${format}${query}`, { headers: played.auth });
   expect(res.status).toBe(200);
@@ -76,7 +81,11 @@ describe('report edits: GET and PUT /api/sessions/:id/report/edits', () => {
       expect(res.status).toBe(400);
       expect((res.body as unknown as { error: { code: string } }).error.code).toBe('bad_request');
     }
-    const text = await fetch(`${server.url}/api/sessions/${played.s.id}/report/edits`, { method: 'PUT', headers: { ...played.auth, 'content-type': 'text/plain' }, body: '{}' });
+    const text = await fetch(`${server.url}/api/sessions/${played.s.id}/report/edits`, {
+      method: 'PUT',
+      headers: { ...played.auth, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
     expect((await edits()).body).toEqual(saved);
   });
@@ -99,20 +108,27 @@ describe('report edits: GET and PUT /api/sessions/:id/report/edits', () => {
     expect(html).toContain('<h3>Meedoen en meepraten</h3>');
     expect(html).toContain('<li>Communiceer op tijd en handel op tijd</li>');
     const docx = docxTexts(docxParts(await file('docx'))['word/document.xml']!);
-    for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) expect(docx).toContain(line);
+    for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd'])
+      expect(docx).toContain(line);
     const report = Report.parse(JSON.parse((await file('json')).toString('utf8')));
     expect(report.edits.organisation).toBe('Gemeente Den Haag');
 
     const sheets = (await readExcelFile(await file('xlsx'))) as { sheet: string; data: unknown[][] }[];
     const cells = sheets.flatMap((s) => s.data.flat());
-    for (const line of ['Gemeente Den Haag', 'Bewoners willen eerder en duidelijker horen wat er speelt.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) {
+    for (const line of [
+      'Gemeente Den Haag',
+      'Bewoners willen eerder en duidelijker horen wat er speelt.',
+      'Meedoen en meepraten',
+      'Communiceer op tijd en handel op tijd',
+    ]) {
       expect(cells.some((c) => typeof c === 'string' && c.includes(line))).toBe(true);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-edits-'));
     try {
       fs.writeFileSync(path.join(dir, 'r.pdf'), await file('pdf'));
       const text = (await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'r.pdf'), '-'])).stdout.replace(/\s+/g, ' ');
-      for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd']) expect(text).toContain(line);
+      for (const line of ['Gemeente Den Haag', 'Op 17 april waren er twee gespreksrondes.', 'Meedoen en meepraten', 'Communiceer op tijd en handel op tijd'])
+        expect(text).toContain(line);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

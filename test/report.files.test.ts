@@ -76,7 +76,7 @@ describe('the report of thematafel 001, through the real server', () => {
       participation: 'denken',
       decides: SESSION_001.decides,
       status: 'ended',
-      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as string,
     });
   });
 
@@ -91,7 +91,9 @@ describe('the report of thematafel 001, through the real server', () => {
       expect(r.themes.map((t) => t.id)).toEqual(['communicatie', 'samenwerking', 'participatie']);
       for (const theme of r.themes) {
         const expected = ([1, 2] as const).flatMap((table) =>
-          ROUNDS_001[round][table].filter((p) => p.theme === theme.id && !p.hidden && !p.duplicateOf).map((p) => ({ table, text: p.text, cluster: p.cluster ?? null })),
+          ROUNDS_001[round][table]
+            .filter((p) => p.theme === theme.id && !p.hidden && !p.duplicateOf)
+            .map((p) => ({ table, text: p.text, cluster: p.cluster ?? null })),
         );
         // Within a table, points without a sub-theme come first.
         const sorted = expected.sort((a, b) => a.table - b.table || Number(a.cluster !== null) - Number(b.cluster !== null));
@@ -158,7 +160,9 @@ describe('the report of thematafel 001, through the real server', () => {
   it('Markdown: the report as 001 reads: per theme one list, the tops, the vote, tips, then the appendices', async () => {
     const res = await file('md');
     expect(res.headers.get('content-type')).toMatch(/^text\/markdown; charset=utf-8/);
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?verslag-De-informatievoorziening-en-samenwerking-vanuit-de-gemeente\.md"?$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="?verslag-De-informatievoorziening-en-samenwerking-vanuit-de-gemeente\.md"?$/,
+    );
     const md = text(res.bytes);
     expect(md.split('\n')[0]).toBe(`# Verslag thematafel ‘${SESSION_001.title}’`);
     expect(md).toContain('- **Mate van meedoen:** Samen denken');
@@ -196,7 +200,11 @@ describe('the report of thematafel 001, through the real server', () => {
     let theme: string | null = null;
     for (const b of outline.blocks) {
       if (b.kind === 'heading') theme = b.level === 3 && b.key ? b.text : b.level <= 2 ? null : theme;
-      if (b.kind === 'list' && theme) lists.set(theme, b.items.map((i) => i.text));
+      if (b.kind === 'list' && theme)
+        lists.set(
+          theme,
+          b.items.map((i) => i.text),
+        );
     }
     expect([...lists.keys()]).toEqual(Object.keys(SEED_001_CLUSTERS));
     for (const [label, keys] of Object.entries(SEED_001_CLUSTERS)) {
@@ -238,7 +246,9 @@ describe('the report of thematafel 001, through the real server', () => {
     const xml = parts['word/document.xml']!;
     const paragraphs = docxParagraphs(xml);
     expect(paragraphs[0]).toBe(`Verslag thematafel ‘${SESSION_001.title}’`);
-    expect(paragraphs).toEqual(expect.arrayContaining(['Wat er naar voren kwam', 'Ronde 1: Gespreksronde 1', 'Communicatie', 'Samenwerking', 'Participatie', 'Tips en acties']));
+    expect(paragraphs).toEqual(
+      expect.arrayContaining(['Wat er naar voren kwam', 'Ronde 1: Gespreksronde 1', 'Communicatie', 'Samenwerking', 'Participatie', 'Tips en acties']),
+    );
     expect(paragraphs).toContain(`${textOf('vooraf2')} (2 keer genoemd)`);
     for (const tip of TIPS_001) expect(paragraphs).toContain(tip);
     for (const cell of ['Plaats', 'Stippen', '1 (gelijk)', textOf('practice')]) expect(paragraphs).toContain(cell);
@@ -246,7 +256,9 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(xml).toContain('<w:titlePg/>');
     expect(xml).not.toContain(textOf('parkeren'));
     // Page numbers in the footer: "Pagina {PAGE} van {NUMPAGES}".
-    const footers = Object.entries(parts).filter(([name]) => /^word\/footer\d+\.xml$/.test(name)).map(([, x]) => x);
+    const footers = Object.entries(parts)
+      .filter(([name]) => /^word\/footer\d+\.xml$/.test(name))
+      .map(([, x]) => x);
     expect(footers.some((f) => f.includes('PAGE') && f.includes('NUMPAGES') && f.includes('Pagina '))).toBe(true);
   });
 
@@ -261,7 +273,31 @@ describe('the report of thematafel 001, through the real server', () => {
     const count = (section: string) => rows.filter((r) => r[0] === section).length;
     expect(rows[0]![0]).toBe('onderdeel');
     expect([count('punt'), count('samengevoegd'), count('top 3'), count('uitslag'), count('tip of actie')]).toEqual([20, 1, 8, 20, 5]);
-    expect(rows).toContainEqual(['punt', '2', 'Samenwerking', 'Houding', '1', '', '', '', '', 'Wederzijds begrip', '1', '', '', '', '', '', '', '', '', '', '', '', '']);
+    expect(rows).toContainEqual([
+      'punt',
+      '2',
+      'Samenwerking',
+      'Houding',
+      '1',
+      '',
+      '',
+      '',
+      '',
+      'Wederzijds begrip',
+      '1',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
     const first = rows.find((r) => r[0] === 'uitslag')!;
     expect([first[5], first[6], first[7], first[8], first[9], first[12]]).toEqual(['1', 'stemmen met stippen', '1', 'ja', textOf('tijdig'), '3']);
   });
@@ -272,8 +308,8 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(docxTexts(docxParts((await file('docx', '?lang=en')).bytes)['word/document.xml']!)).toContain('Tips and actions');
     expect(parseCsv(text((await file('csv', '?lang=en')).bytes).slice(1))[0]![0]).toBe('section');
     // The JSON model has no language: the same either way, apart from when it was made.
-    const nl = JSON.parse(text((await file('json')).bytes));
-    const en = JSON.parse(text((await file('json', '?lang=en')).bytes));
+    const nl = JSON.parse(text((await file('json')).bytes)) as Report;
+    const en = JSON.parse(text((await file('json', '?lang=en')).bytes)) as Report;
     expect({ ...en, generatedAt: '' }).toEqual({ ...nl, generatedAt: '' });
     expect((await file('md', '?lang=fr')).status).toBe(400);
   });
@@ -300,9 +336,13 @@ describe('the report of thematafel 001, through the real server', () => {
         const docx = path.join(dir, 'verslag.docx');
         fs.writeFileSync(docx, (await file('docx')).bytes);
         // A profile of its own, so a LibreOffice the developer has open does not take the job.
-        const out = await promisify(execFile)(soffice!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, docx], {
-          timeout: 110_000,
-        });
+        const out = await promisify(execFile)(
+          soffice!,
+          [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, docx],
+          {
+            timeout: 110_000,
+          },
+        );
         expect(out.stdout).toContain('using filter : writer_pdf_Export');
         // Nothing to say about the document; only the machine's own note that it has no Java.
         const warnings = out.stderr.split('\n').filter((line) => line.trim() !== '' && !/javaldx/.test(line));
@@ -433,13 +473,25 @@ describe('PUT /api/sessions/:id/notes', () => {
 
   it('refuses a bad list and changes nothing', async () => {
     await put({ notes: ['Blijft staan'] });
-    for (const body of [{}, { notes: 'x' }, { notes: [''] }, { notes: ['   '] }, { notes: ['x'.repeat(501)] }, { notes: Array(51).fill('x') }, { notes: ['x'], extra: 1 }]) {
+    for (const body of [
+      {},
+      { notes: 'x' },
+      { notes: [''] },
+      { notes: ['   '] },
+      { notes: ['x'.repeat(501)] },
+      { notes: Array(51).fill('x') },
+      { notes: ['x'], extra: 1 },
+    ]) {
       const res = await put(body);
       expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
       expect((res.body as { error: { code: string } }).error.code).toBe('bad_request');
     }
     expect(await saved()).toEqual(['Blijft staan']);
-    const form = await api(server, `/sessions/${s.id}/notes`, { method: 'PUT', rawBody: 'notes=x', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api(server, `/sessions/${s.id}/notes`, {
+      method: 'PUT',
+      rawBody: 'notes=x',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
   });
 });

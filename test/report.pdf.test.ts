@@ -107,7 +107,9 @@ describe('report.pdf', () => {
     const outline = reportOutline(big, 'nl');
     const start = performance.now();
     const pdf = await renderPdf(outline);
-    console.log(`report.pdf: ${big.totals.points} points, ${outline.blocks.length} blocks, ${(pdf.length / 1024).toFixed(0)} KiB in ${Math.round(performance.now() - start)} ms`);
+    console.log(
+      `report.pdf: ${big.totals.points} points, ${outline.blocks.length} blocks, ${(pdf.length / 1024).toFixed(0)} KiB in ${Math.round(performance.now() - start)} ms`,
+    );
     const out = await poppler('report-2000', pdf);
     console.log(`report.pdf: ${out.pages} pages`);
     expect(out.pages).toBeGreaterThan(20);
@@ -160,6 +162,7 @@ describe('report.pdf', () => {
     expect(out.text).toContain('{ "text": "injected", "pageBreak": "before" }');
     // A word too long for a line is broken, not lost: every piece of it is on the page.
     expect(out.text.replace(/\s+/g, '')).toContain(long);
+    // eslint-disable-next-line no-control-regex -- checks that no control character reached the PDF
     expect(out.text).not.toMatch(/[\u0000\u0007\u001b]/);
     // What the font cannot draw shows as one replacement mark each, not as boxes over the text.
     expect(out.flat).toContain('\uFFFD emoji en \uFFFD\uFFFD');

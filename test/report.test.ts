@@ -39,7 +39,15 @@ const themes = [
 /** Its rounds have the ids by which the fixture's `board()` reads a table's top 3 (a test checks). */
 const AGENDA: Agenda = {
   rounds: [
-    { id: 'r1', title: 'Gespreksronde 1', rotate: false, steps: [{ id: 's1', type: 'inbreng', durationSec: 600 }, { id: 's2', type: 'prioriteren', durationSec: 300 }] },
+    {
+      id: 'r1',
+      title: 'Gespreksronde 1',
+      rotate: false,
+      steps: [
+        { id: 's1', type: 'inbreng', durationSec: 600 },
+        { id: 's2', type: 'prioriteren', durationSec: 300 },
+      ],
+    },
     { id: 'r2', rotate: true, question: 'En wat doen we morgen?', steps: [{ id: 's3', type: 'inbreng', durationSec: 600 }] },
     { id: 'r3', title: 'Plenair', rotate: false, steps: [{ id: 's4', type: 'stemmen', title: 'Wat vinden we het belangrijkst?', durationSec: 300 }] },
   ],
@@ -162,8 +170,7 @@ const EVALUATION = {
   remarks: ['Meer tijd voor de adviezen', 'Minder lang praten'],
 };
 
-const fullReport = (): Report =>
-  buildReport(input({ votes: ALL_VOTES, evaluations: [EVALUATION], notes: ['Tijdig informeren', 'Duidelijke taal'] }));
+const fullReport = (): Report => buildReport(input({ votes: ALL_VOTES, evaluations: [EVALUATION], notes: ['Tijdig informeren', 'Duidelijke taal'] }));
 
 describe('buildReport', () => {
   it('produces a report that matches the schema, with the session context', () => {
@@ -364,7 +371,13 @@ describe('reportVote', () => {
     const perTable = reportVote(
       stored('dots', { source: 'table', rules: { method: 'dots', budget: 3, maxPerItem: 3 } }),
       { totals: { a1: 1, a4: 5, b1: 2, b2: 0 }, ballots: 5 },
-      { ...ctx, votersByTable: new Map([[1, 3], [2, 2]]) },
+      {
+        ...ctx,
+        votersByTable: new Map([
+          [1, 3],
+          [2, 2],
+        ]),
+      },
     );
     expect(perTable.tables).toEqual([
       { table: 1, ballots: 3, withheld: false },
@@ -380,17 +393,35 @@ describe('reportVote', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('Elke tafel stemde over haar eigen punten.');
     expect(md).toContain('**Tafel 1: 3 stemmen**\n\n| Plaats | Punt | Tafel | Thema | Stippen |');
-    expect(md).toContain('**Tafel 2: 2 stemmen**\n\n_Hier stemden minder dan 3 mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag._');
+    expect(md).toContain(
+      '**Tafel 2: 2 stemmen**\n\n_Hier stemden minder dan 3 mensen. Om hun stem geheim te houden, staat de uitslag van deze tafel niet in het verslag._',
+    );
     const votes = md.slice(md.indexOf('## Stemmingen'), md.indexOf('## Tips en acties'));
     expect(votes).not.toContain('Nieuwsbrief op papier');
     const html = renderHtml(report);
     expect(html.slice(html.indexOf('>Stemmingen<'), html.indexOf('>Tips en acties<'))).not.toContain('Nieuwsbrief op papier');
-    expect(parseCsv(renderCsv(report).slice(1)).filter((r) => r[0] === 'uitslag').map((r) => r[9])).toEqual(['Korte lijnen', 'Eerder informeren']);
+    expect(
+      parseCsv(renderCsv(report).slice(1))
+        .filter((r) => r[0] === 'uitslag')
+        .map((r) => r[9]),
+    ).toEqual(['Korte lijnen', 'Eerder informeren']);
   });
 
   it('recommendationsOf keeps only recommendation votes, with their threshold', () => {
     expect(recommendationsOf([dotVote, recommendationVote])).toEqual([
-      { voteId: 'vote-recommendations', itemId: 'r1', text: 'Een vast wijkpanel', table: null, support: 7, oppose: 3, abstain: 0, cast: 10, supportPct: 70, threshold: 70, adopted: true },
+      {
+        voteId: 'vote-recommendations',
+        itemId: 'r1',
+        text: 'Een vast wijkpanel',
+        table: null,
+        support: 7,
+        oppose: 3,
+        abstain: 0,
+        cast: 10,
+        supportPct: 70,
+        threshold: 70,
+        adopted: true,
+      },
       expect.objectContaining({ itemId: 'r2', adopted: false }),
       expect.objectContaining({ itemId: 'r3', supportPct: null }),
     ]);
@@ -495,7 +526,9 @@ describe('renderMarkdown', () => {
     expect(appendix).toContain('### Ronde 2\n\n- **Vraag in deze ronde:** En wat doen we morgen?');
     expect(appendix).toContain('### Punten buiten een ronde');
     expect(appendix).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
-    expect(appendix).toContain('**Samenwerking · Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Samenwerking · Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n');
+    expect(appendix).toContain(
+      '**Samenwerking · Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Samenwerking · Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n',
+    );
   });
 
   it('collapses the items nobody chose in a dots or points vote into one line', () => {
@@ -511,7 +544,9 @@ describe('renderMarkdown', () => {
 
   it('renders each vote method with its own columns', () => {
     expect(md).toContain('### Stemming 1: stemmen met stippen');
-    expect(md).toContain('Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.');
+    expect(md).toContain(
+      'Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.',
+    );
     expect(md).toContain('Deze stemming is gesloten. 5 van de 5 apparaten hebben gestemd (100%). 2 punten staan samen op plaats 2.');
     expect(md).toContain('| Plaats | Punt | Tafel | Thema | Stippen |\n|---:|---|---:|---|---:|');
     expect(md).toContain('| 1 | Korte lijnen | 1 | Samenwerking | 6 |');
@@ -625,8 +660,29 @@ describe('renderCsv', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
     expect(rows[0]).toEqual([
-      'onderdeel', 'ronde', 'thema', 'subthema', 'tafel', 'stemming', 'methode', 'plaats', 'gelijk', 'tekst', 'aantal', 'score',
-      'stippen', 'borda', 'eerste keus', 'punten', 'voor', 'tegen', 'neutraal', 'steun %', 'aangenomen', 'tekst in verslag', 'niet in hoofdtekst',
+      'onderdeel',
+      'ronde',
+      'thema',
+      'subthema',
+      'tafel',
+      'stemming',
+      'methode',
+      'plaats',
+      'gelijk',
+      'tekst',
+      'aantal',
+      'score',
+      'stippen',
+      'borda',
+      'eerste keus',
+      'punten',
+      'voor',
+      'tegen',
+      'neutraal',
+      'steun %',
+      'aangenomen',
+      'tekst in verslag',
+      'niet in hoofdtekst',
     ]);
     for (const row of rows) expect(row).toHaveLength(23);
   });
@@ -634,7 +690,31 @@ describe('renderCsv', () => {
   it('has points, merged duplicates, tops, results of every method, recommendations, evaluation and tips', () => {
     const bySection = (s: string) => rows.filter((r) => r[0] === s);
     expect(bySection('punt')).toHaveLength(7);
-    expect(bySection('punt')).toContainEqual(['punt', '1', 'Samenwerking', 'Contact', '1', '', '', '', '', 'Vaste contactpersoon', '1', '', '', '', '', '', '', '', '', '', '', '', '']);
+    expect(bySection('punt')).toContainEqual([
+      'punt',
+      '1',
+      'Samenwerking',
+      'Contact',
+      '1',
+      '',
+      '',
+      '',
+      '',
+      'Vaste contactpersoon',
+      '1',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
     expect(bySection('samengevoegd').map((r) => r[9])).toEqual(['Korte lijntjes met de wijk']);
     expect(bySection('top 3').map((r) => [r[1], r[4], r[7], r[9]])).toEqual([
       ['1', '1', '1', 'Korte lijnen'],
@@ -642,7 +722,31 @@ describe('renderCsv', () => {
     ]);
     const results = bySection('uitslag');
     expect(results).toHaveLength(4 + 4 + 4 + 3);
-    expect(results[0]).toEqual(['uitslag', '3', 'Samenwerking', '', '1', '1', 'stemmen met stippen', '1', 'nee', 'Korte lijnen', '', '6', '6', '', '', '', '', '', '', '', '', '', '']);
+    expect(results[0]).toEqual([
+      'uitslag',
+      '3',
+      'Samenwerking',
+      '',
+      '1',
+      '1',
+      'stemmen met stippen',
+      '1',
+      'nee',
+      'Korte lijnen',
+      '',
+      '6',
+      '6',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
     expect(results.find((r) => r[5] === '3')!.slice(11, 16)).toEqual(['4', '', '4', '1', '']);
     expect(results.find((r) => r[5] === '4')!.slice(16, 21)).toEqual(['7', '3', '0', '70', 'ja']);
     expect(bySection('advies').map((r) => [r[9], r[19], r[20]])).toEqual([
@@ -662,14 +766,18 @@ describe('renderCsv', () => {
   it('has English headers and section names with lang "en"', () => {
     const enRows = parseCsv(renderCsv(fullReport(), 'en').slice(1));
     expect(enRows[0]!.slice(0, 3)).toEqual(['section', 'round', 'theme']);
-    expect(new Set(enRows.slice(1).map((r) => r[0]))).toEqual(new Set(['point', 'merged', 'top 3', 'result', 'recommendation', 'evaluation', 'remark', 'tip or action']));
+    expect(new Set(enRows.slice(1).map((r) => r[0]))).toEqual(
+      new Set(['point', 'merged', 'top 3', 'result', 'recommendation', 'evaluation', 'remark', 'tip or action']),
+    );
   });
 });
 
 describe('renderDocx', () => {
   it('is a Word document with the headings, the facts, the lists and every method’s table', async () => {
     const parts = docxParts(await renderDocx(fullReport()));
-    expect(Object.keys(parts)).toEqual(expect.arrayContaining(['[Content_Types].xml', 'word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']));
+    expect(Object.keys(parts)).toEqual(
+      expect.arrayContaining(['[Content_Types].xml', 'word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']),
+    );
     const xml = parts['word/document.xml']!;
     const paragraphs = docxParagraphs(xml);
     expect(paragraphs[0]).toBe('Verslag thematafel ‘Samen sterker’');
@@ -678,7 +786,8 @@ describe('renderDocx', () => {
     expect(paragraphs).toContain('Korte lijntjes met de wijk');
     expect(paragraphs).toContain('Samenwerking · Tafel 1 · Subthema ‘Contact’');
     // The chart of points per theme becomes a table of its numbers; the vote charts' numbers are in the results tables.
-    for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Neutraal', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld']) expect(paragraphs).toContain(cell);
+    for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Neutraal', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld'])
+      expect(paragraphs).toContain(cell);
     // Points per theme, 4 votes, recommendations, evaluation, participation (no timeline without events).
     expect(xml.match(/<w:tbl>/g)?.length).toBe(1 + 4 + 1 + 1 + 1);
     // After the title page, and before each appendix.
@@ -759,8 +868,16 @@ describe('hostile text stays text in every format (pure)', () => {
     const points = HOSTILE.map((text, i) => ({ id: `h${i}`, text, theme: i % 2 ? 'communicatie' : 'c1' }));
     return buildReport(
       input({
-        session: { ...input().session, title: '<script>alert(1)</script>', question: '=HYPERLINK("http://x")', place: '**bold** [link](http://x)', decides: '@SUM(A1)' },
-        boards: new Map([[1, board(points, { clusters: [{ id: 'c1', theme: 'participatie', round: 'r1', label: '\t=cmd|calc' }], tops: { r1: ['h0', 'h1'] } })]]),
+        session: {
+          ...input().session,
+          title: '<script>alert(1)</script>',
+          question: '=HYPERLINK("http://x")',
+          place: '**bold** [link](http://x)',
+          decides: '@SUM(A1)',
+        },
+        boards: new Map([
+          [1, board(points, { clusters: [{ id: 'c1', theme: 'participatie', round: 'r1', label: '\t=cmd|calc' }], tops: { r1: ['h0', 'h1'] } })],
+        ]),
         votes: [
           reportVote(
             stored('dots', { budget: 3, items: HOSTILE.map((text, i) => ({ id: `h${i}`, table: 1, theme: 'communicatie', text })) }),
@@ -813,7 +930,6 @@ describe('hostile text stays text in every format (pure)', () => {
   });
 });
 
-
 describe('the main text, as seed report 001 reads', () => {
   const main = (md: string) => md.slice(md.indexOf('## Wat er naar voren kwam'), md.indexOf('## Top 3 per tafel'));
 
@@ -830,7 +946,13 @@ describe('the main text, as seed report 001 reads', () => {
   it('counts points the room merged on the plenary board as one', () => {
     const report = fullReport();
     report.plenary = {
-      themes: [{ id: 'communicatie', label: 'Communicatie', points: [{ text: 'Eerder informeren', count: 2, tables: [1, 2], merged: ['Nieuwsbrief op papier'], cluster: null }] }],
+      themes: [
+        {
+          id: 'communicatie',
+          label: 'Communicatie',
+          points: [{ text: 'Eerder informeren', count: 2, tables: [1, 2], merged: ['Nieuwsbrief op papier'], cluster: null }],
+        },
+      ],
       hidden: 0,
     };
     expect(main(renderMarkdown(report))).toContain('- Eerder informeren (genoemd aan 2 tafels)\n- Uit een ronde die er niet meer is\n');
@@ -903,7 +1025,8 @@ describe("the organiser's edits", () => {
 
   it('edits reach Word, HTML and CSV too', async () => {
     const texts = docxTexts(docxParts(await docxOf(reportOutline(edited(), 'nl')))['word/document.xml']!);
-    for (const line of ['Gemeente Voorbeeld', 'Eerste alinea.', 'Tweede alinea.', 'Kort gezegd: samen.', 'Samen werken', 'Informeer bewoners eerder']) expect(texts).toContain(line);
+    for (const line of ['Gemeente Voorbeeld', 'Eerste alinea.', 'Tweede alinea.', 'Kort gezegd: samen.', 'Samen werken', 'Informeer bewoners eerder'])
+      expect(texts).toContain(line);
     const html = renderHtml(edited());
     expect(html).toContain('<h3>Samen werken</h3>');
     expect(html).toContain('<p class="cover-line">Gemeente Voorbeeld · 14 maart 2025 · Buurthuis De Kroon</p>');
@@ -971,7 +1094,12 @@ describe('checkLogo', () => {
     ihdr.writeUInt32BE(width, 0);
     ihdr.writeUInt32BE(height, 4);
     ihdr.set([8, 0, 0, 0, 0], 8);
-    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(height * (width + 1)))), chunk('IEND', Buffer.alloc(0))]);
+    return Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', zlib.deflateSync(Buffer.alloc(height * (width + 1)))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
   }
 
   it('takes a whole PNG or JPEG and reads its size from the image', () => {

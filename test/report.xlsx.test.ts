@@ -24,7 +24,7 @@ interface Workbook {
 
 async function open(outline: Outline): Promise<Workbook> {
   const xlsx = await renderXlsx(outline);
-  return { sheets: (await readExcelFile(xlsx)) as Workbook['sheets'], parts: zipParts(xlsx) };
+  return { sheets: await readExcelFile(xlsx), parts: zipParts(xlsx) };
 }
 
 const sheetXml = (wb: Workbook, name: string) => wb.parts[`xl/worksheets/sheet${wb.sheets.findIndex((s) => s.sheet === name) + 1}.xml`]!;
@@ -79,7 +79,10 @@ describe('renderXlsx', () => {
     for (const name of names) expect([...name].length).toBeLessThanOrEqual(31);
     // Each sheet starts with its full heading; the cover with the report's heading, date and place.
     expect(wb.sheets.slice(1).map((s) => s.data[0]![0])).toEqual(sections.map((h) => (h.kind === 'heading' ? h.text : '')));
-    expect(wb.sheets[0]!.data.slice(0, 2).map((r) => r[0])).toEqual(['Verslag thematafel ‘Samen sterker in de Oosterwijk’', '14 maart 2025 · Buurthuis De Kroon, Oosterwijk']);
+    expect(wb.sheets[0]!.data.slice(0, 2).map((r) => r[0])).toEqual([
+      'Verslag thematafel ‘Samen sterker in de Oosterwijk’',
+      '14 maart 2025 · Buurthuis De Kroon, Oosterwijk',
+    ]);
     const en = await open(reportOutline(buildReport(input()), 'en'));
     expect(en.sheets[0]!.sheet).toBe('Cover');
   });
@@ -93,7 +96,9 @@ describe('renderXlsx', () => {
     expect(wb.sheets.find((s) => s.sheet === 'Adviezen')!.data[adviezen - 1]).toEqual(expect.arrayContaining(['Advies', 'Voor', 'Tegen', 'Steun %']));
     // Frozen rows also repeat on each printed page.
     const index = wb.sheets.findIndex((s) => s.sheet === 'Adviezen');
-    expect(wb.parts['xl/workbook.xml']).toContain(`<definedName name="_xlnm.Print_Titles" localSheetId="${index}">&#39;Adviezen&#39;!$1:$${adviezen}</definedName>`);
+    expect(wb.parts['xl/workbook.xml']).toContain(
+      `<definedName name="_xlnm.Print_Titles" localSheetId="${index}">&#39;Adviezen&#39;!$1:$${adviezen}</definedName>`,
+    );
   });
 
   it('writes numbers as numbers, and a percentage as a fraction with a percent format', async () => {
@@ -170,7 +175,11 @@ describe('hostile text stays text in the workbook', () => {
     const wb = await open(hostile());
     for (const [path, xml] of Object.entries(wb.parts)) if (path.startsWith('xl/worksheets/sheet')) expect(xml).not.toMatch(/<f[ >]/);
     // Every hostile text is a recommendation; the table lists them by their support.
-    expect(table(wb, 'Adviezen', 'Advies').map((r) => r.Advies).sort()).toEqual([...HOSTILE].sort());
+    expect(
+      table(wb, 'Adviezen', 'Advies')
+        .map((r) => r.Advies)
+        .sort(),
+    ).toEqual([...HOSTILE].sort());
     expect(wb.sheets.flatMap((s) => s.data)).toContainEqual(['Plaats', '@SUM(A1)']);
     const cell = find(wb, 'Adviezen', '=HYPERLINK("http://x","klik")', 'Advies', 'Advies');
     expect(sheetXml(wb, 'Adviezen')).toMatch(new RegExp(`<c r="${cell}"[^>]*t="s"`));
@@ -178,6 +187,7 @@ describe('hostile text stays text in the workbook', () => {
 
   it('strips control characters, so the file still opens', async () => {
     const wb = await open(hostile());
+    // eslint-disable-next-line no-control-regex -- checks that no control character reached the workbook
     for (const [path, xml] of Object.entries(wb.parts)) expect(xml, path).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
     const values = wb.sheets.flatMap((s) => s.data.flat());
     // cleanText makes a lone surrogate U+FFFD; the writer leaves that out too.
@@ -215,8 +225,26 @@ describe('layout', () => {
   it('keeps a column of numbers narrow under a wider text column of another table', async () => {
     const wb = await open(
       outline([
-        { kind: 'table', columns: [{ label: 'Tijd' }, { label: 'Wat' }, { label: 'Duur', numeric: true }], rows: [['19:00', 'Ronde 3: Wat vinden we het belangrijkst? (Stemmen)', '15 min']] },
-        { kind: 'table', columns: [{ label: 'Tafel', numeric: true }, { label: 'Apparaten', numeric: true }, { label: 'Punten', numeric: true }], rows: [[{ text: '1', value: 1 }, { text: '12', value: 12 }, { text: '40', value: 40 }]] },
+        {
+          kind: 'table',
+          columns: [{ label: 'Tijd' }, { label: 'Wat' }, { label: 'Duur', numeric: true }],
+          rows: [['19:00', 'Ronde 3: Wat vinden we het belangrijkst? (Stemmen)', '15 min']],
+        },
+        {
+          kind: 'table',
+          columns: [
+            { label: 'Tafel', numeric: true },
+            { label: 'Apparaten', numeric: true },
+            { label: 'Punten', numeric: true },
+          ],
+          rows: [
+            [
+              { text: '1', value: 1 },
+              { text: '12', value: 12 },
+              { text: '40', value: 40 },
+            ],
+          ],
+        },
       ]),
     );
     const xml = sheetXml(wb, 'Bijlage');
@@ -250,7 +278,11 @@ describe('layout', () => {
 
   it('freezes only the title when the text above a lone table is long', async () => {
     const long = 'Een lange uitleg over de tabel die hieronder staat, en nog wat meer. '.repeat(12);
-    const table: Outline['blocks'][number] = { kind: 'table', columns: [{ label: 'Advies' }, { label: 'Voor', numeric: true }], rows: [['A', { text: '1', value: 1 }]] };
+    const table: Outline['blocks'][number] = {
+      kind: 'table',
+      columns: [{ label: 'Advies' }, { label: 'Voor', numeric: true }],
+      rows: [['A', { text: '1', value: 1 }]],
+    };
     const short = await open(outline([{ kind: 'paragraph', text: 'Kort.' }, table]));
     expect(frozenRows(sheetXml(short, 'Bijlage'))).toBe(short.sheets[1]!.data.findIndex((r) => r[0] === 'Advies') + 1);
     const tall = await open(outline([{ kind: 'paragraph', text: long }, table]));

@@ -177,7 +177,7 @@ describe('restart on the same data dir', () => {
 
     // The same device resends the same ballot: acknowledged, unchanged, counted once.
     const r1 = await connectClient(srv, { role: 'device', sessionId: s.id, token: d1.token });
-    expect(r1.deviceStates.at(-1)).toMatchObject({ table: 1, votedIn: expect.arrayContaining([first.id, second.id]) });
+    expect(r1.deviceStates.at(-1)).toMatchObject({ table: 1, votedIn: expect.arrayContaining([first.id, second.id]) as string[] });
     expect(r1.deviceStates.at(-1)!.votedIn).toHaveLength(2);
     expect(await submitBallot(r1, second.id, d1Ballot, { [a]: 1, [b]: 2 })).toEqual({
       ok: true,

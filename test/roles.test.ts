@@ -8,15 +8,7 @@ import * as Y from 'yjs';
 import { sessionView } from '../server/views.js';
 import { addCluster, pointsMap, readClusters, renameCluster } from '../shared/board.js';
 import { tableDocName } from '../server/yjs/docNames.js';
-import {
-  Events,
-  PROTOCOL_VERSION,
-  YJS_SUBPROTOCOL,
-  type Ack,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type HostLink,
-} from '../shared/protocol.js';
+import { Events, PROTOCOL_VERSION, YJS_SUBPROTOCOL, type Ack, type ClientToServerEvents, type ErrorCode, type HostLink } from '../shared/protocol.js';
 import { Report } from '../shared/report.js';
 import {
   addPointTo,
@@ -275,7 +267,7 @@ const MATRIX: { [E in keyof ClientToServerEvents]: Row } = {
     allowed: ['facilitator'],
     phase: 'voting',
     payload: () => ({}),
-    after: (_w, [control]) => expect(control).toMatchObject({ controller: expect.any(String) }),
+    after: (_w, [control]) => expect(control).toMatchObject({ controller: expect.any(String) as string }),
   },
   [Events.hostLinks]: {
     allowed: ['facilitator'],
@@ -324,10 +316,9 @@ const SERVER_TO_CLIENT: string[] = [
 describe('role matrix', () => {
   it('has a row for every client -> server event', () => {
     const clientEvents = Object.values(Events).filter((e) => !SERVER_TO_CLIENT.includes(e));
-    expect(
-      Object.keys(MATRIX).sort(),
-      'a new client -> server event needs a MATRIX row; a new server -> client event belongs in SERVER_TO_CLIENT',
-    ).toEqual(clientEvents.sort());
+    expect(Object.keys(MATRIX).sort(), 'a new client -> server event needs a MATRIX row; a new server -> client event belongs in SERVER_TO_CLIENT').toEqual(
+      clientEvents.sort(),
+    );
     expect(clientEvents.length).toBeGreaterThanOrEqual(21);
   });
 
@@ -387,7 +378,7 @@ describe('handshakes a stranger tries', () => {
       ["another session's facilitator key", { ...base, role: 'facilitator', key: other.facilitatorKey }],
       ['a host key that is not one', { ...base, role: 'host', table: 1, key: 'wrongwrongwrongwrong' }],
       ['the facilitator key as a host key', { ...base, role: 'host', table: 1, key: s.facilitatorKey }],
-      ["the host key of table 1 for table 2", { ...base, role: 'host', table: 2, key: hostKeyOf(s, 1) }],
+      ['the host key of table 1 for table 2', { ...base, role: 'host', table: 2, key: hostKeyOf(s, 1) }],
       ["another session's host key", { ...base, role: 'host', table: 1, key: hostKeyOf(other, 1) }],
       ['a host key for a table the session does not have', { ...base, role: 'host', table: 3, key: hostKeyOf(s, 3) }],
       ['an unknown device token', { ...base, role: 'device', token: 'nonexistenttoken0000' }],
@@ -437,8 +428,7 @@ describe('table hosts and signals', () => {
 });
 
 describe('the table document and the host', () => {
-  const denials = (warn: { mock: { calls: unknown[][] } }): string[] =>
-    warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Permission denied'));
+  const denials = (warn: { mock: { calls: unknown[][] } }): string[] => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Permission denied'));
 
   /** A started session (inbreng) with one point at table 1, a device board and a host board there. */
   async function hostedTable() {

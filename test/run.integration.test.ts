@@ -109,8 +109,7 @@ const run = (fac: Client, event: string, payload: unknown = {}) => emitOk<RunVie
 const goto = (fac: Client, stepId: string) => run(fac, Events.stepGoto, { stepId });
 
 /** Waits until a client's session:state shows the run the server has now. */
-const synced = (client: Client, sessionId: string) =>
-  waitForState(client, (st) => JSON.stringify(st.run) === JSON.stringify(runOf(sessionId)), 'current run');
+const synced = (client: Client, sessionId: string) => waitForState(client, (st) => JSON.stringify(st.run) === JSON.stringify(runOf(sessionId)), 'current run');
 
 describe('the step timer', () => {
   it('session:start enters the first step with its timer running until server now + duration', async () => {
@@ -123,7 +122,11 @@ describe('the step timer', () => {
     expect(result.timer!.endsAt).toBeGreaterThanOrEqual(t0 + 60_000);
     expect(result.timer!.endsAt).toBeLessThanOrEqual(t1 + 60_000);
     expect(entries).toEqual([
-      { at: expect.any(Number), type: 'step.entered', data: { action: 'start', status: 'running', stepId: 'uitleg', stepType: 'instructie', round: 1 } },
+      {
+        at: expect.any(Number) as number,
+        type: 'step.entered',
+        data: { action: 'start', status: 'running', stepId: 'uitleg', stepType: 'instructie', round: 1 },
+      },
     ]);
     // Every screen gets the same timer, as data.
     await expect.poll(() => view.lastSessionState()!.run).toEqual(result);
@@ -173,7 +176,7 @@ describe('the step timer', () => {
     for (const seconds of [60, 300]) {
       const extended = await act(s.id, () => run(fac, Events.timerExtend, { seconds }));
       expect(extended.result.timer!.endsAt).toBe(endsAt + seconds * 1000);
-      expect(extended.entries).toEqual([{ at: expect.any(Number), type: 'timer.extend', data: { seconds } }]);
+      expect(extended.entries).toEqual([{ at: expect.any(Number) as number, type: 'timer.extend', data: { seconds } }]);
       endsAt = extended.result.timer!.endsAt!;
     }
     expect(runOf(s.id).timer).toMatchObject({ durationMs: 960_000, running: true, endsAt });
@@ -256,10 +259,7 @@ describe('moving through the agenda', () => {
   it('a move sent from a step the session has left is refused (stale_step): a double click moves one step', async () => {
     const { s, fac } = await runSession();
     // From the lobby, twice at once: one start... of the first step, then nothing.
-    const [first, second] = await Promise.all([
-      emitAck(fac.socket, Events.stepNext, { from: null }),
-      emitAck(fac.socket, Events.stepNext, { from: null }),
-    ]);
+    const [first, second] = await Promise.all([emitAck(fac.socket, Events.stepNext, { from: null }), emitAck(fac.socket, Events.stepNext, { from: null })]);
     expect(first).toMatchObject({ ok: true, data: { stepId: 'uitleg' } });
     expectRefused(second, 'stale_step');
     expect(runOf(s.id).stepId).toBe('uitleg');
@@ -294,11 +294,11 @@ describe('moving through the agenda', () => {
     edit.rounds[1]!.steps = [edit.rounds[1]!.steps[0]!, { type: 'evaluatie', durationSec: 300 }];
     const { result: saved, entries } = await act(s.id, () => emitOk<SessionView['agenda']>(fac.socket, Events.agendaUpdate, { agenda: edit }));
     const newStep = saved.rounds[1]!.steps[1]!;
-    expect(newStep).toMatchObject({ type: 'evaluatie', durationSec: 300, id: expect.stringMatching(/^[A-Za-z0-9_-]{1,32}$/) });
+    expect(newStep).toMatchObject({ type: 'evaluatie', durationSec: 300, id: expect.stringMatching(/^[A-Za-z0-9_-]{1,32}$/) as string });
     expect(saved.rounds.flatMap((r) => r.steps.map((st) => st.id))).toEqual(['uitleg', 'inbreng1', 'stemmen1', 'top1', 'inbreng2', newStep.id]);
     expect(server.services.sessions.get(s.id)!.agenda).toEqual(saved);
     await expect.poll(() => view.lastSessionState()!.agenda).toEqual(saved);
-    expect(entries).toEqual([{ at: expect.any(Number), type: 'agenda.edited', data: { rounds: 2, steps: 6 } }]);
+    expect(entries).toEqual([{ at: expect.any(Number) as number, type: 'agenda.edited', data: { rounds: 2, steps: 6 } }]);
     expect(runOf(s.id).stepId).toBe('inbreng1');
 
     // Past and current steps are locked.
@@ -491,8 +491,7 @@ describe('votes and steps', () => {
 });
 
 describe('step locks on the table documents', () => {
-  const denials = (warn: { mock: { calls: unknown[][] } }): string[] =>
-    warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Permission denied'));
+  const denials = (warn: { mock: { calls: unknown[][] } }): string[] => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Permission denied'));
 
   it('new points are refused in instructie and stemmen steps, accepted in inbreng', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -555,7 +554,9 @@ describe('step locks on the table documents', () => {
       await expect.poll(() => board.points()[0]!.text).toBe('Puntje');
       await goto(fac, 'top1');
       toggleTop(board.doc, 'r1', id);
-      await expect.poll(() => fac.lastSessionState()!.tops).toEqual([{ table: 1, round: 'r1', chosen: true, points: [{ id, theme: 'communicatie', text: 'Puntje' }] }]);
+      await expect
+        .poll(() => fac.lastSessionState()!.tops)
+        .toEqual([{ table: 1, round: 'r1', chosen: true, points: [{ id, theme: 'communicatie', text: 'Puntje' }] }]);
       pointsMap(board.doc).delete(id);
       await vi.waitFor(() => expect(denials(warn)).toHaveLength(2), WAIT);
       await expect.poll(() => board.points().map((p) => p.text)).toEqual(['Puntje']);
@@ -788,7 +789,16 @@ describe('the projector', () => {
 describe('the evaluation step', () => {
   it('takes one anonymous response per device during its step, and summarises it for the facilitator only', async () => {
     const s = await createSession(server, {
-      agenda: { rounds: [{ steps: [{ id: 'uitleg', type: 'instructie', durationSec: 60 }, { id: 'eval', type: 'evaluatie', durationSec: 300 }] }] },
+      agenda: {
+        rounds: [
+          {
+            steps: [
+              { id: 'uitleg', type: 'instructie', durationSec: 60 },
+              { id: 'eval', type: 'evaluatie', durationSec: 300 },
+            ],
+          },
+        ],
+      },
     });
     const fac = await facilitator(server, s);
     const summaries: unknown[] = [];
@@ -813,8 +823,14 @@ describe('the evaluation step', () => {
     }
 
     const mine = newBallotId();
-    expect(await emitAck(d1.socket, Events.evaluationSubmit, answer(mine, { satisfied: 4, clear: 2 }))).toEqual({ ok: true, data: { stepId: 'eval', changed: true } });
-    expect(await emitAck(d1.socket, Events.evaluationSubmit, answer(mine, { satisfied: 4, clear: 2 }))).toEqual({ ok: true, data: { stepId: 'eval', changed: false } });
+    expect(await emitAck(d1.socket, Events.evaluationSubmit, answer(mine, { satisfied: 4, clear: 2 }))).toEqual({
+      ok: true,
+      data: { stepId: 'eval', changed: true },
+    });
+    expect(await emitAck(d1.socket, Events.evaluationSubmit, answer(mine, { satisfied: 4, clear: 2 }))).toEqual({
+      ok: true,
+      data: { stepId: 'eval', changed: false },
+    });
     expectRefused(await emitAck(d1.socket, Events.evaluationSubmit, answer(newBallotId(), { satisfied: 1 })), 'already_voted');
     expect(await emitAck(d1.socket, Events.evaluationSubmit, answer(mine, { satisfied: 5 }))).toMatchObject({ ok: true, data: { changed: true } });
     await emitOk(d2.socket, Events.evaluationSubmit, { ...answer(newBallotId(), { satisfied: 3, heard: 4 }), remark: '  Goede avond  ' });

@@ -199,7 +199,14 @@ describe('editAgenda', () => {
       {
         rounds: [
           { steps: [{ type: 'pauze', durationSec: 60 }] },
-          { id: 'r2', title: 'Ronde 2', steps: [{ id: 'd', type: 'inbreng', durationSec: 5 }, { type: 'evaluatie', durationSec: 0 }] },
+          {
+            id: 'r2',
+            title: 'Ronde 2',
+            steps: [
+              { id: 'd', type: 'inbreng', durationSec: 5 },
+              { type: 'evaluatie', durationSec: 0 },
+            ],
+          },
         ],
       },
       makeId,
@@ -254,7 +261,11 @@ describe('editAgenda', () => {
     input.rounds.push({ steps: [{ type: 'terugkoppeling', durationSec: 60 }] });
     const edited = editAgenda(run, agenda, input, makeId);
     expect(flatten(edited).map((f) => f.step.type)).toEqual(['inbreng', 'instructie', 'clusteren', 'prioriteren', 'terugkoppeling']);
-    expect(flatten(edited).slice(0, 3).map((f) => f.step.id)).toEqual(['a', 'b', 'c']);
+    expect(
+      flatten(edited)
+        .slice(0, 3)
+        .map((f) => f.step.id),
+    ).toEqual(['a', 'b', 'c']);
     expect(edited.rounds[1]!.steps[0]!.durationSec).toBe(999);
     expect(new Set(flatten(edited).map((f) => f.step.id)).size).toBe(5);
     // Removing every upcoming step is fine too.

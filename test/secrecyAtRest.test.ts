@@ -60,7 +60,7 @@ interface Voter {
 let server: TestServer;
 let fac: Client;
 let voters: Voter[] = [];
-let items: string[] = [];
+const items: string[] = [];
 /** Copies of the data dir, by moment, with how many ballots each vote held then. */
 const copies: Record<string, Files> = {};
 const castAt: Record<string, Record<string, number>> = {};
@@ -120,12 +120,12 @@ beforeAll(async () => {
     voteIds.push(id);
     ballots[id] = voters.map(() => newBallotId());
     for (let i = 0; i < voters.length; i++) {
-      await vote(id, i, ballots[id]![i]!, i + n);
+      await vote(id, i, ballots[id][i]!, i + n);
       // Part way, and with everyone in; a few change their mind. (A vote's boxes are made for
       // twice the room when it opens; the evaluation's box grows, and reshuffles, on the way.)
       if (i === 19 || i === 29) copy(`${which} vote, ${i + 1} ballots in`);
     }
-    for (const i of [2, 17, 40]) await vote(id, i, ballots[id]![i]!, i + n + 1);
+    for (const i of [2, 17, 40]) await vote(id, i, ballots[id][i]!, i + n + 1);
     copy(`${which} vote, all ballots in, still open`);
     await emitOk(fac.socket, Events.voteClose, { voteId: id });
     copy(`${which} vote closed`);
@@ -225,10 +225,16 @@ describe('a copy of the database files', () => {
           'the order in which tablets joined': voters.slice(0, cast).map((v, i) => (v.seat ? 1000 + i : i)),
         });
         // Seats are in clear on their receipts; their ballots must not follow them.
-        tryToLink(moment, 'ballots of the shared tablet', box, seated.map((i) => markers[i]!), {
-          'seat number': seated.map((i) => voters[i]!.seat!),
-          'the order of the seat receipts in the file': seated.map((i) => receipts[i]!),
-        });
+        tryToLink(
+          moment,
+          'ballots of the shared tablet',
+          box,
+          seated.map((i) => markers[i]!),
+          {
+            'seat number': seated.map((i) => voters[i]!.seat!),
+            'the order of the seat receipts in the file': seated.map((i) => receipts[i]!),
+          },
+        );
       }
     }
   });
@@ -266,7 +272,10 @@ describe('a copy of the database files', () => {
     const file = fs.readFileSync(path.join(dir, DB_FILE));
     fs.rmSync(dir, { recursive: true, force: true });
     const byOffset = orderings(markers.map((m) => locate(file, m)!))['page, then cell offset']!;
-    const paired = pairedOff(byOffset, markers.map((_, i) => i));
+    const paired = pairedOff(
+      byOffset,
+      markers.map((_, i) => i),
+    );
     findings.push(`  control: an insert-ordered table of the same ballots: ${paired} of ${markers.length} right`);
     expect(paired).toBeGreaterThan(MAX_PAIRED * 3);
   });

@@ -18,9 +18,18 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { addPoint } from '../shared/board.js';
 import { ConnectionMode } from '../shared/connectionMode.js';
-import { Events, PROTOCOL_VERSION, YJS_PATH, YJS_SUBPROTOCOL, type CreateSessionResponse, type DeviceState, type JoinResponse, type SessionView } from '../shared/protocol.js';
+import {
+  Events,
+  PROTOCOL_VERSION,
+  YJS_PATH,
+  YJS_SUBPROTOCOL,
+  type CreateSessionResponse,
+  type DeviceState,
+  type JoinResponse,
+  type SessionView,
+} from '../shared/protocol.js';
 import { certificateHosts, loadOrIssueCertificates } from '../server/certificates.js';
-import { closeClients, TEST_AGENDA, WAIT } from './helpers/clients.js';
+import { closeClients, TEST_AGENDA, WAIT, type AppSocket } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const dirs: string[] = [];
@@ -95,7 +104,10 @@ describe('the local certificate authority', () => {
 });
 
 /** A request that trusts exactly `ca`, over https, or plain http. */
-function request(url: string, opts: { ca?: string; method?: string; body?: unknown } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function request(
+  url: string,
+  opts: { ca?: string; method?: string; body?: unknown } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const lib = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
@@ -183,7 +195,7 @@ describe('a server in the secure mode', () => {
     expect(session.urls.join.startsWith('https://')).toBe(true);
     const joined = JSON.parse((await request(`${server.url}/api/join`, { ca, body: { code: session.joinCode } })).text) as JoinResponse;
 
-    const socket = io(server.url, {
+    const socket: AppSocket = io(server.url, {
       auth: { protocol: PROTOCOL_VERSION, sessionId: joined.sessionId, role: 'device', token: joined.deviceToken },
       transports: ['websocket'],
       forceNew: true,
@@ -192,11 +204,16 @@ describe('a server in the secure mode', () => {
     const states: SessionView[] = [];
     socket.on(Events.sessionState, (s) => states.push(s));
     await vi.waitFor(() => expect(states.length).toBeGreaterThan(0), WAIT);
-    const picked = await socket.timeout(5000).emitWithAck(Events.deviceJoinTable, { table: 1 });
-    expect((picked as { ok: boolean; data: DeviceState }).data.table).toBe(1);
+    const picked = (await socket.timeout(5000).emitWithAck(Events.deviceJoinTable, { table: 1 })) as { ok: boolean; data: DeviceState };
+    expect(picked.data.table).toBe(1);
 
     // Into the collecting step, so the board takes points.
-    const fac = io(server.url, { auth: { protocol: PROTOCOL_VERSION, sessionId: session.id, role: 'facilitator', key: session.facilitatorKey }, transports: ['websocket'], forceNew: true, ca });
+    const fac = io(server.url, {
+      auth: { protocol: PROTOCOL_VERSION, sessionId: session.id, role: 'facilitator', key: session.facilitatorKey },
+      transports: ['websocket'],
+      forceNew: true,
+      ca,
+    });
     await vi.waitFor(() => expect(fac.connected).toBe(true), WAIT);
     expect(await fac.timeout(5000).emitWithAck(Events.sessionStart, {})).toMatchObject({ ok: true });
 

@@ -36,7 +36,7 @@ const recRules = (threshold: number) => ({ method: 'recommendations', threshold 
 
 /** A count made directly, for checking results without going through ballots. */
 function stanceCount(perItem: Record<string, [support: number, oppose: number, abstain: number]>): VoteCount {
-  const counters = Object.entries(perItem).map(([id, [support, oppose, abstain]]) => [id, { support, oppose, abstain }]);
+  const counters = Object.entries(perItem).map(([id, [support, oppose, abstain]]) => [id, { support, oppose, abstain }] as const);
   return { method: 'recommendations', ballots: 0, items: Object.fromEntries(counters) };
 }
 
@@ -225,16 +225,12 @@ describe('checkBallot', () => {
 describe('normaliseBallot', () => {
   it('sorts keys and drops zeros for dots and points, so equal ballots stringify equally', () => {
     expect(JSON.stringify(normaliseBallot(dots({ c: 1, a: 0, b: 2 })))).toBe(JSON.stringify(dots({ b: 2, c: 1 })));
-    expect(JSON.stringify(normaliseBallot(points({ b: 5, a: 7, c: 0 })))).toBe(
-      JSON.stringify(normaliseBallot(points({ a: 7, b: 5 }))),
-    );
+    expect(JSON.stringify(normaliseBallot(points({ b: 5, a: 7, c: 0 })))).toBe(JSON.stringify(normaliseBallot(points({ a: 7, b: 5 }))));
   });
 
   it('keeps the ranking order and abstentions', () => {
     expect(normaliseBallot(ranking('c', 'a', 'b'))).toEqual(ranking('c', 'a', 'b'));
-    expect(JSON.stringify(normaliseBallot(stances({ b: 'abstain', a: 'oppose' })))).toBe(
-      JSON.stringify(stances({ a: 'oppose', b: 'abstain' })),
-    );
+    expect(JSON.stringify(normaliseBallot(stances({ b: 'abstain', a: 'oppose' })))).toBe(JSON.stringify(stances({ a: 'oppose', b: 'abstain' })));
   });
 
   it('does not share arrays or records with its input', () => {
@@ -293,12 +289,23 @@ describe('running counts', () => {
 
   it('treats ids such as "__proto__" and "toString" as ordinary items', () => {
     const ids = ['__proto__', 'toString'];
-    const count = tally(dotRules, ids, [dots(Object.fromEntries([['__proto__', 2], ['toString', 1], ['constructor', 3]]))]);
+    const count = tally(dotRules, ids, [
+      dots(
+        Object.fromEntries([
+          ['__proto__', 2],
+          ['toString', 1],
+          ['constructor', 3],
+        ]),
+      ),
+    ]);
     expect(Object.keys(count.items)).toEqual(ids);
     expect(JSON.parse(JSON.stringify(count))).toEqual({
       method: 'dots',
       ballots: 1,
-      items: Object.fromEntries([['__proto__', { total: 2 }], ['toString', { total: 1 }]]),
+      items: Object.fromEntries([
+        ['__proto__', { total: 2 }],
+        ['toString', { total: 1 }],
+      ]),
     });
   });
 
@@ -350,11 +357,7 @@ describe('Modified Borda Count', () => {
 
 describe('recommendations', () => {
   it('counts stances per item and leaves out items not voted on', () => {
-    const count = tally(recRules(70), items, [
-      stances({ a: 'support', b: 'oppose' }),
-      stances({ a: 'abstain' }),
-      stances({ a: 'support', c: 'support' }),
-    ]);
+    const count = tally(recRules(70), items, [stances({ a: 'support', b: 'oppose' }), stances({ a: 'abstain' }), stances({ a: 'support', c: 'support' })]);
     expect(count).toEqual({
       method: 'recommendations',
       ballots: 3,
@@ -389,11 +392,7 @@ describe('recommendations', () => {
   });
 
   it('does not adopt just below the threshold', () => {
-    const rows = rankResults(
-      recRules(70),
-      listed(['a', 'b', 'c']),
-      stanceCount({ a: [699, 301, 0], b: [700, 300, 0], c: [6, 4, 0] }),
-    );
+    const rows = rankResults(recRules(70), listed(['a', 'b', 'c']), stanceCount({ a: [699, 301, 0], b: [700, 300, 0], c: [6, 4, 0] }));
     expect(rows.map((r) => [r.id, r.adopted])).toEqual([
       ['b', true],
       ['a', false],
@@ -453,9 +452,7 @@ describe('rankResults', () => {
   });
 
   it('does not call a single item tied', () => {
-    expect(rankResults(pointRules, listed(['a']), emptyCount(pointRules, ['a']))).toEqual([
-      { id: 'a', rank: 1, tied: false, score: 0 },
-    ]);
+    expect(rankResults(pointRules, listed(['a']), emptyCount(pointRules, ['a']))).toEqual([{ id: 'a', rank: 1, tied: false, score: 0 }]);
   });
 
   it('scores items missing from the count as unchosen and leaves out items not asked for', () => {
@@ -519,9 +516,7 @@ function withinBudget(entries: [string, number][], budget: number): Record<strin
 /** A ballot checkBallot accepts: within budget and limits by construction, naming only items of the vote. */
 function validBallotArb(rules: VoteRules, ids: readonly string[]): fc.Arbitrary<BallotChoices> {
   const amountsUpTo = (max: number) =>
-    fc
-      .shuffledSubarray([...ids])
-      .chain((chosen) => fc.tuple(...chosen.map((id) => fc.integer({ min: 0, max }).map((n): [string, number] => [id, n]))));
+    fc.shuffledSubarray([...ids]).chain((chosen) => fc.tuple(...chosen.map((id) => fc.integer({ min: 0, max }).map((n): [string, number] => [id, n]))));
   switch (rules.method) {
     case 'dots':
       return amountsUpTo(rules.maxPerItem).map((e) => dots(withinBudget(e, rules.budget)));
@@ -538,16 +533,14 @@ function validBallotArb(rules: VoteRules, ids: readonly string[]): fc.Arbitrary<
 }
 
 /** Rules, their items, and ballots of the right method (some invalid). */
-const electionArb = fc
-  .tuple(rulesArb, idsArb)
-  .chain(([rules, ids]) =>
-    fc.record({
-      rules: fc.constant(rules),
-      ids: fc.constant(ids),
-      ballots: fc.array(fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)), { maxLength: 25 }),
-      extra: fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)),
-    }),
-  );
+const electionArb = fc.tuple(rulesArb, idsArb).chain(([rules, ids]) =>
+  fc.record({
+    rules: fc.constant(rules),
+    ids: fc.constant(ids),
+    ballots: fc.array(fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)), { maxLength: 25 }),
+    extra: fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)),
+  }),
+);
 
 const validElectionArb = (rulesArb: fc.Arbitrary<VoteRules>, maxBallots = 30) =>
   fc.tuple(rulesArb, idsArb).chain(([rules, ids]) =>
@@ -578,13 +571,11 @@ describe('properties', () => {
   it('dot totals add up to the dots on valid ballots and never exceed ballots × budget', () => {
     fc.assert(
       fc.property(
-        fc.tuple(dotRulesArb, idsArb).chain(([rules, ids]) =>
-          fc.tuple(
-            fc.constant(rules),
-            fc.constant(ids),
-            fc.array(fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)), { maxLength: 30 }),
+        fc
+          .tuple(dotRulesArb, idsArb)
+          .chain(([rules, ids]) =>
+            fc.tuple(fc.constant(rules), fc.constant(ids), fc.array(fc.oneof(looseBallotArb(rules, ids), validBallotArb(rules, ids)), { maxLength: 30 })),
           ),
-        ),
         ([rules, ids, ballots]) => {
           const valid = ballots.filter((b) => checkBallot(rules, new Set(ids), b).ok);
           const count = tally(rules, ids, valid);
@@ -631,13 +622,11 @@ describe('properties', () => {
   it('a running count of voters changing their ballots equals a recount of their last ballots', () => {
     fc.assert(
       fc.property(
-        fc.tuple(rulesArb, idsArb).chain(([rules, ids]) =>
-          fc.tuple(
-            fc.constant(rules),
-            fc.constant(ids),
-            fc.array(fc.tuple(fc.nat({ max: 5 }), validBallotArb(rules, ids)), { maxLength: 30 }),
+        fc
+          .tuple(rulesArb, idsArb)
+          .chain(([rules, ids]) =>
+            fc.tuple(fc.constant(rules), fc.constant(ids), fc.array(fc.tuple(fc.nat({ max: 5 }), validBallotArb(rules, ids)), { maxLength: 30 })),
           ),
-        ),
         ([rules, ids, submissions]) => {
           const latest = new Map<number, BallotChoices>();
           const count = emptyCount(rules, ids);
@@ -657,9 +646,7 @@ describe('properties', () => {
   it('the tally does not depend on the order of the ballots', () => {
     fc.assert(
       fc.property(
-        electionArb.chain((e) =>
-          fc.tuple(fc.constant(e), fc.shuffledSubarray(e.ballots, { minLength: e.ballots.length, maxLength: e.ballots.length })),
-        ),
+        electionArb.chain((e) => fc.tuple(fc.constant(e), fc.shuffledSubarray(e.ballots, { minLength: e.ballots.length, maxLength: e.ballots.length }))),
         ([{ rules, ids, ballots }, shuffled]) => {
           expect(tally(rules, ids, shuffled)).toEqual(tally(rules, ids, ballots));
         },
@@ -710,9 +697,7 @@ describe('properties', () => {
     const many = Array.from({ length: 21 }, (_, i) => `i${i}`);
     fc.assert(
       fc.property(
-        dotRulesArb.chain((rules) =>
-          fc.tuple(fc.constant(rules), fc.array(fc.integer({ min: 0, max: rules.maxPerItem }), { minLength: 21, maxLength: 21 })),
-        ),
+        dotRulesArb.chain((rules) => fc.tuple(fc.constant(rules), fc.array(fc.integer({ min: 0, max: rules.maxPerItem }), { minLength: 21, maxLength: 21 }))),
         ([rules, amounts]) => {
           // Raise items to the limit until the budget is passed; 21 items × at least 1 always passes 20.
           for (let i = 0; sum(amounts) <= rules.budget; i++) amounts[i] = rules.maxPerItem;

@@ -9,16 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BallotBox } from '../server/ballotBox.js';
 import { seal, voterTag } from '../server/secrets.js';
 import { receiptBox, receiptSlotSize, voteBox, type Receipt } from '../server/votes.js';
-import {
-  Events,
-  MIN_VOTERS_SHOWN,
-  type Ack,
-  type CreateSessionBody,
-  type ErrorCode,
-  type ResultRow,
-  type Tally,
-  type VoteView,
-} from '../shared/protocol.js';
+import { Events, MIN_VOTERS_SHOWN, type Ack, type CreateSessionBody, type ErrorCode, type ResultRow, type Tally, type VoteView } from '../shared/protocol.js';
 import { tally as recount, type BallotChoices } from '../shared/tally.js';
 import {
   addPointTo,
@@ -64,7 +55,14 @@ interface RoomOptions {
  * points on the boards, moved on to the (first) stemmen step with no vote open.
  * `p[t][i]` is the id of the i-th point of table t+1, `d[t][i]` the i-th device there.
  */
-async function room({ seated = [1, 1], points = [['Punt A', 'Punt B'], ['Punt C', 'Punt D']], body = {} }: RoomOptions = {}) {
+async function room({
+  seated = [1, 1],
+  points = [
+    ['Punt A', 'Punt B'],
+    ['Punt C', 'Punt D'],
+  ],
+  body = {},
+}: RoomOptions = {}) {
   const s = await createSession(server, { tables: seated.length, ...body });
   const fac = await facilitator(server, s);
   await startSession(fac);
@@ -136,10 +134,12 @@ const close = (fac: Client, voteId: string) => emitOk<VoteView>(fac.socket, Even
 
 /** Waits for a tally of this vote that passes `check`, and returns it. */
 async function tallyOf(client: Client, voteId: string, check: (t: Tally) => boolean = () => true): Promise<Tally> {
-  await expect.poll(() => {
-    const t = client.lastTally();
-    return t?.voteId === voteId && check(t);
-  }).toBe(true);
+  await expect
+    .poll(() => {
+      const t = client.lastTally();
+      return t?.voteId === voteId && check(t);
+    })
+    .toBe(true);
   return client.lastTally()!;
 }
 
@@ -161,8 +161,12 @@ describe('each method through the real server', () => {
     await refusedUnchanged(vote.id, 'over_item_limit', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { [c!]: 3 }));
     await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), { nope: 1 }));
     // A key JavaScript treats specially is an unknown item like any other, never a blank ballot.
-    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"__proto__": 1}') as Record<string, number>));
-    await refusedUnchanged(vote.id, 'unknown_item', () => submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"constructor": 1}') as Record<string, number>));
+    await refusedUnchanged(vote.id, 'unknown_item', () =>
+      submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"__proto__": 1}') as Record<string, number>),
+    );
+    await refusedUnchanged(vote.id, 'unknown_item', () =>
+      submitBallot(d[0]![1]!, vote.id, newBallotId(), JSON.parse('{"constructor": 1}') as Record<string, number>),
+    );
     await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [c!]: 2, [a!]: 1 }));
 
     expect(stored(vote.id)).toMatchObject({ ballots: 2, rows: { length: 2 }, receipts: { length: 2 } });
@@ -339,8 +343,20 @@ describe('what a step votes on', () => {
   /** Two rounds of inbreng and stemmen; table 1 writes in both rounds, table 2 in the second. */
   const TWO_ROUNDS = {
     rounds: [
-      { id: 'r1', steps: [{ id: 'in1', type: 'inbreng' as const, durationSec: 600 }, { id: 'st1', type: 'stemmen' as const, durationSec: 300 }] },
-      { id: 'r2', steps: [{ id: 'in2', type: 'inbreng' as const, durationSec: 600 }, { id: 'st2', type: 'stemmen' as const, durationSec: 300 }] },
+      {
+        id: 'r1',
+        steps: [
+          { id: 'in1', type: 'inbreng' as const, durationSec: 600 },
+          { id: 'st1', type: 'stemmen' as const, durationSec: 300 },
+        ],
+      },
+      {
+        id: 'r2',
+        steps: [
+          { id: 'in2', type: 'inbreng' as const, durationSec: 600 },
+          { id: 'st2', type: 'stemmen' as const, durationSec: 300 },
+        ],
+      },
     ],
   };
 
@@ -552,16 +568,22 @@ describe('a shared tablet (doorgeefstand)', () => {
     await ok(submitBallot(other, vote.id, newBallotId(), { [b!]: 1 }));
 
     expect(stored(vote.id)).toMatchObject({ ballots: 4, rows: { length: 4 } });
-    expect(stored(vote.id).receipts.map((r) => r.seat).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      stored(vote.id)
+        .receipts.map((r) => r.seat)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     const t = await tallyOf(fac, vote.id, (x) => x.ballots === 4);
     expect(t.eligible).toBe(4);
     expect(scoresOf(t.results)).toMatchObject({ [a!]: 1 + 2 + 3, [b!]: 1 });
     await expect.poll(() => tablet.deviceStates.at(-1)?.seatsVoted).toEqual([1, 2, 3]);
     expect(tablet.deviceStates.at(-1)?.votedIn).toEqual([vote.id]);
-    await expect.poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted, r.seats])).toEqual([
-      [1, 3, 3],
-      [2, 1, 0],
-    ]);
+    await expect
+      .poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted, r.seats]))
+      .toEqual([
+        [1, 3, 3],
+        [2, 1, 0],
+      ]);
     // Only the facilitator sets seats, within the session's tables.
     expectRefused(await emitAck(tablet.socket, Events.tableSeats, { table: 1, seats: 5 }), 'forbidden');
     expectRefused(await emitAck(fac.socket, Events.tableSeats, { table: 3, seats: 2 }), 'bad_request');
@@ -595,7 +617,22 @@ describe('a shared tablet (doorgeefstand)', () => {
 
 describe('ballots stay where they were cast', () => {
   it('moving devices after they voted does not change a table’s count, nor uncover a lone voter', async () => {
-    const { fac, d, p } = await room({ seated: [3, 1], points: [['A'], ['B']], body: { agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 60 }, { type: 'stemmen', durationSec: 60, vote: { method: 'dots', source: 'table', budget: 3 } }] }] } } });
+    const { fac, d, p } = await room({
+      seated: [3, 1],
+      points: [['A'], ['B']],
+      body: {
+        agenda: {
+          rounds: [
+            {
+              steps: [
+                { type: 'inbreng', durationSec: 60 },
+                { type: 'stemmen', durationSec: 60, vote: { method: 'dots', source: 'table', budget: 3 } },
+              ],
+            },
+          ],
+        },
+      },
+    });
     const vote = await openVote(fac);
     for (const device of d[0]!) await ok(submitBallot(device, vote.id, newBallotId(), { [p[0]![0]!]: 1 }));
     await ok(submitBallot(d[1]![0]!, vote.id, newBallotId(), { [p[1]![0]!]: 3 }));
@@ -607,17 +644,37 @@ describe('ballots stay where they were cast', () => {
     for (const device of d[0]!.slice(0, 2)) await emitOk(fac.socket, Events.deviceMove, { label: device.deviceStates.at(-1)!.label, table: 2 });
     await expect.poll(() => server.services.deviceById(d[0]![0]!.deviceId)!.table).toBe(2);
     const votes = server.services.votes;
-    expect(votes.votersByTable(vote.id)).toEqual(new Map([[1, 3], [2, 1]]));
-    await expect.poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted])).toEqual([
-      [1, 3],
-      [2, 1],
-    ]);
+    expect(votes.votersByTable(vote.id)).toEqual(
+      new Map([
+        [1, 3],
+        [2, 1],
+      ]),
+    );
+    await expect
+      .poll(() => fac.lastOverview()?.map((r) => [r.table, r.voted]))
+      .toEqual([
+        [1, 3],
+        [2, 1],
+      ]);
   });
 });
 
 describe('opening with changes', () => {
   it('changes without a method keep the step’s method and its limits', async () => {
-    const { fac } = await room({ body: { agenda: { rounds: [{ steps: [{ type: 'inbreng', durationSec: 60 }, { type: 'stemmen', durationSec: 60, vote: { method: 'points', budget: 100 } }] }] } } });
+    const { fac } = await room({
+      body: {
+        agenda: {
+          rounds: [
+            {
+              steps: [
+                { type: 'inbreng', durationSec: 60 },
+                { type: 'stemmen', durationSec: 60, vote: { method: 'points', budget: 100 } },
+              ],
+            },
+          ],
+        },
+      },
+    });
     expect((await openVote(fac, { budget: 50 })).rules).toEqual({ method: 'points', budget: 50 });
   });
 });

@@ -23,8 +23,7 @@ import {
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const texts = (board: TableBoard) => board.points().map((p) => p.text);
-const serverTexts = (server: TestServer, sessionId: string, table: number) =>
-  server.services.pointsOf(sessionId, table).map((p) => p.text);
+const serverTexts = (server: TestServer, sessionId: string, table: number) => server.services.pointsOf(sessionId, table).map((p) => p.text);
 
 function textOf(board: TableBoard, pointId: string) {
   const point = pointsMap(board.doc).get(pointId);

@@ -148,8 +148,17 @@ serve(
   {
     setupRoom,
     type,
-    awaitVote: async ({ openSentAt, timeoutMs }) => awaitVoteSeen(tablets.map((t) => t.voter), openSentAt, timeoutMs),
-    vote: async (start) => castBallots(tablets.map((t) => t.voter), start),
+    awaitVote: async ({ openSentAt, timeoutMs }) =>
+      awaitVoteSeen(
+        tablets.map((t) => t.voter),
+        openSentAt,
+        timeoutMs,
+      ),
+    vote: async (start) =>
+      castBallots(
+        tablets.map((t) => t.voter),
+        start,
+      ),
   },
   () => {
     for (const t of tablets) {

@@ -89,29 +89,34 @@ export function castBallots(voters: Voter[], start: VoteStart): Promise<VoteResu
       voter.socket.on('disconnect', onDisconnect);
       unlisten.push(() => voter.socket.off('disconnect', onDisconnect));
       const at = start.startAt + (start.firstIndex + i + Math.random()) * spacing;
-      setTimeout(() => {
-        if (sample.error !== null) return;
-        if (!voter.socket.connected) {
-          sample.error = 'not connected at its turn';
-          settled();
-          return;
-        }
-        const payload = {
-          voteId: start.voteId,
-          ballotId: randomBytes(18).toString('base64url'),
-          choices: { method: 'dots', dots: chooseDots(start.items, voter.table, start.budget, start.maxPerItem) },
-        };
-        sample.sentAt = now();
-        lastSendAt = Math.max(lastSendAt, sample.sentAt);
-        const loose = voter.socket as unknown as { timeout(ms: number): { emit(ev: string, p: unknown, cb: (err: Error | null, res: Ack<BallotReceipt>) => void): void } };
-        loose.timeout(ACK_TIMEOUT_MS).emit(Events.ballotSubmit, payload, (err, res) => {
-          if (sample.error !== null) return; // already settled: its socket was dropped
-          sample.ackAt = now();
-          if (err) sample.error = 'ack timeout';
-          else if (!res.ok) sample.error = res.error.code;
-          settled();
-        });
-      }, Math.max(0, at - now()));
+      setTimeout(
+        () => {
+          if (sample.error !== null) return;
+          if (!voter.socket.connected) {
+            sample.error = 'not connected at its turn';
+            settled();
+            return;
+          }
+          const payload = {
+            voteId: start.voteId,
+            ballotId: randomBytes(18).toString('base64url'),
+            choices: { method: 'dots', dots: chooseDots(start.items, voter.table, start.budget, start.maxPerItem) },
+          };
+          sample.sentAt = now();
+          lastSendAt = Math.max(lastSendAt, sample.sentAt);
+          const loose = voter.socket as unknown as {
+            timeout(ms: number): { emit(ev: string, p: unknown, cb: (err: Error | null, res: Ack<BallotReceipt>) => void): void };
+          };
+          loose.timeout(ACK_TIMEOUT_MS).emit(Events.ballotSubmit, payload, (err, res) => {
+            if (sample.error !== null) return; // already settled: its socket was dropped
+            sample.ackAt = now();
+            if (err) sample.error = 'ack timeout';
+            else if (!res.ok) sample.error = res.error.code;
+            settled();
+          });
+        },
+        Math.max(0, at - now()),
+      );
     });
   });
 }

@@ -39,10 +39,25 @@ export async function runBare(rootDir: string, opts: { voters: number; windowMs:
       const setupMs = now() - started;
       const items = Array.from({ length: 120 }, (_, i) => ({ id: `item${i}`, table: (i % 60) + 1 }));
       await beginPhase(server);
-      const vote = await runVotePhase({ workers, counts: ready.map((r) => r.clients), projector, voteId: 'bare', items, ...BENCH_VOTE, windowMs: opts.windowMs });
+      const vote = await runVotePhase({
+        workers,
+        counts: ready.map((r) => r.clients),
+        projector,
+        voteId: 'bare',
+        items,
+        ...BENCH_VOTE,
+        windowMs: opts.windowMs,
+      });
       const votePhase = await endPhase(server, workers, vote.from, vote.to);
       projector.close();
-      return { voters: opts.voters, setupMs, failed: ready.reduce((a, r) => a + r.failed, 0), vote, phases: { vote: votePhase }, peakRssMb: (await server.stop()).peakRssMb };
+      return {
+        voters: opts.voters,
+        setupMs,
+        failed: ready.reduce((a, r) => a + r.failed, 0),
+        vote,
+        phases: { vote: votePhase },
+        peakRssMb: (await server.stop()).peakRssMb,
+      };
     });
   } finally {
     await Promise.all(workers.map((w) => w.stop()));

@@ -48,7 +48,13 @@ async function seedPoints(url: string, f: Facilitated, opts: MaxiOptions) {
     const key = new URL(link.url).hash.replace(/^#key=/, '');
     const { doc, provider } = await openTable(url, f.session.id, link.table, `host.${key}`);
     for (let p = 0; p < opts.pointsPerTable; p++) {
-      addPoint(doc, { id: `t${link.table}p${p}`, theme: themes[p % themes.length]!, round: roundId, step: stepId, text: `Voorstel ${p + 1} van tafel ${link.table}` });
+      addPoint(doc, {
+        id: `t${link.table}p${p}`,
+        theme: themes[p % themes.length]!,
+        round: roundId,
+        step: stepId,
+        text: `Voorstel ${p + 1} van tafel ${link.table}`,
+      });
     }
     // The provider sends each change at once; leave it a moment to get there before closing.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -74,7 +80,15 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       let firstIndex = 0;
       const ready = await Promise.all(
         workers.map((w, i) => {
-          const args = { url: server.url, mode: 'app' as const, joinCode: f.session.joinCode, voters: counts[i]!, firstIndex, tables: opts.tables, joinConcurrency: opts.joinConcurrency };
+          const args = {
+            url: server.url,
+            mode: 'app' as const,
+            joinCode: f.session.joinCode,
+            voters: counts[i]!,
+            firstIndex,
+            tables: opts.tables,
+            joinConcurrency: opts.joinConcurrency,
+          };
           firstIndex += counts[i]!;
           return w.request({ cmd: 'setupVoters', args });
         }),
@@ -87,7 +101,12 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       if (failed > 0) log(`maxi: ${failed} phones failed to join: ${errors.join('; ')}`);
 
       log(`maxi: ${phones} phones voting within ${opts.voteWindowMs / 1000} s...`);
-      const { voteItems, voteSeen, vote: voteResult, phase: votePhase } = await voteRound({
+      const {
+        voteItems,
+        voteSeen,
+        vote: voteResult,
+        phase: votePhase,
+      } = await voteRound({
         server,
         workers,
         fac: f.fac,

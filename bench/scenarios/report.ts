@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/report.js';
-import { NO_EDITS } from '../../shared/reportEdits.js';
+import { NO_EDITS, type ReportEditsBody } from '../../shared/reportEdits.js';
 import { reportOutline } from '../../shared/reportOutline.js';
 import { startServer } from '../../server/app.js';
 import { ensureClientBuilt } from '../../server/clientBuild.js';
@@ -84,7 +84,14 @@ export async function runReport(rootDir: string, options: ReportOptions, log: (l
     log(`report: ${format} p50 ${Math.round(r.wall.p50)} ms, ${Math.round(r.last.body.length / 1024)} KB`);
   }
 
-  return { options, points: report.totals.points, devices: report.totals.devices, build: build.wall, formats, typing: await typing(rootDir, report, options.keys, log) };
+  return {
+    options,
+    points: report.totals.points,
+    devices: report.totals.devices,
+    build: build.wall,
+    formats,
+    typing: await typing(rootDir, report, options.keys, log),
+  };
 }
 
 /** The report page with this report (served to the page in place of the session's own), typing in the introduction. */
@@ -97,7 +104,10 @@ async function typing(rootDir: string, report: ReturnType<typeof buildReport>, k
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   if (config.clientDir) await ensureClientBuilt(rootDir, config.clientDir, { info: log, error: log, debug: () => undefined });
   const server = await startServer(config);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   try {
     const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const session = (await created.json()) as { id: string; facilitatorKey: string };
@@ -105,7 +115,9 @@ async function typing(rootDir: string, report: ReturnType<typeof buildReport>, k
     // The page asks for its session's report; it gets the big one, and its edits stay in the page.
     await page.route('**/report.json*', (route) => route.fulfill({ json: report }));
     await page.route('**/report/edits', (route) =>
-      route.request().method() === 'PUT' ? route.fulfill({ json: { edits: route.request().postDataJSON(), logo: null } }) : route.fulfill({ json: { edits: NO_EDITS, logo: null } }),
+      route.request().method() === 'PUT'
+        ? route.fulfill({ json: { edits: route.request().postDataJSON() as ReportEditsBody, logo: null } })
+        : route.fulfill({ json: { edits: NO_EDITS, logo: null } }),
     );
     await page.goto(`${server.url}/f/${session.id}/verslag#key=${session.facilitatorKey}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
@@ -129,7 +141,10 @@ async function typing(rootDir: string, report: ReturnType<typeof buildReport>, k
     };
     const plain = await measure();
     await page.getByRole('checkbox', { name: 'Punten en thema’s bewerken' }).check();
-    await page.getByRole('button', { name: /^Bewerk:/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^Bewerk:/ })
+      .first()
+      .waitFor();
     const editing = await measure();
     log(`report: typing in the introduction, key → paint p95 ${Math.round(plain.p95)} ms (${Math.round(editing.p95)} ms with the editing controls)`);
     return { plain, editing };

@@ -52,7 +52,16 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
           const tables = Array.from({ length: opts.tables }, (_, t) => t + 1).filter((t) => t % workers.length === i);
           return w.request({
             cmd: 'setupRoom',
-            args: { url: server.url, joinCode: session.joinCode, sessionId: session.id, tables, tabletsPerTable: opts.tabletsPerTable, themes: state.themes.map((t) => t.id), roundId, stepId },
+            args: {
+              url: server.url,
+              joinCode: session.joinCode,
+              sessionId: session.id,
+              tables,
+              tabletsPerTable: opts.tabletsPerTable,
+              themes: state.themes.map((t) => t.id),
+              roundId,
+              stepId,
+            },
           });
         }),
       );
@@ -75,7 +84,12 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
       const typing = await endPhase(server, workers, typeFrom, typeFrom + opts.typeSeconds * 1000);
 
       log('room: voting...');
-      const { voteItems, voteSeen, vote: voteResult, phase: votePhase } = await voteRound({
+      const {
+        voteItems,
+        voteSeen,
+        vote: voteResult,
+        phase: votePhase,
+      } = await voteRound({
         server,
         workers,
         fac: fac,

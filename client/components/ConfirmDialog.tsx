@@ -35,6 +35,7 @@ export function useConfirm(): [ReactNode, (text: string, confirm: string) => Pro
     <dialog ref={ref} className="confirm" aria-labelledby="confirm-text" onCancel={() => answer(false)}>
       <p id="confirm-text">{question?.text}</p>
       <div className="confirm__buttons">
+        {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a confirm dialog opens on the safe answer, so Enter never confirms by accident */}
         <button type="button" className="button" onClick={() => answer(false)} autoFocus>
           {t.console.cancel}
         </button>

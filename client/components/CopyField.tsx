@@ -20,7 +20,11 @@ export function CopyField({ label, value, hint }: { label: string; value: string
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {hint && <p className="field__hint" id={`${id}-hint`}>{hint}</p>}
+      {hint && (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       <div className="copy-field">
         <input id={id} readOnly value={value} aria-describedby={hint ? `${id}-hint` : undefined} onFocus={(e) => e.target.select()} />
         <button type="button" className="button" onClick={copy}>

@@ -11,7 +11,11 @@ export function StepTimer({ timer, size = 'normal', copy = false }: { timer: Tim
   const up = left <= 0;
   const label = up ? t.run.timeUp : timer.running ? t.run.timeLeft : t.run.paused;
   return (
-    <div className={`step-timer step-timer--${size}${up ? ' step-timer--up' : ''}${timer.running ? '' : ' step-timer--paused'}`} role={copy ? undefined : 'timer'} aria-label={copy ? undefined : `${label}: ${formatTimeLeft(Math.max(0, left))}`}>
+    <div
+      className={`step-timer step-timer--${size}${up ? ' step-timer--up' : ''}${timer.running ? '' : ' step-timer--paused'}`}
+      role={copy ? undefined : 'timer'}
+      aria-label={copy ? undefined : `${label}: ${formatTimeLeft(Math.max(0, left))}`}
+    >
       <span className="step-timer__label">{label}</span>
       <span className="step-timer__time" data-testid={copy ? undefined : 'timer'}>
         {up ? `+${formatTimeLeft(-left).replace('-', '')}` : formatTimeLeft(left)}

@@ -79,7 +79,7 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
   const rowHeight = barSize + fontSize * 1.5 + (large ? 18 : 10);
   const renderText = (props: { x?: number | string; y?: number | string; value?: unknown }) => (
     <text x={Number(props.x)} y={Number(props.y) - 8} fill={colors.text} fontSize={fontSize} textAnchor="start">
-      {String(props.value ?? '')}
+      {typeof props.value === 'string' || typeof props.value === 'number' ? props.value : ''}
     </text>
   );
   if (rows.length === 0) return <p className="vote-chart__note">{t.vote.noBallots}</p>;

@@ -3,7 +3,7 @@
  * Steps that have run, and the current one, are shown but locked: the server refuses to move,
  * remove or retype them, and the editor does not offer it.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { DEFAULT_VOTE, flatten, STEP_TYPES, type Agenda, type Round, type Step, type StepType } from '../../shared/agenda';
 import { Events, LIMITS, type SessionView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
@@ -60,14 +60,16 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
   // Steps up to the current one are locked (ids that have run).
   const steps = flatten(session.agenda);
   const currentIndex = steps.findIndex((f) => f.step.id === session.run.stepId);
-  const lockedIds = new Set(
-    session.run.status === 'ended' ? steps.map((f) => f.step.id) : steps.slice(0, currentIndex + 1).map((f) => f.step.id),
-  );
+  const lockedIds = new Set(session.run.status === 'ended' ? steps.map((f) => f.step.id) : steps.slice(0, currentIndex + 1).map((f) => f.step.id));
   const lockedRounds = new Set(steps.filter((f) => lockedIds.has(f.step.id)).map((f) => f.round.id));
   const isLocked = (s: DraftStep) => s.id !== undefined && lockedIds.has(s.id);
 
   // When the session moves on elsewhere, keep the draft but let the locks follow.
-  useEffect(() => setStatus(null), [session.run.stepId]);
+  const [statusStep, setStatusStep] = useState(session.run.stepId);
+  if (statusStep !== session.run.stepId) {
+    setStatusStep(session.run.stepId);
+    setStatus(null);
+  }
 
   const updateRound = (ri: number, patch: Partial<DraftRound>) => setRounds(rounds.map((r, i) => (i === ri ? { ...r, ...patch } : r)));
   const updateStep = (ri: number, si: number, patch: Partial<DraftStep>) =>
@@ -121,11 +123,21 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
             <div className="agenda-round__fields">
               <div className="field">
                 <label htmlFor={`round-${ri}-title`}>{t.agendaEditor.roundTitle}</label>
-                <input id={`round-${ri}-title`} value={round.title ?? ''} maxLength={LIMITS.stepTitleLength} onChange={(e) => updateRound(ri, { title: e.target.value })} />
+                <input
+                  id={`round-${ri}-title`}
+                  value={round.title ?? ''}
+                  maxLength={LIMITS.stepTitleLength}
+                  onChange={(e) => updateRound(ri, { title: e.target.value })}
+                />
               </div>
               <div className="field">
                 <label htmlFor={`round-${ri}-question`}>{t.agendaEditor.roundQuestion}</label>
-                <input id={`round-${ri}-question`} value={round.question ?? ''} maxLength={LIMITS.questionLength} onChange={(e) => updateRound(ri, { question: e.target.value })} />
+                <input
+                  id={`round-${ri}-question`}
+                  value={round.question ?? ''}
+                  maxLength={LIMITS.questionLength}
+                  onChange={(e) => updateRound(ri, { question: e.target.value })}
+                />
               </div>
               <label className="choice">
                 <input type="checkbox" checked={round.rotate} disabled={roundLocked} onChange={(e) => updateRound(ri, { rotate: e.target.checked })} />
@@ -159,7 +171,12 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
                       </div>
                       <div className="field">
                         <label htmlFor={`${prefix}-title`}>{t.agendaEditor.stepTitle}</label>
-                        <input id={`${prefix}-title`} value={step.title ?? ''} maxLength={LIMITS.stepTitleLength} onChange={(e) => updateStep(ri, si, { title: e.target.value })} />
+                        <input
+                          id={`${prefix}-title`}
+                          value={step.title ?? ''}
+                          maxLength={LIMITS.stepTitleLength}
+                          onChange={(e) => updateStep(ri, si, { title: e.target.value })}
+                        />
                       </div>
                       <div className="field field--short">
                         <label htmlFor={`${prefix}-duration`}>{t.agendaEditor.duration}</label>
@@ -171,22 +188,39 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
                           max={LIMITS.stepDurationSec / 60}
                           value={Math.round(step.durationSec / 60)}
                           disabled={locked}
-                          onChange={(e) => updateStep(ri, si, { durationSec: Math.max(0, Math.min(LIMITS.stepDurationSec / 60, Number(e.target.value) || 0)) * 60 })}
+                          onChange={(e) =>
+                            updateStep(ri, si, { durationSec: Math.max(0, Math.min(LIMITS.stepDurationSec / 60, Number(e.target.value) || 0)) * 60 })
+                          }
                         />
                       </div>
                     </div>
                     {step.type === 'stemmen' && (
-                      <VoteSettingsFields value={step.vote ?? DEFAULT_VOTE} kind={session.kind} disabled={locked} onChange={(vote) => updateStep(ri, si, { vote })} />
+                      <VoteSettingsFields
+                        value={step.vote ?? DEFAULT_VOTE}
+                        kind={session.kind}
+                        disabled={locked}
+                        onChange={(vote) => updateStep(ri, si, { vote })}
+                      />
                     )}
                     <div className="field">
                       <label htmlFor={`${prefix}-question`}>{t.agendaEditor.stepQuestion}</label>
-                      <input id={`${prefix}-question`} value={step.question ?? ''} maxLength={LIMITS.questionLength} onChange={(e) => updateStep(ri, si, { question: e.target.value })} />
+                      <input
+                        id={`${prefix}-question`}
+                        value={step.question ?? ''}
+                        maxLength={LIMITS.questionLength}
+                        onChange={(e) => updateStep(ri, si, { question: e.target.value })}
+                      />
                     </div>
                     {locked ? (
                       <p className="field__hint">{t.agendaEditor.locked}</p>
                     ) : (
                       <div className="agenda-step__tools">
-                        <button type="button" className="button button--small" disabled={si === 0 || isLocked(round.steps[si - 1]!)} onClick={() => moveStep(ri, si, -1)}>
+                        <button
+                          type="button"
+                          className="button button--small"
+                          disabled={si === 0 || isLocked(round.steps[si - 1]!)}
+                          onClick={() => moveStep(ri, si, -1)}
+                        >
                           ↑ {t.agendaEditor.up}
                         </button>
                         <button type="button" className="button button--small" disabled={si === round.steps.length - 1} onClick={() => moveStep(ri, si, 1)}>
@@ -229,7 +263,18 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
           type="button"
           className="button"
           disabled={rounds.length >= LIMITS.rounds}
-          onClick={() => setRounds([...rounds, { rotate: false, steps: [{ type: 'instructie', durationSec: 180 }, { type: 'inbreng', durationSec: 1200 }] }])}
+          onClick={() =>
+            setRounds([
+              ...rounds,
+              {
+                rotate: false,
+                steps: [
+                  { type: 'instructie', durationSec: 180 },
+                  { type: 'inbreng', durationSec: 1200 },
+                ],
+              },
+            ])
+          }
         >
           + {t.agendaEditor.addRound}
         </button>

@@ -96,13 +96,14 @@ function actionOf(event: string): keyof ReturnType<typeof useI18n>['t']['console
 export function ConsoleControlBar({ conn }: { conn: SessionConnection }) {
   const { t } = useI18n();
   const { consoles, socketId, acted } = conn;
-  const [shownActed, setShownActed] = useState(acted);
+  // The last change shows for 15 s; a newer one shows afresh.
+  const [expired, setExpired] = useState<SessionConnection['acted']>(null);
   useEffect(() => {
-    setShownActed(acted);
     if (!acted) return;
-    const id = window.setTimeout(() => setShownActed(null), 15_000);
+    const id = window.setTimeout(() => setExpired(acted), 15_000);
     return () => window.clearTimeout(id);
   }, [acted]);
+  const shownActed = acted !== expired ? acted : null;
   if (!consoles) return null;
   const controller = consoles.controller;
   const mine = controller !== null && controller === socketId;

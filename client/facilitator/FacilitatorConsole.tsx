@@ -75,7 +75,9 @@ function Console({ sessionId, secret }: { sessionId: string; secret: string }) {
               {/* In a voting step the vote is the main thing to do, so it comes first. */}
               {step?.type === 'stemmen' && <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={step} />}
               <RunPanel session={session} emit={conn.emit} />
-              {step?.type !== 'stemmen' && session.vote && <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={undefined} />}
+              {step?.type !== 'stemmen' && session.vote && (
+                <VotePanel vote={session.vote} tally={conn.tally} kind={session.kind} emit={conn.emit} step={undefined} />
+              )}
               {conn.evaluations.map((summary) => (
                 <EvaluationPanel key={summary.stepId} summary={summary} />
               ))}

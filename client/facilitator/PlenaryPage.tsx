@@ -6,14 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import type * as Y from 'yjs';
 import { visiblePoints, type VisiblePoint } from '../../shared/board';
-import {
-  addPlenaryTheme,
-  mergePlenaryThemes,
-  plenaryThemesMap,
-  readPlenaryThemes,
-  renamePlenaryTheme,
-  THEME_LABEL_LENGTH,
-} from '../../shared/plenary';
+import { addPlenaryTheme, mergePlenaryThemes, plenaryThemesMap, readPlenaryThemes, renamePlenaryTheme, THEME_LABEL_LENGTH } from '../../shared/plenary';
 import { Events, type SessionView, type Theme } from '../../shared/protocol';
 import { nanoid } from 'nanoid';
 import { useI18n } from '../i18n/I18n';
@@ -146,7 +139,7 @@ function Harvest({ session, emit, secret }: { session: SessionView; emit: Sessio
 }
 
 /** One table's points, latest round first, read live (the facilitator's view of a table is read-only). */
-function TablePicker({ session, table, secret, onPick }: { session: SessionView; table: number; secret: string; onPick(ids: string[]): Promise<boolean> }) {
+function TablePicker({ session, table, secret, onPick }: { session: SessionView; table: number; secret: string; onPick: (ids: string[]) => Promise<boolean> }) {
   const { t } = useI18n();
   const doc = useTableDoc(session.id, table, `facilitator.${secret}`, false);
   const [points, setPoints] = useState<VisiblePoint[]>([]);
@@ -190,12 +183,7 @@ function TablePicker({ session, table, secret, onPick }: { session: SessionView;
           </li>
         ))}
       </ul>
-      <button
-        type="button"
-        className="button"
-        disabled={chosen.size === 0}
-        onClick={() => void onPick([...chosen]).then((ok) => ok && setChosen(new Set()))}
-      >
+      <button type="button" className="button" disabled={chosen.size === 0} onClick={() => void onPick([...chosen]).then((ok) => ok && setChosen(new Set()))}>
         {t.plenary.pickAdd(chosen.size)}
       </button>
     </fieldset>
@@ -279,11 +267,16 @@ function ThemeTools({ doc, sessionThemes }: { doc: Y.Doc; sessionThemes: Theme[]
   );
 }
 
-function ThemeName({ theme, onRename }: { theme: Theme; onRename(label: string): void }) {
+function ThemeName({ theme, onRename }: { theme: Theme; onRename: (label: string) => void }) {
   const { t } = useI18n();
   const [label, setLabel] = useState(theme.label);
   const id = useId();
-  useEffect(() => setLabel(theme.label), [theme.label]);
+  // A rename from elsewhere replaces the draft.
+  const [known, setKnown] = useState(theme.label);
+  if (known !== theme.label) {
+    setKnown(theme.label);
+    setLabel(theme.label);
+  }
   return (
     <>
       <label htmlFor={id} className="sr-only">

@@ -67,7 +67,12 @@ export function useOutlineEditing(report: Report | null, edits: ReportEdits, upd
         if (!theme || !point) return null;
         if (open !== key) {
           return (
-            <button type="button" className="button button--quiet button--small report-edit__open" aria-label={t.report.editPoint(text)} onClick={() => setOpen(key)}>
+            <button
+              type="button"
+              className="button button--quiet button--small report-edit__open"
+              aria-label={t.report.editPoint(text)}
+              onClick={() => setOpen(key)}
+            >
               ✎
             </button>
           );
@@ -159,7 +164,10 @@ export function useOutlineEditing(report: Report | null, edits: ReportEdits, upd
 export function OmittedPoints({ report, edits, update }: { report: Report; edits: ReportEdits; update: Update }) {
   const { t, lang } = useI18n();
   const other = REPORT_TEXT[lang].otherTheme;
-  const omitted = useMemo(() => mainThemes({ ...report, edits }, other).flatMap((th) => th.points.filter((p) => p.omitted).map((p) => ({ ...p, theme: th.label }))), [report, edits, other]);
+  const omitted = useMemo(
+    () => mainThemes({ ...report, edits }, other).flatMap((th) => th.points.filter((p) => p.omitted).map((p) => ({ ...p, theme: th.label }))),
+    [report, edits, other],
+  );
   if (omitted.length === 0) return null;
   return (
     <details className="report-edit__omitted no-print">
@@ -170,7 +178,12 @@ export function OmittedPoints({ report, edits, update }: { report: Report; edits
             <span>
               {p.text} <span className="field__hint">({p.theme})</span>
             </span>
-            <button type="button" className="button" aria-label={t.report.restorePoint(p.text)} onClick={() => update((x) => withPointEdit(x, p.key, { omit: false }))}>
+            <button
+              type="button"
+              className="button"
+              aria-label={t.report.restorePoint(p.text)}
+              onClick={() => update((x) => withPointEdit(x, p.key, { omit: false }))}
+            >
               {t.report.restore}
             </button>
           </li>

@@ -182,12 +182,11 @@ function LogoField({ sessionId, secret, edit }: Props) {
   const logo = edit.logo;
   const bytes = logo?.bytes ?? 0;
 
+  // Without a logo there is nothing to preview.
+  if (!logo && preview !== null) setPreview(null);
   // The key goes in a header, so the preview is fetched as a blob and shown from memory.
   useEffect(() => {
-    if (!logo) {
-      setPreview(null);
-      return;
-    }
+    if (!logo) return;
     let url: string | null = null;
     let live = true;
     api.logo(sessionId, secret).then(

@@ -41,6 +41,8 @@ function nest(blocks: Block[]): (Block | Section)[] {
   return root;
 }
 
+const HEADING_TAG = { 1: 'h1', 2: 'h2', 3: 'h3' } as const;
+
 /** Memoised: typing in the editor above re-renders only when the outline itself changed. */
 export const ReportOutline = memo(function ReportOutline({ outline, replace, editing }: Props) {
   const { cover, blocks } = outline;
@@ -50,7 +52,7 @@ export const ReportOutline = memo(function ReportOutline({ outline, replace, edi
     items.map((item, i) => {
       if ('body' in item) {
         const hid = id();
-        const H = `h${item.heading.level}` as 'h1' | 'h2' | 'h3';
+        const H = HEADING_TAG[item.heading.level];
         const body = replace && item.heading.text === replace.heading ? [replace.node] : render(item.body);
         const key = item.heading.key;
         const extra = editing && key !== undefined ? <div key="edit">{editing.heading(key)}</div> : null;

@@ -35,15 +35,18 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setReport(await api.report(sessionId, secret));
-      setLoadedAt(new Date());
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.code : 'internal');
-    }
-  }, [sessionId, secret]);
+  const load = useCallback(
+    (): Promise<void> =>
+      api.report(sessionId, secret).then(
+        (fetched) => {
+          setReport(fetched);
+          setLoadedAt(new Date());
+          setError(null);
+        },
+        (err: unknown) => setError(err instanceof ApiError ? err.code : 'internal'),
+      ),
+    [sessionId, secret],
+  );
 
   useEffect(() => {
     void load();
@@ -123,7 +126,14 @@ function ReportView({ sessionId, secret }: { sessionId: string; secret: string }
                   <legend className="field__label">{t.report.version}</legend>
                   {ReportVersion.options.map((v) => (
                     <label key={v} className="choice report__version">
-                      <input type="radio" name="report-version" value={v} checked={version === v} onChange={() => setVersion(v)} aria-describedby={`version-${v}`} />
+                      <input
+                        type="radio"
+                        name="report-version"
+                        value={v}
+                        checked={version === v}
+                        onChange={() => setVersion(v)}
+                        aria-describedby={`version-${v}`}
+                      />
                       <span>
                         {t.report.versions[v]}
                         <span id={`version-${v}`} className="field__hint">
@@ -171,10 +181,13 @@ function NotesEditor({ saved, onSave, onSaved }: { saved: string[]; onSave: (not
   const [state, setState] = useState<'clean' | 'dirty' | 'saving' | 'saved'>('clean');
   const [error, setError] = useState<string | null>(null);
   // Take in what is stored (after a save, or another organiser's), but never over unsaved typing.
+  // Only a change in what is stored resets the drafts, not a change of state.
   const savedText = JSON.stringify(saved);
-  useEffect(() => {
-    if (state === 'clean' || state === 'saved') setDrafts(JSON.parse(savedText) as string[]);
-  }, [savedText]); // only a change in what is stored resets the drafts, not a change of state
+  const [known, setKnown] = useState(savedText);
+  if (known !== savedText) {
+    setKnown(savedText);
+    if (state === 'clean' || state === 'saved') setDrafts(saved);
+  }
   const edit = (next: string[]) => {
     setDrafts(next);
     setState('dirty');
@@ -203,7 +216,12 @@ function NotesEditor({ saved, onSave, onSaved }: { saved: string[]; onSave: (not
               maxLength={REPORT_NOTE_LENGTH}
               onChange={(e) => edit(drafts.map((d, j) => (j === i ? e.target.value : d)))}
             />
-            <button type="button" className="button button--quiet no-print" aria-label={t.report.removeNote(i + 1)} onClick={() => edit(drafts.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="button button--quiet no-print"
+              aria-label={t.report.removeNote(i + 1)}
+              onClick={() => edit(drafts.filter((_, j) => j !== i))}
+            >
               ✕
             </button>
           </li>

@@ -133,10 +133,20 @@ export function RunPanel({ session, emit }: { session: SessionView; emit: Sessio
                   </span>
                 )}
                 <span className="agenda-list__title">
-                  {title} <span className="agenda-list__meta">({f.step.durationSec > 0 ? t.run.minutes(Math.round(f.step.durationSec / 60)) : t.run.noTimer}{isNow ? `, ${t.run.now}` : done ? `, ${t.run.done}` : ''})</span>
+                  {title}{' '}
+                  <span className="agenda-list__meta">
+                    ({f.step.durationSec > 0 ? t.run.minutes(Math.round(f.step.durationSec / 60)) : t.run.noTimer}
+                    {isNow ? `, ${t.run.now}` : done ? `, ${t.run.done}` : ''})
+                  </span>
                 </span>
                 {!isNow && (
-                  <button type="button" className="button button--quiet" disabled={busy} aria-label={t.run.goTo(title)} onClick={() => void goTo(f.step.id, f.index, title)}>
+                  <button
+                    type="button"
+                    className="button button--quiet"
+                    disabled={busy}
+                    aria-label={t.run.goTo(title)}
+                    onClick={() => void goTo(f.step.id, f.index, title)}
+                  >
                     →
                   </button>
                 )}

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Events, LIMITS, type TableOverview } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { useErrorText } from '../components/useErrorText';
-import type { SessionConnection } from '../lib/useSessionSocket';
+import type { EmitResult, SessionConnection } from '../lib/useSessionSocket';
 
 interface Props {
   tables: TableOverview[] | null;
@@ -20,7 +20,7 @@ export function TablesOverview({ tables, voting, emit }: Props) {
   const errorText = useErrorText();
   // A refusal shows at the tile it concerns, where the facilitator is looking.
   const [errors, setErrors] = useState<Record<number, string>>({});
-  const run = async (table: number, fn: () => ReturnType<SessionConnection['emit']>) => {
+  const run = async (table: number, fn: () => Promise<EmitResult<unknown>>) => {
     const res = await fn();
     setErrors((all) => {
       const { [table]: _old, ...rest } = all;
@@ -35,12 +35,20 @@ export function TablesOverview({ tables, voting, emit }: Props) {
       ) : (
         <ul className="table-grid">
           {tables.map((row) => (
-            <li key={row.table} className={`table-tile${row.help ? ' table-tile--help' : ''}${row.ready ? ' table-tile--ready' : ''}`} aria-label={t.common.table(row.table)}>
+            <li
+              key={row.table}
+              className={`table-tile${row.help ? ' table-tile--help' : ''}${row.ready ? ' table-tile--ready' : ''}`}
+              aria-label={t.common.table(row.table)}
+            >
               <h3>{t.common.table(row.table)}</h3>
               {row.help && (
                 <p className="table-tile__signal table-tile__signal--help">
                   {t.signals.helpBadge}
-                  <button type="button" className="button button--small" onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'help' }))}>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'help' }))}
+                  >
                     {t.signals.clear}
                   </button>
                 </p>
@@ -48,7 +56,11 @@ export function TablesOverview({ tables, voting, emit }: Props) {
               {row.ready && (
                 <p className="table-tile__signal table-tile__signal--ready">
                   {t.signals.readyBadge}
-                  <button type="button" className="button button--small" onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'ready' }))}>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => run(row.table, () => emit(Events.tableClearSignal, { table: row.table, signal: 'ready' }))}
+                  >
                     {t.signals.clear}
                   </button>
                 </p>

@@ -1,5 +1,5 @@
 /** Opening and closing a vote with its method and subject, and its live result while it runs. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Step } from '../../shared/agenda';
 import { Events, type SessionKind, type Tally, type VoteSettings, type VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
@@ -26,7 +26,11 @@ export function VotePanel({ vote, tally, kind, emit, step }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Each voting step starts from its own settings.
-  useEffect(() => setSettings(step?.vote ?? { method: 'dots' }), [step?.id, step?.vote]);
+  const [source, setSource] = useState({ id: step?.id, vote: step?.vote });
+  if (source.id !== step?.id || source.vote !== step?.vote) {
+    setSource({ id: step?.id, vote: step?.vote });
+    setSettings(step?.vote ?? { method: 'dots' });
+  }
 
   const run = async (action: () => Promise<{ ok: boolean; error?: { code: string } }>) => {
     setBusy(true);

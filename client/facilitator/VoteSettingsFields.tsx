@@ -11,7 +11,7 @@ interface Props {
   value: VoteSettings;
   kind: SessionKind;
   disabled?: boolean;
-  onChange(next: VoteSettings): void;
+  onChange: (next: VoteSettings) => void;
 }
 
 const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(max, Math.round(n) || min));
@@ -30,7 +30,14 @@ export function VoteSettingsFields({ value, kind, disabled, onChange }: Props) {
         <select
           id={`${id}-method`}
           value={value.method}
-          onChange={(e) => onChange({ method: e.target.value as VoteSettings['method'], ...(value.source && { source: value.source }), ...(value.recommendations && { recommendations: value.recommendations }), ...(value.blind !== undefined && { blind: value.blind }) })}
+          onChange={(e) =>
+            onChange({
+              method: e.target.value as VoteSettings['method'],
+              ...(value.source && { source: value.source }),
+              ...(value.recommendations && { recommendations: value.recommendations }),
+              ...(value.blind !== undefined && { blind: value.blind }),
+            })
+          }
         >
           {VoteMethod.options.map((m) => (
             <option key={m} value={m}>

@@ -22,7 +22,7 @@ function initialLang(): Lang {
 interface I18nValue {
   lang: Lang;
   t: Messages;
-  setLang(lang: Lang): void;
+  setLang: (lang: Lang) => void;
 }
 
 const I18nContext = createContext<I18nValue | null>(null);

@@ -195,8 +195,7 @@ export const en: Messages = {
   },
   ballot: {
     title: 'Voting',
-    intro: (budget, max) =>
-      `Spread ${budget} ${budget === 1 ? 'dot' : 'dots'} over the points you find most important. At most ${max} on one point.`,
+    intro: (budget, max) => `Spread ${budget} ${budget === 1 ? 'dot' : 'dots'} over the points you find most important. At most ${max} on one point.`,
     left: (n) => `${n} ${n === 1 ? 'dot' : 'dots'} left`,
     add: (text) => `Give a dot to: ${text}`,
     remove: (text) => `Take a dot from: ${text}`,
@@ -214,7 +213,8 @@ export const en: Messages = {
     blind: 'The result appears on the screen only when the vote has closed.',
     nothing: 'There is nothing to vote on here.',
     ranking: {
-      intro: 'Put the points in order: the most important at the top. Choose as many as you like. The more points you put in order, the more your order counts.',
+      intro:
+        'Put the points in order: the most important at the top. Choose as many as you like. The more points you put in order, the more your order counts.',
       dragHint: 'Tap ‘Choose’ to put a point in your order. Then move it with the arrows, or hold ⠿ and drag.',
       mine: 'Your order',
       mineEmpty: 'You have not chosen anything yet.',
@@ -389,10 +389,12 @@ export const en: Messages = {
   },
   plenary: {
     title: 'Plenary list',
-    intro: 'Bring the most important points of the tables here. Merge duplicate points and themes. The room sees this list on the projector; the plenary vote and the report use it.',
+    intro:
+      'Bring the most important points of the tables here. Merge duplicate points and themes. The room sees this list on the projector; the plenary vote and the report use it.',
     back: 'Back to the console',
     open: 'Open the plenary list',
-    consoleHint: (n: number) => (n === 0 ? 'Empty so far. In the feedback step, bring in the tables’ top 3.' : n === 1 ? '1 point on the list.' : `${n} points on the list.`),
+    consoleHint: (n: number) =>
+      n === 0 ? 'Empty so far. In the feedback step, bring in the tables’ top 3.' : n === 1 ? '1 point on the list.' : `${n} points on the list.`,
     empty: 'There are no points on the plenary list yet.',
     harvestTitle: 'Bring in points',
     harvestHint: 'From each table, out of the latest round in which it wrote points. What is there already is not added again.',
@@ -530,7 +532,8 @@ export const en: Messages = {
     remarks: 'What could be better?',
   },
   board: {
-    offline: 'No connection to the laptop. What you write is kept on this tablet. It goes along by itself when the connection is back, as long as this step is still on.',
+    offline:
+      'No connection to the laptop. What you write is kept on this tablet. It goes along by itself when the connection is back, as long as this step is still on.',
     undo: 'Undo',
     redo: 'Redo',
     othersEditing: 'Someone else is writing here',
@@ -560,25 +563,22 @@ export const en: Messages = {
   connectionMode: {
     title: 'Connection to the tablets',
     httpTitle: 'Plain connection (http)',
-    httpGives: [
-      'Works at once, with nothing to set up.',
-      'If the Wi-Fi drops for a while, an open tablet keeps working. What was written goes along later.',
-    ],
+    httpGives: ['Works at once, with nothing to set up.', 'If the Wi-Fi drops for a while, an open tablet keeps working. What was written goes along later.'],
     httpLacks: [
       'A tablet that reloads or is switched on without Wi-Fi does not open the app.',
-      'A tablet\'s screen does not stay on by itself.',
+      "A tablet's screen does not stay on by itself.",
       'Adding the app to the home screen only makes a bookmark, which needs Wi-Fi.',
     ],
     httpSwitch: 'Want that? Start Tafelronde with HTTPS=true (see the manual, "Secure mode"). Each tablet then has to trust this laptop\'s certificate once.',
     httpsTitle: 'Secure connection (https)',
     httpsGives: [
-      'A tablet that reloads or is switched on without Wi-Fi still opens the app, with its table\'s board.',
+      "A tablet that reloads or is switched on without Wi-Fi still opens the app, with its table's board.",
       'What a tablet writes without Wi-Fi goes along when the Wi-Fi is back.',
-      'A tablet\'s screen stays on.',
+      "A tablet's screen stays on.",
       'Tablets can add the app to their home screen.',
     ],
     httpsCosts: [
-      'Each tablet has to trust this laptop\'s certificate once. Otherwise it shows a warning.',
+      "Each tablet has to trust this laptop's certificate once. Otherwise it shows a warning.",
       'A tablet must have opened the app once with Wi-Fi. Only then does it open without.',
     ],
     gives: 'What this gives',

@@ -214,7 +214,8 @@ export const nl = {
     blind: 'De uitslag komt pas op het scherm als de stemming dicht is.',
     nothing: 'Er is hier niets om over te stemmen.',
     ranking: {
-      intro: 'Zet de punten in volgorde: het belangrijkste bovenaan. Kies er zoveel als u wilt. Hoe meer punten u in volgorde zet, hoe meer uw volgorde meetelt.',
+      intro:
+        'Zet de punten in volgorde: het belangrijkste bovenaan. Kies er zoveel als u wilt. Hoe meer punten u in volgorde zet, hoe meer uw volgorde meetelt.',
       dragHint: 'Tik op ‘Kiezen’ om een punt in uw volgorde te zetten. Schuif het daarna met de pijlen, of houd ⠿ vast en sleep.',
       mine: 'Uw volgorde',
       mineEmpty: 'U heeft nog niets gekozen.',
@@ -232,8 +233,7 @@ export const nl = {
       count: (n: number) => `${n} ${n === 1 ? 'punt' : 'punten'} in uw volgorde`,
     },
     points: {
-      intro: (budget: number) =>
-        `Verdeel ${budget} punten over wat u belangrijk vindt. Hoe belangrijker, hoe meer punten. U hoeft niet alles te verdelen.`,
+      intro: (budget: number) => `Verdeel ${budget} punten over wat u belangrijk vindt. Hoe belangrijker, hoe meer punten. U hoeft niet alles te verdelen.`,
       left: (n: number) => `Nog ${n} ${n === 1 ? 'punt' : 'punten'} over`,
       add: (n: number, text: string) => `+${n} ${n === 1 ? 'punt' : 'punten'} voor: ${text}`,
       take: (n: number, text: string) => `−${n} ${n === 1 ? 'punt' : 'punten'} voor: ${text}`,
@@ -390,10 +390,12 @@ export const nl = {
   },
   plenary: {
     title: 'Plenaire lijst',
-    intro: 'Haal de belangrijkste punten van de tafels hierheen. Voeg dubbele punten en thema’s samen. De zaal ziet deze lijst op de beamer; de plenaire stemming en het verslag gebruiken hem.',
+    intro:
+      'Haal de belangrijkste punten van de tafels hierheen. Voeg dubbele punten en thema’s samen. De zaal ziet deze lijst op de beamer; de plenaire stemming en het verslag gebruiken hem.',
     back: 'Terug naar de leiding',
     open: 'Plenaire lijst openen',
-    consoleHint: (n: number) => (n === 0 ? 'Nog leeg. Haal in de terugkoppeling de top 3 van de tafels op.' : n === 1 ? '1 punt op de lijst.' : `${n} punten op de lijst.`),
+    consoleHint: (n: number) =>
+      n === 0 ? 'Nog leeg. Haal in de terugkoppeling de top 3 van de tafels op.' : n === 1 ? '1 punt op de lijst.' : `${n} punten op de lijst.`,
     empty: 'Er staan nog geen punten op de plenaire lijst.',
     harvestTitle: 'Punten ophalen',
     harvestHint: 'Van elke tafel uit de laatste ronde waarin ze punten schreef. Wat er al staat, komt er niet nog een keer bij.',
@@ -531,7 +533,8 @@ export const nl = {
     remarks: 'Wat kan beter?',
   },
   board: {
-    offline: 'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard. Het gaat vanzelf mee als er weer verbinding is, zolang deze stap nog loopt.',
+    offline:
+      'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard. Het gaat vanzelf mee als er weer verbinding is, zolang deze stap nog loopt.',
     undo: 'Ongedaan maken',
     redo: 'Opnieuw doen',
     othersEditing: 'Iemand anders schrijft hier',
@@ -561,16 +564,14 @@ export const nl = {
   connectionMode: {
     title: 'Verbinding met de tablets',
     httpTitle: 'Gewone verbinding (http)',
-    httpGives: [
-      'Werkt meteen. U hoeft niets in te stellen.',
-      'Valt de wifi even weg? Dan werkt een open tablet door. Wat er geschreven is, gaat later mee.',
-    ],
+    httpGives: ['Werkt meteen. U hoeft niets in te stellen.', 'Valt de wifi even weg? Dan werkt een open tablet door. Wat er geschreven is, gaat later mee.'],
     httpLacks: [
       'Herlaadt een tablet zonder wifi, of gaat hij dan aan? Dan opent de app niet.',
       'Het scherm van een tablet blijft niet vanzelf aan.',
       'De app op het beginscherm zetten werkt alleen als bladwijzer, met wifi.',
     ],
-    httpSwitch: 'Wilt u dat wel? Start Tafelronde dan met HTTPS=true (zie de handleiding, "Veilige verbinding"). Elke tablet moet dan één keer het certificaat van deze laptop vertrouwen.',
+    httpSwitch:
+      'Wilt u dat wel? Start Tafelronde dan met HTTPS=true (zie de handleiding, "Veilige verbinding"). Elke tablet moet dan één keer het certificaat van deze laptop vertrouwen.',
     httpsTitle: 'Beveiligde verbinding (https)',
     httpsGives: [
       'Herlaadt een tablet zonder wifi, of gaat hij dan aan? Dan opent de app toch, met het bord van zijn tafel.',

@@ -42,8 +42,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 export const api = {
-  createSession: (body: CreateSessionBody) =>
-    request<CreateSessionResponse>('/api/sessions', { method: 'POST', body: JSON.stringify(body) }),
+  createSession: (body: CreateSessionBody) => request<CreateSessionResponse>('/api/sessions', { method: 'POST', body: JSON.stringify(body) }),
   joinPreview: (code: string) => request<JoinPreview>(`/api/join/${encodeURIComponent(code)}`),
   join: (code: string) => request<JoinResponse>('/api/join', { method: 'POST', body: JSON.stringify({ code }) }),
   /** Plain HTTP or the secure mode, and where tablets trust its certificate. */

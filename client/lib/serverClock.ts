@@ -31,7 +31,7 @@ export function useClockSync(conn: Pick<SessionConnection, 'status' | 'emit'>): 
       if (live && samples.length > 0) offsetMs = clockOffset(samples);
     };
     void measure();
-    const timer = setInterval(measure, RESYNC_MS);
+    const timer = setInterval(() => void measure(), RESYNC_MS);
     return () => {
       live = false;
       clearInterval(timer);

@@ -126,7 +126,10 @@ export const evaluations = jsonStore<StoredEvaluation>('tafelronde:evaluation:')
 /** A random id for a ballot or an evaluation response, made on the device. */
 export function newBallotId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /**

@@ -24,22 +24,16 @@ import {
 } from '../../shared/protocol';
 
 export type Credentials =
-  | { role: 'facilitator'; key: string }
-  | { role: 'device'; token: string }
-  | { role: 'host'; table: number; key: string }
-  | { role: 'viewer' };
+  { role: 'facilitator'; key: string } | { role: 'device'; token: string } | { role: 'host'; table: number; key: string } | { role: 'viewer' };
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'reload' | 'refused';
 
 type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-type Result<E extends keyof ClientToServerEvents> =
-  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;
+type Result<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;
 
 /** An acknowledgement, or a failure that never reached the server ('network', 'timeout'). */
-export type EmitResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: ErrorCode | 'network' | 'timeout'; message: string } };
+export type EmitResult<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode | 'network' | 'timeout'; message: string } };
 
 export interface SessionConnection {
   status: ConnectionStatus;
@@ -61,13 +55,18 @@ export interface SessionConnection {
   socketId: string | null;
   /** The last change another console made (facilitator only). */
   acted: { event: string; at: number } | null;
-  emit<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>>;
+  emit: <E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>) => Promise<EmitResult<Result<E>>>;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
 
 export function useSessionSocket(sessionId: string, credentials: Credentials | null): SessionConnection {
-  const [status, setStatus] = useState<ConnectionStatus>('connecting');
+  const credKey = credentials ? JSON.stringify(credentials) : null;
+  // The status belongs to one connection: a new session or role starts at 'connecting', and the
+  // socket that was closed for it has no say any more.
+  const connKey = `${sessionId}\n${credKey}`;
+  const [statusOf, setStatusOf] = useState<{ connKey: string; status: ConnectionStatus }>({ connKey, status: 'connecting' });
+  const status = statusOf.connKey === connKey ? statusOf.status : 'connecting';
   const [refusal, setRefusal] = useState<ErrorInfo | null>(null);
   const [session, setSession] = useState<SessionView | null>(null);
   const [tally, setTally] = useState<Tally | null>(null);
@@ -80,11 +79,11 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
   const [socketId, setSocketId] = useState<string | null>(null);
   const [acted, setActed] = useState<{ event: string; at: number } | null>(null);
   const socketRef = useRef<AppSocket | null>(null);
-  const credKey = credentials ? JSON.stringify(credentials) : null;
 
   useEffect(() => {
     if (!credKey) return;
     const cred = JSON.parse(credKey) as Credentials;
+    const setStatus = (next: ConnectionStatus) => setStatusOf({ connKey, status: next });
     const socket: AppSocket = io({
       auth: { protocol: PROTOCOL_VERSION, sessionId, ...cred },
       // Tablets on a flaky room network: keep trying, but not in a tight loop.
@@ -92,7 +91,6 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
       reconnectionDelayMax: 5000,
     });
     socketRef.current = socket;
-    setStatus('connecting');
     socket.on('connect', () => {
       setStatus('online');
       setSocketId(socket.id ?? null);
@@ -120,29 +118,34 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [sessionId, credKey]);
+  }, [sessionId, credKey, connKey]);
 
   const emit = useCallback(
     <E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>> =>
-      new Promise((resolve) => {
-        const socket = socketRef.current;
-        if (!socket?.connected) {
-          resolve({ ok: false, error: { code: 'network', message: 'offline' } });
-          return;
-        }
-        const untyped = socket as unknown as {
-          timeout(ms: number): { emit(e: string, p: unknown, cb: (err: Error | null, res: Ack<Result<E>>) => void): void };
-        };
-        untyped.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, res) => {
-          if (err) resolve({ ok: false, error: { code: 'timeout', message: 'no answer in time' } });
-          else {
-            if (res.ok && event === Events.deviceJoinTable) setDevice(res.data as DeviceState);
-            resolve(res);
-          }
-        });
+      emitWithAck(socketRef.current, event, payload).then((res) => {
+        // The device's new table is known at once, not only with the next push.
+        if (res.ok && event === Events.deviceJoinTable) setDevice(res.data as DeviceState);
+        return res;
       }),
     [],
   );
 
   return { status, refusal, session, tally, overview, device, board, plenary, evaluations, consoles, socketId, acted, emit };
+}
+
+/** Sends one event and waits for its acknowledgement, or says why none came. */
+function emitWithAck<E extends keyof ClientToServerEvents>(socket: AppSocket | null, event: E, payload: Payload<E>): Promise<EmitResult<Result<E>>> {
+  return new Promise((resolve) => {
+    if (!socket?.connected) {
+      resolve({ ok: false, error: { code: 'network', message: 'offline' } });
+      return;
+    }
+    const untyped = socket as unknown as {
+      timeout(ms: number): { emit(e: string, p: unknown, cb: (err: Error | null, res: Ack<Result<E>>) => void): void };
+    };
+    untyped.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, res) => {
+      if (err) resolve({ ok: false, error: { code: 'timeout', message: 'no answer in time' } });
+      else resolve(res);
+    });
+  });
 }

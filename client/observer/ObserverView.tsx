@@ -41,13 +41,24 @@ export function ObserverView({ sessionId }: { sessionId: string }) {
                 <p className="run-panel__step">{stepName(t, pos)}</p>
                 <StepTimer timer={pos.status === 'running' ? session.run.timer : null} />
               </div>
-              <StageContent session={session} tally={conn.tally} board={conn.board} plenary={conn.plenary} size="normal" colors={{ bar: '#0b5cad', text: '#1a1a1a' }} />
+              <StageContent
+                session={session}
+                tally={conn.tally}
+                board={conn.board}
+                plenary={conn.plenary}
+                size="normal"
+                colors={{ bar: '#0b5cad', text: '#1a1a1a' }}
+              />
             </section>
             <section className="card" aria-labelledby="observer-agenda">
               <h2 id="observer-agenda">{t.run.agendaTitle}</h2>
               <ol className="agenda-list__plain">
                 {flatten(session.agenda).map((f) => (
-                  <li key={f.step.id} aria-current={f.step.id === session.run.stepId ? 'step' : undefined} className={f.step.id === session.run.stepId ? 'agenda-list__item--now' : undefined}>
+                  <li
+                    key={f.step.id}
+                    aria-current={f.step.id === session.run.stepId ? 'step' : undefined}
+                    className={f.step.id === session.run.stepId ? 'agenda-list__item--now' : undefined}
+                  >
                     {f.round.title ?? t.run.round(f.roundIndex + 1)}: {stepTitle(t, f.step)}
                   </li>
                 ))}

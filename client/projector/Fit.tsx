@@ -68,6 +68,7 @@ export function Fit({ items, heading, columns = 1, max = 1, min = 0.75, paging, 
   // place, then hide what is not on this page. Live results and typing change heights; a layout
   // that did not change is not set again, so this settles at once. Measuring in place (not in a
   // hidden copy) keeps every text on the page once.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs after every render on purpose: it measures the DOM, and any render may change it
   useLayoutEffect(() => {
     const el = box.current;
     const listEl = list.current;
@@ -233,7 +234,9 @@ function paginate(copy: HTMLElement, room: number): string[][] | null {
 }
 
 function sameLayout(a: Layout, b: Layout): boolean {
-  return a.scale === b.scale && a.columns === b.columns && a.pages.length === b.pages.length && a.pages.every((p, i) => p.join('\n') === b.pages[i]!.join('\n'));
+  return (
+    a.scale === b.scale && a.columns === b.columns && a.pages.length === b.pages.length && a.pages.every((p, i) => p.join('\n') === b.pages[i]!.join('\n'))
+  );
 }
 
 /** The page that is up: the facilitator's turns plus, when paging runs by itself, one per interval (server time, so every screen agrees). */

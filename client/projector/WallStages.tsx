@@ -161,15 +161,13 @@ export function VoteStage({ vote, phase, tally, reveal, paging, onPages }: VoteP
         <h2 id="stage-vote" className="wall__subtitle">
           {title}
         </h2>
-        {(
+        {
           <p className="wall__turnout" aria-live="polite">
             {t.vote.turnout(current?.ballots ?? 0, current?.eligible ?? 0)}
           </p>
-        )}
+        }
       </div>
-      <p className="wall__method">
-        {methodLabel(vote)}
-      </p>
+      <p className="wall__method">{methodLabel(vote)}</p>
       {phase === 'blind' && vote.blind && <p className="wall__method">{t.vote.blindHidden}</p>}
       {phase === 'blind' ? (
         <Fit
@@ -203,7 +201,9 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
   const perTable = vote.source === 'table';
   const rows: { row: ResultRow; group?: string; withheld?: boolean }[] = perTable
     ? (tally?.tables ?? []).flatMap((tb) =>
-        tb.withheld ? [{ row: { id: `withheld:${tb.table}`, rank: 0, tied: false, score: 0 }, group: String(tb.table), withheld: true }] : tb.results.map((row) => ({ row, group: String(tb.table) })),
+        tb.withheld
+          ? [{ row: { id: `withheld:${tb.table}`, rank: 0, tied: false, score: 0 }, group: String(tb.table), withheld: true }]
+          : tb.results.map((row) => ({ row, group: String(tb.table) })),
       )
     : (tally?.results ?? []).map((row) => ({ row }));
   if (rows.length === 0) return <p className="wall__note">{t.vote.noBallots}</p>;
@@ -219,7 +219,11 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
           items={shown.map(({ row, group, withheld }) => ({
             key: row.id,
             group,
-            node: withheld ? <p className="wall__note">{t.vote.withheld}</p> : <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} />,
+            node: withheld ? (
+              <p className="wall__note">{t.vote.withheld}</p>
+            ) : (
+              <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} />
+            ),
           }))}
           heading={(table) => <Heading text={t.common.table(Number(table))} />}
           max={1.1}

@@ -16,8 +16,8 @@ interface Props {
   plenaryThemes: Theme[];
   votedHere: boolean;
   emit: SessionConnection['emit'];
-  onReceived(voteId: string): void;
-  onDone(): void;
+  onReceived: (voteId: string) => void;
+  onDone: () => void;
 }
 
 export function Ballot({ vote, device, themes, plenaryThemes, votedHere, emit, onReceived, onDone }: Props) {

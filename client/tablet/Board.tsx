@@ -65,7 +65,7 @@ function useClusters(doc: Y.Doc): ClusterData[] {
 }
 
 /** "+ Subthema": the table names a new sub-theme when it makes it (after that, only the host renames). */
-function NewCluster({ onCreate, themeLabel }: { onCreate(label: string): void; themeLabel: string }) {
+function NewCluster({ onCreate, themeLabel }: { onCreate: (label: string) => void; themeLabel: string }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [label, setLabel] = useState('');
@@ -92,6 +92,7 @@ function NewCluster({ onCreate, themeLabel }: { onCreate(label: string): void; t
       }}
     >
       <label htmlFor={id}>{t.board.clusterName}</label>
+      {/* eslint-disable-next-line jsx-a11y/no-autofocus -- opened by the tap on "+ Subthema", whose button this form replaces; without it the focus is lost */}
       <input id={id} value={label} maxLength={CLUSTER_LABEL_LENGTH} autoFocus onChange={(e) => setLabel(e.target.value)} />
       <button type="submit" className="button button--small" disabled={!label.trim()}>
         {t.board.clusterCreate}
@@ -104,11 +105,16 @@ function NewCluster({ onCreate, themeLabel }: { onCreate(label: string): void; t
 }
 
 /** The host renames a sub-theme in place; the name is saved when the field is left. */
-function ClusterName({ cluster, onRename }: { cluster: ClusterData; onRename(label: string): void }) {
+function ClusterName({ cluster, onRename }: { cluster: ClusterData; onRename: (label: string) => void }) {
   const { t } = useI18n();
   const [label, setLabel] = useState(cluster.label);
   const id = useId();
-  useEffect(() => setLabel(cluster.label), [cluster.label]);
+  // A rename from elsewhere replaces the draft.
+  const [known, setKnown] = useState(cluster.label);
+  if (known !== cluster.label) {
+    setKnown(cluster.label);
+    setLabel(cluster.label);
+  }
   return (
     <div className="board__cluster-rename">
       <label htmlFor={id} className="sr-only">
@@ -194,7 +200,10 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
   const roundClusters = clusters.filter((c) => c.round === roundId && known.has(c.theme));
   const clusterById = new Map(roundClusters.map((c) => [c.id, c]));
   // Where a point can go: each theme, and the sub-themes the table made under it this round.
-  const places: Theme[] = themes.flatMap((th) => [th, ...roundClusters.filter((c) => c.theme === th.id).map((c) => ({ id: c.id, label: `${th.label} › ${c.label}` }))]);
+  const places: Theme[] = themes.flatMap((th) => [
+    th,
+    ...roundClusters.filter((c) => c.theme === th.id).map((c) => ({ id: c.id, label: `${th.label} › ${c.label}` })),
+  ]);
   const byId = new Map(all.map((p) => [p.id, p]));
   const roots = new Map(all.map((p) => [p.id, mergeRoot(byId, p)]));
   const mergedInto = (id: string) => all.filter((p) => roots.get(p.id) === id);
@@ -275,7 +284,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
                       point={point}
                       theme={place}
                       themes={places}
-                      autoFocus={added === p.id}
+                      justAdded={added === p.id}
                       isEmpty={p.text.trim() === ''}
                       hidden={p.hidden}
                       othersEditing={othersEditing.has(p.id)}
@@ -325,7 +334,9 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
                     {addButton({ id: c.id, label: c.label })}
                   </section>
                 ))}
-              {canAdd && <NewCluster onCreate={(label) => addCluster(doc, { id: nanoid(12), theme: theme.id, round: roundId, label })} themeLabel={theme.label} />}
+              {canAdd && (
+                <NewCluster onCreate={(label) => addCluster(doc, { id: nanoid(12), theme: theme.id, round: roundId, label })} themeLabel={theme.label} />
+              )}
             </section>
           );
         })}

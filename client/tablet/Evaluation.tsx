@@ -50,7 +50,13 @@ export function Evaluation({ stepId, emit }: { stepId: string; emit: SessionConn
           <div className="scale">
             {SCALE.map((n) => (
               <label key={n} className={`scale__option${answers.scores[q] === n ? ' scale__option--chosen' : ''}`}>
-                <input type="radio" name={`eval-${q}`} value={n} checked={answers.scores[q] === n} onChange={() => update({ scores: { ...answers.scores, [q]: n } })} />
+                <input
+                  type="radio"
+                  name={`eval-${q}`}
+                  value={n}
+                  checked={answers.scores[q] === n}
+                  onChange={() => update({ scores: { ...answers.scores, [q]: n } })}
+                />
                 <span className="scale__number" aria-hidden="true">
                   {n}
                 </span>

@@ -25,7 +25,8 @@ export function JoinPage({ code }: { code: string }) {
         if (deviceToken.get(p.sessionId)) navigate(`/t/${p.sessionId}`, { replace: true });
         else setPreview(p);
       },
-      (err: unknown) => live && setError(err instanceof ApiError && err.code === 'not_found' ? 'join_not_found' : err instanceof ApiError ? err.code : 'internal'),
+      (err: unknown) =>
+        live && setError(err instanceof ApiError && err.code === 'not_found' ? 'join_not_found' : err instanceof ApiError ? err.code : 'internal'),
     );
     return () => {
       live = false;

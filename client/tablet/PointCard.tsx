@@ -11,7 +11,8 @@ interface Props {
   point: Y.Map<unknown>;
   theme: Theme;
   themes: Theme[];
-  autoFocus: boolean;
+  /** This tablet just added the point: its text takes the focus, to type in at once. */
+  justAdded: boolean;
   isEmpty: boolean;
   hidden: boolean;
   /** Another tablet at the table is writing in this point right now. */
@@ -20,14 +21,14 @@ interface Props {
   merged: PointData[];
   /** 'source' while this point is being merged, 'target' while another one looks for a place. */
   mergeState: 'idle' | 'source' | 'target';
-  onStartMerge(id: string): void;
-  onMergeInto(id: string): void;
-  onUnmerge(id: string): void;
+  onStartMerge: (id: string) => void;
+  onMergeInto: (id: string) => void;
+  onUnmerge: (id: string) => void;
   canMoveUp: boolean;
   canMoveDown: boolean;
-  onMove(id: string, by: -1 | 1): void;
-  onFocusChange(id: string | null): void;
-  onRemove(id: string): void;
+  onMove: (id: string, by: -1 | 1) => void;
+  onFocusChange: (id: string | null) => void;
+  onRemove: (id: string) => void;
   /** Only for the table host. */
   onHide?: (id: string, hidden: boolean) => void;
   /** On the plenary board: the table point it came from. */
@@ -37,7 +38,7 @@ interface Props {
 }
 
 export const PointCard = memo(function PointCard(props: Props) {
-  const { id, point, theme, themes, autoFocus, isEmpty, hidden, othersEditing, merged, mergeState, onFocusChange, onRemove, onHide, locked = false } = props;
+  const { id, point, theme, themes, justAdded, isEmpty, hidden, othersEditing, merged, mergeState, onFocusChange, onRemove, onHide, locked = false } = props;
   const { t } = useI18n();
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -46,13 +47,15 @@ export const PointCard = memo(function PointCard(props: Props) {
     const el = ref.current;
     if (!text || !el) return;
     const unbind = bindTextarea(text, el);
-    if (autoFocus) el.focus();
+    if (justAdded) el.focus();
     return unbind;
-  }, [point, autoFocus]);
+  }, [point, justAdded]);
 
   const selectId = `move-${id}`;
   return (
-    <li className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}${mergeState === 'source' ? ' point-card--merging' : ''}`}>
+    <li
+      className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}${mergeState === 'source' ? ' point-card--merging' : ''}`}
+    >
       {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
       {othersEditing && <p className="point-card__busy">✎ {t.board.othersEditing}</p>}
       {props.origin && (
@@ -107,44 +110,39 @@ export const PointCard = memo(function PointCard(props: Props) {
           </div>
         )
       ) : (
-      <div className="point-card__tools">
-        <label htmlFor={selectId} className="sr-only">
-          {t.tablet.moveLabel}
-        </label>
-        <select
-          id={selectId}
-          className="point-card__move"
-          value={theme.id}
-          onChange={(e) => point.set('theme', e.target.value)}
-        >
-          {themes.map((th) => (
-            <option key={th.id} value={th.id}>
-              {t.tablet.moveTo}: {th.label}
-            </option>
-          ))}
-        </select>
-        <button type="button" className="button button--small" aria-label={t.board.up} disabled={!props.canMoveUp} onClick={() => props.onMove(id, -1)}>
-          ↑
-        </button>
-        <button type="button" className="button button--small" aria-label={t.board.down} disabled={!props.canMoveDown} onClick={() => props.onMove(id, 1)}>
-          ↓
-        </button>
-        {!isEmpty && mergeState === 'idle' && (
-          <button type="button" className="button button--small" onClick={() => props.onStartMerge(id)}>
-            {t.board.merge}
+        <div className="point-card__tools">
+          <label htmlFor={selectId} className="sr-only">
+            {t.tablet.moveLabel}
+          </label>
+          <select id={selectId} className="point-card__move" value={theme.id} onChange={(e) => point.set('theme', e.target.value)}>
+            {themes.map((th) => (
+              <option key={th.id} value={th.id}>
+                {t.tablet.moveTo}: {th.label}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button button--small" aria-label={t.board.up} disabled={!props.canMoveUp} onClick={() => props.onMove(id, -1)}>
+            ↑
           </button>
-        )}
-        {isEmpty && (
-          <button type="button" className="button button--quiet" onClick={() => onRemove(id)}>
-            {t.tablet.remove}
+          <button type="button" className="button button--small" aria-label={t.board.down} disabled={!props.canMoveDown} onClick={() => props.onMove(id, 1)}>
+            ↓
           </button>
-        )}
-        {onHide && !isEmpty && (
-          <button type="button" className="button button--quiet" onClick={() => onHide(id, !hidden)}>
-            {hidden ? t.host.unhide : t.host.hide}
-          </button>
-        )}
-      </div>
+          {!isEmpty && mergeState === 'idle' && (
+            <button type="button" className="button button--small" onClick={() => props.onStartMerge(id)}>
+              {t.board.merge}
+            </button>
+          )}
+          {isEmpty && (
+            <button type="button" className="button button--quiet" onClick={() => onRemove(id)}>
+              {t.tablet.remove}
+            </button>
+          )}
+          {onHide && !isEmpty && (
+            <button type="button" className="button button--quiet" onClick={() => onHide(id, !hidden)}>
+              {hidden ? t.host.unhide : t.host.hide}
+            </button>
+          )}
+        </div>
       )}
     </li>
   );

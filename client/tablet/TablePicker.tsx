@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n/I18n';
 
 /** Large buttons, one per table: the only choice a participant makes to join. */
-export function TablePicker({ tables, current, onPick, busy }: { tables: number; current?: number | null; onPick(n: number): void; busy?: boolean }) {
+export function TablePicker({ tables, current, onPick, busy }: { tables: number; current?: number | null; onPick: (n: number) => void; busy?: boolean }) {
   const { t } = useI18n();
   return (
     <section className="table-picker" aria-labelledby="pick-title">

@@ -8,10 +8,20 @@ export function TableSignals({ signals, emit }: { signals: DeviceState['signals'
   const toggle = (signal: TableSignalKind, on: boolean) => void emit(Events.tableSignal, { signal, on });
   return (
     <div className="table-signals">
-      <button type="button" className={`button${signals.ready ? ' button--done' : ''}`} aria-pressed={signals.ready} onClick={() => toggle('ready', !signals.ready)}>
+      <button
+        type="button"
+        className={`button${signals.ready ? ' button--done' : ''}`}
+        aria-pressed={signals.ready}
+        onClick={() => toggle('ready', !signals.ready)}
+      >
         {signals.ready ? `✓ ${t.signals.readyOn}` : t.signals.ready}
       </button>
-      <button type="button" className={`button${signals.help ? ' button--done' : ''}`} aria-pressed={signals.help} onClick={() => toggle('help', !signals.help)}>
+      <button
+        type="button"
+        className={`button${signals.help ? ' button--done' : ''}`}
+        aria-pressed={signals.help}
+        onClick={() => toggle('help', !signals.help)}
+      >
         {signals.help ? t.signals.helpOn : t.signals.help}
       </button>
       {signals.help && (

@@ -2,7 +2,7 @@
  * A tablet at a table. It follows the facilitator: each step type has its own screen, and what
  * does not belong to the step is not offered (the server refuses it as well).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useTransition } from 'react';
 import { POINT_STEPS } from '../../shared/agenda';
 import { Events, type DeviceState, type SessionView, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
@@ -50,26 +50,31 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
   const { session, device } = useLastKnown(sessionId, conn);
   const { emit, status } = conn;
   const [picking, setPicking] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Busy while a choice of table is on its way to the laptop.
+  const [busy, startPick] = useTransition();
 
-  const pick = async (table: number) => {
-    setBusy(true);
-    const res = await emit(Events.deviceJoinTable, { table });
-    setBusy(false);
-    if (res.ok) {
-      setPicking(false);
-      setError(null);
-    } else setError(res.error.code);
-  };
+  const pick = useCallback(
+    (table: number) =>
+      startPick(async () => {
+        const res = await emit(Events.deviceJoinTable, { table });
+        startPick(() => {
+          if (res.ok) {
+            setPicking(false);
+            setError(null);
+          } else setError(res.error.code);
+        });
+      }),
+    [emit],
+  );
 
   // The table chosen on the join page arrives as ?tafel=N; apply it once connected.
   useEffect(() => {
     const wanted = Number(new URLSearchParams(window.location.search).get('tafel'));
     if (status !== 'online' || !device || !wanted) return;
     navigate(`/t/${sessionId}`, { replace: true });
-    if (device.table !== wanted) void pick(wanted);
-  }, [status, device, sessionId]);
+    if (device.table !== wanted) pick(wanted);
+  }, [status, device, sessionId, pick]);
 
   if (status === 'reload') return <ReloadNotice />;
   if (status === 'refused') {
@@ -126,7 +131,7 @@ function Tablet({ sessionId, token }: { sessionId: string; token: string }) {
                 <TablePicker tables={session.tables} current={table} onPick={pick} busy={busy} />
               </>
             ) : (
-              <SeatedTablet session={session} device={device} conn={conn} sessionId={sessionId} table={table!} token={token} />
+              <SeatedTablet session={session} device={device} conn={conn} sessionId={sessionId} table={table} token={token} />
             )}
             <p className="device-label">{t.device.label(device.label)}</p>
           </>
@@ -153,16 +158,22 @@ function SeatedTablet({
 }) {
   const { t } = useI18n();
   const tableDoc = useTableDoc(sessionId, table, `device.${token}`);
-  const [votedIn, setVotedIn] = useState<string[]>([]);
-  /** The vote whose ballot is on screen; it stays after closing until the user goes back. */
-  const [ballotVote, setBallotVote] = useState<string | null>(null);
   const pos = position(session);
   const vote = session.vote;
-
-  useEffect(() => setVotedIn(device.votedIn), [device]);
-  useEffect(() => {
+  // What the laptop last said this device voted in, plus ballots it took in since.
+  const [votedIn, setVotedIn] = useState<string[]>(device.votedIn);
+  const [votedFrom, setVotedFrom] = useState(device);
+  if (votedFrom !== device) {
+    setVotedFrom(device);
+    setVotedIn(device.votedIn);
+  }
+  /** The vote whose ballot is on screen; it stays after closing until the user goes back. */
+  const [ballotVote, setBallotVote] = useState<string | null>(vote?.status === 'open' ? vote.id : null);
+  const [seenVote, setSeenVote] = useState({ id: vote?.id, status: vote?.status });
+  if (seenVote.id !== vote?.id || seenVote.status !== vote?.status) {
+    setSeenVote({ id: vote?.id, status: vote?.status });
     if (vote?.status === 'open') setBallotVote(vote.id);
-  }, [vote?.id, vote?.status]);
+  }
 
   const type = pos.status === 'running' ? pos.current?.step.type : undefined;
   // A closed ballot stays on screen (with why it closed) only while the voting step lasts.
@@ -208,7 +219,19 @@ function SeatedTablet({
   );
 }
 
-function TableBoard({ tableDoc, themes, roundId, stepId, canAdd }: { tableDoc: TableDoc | null; themes: Theme[]; roundId: string; stepId: string; canAdd: boolean }) {
+function TableBoard({
+  tableDoc,
+  themes,
+  roundId,
+  stepId,
+  canAdd,
+}: {
+  tableDoc: TableDoc | null;
+  themes: Theme[];
+  roundId: string;
+  stepId: string;
+  canAdd: boolean;
+}) {
   const { t } = useI18n();
   if (!tableDoc?.ready) return <p>{t.tablet.syncing}</p>;
   return <Board table={tableDoc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} />;

@@ -52,19 +52,20 @@ function fitHeight(el: HTMLTextAreaElement) {
 }
 
 export function bindTextarea(ytext: Y.Text, el: HTMLTextAreaElement): () => void {
-  el.value = ytext.toString();
+  // toJSON() is the text as a string (yjs's typings lack Y.Text's toString).
+  el.value = ytext.toJSON();
   fitHeight(el);
   const onRemote = (event: Y.YTextEvent) => {
     if (event.transaction.local) return;
     const focused = document.activeElement === el;
-    const start = transformIndex(el.selectionStart, event.delta as Delta);
-    const end = transformIndex(el.selectionEnd, event.delta as Delta);
-    el.value = ytext.toString();
+    const start = transformIndex(el.selectionStart, event.delta);
+    const end = transformIndex(el.selectionEnd, event.delta);
+    el.value = ytext.toJSON();
     fitHeight(el);
     if (focused) el.setSelectionRange(start, end);
   };
   const onInput = () => {
-    applyTextChange(ytext, ytext.toString(), el.value);
+    applyTextChange(ytext, ytext.toJSON(), el.value);
     fitHeight(el);
   };
   ytext.observe(onRemote);

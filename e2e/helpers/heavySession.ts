@@ -12,7 +12,16 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { flatten, type StepType } from '../../shared/agenda';
 import { addPoint, readTop, toggleTop, visiblePoints } from '../../shared/board';
-import { Events, PROTOCOL_VERSION, YJS_PATH, YJS_SUBPROTOCOL, type Ack, type CreateSessionResponse, type SessionView, type VoteView } from '../../shared/protocol';
+import {
+  Events,
+  PROTOCOL_VERSION,
+  YJS_PATH,
+  YJS_SUBPROTOCOL,
+  type Ack,
+  type CreateSessionResponse,
+  type SessionView,
+  type VoteView,
+} from '../../shared/protocol';
 import { hostKey } from '../../server/tables';
 
 const WORDS =
@@ -102,7 +111,13 @@ async function writeRound(baseURL: string, fac: Facilitator, round: number, perT
   const boards = await Promise.all(Array.from({ length: fac.state().tables }, (_, i) => tableBoard(baseURL, fac, i + 1)));
   boards.forEach(({ doc }, i) => {
     for (let n = 0; n < perTable; n++) {
-      addPoint(doc, { id: `r${round}t${i + 1}p${n}`, theme: themes[n % themes.length]!, text: text(`Tafel ${i + 1}, ronde ${round + 1}, punt ${n + 1}:`, 200), round: at.round.id, step: at.step.id });
+      addPoint(doc, {
+        id: `r${round}t${i + 1}p${n}`,
+        theme: themes[n % themes.length]!,
+        text: text(`Tafel ${i + 1}, ronde ${round + 1}, punt ${n + 1}:`, 200),
+        round: at.round.id,
+        step: at.step.id,
+      });
     }
   });
   for (const { doc } of boards) await expect.poll(() => visiblePoints(doc).filter((p) => p.round === at.round.id).length).toBe(perTable);

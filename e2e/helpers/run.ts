@@ -29,7 +29,10 @@ export async function goToStep(facilitator: Page, title: string): Promise<void> 
   const list = facilitator.locator('details.agenda-list');
   if (!(await list.getAttribute('open'))) await list.locator('summary').click();
   const before = await consolePosition(facilitator);
-  await facilitator.getByRole('button', { name: `Ga naar ${title}` }).first().click();
+  await facilitator
+    .getByRole('button', { name: `Ga naar ${title}` })
+    .first()
+    .click();
   await confirmAndMove(facilitator, before, /Ja, ga naar deze stap/);
   await expect(facilitator.locator('.run-panel__step')).toHaveText(title);
   await list.locator('summary').click();

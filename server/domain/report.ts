@@ -9,7 +9,15 @@ import { findStep, POINT_STEPS, type Agenda } from '../../shared/agenda.js';
 import type { EvaluationSummary } from '../../shared/evaluation.js';
 import type { PlenaryView } from '../../shared/plenary.js';
 import type { Participation, SessionKind, Theme } from '../../shared/protocol.js';
-import { OTHER_THEME, REPORT_SCHEMA_VERSION, type Report, type ReportPlenary, type ReportPoint, type ReportRound, type ReportVote } from '../../shared/report.js';
+import {
+  OTHER_THEME,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type ReportPlenary,
+  type ReportPoint,
+  type ReportRound,
+  type ReportVote,
+} from '../../shared/report.js';
 import { NO_EDITS, type ReportEdits } from '../../shared/reportEdits.js';
 import type { BoardForReport } from './reportBoard.js';
 import { timeline, type LogEntry } from './reportProcess.js';

@@ -50,7 +50,9 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl', version: 
     }
     if (isPublic) continue;
     for (const top of round.tops) {
-      top.points.forEach((p, i) => rows.push({ section: 'top', round: round.number, theme: themeLabel(report, p.theme, t), table: top.table, rank: i + 1, text: p.text }));
+      top.points.forEach((p, i) =>
+        rows.push({ section: 'top', round: round.number, theme: themeLabel(report, p.theme, t), table: top.table, rank: i + 1, text: p.text }),
+      );
     }
   }
 
@@ -58,7 +60,14 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl', version: 
     for (const p of theme.points) {
       // One row per table it came from, so the table column stays a number to sort and count by.
       for (const from of p.tables.length > 0 && !isPublic ? p.tables : [null]) {
-        rows.push({ section: 'plenary', theme: themeLabel(report, theme.id, t) || theme.label, subtheme: p.cluster, table: from, text: p.text, count: p.count });
+        rows.push({
+          section: 'plenary',
+          theme: themeLabel(report, theme.id, t) || theme.label,
+          subtheme: p.cluster,
+          table: from,
+          text: p.text,
+          count: p.count,
+        });
       }
       for (const m of p.merged) rows.push({ section: 'merged', theme: theme.label, text: m });
     }

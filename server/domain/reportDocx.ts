@@ -42,8 +42,7 @@ const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
 const CHAR = 125;
 const CELL_PADDING = 2 * 115;
 
-const run = (text: string, opts: { bold?: boolean; italics?: boolean; color?: string; size?: number } = {}) =>
-  new TextRun({ text: cleanText(text), ...opts });
+const run = (text: string, opts: { bold?: boolean; italics?: boolean; color?: string; size?: number } = {}) => new TextRun({ text: cleanText(text), ...opts });
 /** Cleaned text loses its outer spaces, so the space between two runs is a run of its own. */
 const space = () => new TextRun({ text: ' ' });
 
@@ -118,7 +117,15 @@ function blocks(outline: Block[]): FileChild[] {
   for (const [index, b] of outline.entries()) {
     switch (b.kind) {
       case 'heading':
-        out.push(new Paragraph({ heading: HEADINGS[b.level], pageBreakBefore: index === 0 || (b.pageBreak ?? false), keepNext: true, keepLines: true, children: [run(b.text)] }));
+        out.push(
+          new Paragraph({
+            heading: HEADINGS[b.level],
+            pageBreakBefore: index === 0 || (b.pageBreak ?? false),
+            keepNext: true,
+            keepLines: true,
+            children: [run(b.text)],
+          }),
+        );
         break;
       case 'paragraph':
         out.push(
@@ -197,6 +204,7 @@ function shortened(text: string, max: number): string {
 }
 
 function footer(outline: Outline): Footer {
+  // eslint-disable-next-line no-control-regex -- U+0001 and U+0002 are the placeholders for the page fields, put in just above
   const [before, middle, after] = REPORT_TEXT[outline.lang].pageOf('\u0001', '\u0002').split(/[\u0001\u0002]/);
   return new Footer({
     children: [
@@ -232,7 +240,15 @@ export async function renderDocx(outline: Outline, options: { logo?: ReportLogo 
       config: [
         {
           reference: ORDERED,
-          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }],
+          levels: [
+            {
+              level: 0,
+              format: LevelFormat.DECIMAL,
+              text: '%1.',
+              alignment: AlignmentType.START,
+              style: { paragraph: { indent: { left: 720, hanging: 360 } } },
+            },
+          ],
         },
       ],
     },

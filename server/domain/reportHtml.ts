@@ -44,13 +44,7 @@ svg { display: block; max-width: 100%; height: auto; }
 const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}`;
 
 /** Nothing may load or run: only the page's own stylesheet applies. */
-export const REPORT_HTML_CSP = [
-  "default-src 'none'",
-  `style-src '${STYLE_HASH}'`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export const REPORT_HTML_CSP = ["default-src 'none'", `style-src '${STYLE_HASH}'`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join('; ');
 
 export function escapeHtml(text: string): string {
   return escapeXml(cleanText(text));

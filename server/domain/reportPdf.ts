@@ -85,7 +85,7 @@ function configure(): void {
     vfs.writeFileSync(name, data);
     names[style] = name;
   }
-  pdfmake.setFonts({ [FONT]: names as { normal: string; bold: string; italics: string; bolditalics: string } });
+  pdfmake.setFonts({ [FONT]: names });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
   configured = true;
@@ -157,7 +157,9 @@ const INVISIBLE = new Set([0x200c, 0x200d, 0xfe0e, 0xfe0f]);
  */
 function clean(text: string): string {
   const drawable = (ch: string) => covered.size === 0 || covered.has(ch.codePointAt(0)!);
-  const pictures = cleanText(text).replace(PICTURE, (seq) => (Array.from(seq).every((ch) => drawable(ch) || INVISIBLE.has(ch.codePointAt(0)!)) ? seq : '\uFFFD'));
+  const pictures = cleanText(text).replace(PICTURE, (seq) =>
+    Array.from(seq).every((ch) => drawable(ch) || INVISIBLE.has(ch.codePointAt(0)!)) ? seq : '\uFFFD',
+  );
   let out = '';
   for (const ch of pictures) {
     if (drawable(ch) || /\s/.test(ch)) out += ch;
@@ -206,10 +208,7 @@ function heading(b: Extract<Block, { kind: 'heading' }>, opensPage: boolean): Co
       return { text, style: 'h1', margin: [0, top(18), 0, 8] };
     case 2:
       return {
-        stack: [
-          { text, style: 'h2' },
-          { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 0.75, lineColor: COLOR.rule }] },
-        ],
+        stack: [{ text, style: 'h2' }, { canvas: [{ type: 'line', x1: 0, y1: 0, x2: CONTENT_WIDTH, y2: 0, lineWidth: 0.75, lineColor: COLOR.rule }] }],
         margin: [0, top(20), 0, 8],
       };
     case 3:
@@ -243,10 +242,7 @@ function notice(text: string, margin: [number, number, number, number] = [0, 2, 
 }
 
 function facts(b: Extract<Block, { kind: 'facts' }>): Piece {
-  const body: TableCell[][] = b.rows.map((r) => [
-    { text: clean(r.label), bold: true, color: '#333333' },
-    { text: clean(r.value) },
-  ]);
+  const body: TableCell[][] = b.rows.map((r) => [{ text: clean(r.label), bold: true, color: '#333333' }, { text: clean(r.value) }]);
   const height = b.rows.reduce((n, r) => n + lines(r.value, 60), 0);
   return {
     nodes: [
@@ -276,12 +272,10 @@ function listItem(item: ListItem): { node: UnorderedListElement; height: number 
   };
   const height = lines(`${text} (${note})`, FULL_LINE - 4) + subs.reduce((n, s) => n + lines(s, FULL_LINE - 8), 0);
   const node: ContentStack | ContentText =
-    subs.length === 0
-      ? line
-      : { stack: [line, { ul: subs.map((s) => ({ text: s })), type: 'circle', style: 'sub', margin: [0, 1, 0, 0] }] };
+    subs.length === 0 ? line : { stack: [line, { ul: subs.map((s) => ({ text: s })), type: 'circle', style: 'sub', margin: [0, 1, 0, 0] }] };
   // An item with its merged texts stays on one page, unless it could not fit on one.
   if (height <= SMALL) (node as ContentStack).unbreakable = true;
-  return { node: { ...node, margin: [0, 0, 0, 2.5] } as UnorderedListElement, height };
+  return { node: { ...node, margin: [0, 0, 0, 2.5] }, height };
 }
 
 /**
@@ -293,9 +287,7 @@ function list(b: Extract<Block, { kind: 'list' }>): Piece {
   const make = (part: typeof items, start: number, last: boolean): Content => {
     const margin: [number, number, number, number] = [0, 0, 0, last ? 8 : 0];
     const body = part.map((i) => i.node);
-    const node: Content = b.ordered
-      ? { ol: body as OrderedListElement[], start: start + 1, margin }
-      : { ul: body, margin, markerColor: COLOR.accent };
+    const node: Content = b.ordered ? { ol: body as OrderedListElement[], start: start + 1, margin } : { ul: body, margin, markerColor: COLOR.accent };
     const height = part.reduce((n, i) => n + i.height, 0);
     return part.length > 1 && height <= SMALL ? { stack: [node], unbreakable: true } : node;
   };
@@ -367,7 +359,19 @@ function table(b: Extract<Block, { kind: 'table' }>): Piece {
     margin: [0, 2, 0, 10],
   };
   const height = b.rows.reduce((n, row) => n + Math.max(1, ...row.map((c) => lines(cellText(c), 45))), 1);
-  return { nodes: [wide ? node : { columns: [{ width: 'auto', stack: [node] }, { width: '*', text: '' }] }], firstSmall: height <= SMALL };
+  return {
+    nodes: [
+      wide
+        ? node
+        : {
+            columns: [
+              { width: 'auto', stack: [node] },
+              { width: '*', text: '' },
+            ],
+          },
+    ],
+    firstSmall: height <= SMALL,
+  };
 }
 
 /** A chart's label column, the room kept for the value after a full bar, and the bars' area. */
@@ -426,7 +430,7 @@ function chart(b: Extract<Block, { kind: 'chart' }>, t: ReportText): Piece {
   const height = b.bars.reduce((n, bar) => n + lines(shorten(bar.label, CHART_LABEL_CHARS), 34), 3);
   const node: Content = { stack: [title, { table: { widths, body, dontBreakRows: true }, layout }], margin: [0, 4, 0, 12] };
   // A chart stays whole on a page; only one too tall for a page may run on.
-  if (height <= 40) (node as ContentStack).unbreakable = true;
+  if (height <= 40) node.unbreakable = true;
   return { nodes: [node], firstSmall: height <= SMALL };
 }
 

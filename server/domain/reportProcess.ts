@@ -26,9 +26,7 @@ export function timeline(events: readonly LogEntry[], agenda: Agenda, timeZone?:
   });
   const stepOf = (stepId: string | null | undefined) => {
     const at = findStep(agenda, stepId ?? null);
-    return at
-      ? { round: at.roundIndex + 1, stepType: at.step.type, stepTitle: at.step.title ?? null }
-      : { round: null, stepType: null, stepTitle: null };
+    return at ? { round: at.roundIndex + 1, stepType: at.step.type, stepTitle: at.step.title ?? null } : { round: null, stepType: null, stepTitle: null };
   };
 
   // Fields may be missing from rows of older versions (see server/eventLog.ts): what is there is shown.

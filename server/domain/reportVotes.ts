@@ -87,7 +87,15 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
       : [];
   const ranked =
     source === 'table'
-      ? tables.filter((t) => !t.withheld).flatMap((t) => rankResults(rules, vote.items.filter((i) => i.table === t.table), tally))
+      ? tables
+          .filter((t) => !t.withheld)
+          .flatMap((t) =>
+            rankResults(
+              rules,
+              vote.items.filter((i) => i.table === t.table),
+              tally,
+            ),
+          )
       : rankResults(rules, vote.items, tally);
   const results = ranked.map((r): ReportVoteResult => {
     const item = items.get(r.id)!;

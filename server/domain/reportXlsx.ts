@@ -69,7 +69,19 @@ const ARIAL_ASCII = [
   469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260,
   334, 584,
 ];
-const ARIAL_OTHER: Record<string, number> = { '‘': 222, '’': 222, '“': 333, '”': 333, '–': 556, '—': 1000, '•': 350, '…': 1000, '·': 278, '€': 556, '\u00A0': 278 };
+const ARIAL_OTHER: Record<string, number> = {
+  '‘': 222,
+  '’': 222,
+  '“': 333,
+  '”': 333,
+  '–': 556,
+  '—': 1000,
+  '•': 350,
+  '…': 1000,
+  '·': 278,
+  '€': 556,
+  '\u00A0': 278,
+};
 
 function charWidth(ch: string): number {
   const code = ch.codePointAt(0)!;
@@ -216,21 +228,24 @@ function tableLines(b: TableBlock, table: number): Line[] {
   const align = (i: number) => (b.columns[i]?.numeric ? { align: 'right' as const } : {});
   const header: Line = {
     header: true,
-    pieces: b.columns.map((c, i) => ({ place: { table, column: i }, text: plain(c.label), numeric: c.numeric, style: { ...STYLES.th, cell: { ...STYLES.th.cell, ...align(i) } } })),
+    pieces: b.columns.map((c, i) => ({
+      place: { table, column: i },
+      text: plain(c.label),
+      numeric: c.numeric,
+      style: { ...STYLES.th, cell: { ...STYLES.th.cell, ...align(i) } },
+    })),
   };
-  const rows = b.rows.map(
-    (row): Line => ({
-      pieces: b.columns.map((_, i): Piece => {
-        const cell = row[i] ?? '';
-        const numeric = b.columns[i]?.numeric;
-        const td = { ...STYLES.td, cell: { ...STYLES.td.cell, ...align(i) } };
-        const place = { table, column: i };
-        if (typeof cell === 'string' || !Number.isFinite(cell.value)) return { place, text: plain(cellText(cell)), numeric, style: td };
-        const number = { value: cell.percent ? cell.value / 100 : cell.value, format: formats[i]! };
-        return { place, text: plain(cell.text), numeric, number, style: td };
-      }),
+  const rows = b.rows.map((row): Line => ({
+    pieces: b.columns.map((_, i): Piece => {
+      const cell = row[i] ?? '';
+      const numeric = b.columns[i]?.numeric;
+      const td = { ...STYLES.td, cell: { ...STYLES.td.cell, ...align(i) } };
+      const place = { table, column: i };
+      if (typeof cell === 'string' || !Number.isFinite(cell.value)) return { place, text: plain(cellText(cell)), numeric, style: td };
+      const number = { value: cell.percent ? cell.value / 100 : cell.value, format: formats[i]! };
+      return { place, text: plain(cell.text), numeric, number, style: td };
     }),
-  );
+  }));
   return [header, ...rows];
 }
 
@@ -533,7 +548,9 @@ function workbookFeature(title: string, lang: ReportLanguage, plans: SheetPlan[]
     '</cp:coreProperties>';
   const footer = escapeXml(`&L&A&R${t.pageOf('&P', '&N').replace(/&(?![PN])/g, '&&')}`);
   const quote = (name: string) => `'${name.replace(/'/g, "''")}'`;
-  const printTitles = plans.map((p, i) => `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${escapeXml(quote(p.sheet.sheet!))}!$1:$${p.frozen}</definedName>`).join('');
+  const printTitles = plans
+    .map((p, i) => `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${escapeXml(quote(p.sheet.sheet!))}!$1:$${p.frozen}</definedName>`)
+    .join('');
   return {
     files: {
       write: { files: () => ({ 'docProps/core.xml': core }) },
@@ -552,9 +569,16 @@ function workbookFeature(title: string, lang: ReportLanguage, plans: SheetPlan[]
           transform: (xml) =>
             xml
               .replace(/<worksheet [^>]*>/, (open) => `${open}<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
-              .replace(/<pane ySplit="(\d+)" xSplit="0" topLeftCell="([A-Z]+\d+)" activePane="bottomRight" state="frozen"\/>/, '<pane ySplit="$1" topLeftCell="$2" activePane="bottomLeft" state="frozen"/>')
+              .replace(
+                /<pane ySplit="(\d+)" xSplit="0" topLeftCell="([A-Z]+\d+)" activePane="bottomRight" state="frozen"\/>/,
+                '<pane ySplit="$1" topLeftCell="$2" activePane="bottomLeft" state="frozen"/>',
+              )
               .replace(/<pageMargins [^>]*\/>/, '<printOptions horizontalCentered="1"/>$&')
-              .replace(/<pageSetup ([^>]*)\/>|(?=<\/worksheet>)/, (_, attrs?: string) => `<pageSetup paperSize="9" ${attrs ? attrs.replace(/paperSize="\d+"\s*/, '') : ''}fitToWidth="1" fitToHeight="0"/><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`),
+              .replace(
+                /<pageSetup ([^>]*)\/>|(?=<\/worksheet>)/,
+                (_, attrs?: string) =>
+                  `<pageSetup paperSize="9" ${attrs ? attrs.replace(/paperSize="\d+"\s*/, '') : ''}fitToWidth="1" fitToHeight="0"/><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`,
+              ),
         },
       },
     },

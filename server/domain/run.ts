@@ -108,24 +108,20 @@ export const extend = (run: RunState, seconds: number, now: number): RunState =>
 export function editAgenda(run: RunState, old: Agenda, input: AgendaInput, makeId: () => string): Agenda {
   if (run.status === 'ended') throw new RunError('step_locked', 'The session has ended; its agenda is history now');
   const agenda: Agenda = {
-    rounds: input.rounds.map(
-      (r): Round => ({
-        id: r.id ?? makeId(),
-        ...(r.title !== undefined && { title: r.title }),
-        ...(r.question !== undefined && { question: r.question }),
-        rotate: r.rotate ?? false,
-        steps: r.steps.map(
-          (s): Step => ({
-            id: s.id ?? makeId(),
-            type: s.type,
-            durationSec: s.durationSec,
-            ...(s.title !== undefined && { title: s.title }),
-            ...(s.question !== undefined && { question: s.question }),
-            ...(s.vote !== undefined && { vote: s.vote }),
-          }),
-        ),
-      }),
-    ),
+    rounds: input.rounds.map((r): Round => ({
+      id: r.id ?? makeId(),
+      ...(r.title !== undefined && { title: r.title }),
+      ...(r.question !== undefined && { question: r.question }),
+      rotate: r.rotate ?? false,
+      steps: r.steps.map((s): Step => ({
+        id: s.id ?? makeId(),
+        type: s.type,
+        durationSec: s.durationSec,
+        ...(s.title !== undefined && { title: s.title }),
+        ...(s.question !== undefined && { question: s.question }),
+        ...(s.vote !== undefined && { vote: s.vote }),
+      })),
+    })),
   };
   if (run.status === 'running') {
     const at = current(run, old);

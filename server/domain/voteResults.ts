@@ -21,7 +21,7 @@ export interface TallyInput {
 export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
   const { vote, count } = input;
   const hidden = vote.blind && vote.status === 'open' && audience === 'room';
-  const rank = (items: readonly { id: string }[]): ResultRow[] => (hidden ? [] : (rankResults(vote.rules, items, count) as ResultRow[]));
+  const rank = (items: readonly { id: string }[]): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count));
   if (vote.source !== 'table') {
     return { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden, results: rank(vote.items), tables: [] };
   }

@@ -66,7 +66,7 @@ export function guardEvents(services: Services, socket: IoSocket): void {
   const { limits } = services.config;
   const bucket = new TokenBucket({ capacity: limits.eventBurst, perSecond: limits.eventsPerSecond });
   socket.use(([event, ...args], next) => {
-    const ack = args.at(-1);
+    const ack: unknown = args.at(-1);
     const refuse = (error: { code: ErrorCode; message: string }) => {
       if (typeof ack === 'function') (ack as (r: Ack<never>) => void)({ ok: false, error });
     };

@@ -42,7 +42,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     io,
     async close() {
       realtime.push.stop();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
     },
   };
 }

@@ -76,13 +76,7 @@ export function startSync(ws: WebSocket, room: Room): void {
 }
 
 /** Handles one message of y-websocket's protocol; throws on a malformed one (the caller closes). */
-export function handleMessage(
-  ws: WebSocket,
-  room: Room,
-  access: Access,
-  message: Uint8Array,
-  deps: MessageDeps,
-): void {
+export function handleMessage(ws: WebSocket, room: Room, access: Access, message: Uint8Array, deps: MessageDeps): void {
   const decoder = decoding.createDecoder(message);
   const type = decoding.readVarUint(decoder);
   switch (type) {

@@ -67,7 +67,7 @@ function newDeletions(doc: Y.Doc, ds: ReturnType<typeof Y.decodeUpdate>['ds']): 
     const known = Y.getState(doc.store, client);
     for (const range of ranges) {
       // Beyond what the document has, it comes with this update, and its own struct is checked.
-      for (let clock = range.clock; clock < Math.min(range.clock + range.len, known); ) {
+      for (let clock = range.clock; clock < Math.min(range.clock + range.len, known);) {
         const item = Y.getItem(doc.store, Y.createID(client, clock));
         clock = item.id.clock + item.length;
         if (item.deleted) continue;
@@ -211,7 +211,7 @@ export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean)
       } else if (type instanceof Y.Map && type.parent === points) {
         for (const key of keys) {
           if (key === null) continue;
-          const value = type.get(key);
+          const value: unknown = type.get(key);
           const ok = POINT_FIELDS[key];
           if (!ok || (value !== undefined && !ok(value, plenary)) || (value === undefined && (key === 'text' || key === 'theme'))) {
             out.push({ kind: 'shape', what: `a point with a bad "${key}"` });
@@ -222,7 +222,7 @@ export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean)
       } else if (type instanceof Y.Map && type.parent === clusters) {
         for (const key of keys) {
           if (key === null) continue;
-          const value = type.get(key);
+          const value: unknown = type.get(key);
           const ok = CLUSTER_FIELDS[key];
           if (!ok || value === undefined || !ok(value)) out.push({ kind: 'shape', what: `a sub-theme with a bad "${key}"` });
           else out.push(key === 'label' ? { kind: 'cluster.label' } : { kind: 'cluster.field', field: key });
@@ -284,7 +284,7 @@ export function enforceLimits(
   if (tooLong.length === 0 && removed.length === 0) return { textCut: false, pointsRemoved: false };
   doc.transact(() => {
     for (const t of tooLong) {
-      const keep = wholeCharacters(t.toString(), limits.textLength);
+      const keep = wholeCharacters(t.toJSON(), limits.textLength);
       t.delete(keep, t.length - keep);
     }
     for (const id of removed) points.delete(id);

@@ -57,7 +57,7 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const open = new Set<() => void>();
 
 /** Closes every socket, provider and raw websocket that the helpers opened. */
-export async function closeClients(): Promise<void> {
+export function closeClients(): Promise<void> {
   const fns = [...open];
   open.clear();
   for (const fn of fns) {
@@ -67,6 +67,7 @@ export async function closeClients(): Promise<void> {
       // already closed
     }
   }
+  return Promise.resolve();
 }
 
 function track(fn: () => void): () => void {
@@ -244,7 +245,7 @@ export function connectError(server: Target, auth: Record<string, unknown>): Pro
   return new Promise((resolve, reject) => {
     socket.once('connect_error', (err) => {
       close();
-      resolve(err as Error & { data?: { code?: string; message?: string } });
+      resolve(err);
     });
     socket.once('connect', () => {
       close();
@@ -358,13 +359,7 @@ export async function openVote(fac: Client, payload: Record<string, unknown> = {
 }
 
 /** A dot ballot; `seat` only on a shared tablet (doorgeefstand). */
-export function submitBallot(
-  device: Client,
-  voteId: string,
-  ballotId: string,
-  dots: Record<string, number>,
-  seat?: number,
-): Promise<Ack<BallotReceipt>> {
+export function submitBallot(device: Client, voteId: string, ballotId: string, dots: Record<string, number>, seat?: number): Promise<Ack<BallotReceipt>> {
   return submitChoices(device, voteId, ballotId, { dots }, seat);
 }
 
@@ -378,20 +373,14 @@ export interface BallotChoiceFields {
 
 /** `{ ranking }` → `{ method: 'ranking', ranking }`; anything but exactly one field is sent as it is, to be refused. */
 export function choicesOf(fields: BallotChoiceFields): unknown {
-  const given = Object.entries(fields).filter(([, v]) => v !== undefined);
+  const given = Object.entries(fields as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (given.length !== 1) return { ...fields };
   const [field, value] = given[0]!;
   return { method: field === 'stances' ? 'recommendations' : field, [field]: value };
 }
 
 /** A ballot of any method, e.g. `{ ranking: [a, b] }` or `{ stances: { r1: 'support' } }`. */
-export function submitChoices(
-  device: Client,
-  voteId: string,
-  ballotId: string,
-  choices: BallotChoiceFields,
-  seat?: number,
-): Promise<Ack<BallotReceipt>> {
+export function submitChoices(device: Client, voteId: string, ballotId: string, choices: BallotChoiceFields, seat?: number): Promise<Ack<BallotReceipt>> {
   return emitAck<BallotReceipt>(device.socket, Events.ballotSubmit, { voteId, ballotId, choices: choicesOf(choices), ...(seat === undefined ? {} : { seat }) });
 }
 
@@ -510,12 +499,7 @@ export function currentStepOf(server: Target, sessionId: string): { round: strin
  * Adds a point to a board, as a tablet does, and returns its id. Round and step are those the
  * session is in now, unless given.
  */
-export function addPointTo(
-  board: TableBoard,
-  text: string,
-  theme = 'communicatie',
-  made: { round?: string | null; step?: string | null } = {},
-): string {
+export function addPointTo(board: TableBoard, text: string, theme = 'communicatie', made: { round?: string | null; step?: string | null } = {}): string {
   pointCounter += 1;
   const id = `p${pointCounter}-${randomBytes(6).toString('base64url')}`;
   const now = currentStepOf(board.server, board.sessionId);

@@ -73,7 +73,7 @@ export function locate(file: Buffer, marker: string): Position | null {
 function ranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
   const r = new Array<number>(xs.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
     for (let k = start; k <= end; k++) r[order[k]![1]] = (start + end) / 2;

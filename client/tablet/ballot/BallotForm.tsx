@@ -19,10 +19,10 @@ interface Props {
   items: VoteItem[];
   themes: Theme[];
   choices: BallotChoices;
-  onChange(choices: BallotChoices): void;
+  onChange: (choices: BallotChoices) => void;
   /** On a shared tablet: whose turn it is ("Stem 2 van 5"). */
   turn?: string;
-  onDone(): void;
+  onDone: () => void;
   /** Sending, errors and the receipt. */
   children: ReactNode;
 }
@@ -35,7 +35,8 @@ export function BallotForm({ vote, items, themes, choices, onChange, turn, onDon
 
   let choosing: ReactNode = null;
   if (choices.method === 'dots' && vote.rules.method === 'dots') choosing = <DotsBallot groups={groups} rules={vote.rules} choices={choices} {...editor} />;
-  else if (choices.method === 'points' && vote.rules.method === 'points') choosing = <PointsBallot groups={groups} rules={vote.rules} choices={choices} {...editor} />;
+  else if (choices.method === 'points' && vote.rules.method === 'points')
+    choosing = <PointsBallot groups={groups} rules={vote.rules} choices={choices} {...editor} />;
   else if (choices.method === 'ranking') choosing = <RankingBallot items={items} groups={groups} choices={choices} {...editor} />;
   else if (choices.method === 'recommendations') choosing = <RecommendationsBallot items={items} choices={choices} {...editor} />;
 

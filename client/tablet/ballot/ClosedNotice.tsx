@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { useI18n } from '../../i18n/I18n';
 
-export function ClosedNotice({ onDone }: { onDone(): void }) {
+export function ClosedNotice({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   // Mounted when the vote closes under the voter's eyes (a ballot that was closed on arrival is not shown).

@@ -10,7 +10,7 @@ interface Props {
   rules: RulesOf<'dots'>;
   choices: ChoicesOf<'dots'>;
   open: boolean;
-  onChange(choices: ChoicesOf<'dots'>): void;
+  onChange: (choices: ChoicesOf<'dots'>) => void;
 }
 
 export function DotsBallot({ groups, rules, choices, open, onChange }: Props) {
@@ -36,7 +36,13 @@ export function DotsBallot({ groups, rules, choices, open, onChange }: Props) {
             <li key={item.id} className={`ballot-item${n > 0 ? ' ballot-item--chosen' : ''}`}>
               <ItemText item={item} />
               <div className="stepper">
-                <button type="button" className="button stepper__button" aria-label={t.ballot.remove(item.text)} disabled={!open || n === 0} onClick={() => change(item.id, -1)}>
+                <button
+                  type="button"
+                  className="button stepper__button"
+                  aria-label={t.ballot.remove(item.text)}
+                  disabled={!open || n === 0}
+                  onClick={() => change(item.id, -1)}
+                >
                   −
                 </button>
                 <span className="stepper__value" aria-label={t.ballot.count(n)}>

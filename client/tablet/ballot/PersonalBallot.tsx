@@ -19,8 +19,8 @@ interface Props {
   /** The server says this device has a ballot in this vote. */
   votedHere: boolean;
   emit: SessionConnection['emit'];
-  onReceived(voteId: string): void;
-  onDone(): void;
+  onReceived: (voteId: string) => void;
+  onDone: () => void;
 }
 
 export function PersonalBallot({ vote, items, themes, votedHere, emit, onReceived, onDone }: Props) {

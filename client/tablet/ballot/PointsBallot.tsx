@@ -12,7 +12,7 @@ interface Props {
   rules: RulesOf<'points'>;
   choices: ChoicesOf<'points'>;
   open: boolean;
-  onChange(choices: ChoicesOf<'points'>): void;
+  onChange: (choices: ChoicesOf<'points'>) => void;
 }
 
 const STEPS = [10, 1] as const;

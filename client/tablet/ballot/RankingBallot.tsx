@@ -16,7 +16,7 @@ interface Props {
   groups: ItemGroup[];
   choices: ChoicesOf<'ranking'>;
   open: boolean;
-  onChange(choices: ChoicesOf<'ranking'>): void;
+  onChange: (choices: ChoicesOf<'ranking'>) => void;
 }
 
 const move = (order: string[], from: number, to: number) => {
@@ -104,7 +104,14 @@ export function RankingBallot({ items, groups, choices, open, onChange }: Props)
                   </span>
                   <ItemText item={item} />
                   <div className="rank-item__buttons">
-                    <button id={`rank-up-${id}`} type="button" className="button stepper__button" aria-label={t.ballot.ranking.up(item.text)} disabled={!open || place === 0} onClick={() => shift(id, -1)}>
+                    <button
+                      id={`rank-up-${id}`}
+                      type="button"
+                      className="button stepper__button"
+                      aria-label={t.ballot.ranking.up(item.text)}
+                      disabled={!open || place === 0}
+                      onClick={() => shift(id, -1)}
+                    >
                       ↑
                     </button>
                     <button
@@ -117,7 +124,14 @@ export function RankingBallot({ items, groups, choices, open, onChange }: Props)
                     >
                       ↓
                     </button>
-                    <button id={`rank-remove-${id}`} type="button" className="button rank-item__remove" aria-label={t.ballot.ranking.remove(item.text)} disabled={!open} onClick={() => remove(id)}>
+                    <button
+                      id={`rank-remove-${id}`}
+                      type="button"
+                      className="button rank-item__remove"
+                      aria-label={t.ballot.ranking.remove(item.text)}
+                      disabled={!open}
+                      onClick={() => remove(id)}
+                    >
                       <span aria-hidden="true">✕</span> {t.ballot.ranking.removeShort}
                     </button>
                   </div>
@@ -138,7 +152,14 @@ export function RankingBallot({ items, groups, choices, open, onChange }: Props)
             renderItem={(item) => (
               <li key={item.id} className="ballot-item">
                 <ItemText item={item} />
-                <button id={`rank-add-${item.id}`} type="button" className="button" aria-label={t.ballot.ranking.chooseLabel(item.text)} disabled={!open} onClick={() => add(item.id)}>
+                <button
+                  id={`rank-add-${item.id}`}
+                  type="button"
+                  className="button"
+                  aria-label={t.ballot.ranking.chooseLabel(item.text)}
+                  disabled={!open}
+                  onClick={() => add(item.id)}
+                >
                   <span aria-hidden="true">+</span> {t.ballot.ranking.choose}
                 </button>
               </li>

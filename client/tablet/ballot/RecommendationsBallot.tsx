@@ -11,7 +11,7 @@ interface Props {
   items: VoteItem[];
   choices: ChoicesOf<'recommendations'>;
   open: boolean;
-  onChange(choices: ChoicesOf<'recommendations'>): void;
+  onChange: (choices: ChoicesOf<'recommendations'>) => void;
 }
 
 const STANCES: { stance: Stance; mark: string }[] = [

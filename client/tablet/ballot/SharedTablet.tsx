@@ -23,8 +23,8 @@ interface Props {
   /** Seats that, according to the server, already voted from this device. */
   seatsVoted: number[];
   emit: SessionConnection['emit'];
-  onReceived(voteId: string): void;
-  onDone(): void;
+  onReceived: (voteId: string) => void;
+  onDone: () => void;
 }
 
 type Phase = 'handOver' | 'voting' | 'thanks';

@@ -7,7 +7,7 @@ interface Props {
   groups: ItemGroup[];
   /** One level below the heading the groups sit under. */
   level?: 3 | 4;
-  renderItem(item: VoteItem): ReactNode;
+  renderItem: (item: VoteItem) => ReactNode;
 }
 
 export function ThemeGroups({ groups, level = 3, renderItem }: Props) {

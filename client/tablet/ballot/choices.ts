@@ -60,7 +60,7 @@ export function groupByTheme(items: VoteItem[], themes: Theme[], otherLabel: str
   if (items.every((i) => i.theme === null)) return [{ id: '_all', label: null, items }];
   const known = new Set(themes.map((th) => th.id));
   return themes
-    .map((th) => ({ id: th.id, label: th.label as string | null, items: items.filter((i) => i.theme === th.id) }))
+    .map((th) => ({ id: th.id, label: th.label, items: items.filter((i) => i.theme === th.id) }))
     .concat([{ id: '_other', label: otherLabel, items: items.filter((i) => i.theme === null || !known.has(i.theme)) }])
     .filter((g) => g.items.length > 0);
 }
