@@ -3,7 +3,7 @@ import { WebSocket as WS } from 'ws';
 import { pointsMap, pointText } from '../shared/board.js';
 import { Events, YJS_SUBPROTOCOL, type JoinResponse } from '../shared/protocol.js';
 import { tableDocName } from '../server/yjs/docNames.js';
-import { startChildServer, type ChildServer } from './helpers/childServer.js';
+import { startIsolatedServer } from './helpers/mainProcess.js';
 import {
   addPointTo,
   api,
@@ -221,7 +221,7 @@ describe('table documents', () => {
 });
 
 describe('robustness (the server in a process of its own)', () => {
-  let child: ChildServer | null = null;
+  let child: Awaited<ReturnType<typeof startIsolatedServer>> | null = null;
   afterEach(async () => {
     await closeClients();
     await child?.stop();
@@ -229,7 +229,7 @@ describe('robustness (the server in a process of its own)', () => {
   });
 
   it('a message over 64 KB closes only that connection (1009); the server keeps running', async () => {
-    child = await startChildServer();
+    child = await startIsolatedServer();
     const c = child;
     const s = await createSession(c);
     const join = await api<JoinResponse>(c, '/join', { body: { code: s.joinCode } });
@@ -249,7 +249,7 @@ describe('robustness (the server in a process of its own)', () => {
       (r) => r.status,
       async () => {
         await vi.waitFor(() => expect(c.child.exitCode ?? c.child.signalCode).not.toBeNull(), { timeout: 2000 });
-        const cause = /^\w*Error: .*$/m.exec(c.stderr())?.[0] ?? c.stderr().slice(0, 300);
+        const cause = /^\w*Error: .*$/m.exec(c.output())?.[0] ?? c.output().slice(0, 300);
         return `no answer: the server process exited (${String(c.child.exitCode ?? c.child.signalCode)}) with ${cause}`;
       },
     );

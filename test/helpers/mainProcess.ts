@@ -1,10 +1,13 @@
 /**
- * The real entry point, `node --import tsx server/main.ts`, as a child process on a port of
- * our choosing, so that it can be killed and started again on the same port and data dir and
- * its clients find it back at the same URL.
+ * The real entry point, `node --import tsx server/main.ts`, as a child process: for tests that
+ * must see whether a fault brings the whole process down, or that kill it and start it again on
+ * the same port and data dir so its clients find it back at the same URL. Every other test runs
+ * the server in-process (test/helpers/server.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
@@ -70,4 +73,20 @@ export async function startMainProcess(opts: { port: number; dataDir: string; en
     throw err;
   }
   return { url, child, output: () => out, exited };
+}
+
+/** The server in a process of its own on a free port and a fresh data dir, removed again by `stop`. */
+export async function startIsolatedServer(env: Record<string, string> = {}): Promise<MainProcess & { stop(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-process-'));
+  const proc = await startMainProcess({ port: await freePort(), dataDir, env });
+  return {
+    ...proc,
+    async stop() {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        proc.child.kill('SIGTERM');
+        await proc.exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
