@@ -174,7 +174,8 @@ function facts(run: RunResult): string[] {
     const { app, bare, loadAtStart } = run.room;
     const o = app.options;
     lines.push(
-      `room: ${o.tables} tables × ${o.tabletsPerTable} tablets (${app.setup.tablets} set up in ${(app.setup.ms / 1000).toFixed(1)} s, ${app.setup.failed} failed), ` +
+      `room: ${o.tables} tables × ${o.tabletsPerTable} tablets (${app.setup.tablets} set up in ${(app.setup.ms / 1000).toFixed(1)} ` +
+        `s, ${app.setup.failed} failed), ` +
         `${o.procs} generator processes, load average at start ${loadAtStart.toFixed(2)}`,
       `room: typing ${o.typeSeconds} s at ~${o.editsPerSecond} edits/s per tablet: ${app.edits.edits} edits, ` +
         `${app.edits.received} of ${app.edits.expected} deliveries seen within a minute after the typing ended ` +
@@ -207,7 +208,8 @@ function facts(run: RunResult): string[] {
     const o = app.options;
     lines.push(
       `report: ${app.points} points from ${app.devices} devices at ${o.tables} tables, load average at start ${loadAtStart.toFixed(2)}; ` +
-        `the model built in ${ms(app.build.p50)} ms (p50 of ${o.runs}); per format, p50 / max wall time of ${o.runs} renders after a warm-up, CPU per render, size: ` +
+        `the model built in ${ms(app.build.p50)} ms (p50 of ${o.runs}); per format, p50 / max wall ` +
+        `time of ${o.runs} renders after a warm-up, CPU per render, size: ` +
         app.formats
           .map((f) => `${f.format} ${ms(f.wallMs.p50)} / ${ms(f.wallMs.max)} ms, CPU ${ms(f.cpuMs)} ms${f.bytes ? `, ${Math.round(f.bytes / 1024)} KB` : ''}`)
           .join('; '),

@@ -30,7 +30,9 @@ export function readReportLogo(db: Db, sessionId: string): ReportLogo | undefine
 
 export function writeReportLogo(db: Db, sessionId: string, logo: ReportLogo): void {
   db.prepare(
-    'INSERT INTO report_logos (session_id, mime, width, height, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET mime = excluded.mime, width = excluded.width, height = excluded.height, data = excluded.data',
+    'INSERT INTO report_logos (session_id, mime, width, height, data) VALUES (?, ?, ?, ?, ?) ON ' +
+      'CONFLICT (session_id) DO UPDATE SET mime = excluded.mime, width = excluded.width, height = ' +
+      'excluded.height, data = excluded.data',
   ).run(sessionId, logo.mime, logo.width, logo.height, logo.data);
 }
 

@@ -27,7 +27,8 @@ export async function renderTrustPage(opts: { pageUrl: string; appUrl: string; f
   section { background: #fff; border-radius: 12px; padding: 1rem 1.25rem; margin: 1rem 0; }
   h1 { font-size: 1.6rem; margin: 0.5rem 0; }
   h2 { font-size: 1.25rem; margin: 0.25rem 0 0.5rem; }
-  a.button { display: inline-flex; align-items: center; min-height: 48px; padding: 0 1.25rem; border-radius: 10px; background: #0b5cad; color: #fff; font-weight: 700; text-decoration: none; }
+  a.button { display: inline-flex; align-items: center; min-height: 48px; padding: 0 1.25rem; border-radius: 10px;
+    background: #0b5cad; color: #fff; font-weight: 700; text-decoration: none; }
   a.button:focus-visible, a:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 3px; }
   a { color: #0b5cad; }
   ol { padding-left: 1.4rem; }
@@ -59,8 +60,10 @@ en blijft het scherm aan.</p>
 <h2 id="android">Android</h2>
 <ol>
 <li>Tik op <strong>Certificaat downloaden</strong>.</li>
-<li>Ga naar <strong>Instellingen › Beveiliging</strong> (soms: <em>Biometrie en beveiliging</em> of <em>Overige beveiligingsinstellingen</em>) › <strong>Certificaat installeren › CA-certificaat</strong>.</li>
-<li>Kies het bestand <strong>tafelronde-ca.crt</strong> bij Downloads. Android waarschuwt dat het certificaat meekijkt; dat geldt alleen voor wie de sleutel heeft, en die blijft op deze laptop.</li>
+<li>Ga naar <strong>Instellingen › Beveiliging</strong> (soms: <em>Biometrie en beveiliging</em> of
+<em>Overige beveiligingsinstellingen</em>) › <strong>Certificaat installeren › CA-certificaat</strong>.</li>
+<li>Kies het bestand <strong>tafelronde-ca.crt</strong> bij Downloads. Android waarschuwt dat het certificaat meekijkt;
+dat geldt alleen voor wie de sleutel heeft, en die blijft op deze laptop.</li>
 </ol>
 </section>
 
@@ -76,7 +79,8 @@ blijft tien jaar geldig, ook als het adres van de laptop verandert.</p>
 <h2 id="after">Daarna</h2>
 <p>Open de app via <a href="${app}">${app}</a>. U ziet dan geen waarschuwing meer.</p>
 <p class="note">Controleren? De vingerafdruk (SHA-256) van het certificaat is:<br><code>${fp}</code></p>
-<p class="note">Na de avond kunt u het certificaat weer verwijderen: iPad: Instellingen › Algemeen › VPN en apparaatbeheer. Android: Instellingen › Beveiliging › Vertrouwde inloggegevens › Gebruiker.</p>
+<p class="note">Na de avond kunt u het certificaat weer verwijderen: iPad: Instellingen › Algemeen › VPN en apparaatbeheer.
+Android: Instellingen › Beveiliging › Vertrouwde inloggegevens › Gebruiker.</p>
 <div class="qr"><span aria-hidden="true">${qr}</span><p>Andere tablet? Scan deze code, of typ<br><code>${page}</code></p></div>
 </section>
 

@@ -212,7 +212,8 @@ const nl: ReportText = {
   summaryHeading: 'Samenvatting',
   pointsHeading: 'Wat er naar voren kwam',
   pointsIntro: (themes) =>
-    `De punten van alle tafels en rondes staan hieronder per thema${themes.length > 0 ? ` (${listOf(themes, 'en')})` : ''}. Een punt dat vaker werd genoemd, staat er één keer.`,
+    `De punten van alle tafels en rondes staan hieronder per thema${themes.length > 0 ? ` (${listOf(themes, 'en')})` : ''}. ` +
+    `Een punt dat vaker werd genoemd, staat er één keer.`,
   raisedAt: (n) => `genoemd aan ${n} tafels`,
   noMainPoints: 'Er zijn geen punten ingebracht.',
   appendixPointsHeading: 'Bijlage: alle punten per ronde en tafel',
@@ -255,7 +256,8 @@ const nl: ReportText = {
   noTop: 'Geen top 3 gekozen.',
   plenaryHeading: 'Bijlage: de plenaire lijst',
   plenaryIntro: (points) =>
-    `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
+    `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met ` +
+    `de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
   fromTables: (tables) => (tables.length === 1 ? `tafel ${tables[0]}` : `tafels ${tables.join(', ')}`),
   writtenInPlenary: 'in de zaal toegevoegd',
 
@@ -273,7 +275,10 @@ const nl: ReportText = {
       case 'points':
         return `Iedereen had ${v.rules.budget ?? 0} punten om te verdelen.`;
       case 'recommendations':
-        return `Over elk advies stemde iedereen voor, tegen of neutraal. Een advies is aangenomen als ${v.rules.threshold ?? 50}% of meer van de stemmen voor is. Neutrale stemmen tellen niet mee.`;
+        return (
+          `Over elk advies stemde iedereen voor, tegen of neutraal. Een advies is aangenomen als ${v.rules.threshold ?? 50}% ` +
+          `of meer van de stemmen voor is. Neutrale stemmen tellen niet mee.`
+        );
     }
   },
   source: {
@@ -354,13 +359,19 @@ const nl: ReportText = {
   tablesHeading: 'Deelname per tafel',
   devices: 'Apparaten',
   points: 'Punten',
-  devicesNote: `Een apparaat is een tablet. Soms zitten er meer mensen aan één tablet. Bij een stemming telt als stemmer: elke tablet die in de zaal was (verbonden, of minder dan ${PRESENT_MINUTES} minuten weg) en elke tablet die al had gestemd; aan een tafel die één tablet deelt (doorgeefstand), het aantal stoelen. Tablets die weggingen, tellen niet mee.`,
+  devicesNote:
+    `Een apparaat is een tablet. Soms zitten er meer mensen aan één tablet. Bij een stemming telt ` +
+    `als stemmer: elke tablet die in de zaal was (verbonden, of minder dan ${PRESENT_MINUTES} minuten ` +
+    `weg) en elke tablet die al had gestemd; aan een tafel die één tablet deelt (doorgeefstand), ` +
+    `het aantal stoelen. Tablets die weggingen, tellen niet mee.`,
   methodsHeading: 'Manier van stemmen',
   anonymityHeading: 'Zo bleef iedereen anoniem',
   anonymity: [
     'Niemand heeft een naam ingevuld. Een tablet doet mee met een willekeurige code, zonder naam, e-mailadres of telefoonnummer.',
     'Punten staan in dit verslag zonder naam, alleen met het nummer van de tafel.',
-    'Een stem wordt apart bewaard van het apparaat dat hem uitbracht. Niemand kan een stem koppelen aan een persoon of een apparaat, ook niet met de database. De uitslag telt alleen de stemmen bij elkaar op.',
+    'Een stem wordt apart bewaard van het apparaat dat hem uitbracht. Niemand kan een stem koppelen ' +
+      'aan een persoon of een apparaat, ook niet met de database. De uitslag telt alleen de stemmen ' +
+      'bij elkaar op.',
     'De evaluatie is op dezelfde manier anoniem. De opmerkingen staan op alfabet, zodat de volgorde niets verraadt.',
   ],
   generated: (date, time) => `Gemaakt door Tafelronde op ${date} om ${time}.`,
@@ -438,7 +449,8 @@ const en: ReportText = {
   summaryHeading: 'Summary',
   pointsHeading: 'What came up',
   pointsIntro: (themes) =>
-    `The points of all tables and rounds are listed below by theme${themes.length > 0 ? ` (${listOf(themes, 'and')})` : ''}. A point raised more than once is listed once.`,
+    `The points of all tables and rounds are listed below by theme${themes.length > 0 ? ` (${listOf(themes, 'and')})` : ''}. ` +
+    `A point raised more than once is listed once.`,
   raisedAt: (n) => `raised at ${n} tables`,
   noMainPoints: 'No points were made.',
   appendixPointsHeading: 'Appendix: every point by round and table',
@@ -496,7 +508,11 @@ const en: ReportText = {
       case 'points':
         return `Everyone had ${v.rules.budget ?? 0} points to allocate.`;
       case 'recommendations':
-        return `Everyone voted for, against or neutral on each recommendation. A recommendation is adopted when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Neutral votes do not count.`;
+        return (
+          `Everyone voted for, against or neutral on each recommendation. A recommendation is adopted ` +
+          `when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Neutral votes do not ` +
+          `count.`
+        );
     }
   },
   source: {
@@ -577,13 +593,18 @@ const en: ReportText = {
   tablesHeading: 'Participation per table',
   devices: 'Devices',
   points: 'Points',
-  devicesNote: `A device is a tablet. Sometimes several people share one tablet. In a vote, voters are counted as every tablet in the room (connected, or away for less than ${PRESENT_MINUTES} minutes) and every tablet that had already voted; at a table that shares one tablet (doorgeefstand), its number of seats. Tablets that left are not counted.`,
+  devicesNote:
+    `A device is a tablet. Sometimes several people share one tablet. In a vote, voters are counted ` +
+    `as every tablet in the room (connected, or away for less than ${PRESENT_MINUTES} minutes) ` +
+    `and every tablet that had already voted; at a table that shares one tablet (doorgeefstand), ` +
+    `its number of seats. Tablets that left are not counted.`,
   methodsHeading: 'How people voted',
   anonymityHeading: 'How everyone stayed anonymous',
   anonymity: [
     'Nobody entered a name. A tablet takes part with a random code, without a name, e-mail address or phone number.',
     'Points appear in this report without names, only with the table number.',
-    'A vote is stored apart from the device that cast it. Nobody can link a vote to a person or a device, not even with the database. The result only adds the votes up.',
+    'A vote is stored apart from the device that cast it. Nobody can link a vote to a person or ' +
+      'a device, not even with the database. The result only adds the votes up.',
     'The evaluation is anonymous in the same way. Remarks are in alphabetical order, so their order gives nothing away.',
   ],
   generated: (date, time) => `Made by Tafelronde on ${date} at ${time}.`,

@@ -679,54 +679,57 @@ describe('Yjs endpoint, well-formed updates the step does not allow', () => {
     'a top 3 outside prioriteren': (d) => d.getMap('top').set('r', Y.Array.from([w.point])),
   });
 
-  it(`every kind of board change a tablet may not make during a vote is refused with its code, undone, and keeps the connection (${RUNS.board} cases)`, async () => {
-    const inbreng = stepIdOf(w.clients.facilitator, 'inbreng');
-    const all = edits(inbreng);
-    const room = `${yjsUrl(server)}/${w.s.id}/1`;
-    const ws = new WS(room, [YJS_SUBPROTOCOL, `device.${w.deviceToken}`]);
-    ws.binaryType = 'arraybuffer';
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    let closed = false;
-    ws.on('close', () => (closed = true));
-    const before = content();
-    const reasons: string[] = [];
-    ws.on('message', (data: ArrayBuffer) => {
-      const bytes = new Uint8Array(data);
-      if (bytes[0] === 2) reasons.push(Buffer.from(bytes).toString('utf8'));
-    });
-    try {
-      await fc.assert(
-        fc.asyncProperty(fc.subarray(Object.keys(all), { minLength: 1 }), async (names) => {
-          // The edits in one update, made on a copy of the board as the server has it now.
-          const doc = new Y.Doc();
-          Y.applyUpdate(
-            doc,
-            server.services.store.read(tableDocName(w.s.id, 1), (d) => Y.encodeStateAsUpdate(d)),
-          );
-          const sv = Y.encodeStateVector(doc);
-          doc.transact(() => {
-            for (const name of names) all[name]!(doc);
-          });
-          const update = Y.encodeStateAsUpdate(doc, sv);
-          doc.destroy();
-          const heard = reasons.length;
-          ws.send(Uint8Array.from([0, 2, ...lengthPrefixed(update)]));
-          await vi.waitFor(() => expect(reasons.length, names.join(', ')).toBeGreaterThan(heard), { timeout: 5000, interval: 5 });
-          expect(reasons.at(-1), names.join(', ')).toMatch(/(step_locked|host_only|bad_shape):/);
-          expect(closed, `${names.join(', ')} closed the connection`).toBe(false);
-          expect(content(), names.join(', ')).toEqual(before);
-        }),
-        { numRuns: RUNS.board },
-      );
-    } finally {
-      ws.terminate();
-    }
-    // Nothing of the refused edits is stored: the document's rows hold none of their content.
-    const stored = (server.services.db.prepare('SELECT data FROM yjs_updates WHERE doc = ?').all(tableDocName(w.s.id, 1)) as { data: Buffer }[])
-      .map((r) => r.data.toString('latin1'))
-      .join('');
-    for (const marker of ['geen map', 'tablet 3', 'Nog iets', 'Nieuw punt']) expect(stored).not.toContain(marker);
-  });
+  it(
+    `every kind of board change a tablet may not make during a vote is refused with its code, undone, ` + `and keeps the connection (${RUNS.board} cases)`,
+    async () => {
+      const inbreng = stepIdOf(w.clients.facilitator, 'inbreng');
+      const all = edits(inbreng);
+      const room = `${yjsUrl(server)}/${w.s.id}/1`;
+      const ws = new WS(room, [YJS_SUBPROTOCOL, `device.${w.deviceToken}`]);
+      ws.binaryType = 'arraybuffer';
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      let closed = false;
+      ws.on('close', () => (closed = true));
+      const before = content();
+      const reasons: string[] = [];
+      ws.on('message', (data: ArrayBuffer) => {
+        const bytes = new Uint8Array(data);
+        if (bytes[0] === 2) reasons.push(Buffer.from(bytes).toString('utf8'));
+      });
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.subarray(Object.keys(all), { minLength: 1 }), async (names) => {
+            // The edits in one update, made on a copy of the board as the server has it now.
+            const doc = new Y.Doc();
+            Y.applyUpdate(
+              doc,
+              server.services.store.read(tableDocName(w.s.id, 1), (d) => Y.encodeStateAsUpdate(d)),
+            );
+            const sv = Y.encodeStateVector(doc);
+            doc.transact(() => {
+              for (const name of names) all[name]!(doc);
+            });
+            const update = Y.encodeStateAsUpdate(doc, sv);
+            doc.destroy();
+            const heard = reasons.length;
+            ws.send(Uint8Array.from([0, 2, ...lengthPrefixed(update)]));
+            await vi.waitFor(() => expect(reasons.length, names.join(', ')).toBeGreaterThan(heard), { timeout: 5000, interval: 5 });
+            expect(reasons.at(-1), names.join(', ')).toMatch(/(step_locked|host_only|bad_shape):/);
+            expect(closed, `${names.join(', ')} closed the connection`).toBe(false);
+            expect(content(), names.join(', ')).toEqual(before);
+          }),
+          { numRuns: RUNS.board },
+        );
+      } finally {
+        ws.terminate();
+      }
+      // Nothing of the refused edits is stored: the document's rows hold none of their content.
+      const stored = (server.services.db.prepare('SELECT data FROM yjs_updates WHERE doc = ?').all(tableDocName(w.s.id, 1)) as { data: Buffer }[])
+        .map((r) => r.data.toString('latin1'))
+        .join('');
+      for (const marker of ['geen map', 'tablet 3', 'Nog iets', 'Nieuw punt']) expect(stored).not.toContain(marker);
+    },
+  );
 });
 
 /** A var-uint length prefix and the bytes, as lib0 writes a Uint8Array. */

@@ -329,7 +329,8 @@ describe('the report of thematafel 001, through the real server', () => {
     (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, bin))),
   );
   it.skipIf(!soffice)(
-    `Word: LibreOffice opens the .docx and converts it to PDF without a warning${soffice ? '' : ' (skipped: soffice/libreoffice is not installed; `apt-get install libreoffice-writer-nogui`)'}`,
+    'Word: LibreOffice opens the .docx and converts it to PDF without a warning' +
+      (soffice ? '' : ' (skipped: soffice/libreoffice is not installed; `apt-get install libreoffice-writer-nogui`)'),
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-docx-'));
       try {

@@ -108,7 +108,8 @@ describe('report.pdf', () => {
     const start = performance.now();
     const pdf = await renderPdf(outline);
     console.log(
-      `report.pdf: ${big.totals.points} points, ${outline.blocks.length} blocks, ${(pdf.length / 1024).toFixed(0)} KiB in ${Math.round(performance.now() - start)} ms`,
+      `report.pdf: ${big.totals.points} points, ${outline.blocks.length} blocks, ${(pdf.length / 1024).toFixed(0)} ` +
+        `KiB in ${Math.round(performance.now() - start)} ms`,
     );
     const out = await poppler('report-2000', pdf);
     console.log(`report.pdf: ${out.pages} pages`);

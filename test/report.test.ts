@@ -527,7 +527,8 @@ describe('renderMarkdown', () => {
     expect(appendix).toContain('### Punten buiten een ronde');
     expect(appendix).toContain('_1 punt is door een gespreksleider verborgen. Dat punt staat niet in dit verslag._');
     expect(appendix).toContain(
-      '**Samenwerking · Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Samenwerking · Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n',
+      '**Samenwerking · Tafel 1**\n\n- Korte lijnen (2 keer genoemd)\n  - Korte lijntjes met de wijk\n\n**Samenwerking ' +
+        '· Tafel 1 · Subthema ‘Contact’**\n\n- Vaste contactpersoon\n',
     );
   });
 
@@ -545,7 +546,8 @@ describe('renderMarkdown', () => {
   it('renders each vote method with its own columns', () => {
     expect(md).toContain('### Stemming 1: stemmen met stippen');
     expect(md).toContain(
-      'Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.',
+      'Iedereen had 3 stippen, hoogstens 2 op één punt. Er is gestemd over de punten van de tafels. ' +
+        'Deze stemming hoorde bij ‘Plenair’, stap ‘Wat vinden we het belangrijkst?’.',
     );
     expect(md).toContain('Deze stemming is gesloten. 5 van de 5 apparaten hebben gestemd (100%). 2 punten staan samen op plaats 2.');
     expect(md).toContain('| Plaats | Punt | Tafel | Thema | Stippen |\n|---:|---|---:|---|---:|');

@@ -241,7 +241,9 @@ export const en: Messages = {
     },
     recommendations: {
       intro: (threshold) =>
-        `Choose for each recommendation: for, against or neutral. A recommendation is adopted when ${threshold}% of the votes are for it. Neutral does not count, and neither does a recommendation without a choice.`,
+        `Choose for each recommendation: for, against or neutral. A recommendation is adopted when ` +
+        `${threshold}% of the votes are for it. Neutral does not count, and neither does a recommendation ` +
+        `without a choice.`,
       number: (n) => `Recommendation ${n}`,
       support: 'For',
       oppose: 'Against',
@@ -390,7 +392,8 @@ export const en: Messages = {
   plenary: {
     title: 'Plenary list',
     intro:
-      'Bring the most important points of the tables here. Merge duplicate points and themes. The room sees this list on the projector; the plenary vote and the report use it.',
+      'Bring the most important points of the tables here. Merge duplicate points and themes. The ' +
+      'room sees this list on the projector; the plenary vote and the report use it.',
     back: 'Back to the console',
     open: 'Open the plenary list',
     consoleHint: (n: number) =>
@@ -533,7 +536,8 @@ export const en: Messages = {
   },
   board: {
     offline:
-      'No connection to the laptop. What you write is kept on this tablet. It goes along by itself when the connection is back, as long as this step is still on.',
+      'No connection to the laptop. What you write is kept on this tablet. It goes along by itself ' +
+      'when the connection is back, as long as this step is still on.',
     undo: 'Undo',
     redo: 'Redo',
     othersEditing: 'Someone else is writing here',

@@ -242,7 +242,8 @@ export const nl = {
     },
     recommendations: {
       intro: (threshold: number) =>
-        `Kies per advies: voor, tegen of neutraal. Een advies is aangenomen als ${threshold}% van de stemmen voor is. Neutraal telt niet mee, een advies zonder keuze ook niet.`,
+        `Kies per advies: voor, tegen of neutraal. Een advies is aangenomen als ${threshold}% van de ` +
+        `stemmen voor is. Neutraal telt niet mee, een advies zonder keuze ook niet.`,
       number: (n: number) => `Advies ${n}`,
       support: 'Voor',
       oppose: 'Tegen',
@@ -391,7 +392,8 @@ export const nl = {
   plenary: {
     title: 'Plenaire lijst',
     intro:
-      'Haal de belangrijkste punten van de tafels hierheen. Voeg dubbele punten en thema’s samen. De zaal ziet deze lijst op de beamer; de plenaire stemming en het verslag gebruiken hem.',
+      'Haal de belangrijkste punten van de tafels hierheen. Voeg dubbele punten en thema’s samen. ' +
+      'De zaal ziet deze lijst op de beamer; de plenaire stemming en het verslag gebruiken hem.',
     back: 'Terug naar de leiding',
     open: 'Plenaire lijst openen',
     consoleHint: (n: number) =>
@@ -534,7 +536,8 @@ export const nl = {
   },
   board: {
     offline:
-      'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard. Het gaat vanzelf mee als er weer verbinding is, zolang deze stap nog loopt.',
+      'Geen verbinding met de laptop. Wat u schrijft, blijft op deze tablet bewaard. Het gaat vanzelf ' +
+      'mee als er weer verbinding is, zolang deze stap nog loopt.',
     undo: 'Ongedaan maken',
     redo: 'Opnieuw doen',
     othersEditing: 'Iemand anders schrijft hier',
@@ -571,7 +574,8 @@ export const nl = {
       'De app op het beginscherm zetten werkt alleen als bladwijzer, met wifi.',
     ],
     httpSwitch:
-      'Wilt u dat wel? Start Tafelronde dan met HTTPS=true (zie de handleiding, "Veilige verbinding"). Elke tablet moet dan één keer het certificaat van deze laptop vertrouwen.',
+      'Wilt u dat wel? Start Tafelronde dan met HTTPS=true (zie de handleiding, "Veilige verbinding"). ' +
+      'Elke tablet moet dan één keer het certificaat van deze laptop vertrouwen.',
     httpsTitle: 'Beveiligde verbinding (https)',
     httpsGives: [
       'Herlaadt een tablet zonder wifi, of gaat hij dan aan? Dan opent de app toch, met het bord van zijn tafel.',

@@ -240,6 +240,7 @@ function ResultBar({ row, text, best, threshold }: { row: ResultRow; text: strin
   const { t } = useI18n();
   const recommendation = threshold !== null;
   const pct = recommendation ? Math.max(0, row.supportPct ?? 0) : (row.score / best) * 100;
+  const verdict = (adopted: boolean | undefined) => (adopted ? `✓ ${t.projector.adopted}` : t.projector.notAdopted);
   return (
     <div className={`wall-result${row.rank === 1 ? ' wall-result--first' : ''}`}>
       <span className="wall__rank">{row.rank}</span>
@@ -252,7 +253,7 @@ function ResultBar({ row, text, best, threshold }: { row: ResultRow; text: strin
           </div>
           <strong className="wall-result__value">
             {recommendation
-              ? `${row.supportPct == null ? '–' : `${Math.round(row.supportPct)} %`} · ${row.adopted ? `✓ ${t.projector.adopted}` : t.projector.notAdopted}`
+              ? `${row.supportPct == null ? '–' : `${Math.round(row.supportPct)} %`} · ${verdict(row.adopted)}`
               : `${row.score}${row.tied ? ` (${t.vote.tie})` : ''}`}
           </strong>
         </div>

@@ -54,7 +54,9 @@ export const PointCard = memo(function PointCard(props: Props) {
   const selectId = `move-${id}`;
   return (
     <li
-      className={`point-card${hidden ? ' point-card--hidden' : ''}${othersEditing ? ' point-card--busy' : ''}${mergeState === 'source' ? ' point-card--merging' : ''}`}
+      className={['point-card', hidden && 'point-card--hidden', othersEditing && 'point-card--busy', mergeState === 'source' && 'point-card--merging']
+        .filter(Boolean)
+        .join(' ')}
     >
       {hidden && <p className="point-card__hidden">{t.host.hidden}</p>}
       {othersEditing && <p className="point-card__busy">✎ {t.board.othersEditing}</p>}

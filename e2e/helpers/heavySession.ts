@@ -24,10 +24,10 @@ import {
 } from '../../shared/protocol';
 import { hostKey } from '../../server/tables';
 
-const WORDS =
-  'de gemeente moet vaker en eerder in gesprek met bewoners over plannen voor de wijk zodat iedereen kan meedenken en meepraten over wat er gebeurt in de buurt en waarom dat nodig is voor later'.split(
-    ' ',
-  );
+const WORDS = (
+  'de gemeente moet vaker en eerder in gesprek met bewoners over plannen voor de wijk zodat iedereen ' +
+  'kan meedenken en meepraten over wat er gebeurt in de buurt en waarom dat nodig is voor later'
+).split(' ');
 
 /** Plain Dutch words up to exactly `length` characters, starting with a label a test can find. */
 export function text(label: string, length: number): string {

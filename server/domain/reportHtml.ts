@@ -75,8 +75,10 @@ function block(b: Block): string {
       const rows = b.rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(b.columns[i]?.numeric)}>${escapeHtml(cellText(cell))}</td>`).join('')}</tr>`);
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
     }
-    case 'chart':
-      return `<figure><figcaption>${escapeHtml(b.title)}</figcaption>${barChartSvg({ ...b, bars: b.bars.map((bar) => ({ ...bar, label: cleanText(bar.label) })) })}</figure>`;
+    case 'chart': {
+      const svg = barChartSvg({ ...b, bars: b.bars.map((bar) => ({ ...bar, label: cleanText(bar.label) })) });
+      return `<figure><figcaption>${escapeHtml(b.title)}</figcaption>${svg}</figure>`;
+    }
   }
 }
 

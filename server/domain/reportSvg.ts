@@ -58,7 +58,8 @@ export function barChartSvg(chart: ChartSpec): string {
     );
   }
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${escapeXml(chart.title)}" font-family="Arial, Helvetica, sans-serif">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" ` +
+    `aria-label="${escapeXml(chart.title)}" font-family="Arial, Helvetica, sans-serif">` +
     `<title>${escapeXml(chart.title)}</title>` +
     `<line x1="${LABEL_WIDTH}" y1="0" x2="${LABEL_WIDTH}" y2="${TOP + chart.bars.length * ROW}" stroke="#888" stroke-width="1"/>` +
     rows.join('') +

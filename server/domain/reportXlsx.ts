@@ -543,8 +543,11 @@ function workbookFeature(title: string, lang: ReportLanguage, plans: SheetPlan[]
   const t = REPORT_TEXT[lang];
   const core =
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:title>${escapeXml(plain(title))}</dc:title><dc:creator>Tafelronde</dc:creator><cp:lastModifiedBy>Tafelronde</cp:lastModifiedBy><dc:language>${escapeXml(t.locale)}</dc:language>` +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<dc:title>${escapeXml(plain(title))}</dc:title><dc:creator>Tafelronde</dc:creator>` +
+    `<cp:lastModifiedBy>Tafelronde</cp:lastModifiedBy><dc:language>${escapeXml(t.locale)}</dc:language>` +
     '</cp:coreProperties>';
   const footer = escapeXml(`&L&A&R${t.pageOf('&P', '&N').replace(/&(?![PN])/g, '&&')}`);
   const quote = (name: string) => `'${name.replace(/'/g, "''")}'`;
@@ -560,7 +563,8 @@ function workbookFeature(title: string, lang: ReportLanguage, plans: SheetPlan[]
         },
         '_rels/.rels': {
           insert: () =>
-            '<Relationship Id="rId-tafelronde-core" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>',
+            '<Relationship Id="rId-tafelronde-core" ' +
+            'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>',
         },
         'xl/workbook.xml': {
           transform: (xml) => xml.replace('<definedNames/>', `<definedNames>${printTitles}</definedNames>`),
@@ -577,7 +581,8 @@ function workbookFeature(title: string, lang: ReportLanguage, plans: SheetPlan[]
               .replace(
                 /<pageSetup ([^>]*)\/>|(?=<\/worksheet>)/,
                 (_, attrs?: string) =>
-                  `<pageSetup paperSize="9" ${attrs ? attrs.replace(/paperSize="\d+"\s*/, '') : ''}fitToWidth="1" fitToHeight="0"/><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`,
+                  `<pageSetup paperSize="9" ${attrs ? attrs.replace(/paperSize="\d+"\s*/, '') : ''}fitToWidth="1" fitToHeight="0"/>` +
+                  `<headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`,
               ),
         },
       },
