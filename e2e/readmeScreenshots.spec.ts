@@ -44,4 +44,14 @@ test('README screenshots from the heavy session', async ({ browser, baseURL }) =
   await expect(console.locator('.vote-chart text').filter({ hasText: 'Tafel 1, ronde 2, punt 1' })).toBeVisible();
   await console.screenshot({ path: 'docs/screenshots/facilitator.png' });
   for (const v of voters) v.disconnect();
+
+  // The report page: the editor beside the report as it will be sent on.
+  await console.goto(`/f/${fac.sessionId}/verslag#key=${fac.key}`);
+  await console.getByRole('textbox', { name: 'Naam van gemeente of organisatie' }).fill('Gemeente Voorbeeld');
+  await console
+    .getByRole('textbox', { name: 'Inleiding' })
+    .fill('Op 17 april spraken bewonersorganisaties en stadsdelen met elkaar over de samenwerking in de wijk.\n\nDit verslag gaat naar de begeleidingsgroep.');
+  await expect(console.getByRole('article').getByText('Dit verslag gaat naar de begeleidingsgroep.')).toBeVisible();
+  await expect(console.getByRole('region', { name: 'Het verslag bewerken' }).getByRole('status')).toHaveText('Opgeslagen.');
+  await console.screenshot({ path: 'docs/screenshots/report.png' });
 });
