@@ -24,6 +24,8 @@ interface Sample {
 }
 
 export interface PhaseUsage {
+  /** CPU time the process used in the phase (user + system), in ms: divided by the operations, the cost of one. */
+  cpuMs: number;
   /** Average CPU over the phase, in % of one core (200% is both cores of a 2-core machine). */
   cpuAvgPct: number;
   /** Highest CPU over one sampling interval in the phase. */
@@ -138,6 +140,7 @@ export class ProcSampler {
     const cpuAvgPct = first && last ? ((last.cpuMs - first.cpuMs) / span) * 100 : NaN;
     const share = (a: number | null | undefined, b: number | null | undefined, perMs = 1) => (a != null && b != null ? ((b - a) / perMs / span) * 100 : NaN);
     return {
+      cpuMs: first && last ? last.cpuMs - first.cpuMs : NaN,
       cpuAvgPct,
       cpuMaxPct,
       rssMaxMb: Math.max(...inPhase.map((s) => s.rssMb), before?.rssMb ?? 0),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario room|maxi|report|all] [--quick] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ * `npm run bench [-- --scenario room|maxi|report|all] [--quick] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
  *
  * The orchestrator: starts the server under test as a child process, forks the load
  * generators, runs the scenarios one after another (each against a fresh server, then the same
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBusy } from './busy.js';
 import { stopAll, stopChildrenOnExit } from './children.js';
 import { consoleReport, machine, markdownReport, revision, targets, type RunResult } from './report.js';
 import { runBare } from './scenarios/bare.js';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     voters: { type: 'string' },
     'data-dir': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    busy: { type: 'string', default: '0' },
   },
 });
 const scenario = values.scenario;
@@ -39,6 +41,11 @@ if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'report' && scena
   process.exit(2);
 }
 const quick = values.quick;
+const busy = Number(values.busy);
+if (!Number.isInteger(busy) || busy < 0 || busy > 8) {
+  console.error('--busy must be a whole number of cores to keep busy, 0 to 8');
+  process.exit(2);
+}
 const procs = values.procs ? Number(values.procs) : quick ? 2 : 4;
 const server: ServerOptions = {
   ...(values['data-dir'] && { dataParent: path.resolve(values['data-dir']) }),
@@ -80,8 +87,12 @@ async function main() {
     revision: revision(ROOT),
     database: server.dataParent ?? os.tmpdir(),
     machine: machine(),
+    busy,
     targets: [],
   };
+  // Started after the machine's load was read, so the run says how busy it was before the bench.
+  const spinners = startBusy(busy);
+  if (busy > 0) log(`keeping ${busy} core${busy === 1 ? '' : 's'} busy for the whole run (--busy)`);
 
   if (scenario === 'room' || scenario === 'all') {
     const loadAtStart = os.loadavg()[0]!;
@@ -102,6 +113,7 @@ async function main() {
     const loadAtStart = os.loadavg()[0]!;
     run.report = { app: await runReport(ROOT, reportOptions, log), loadAtStart };
   }
+  await spinners.stop();
   run.targets = targets(run);
 
   console.log(`\n${consoleReport(run)}\n`);

@@ -7,6 +7,7 @@ import { BENCH_VOTE } from '../client.js';
 import { now } from '../clock.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning } from '../serverProcess.js';
+import type { PhaseUsage } from '../procSampler.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
 import { forkWorkers, splitEvenly } from '../workers.js';
@@ -16,7 +17,8 @@ export interface BareResult {
   setupMs: number;
   failed: number;
   vote: VotePhaseResult;
-  phases: { vote: PhaseStats };
+  /** setup: the voters' sockets connecting (the bare server has no join or table to pick). */
+  phases: { setup: PhaseUsage; vote: PhaseStats };
   peakRssMb: number;
 }
 
@@ -37,6 +39,7 @@ export async function runBare(rootDir: string, opts: { voters: number; windowMs:
         }),
       );
       const setupMs = now() - started;
+      const setupUsage = server.sampler.usage(started, now());
       const items = Array.from({ length: 120 }, (_, i) => ({ id: `item${i}`, table: (i % 60) + 1 }));
       await beginPhase(server);
       const vote = await runVotePhase({
@@ -55,7 +58,7 @@ export async function runBare(rootDir: string, opts: { voters: number; windowMs:
         setupMs,
         failed: ready.reduce((a, r) => a + r.failed, 0),
         vote,
-        phases: { vote: votePhase },
+        phases: { setup: setupUsage, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,
       };
     });

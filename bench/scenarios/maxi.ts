@@ -7,6 +7,7 @@ import { now } from '../clock.js';
 import { currentStep, emitOk, openTable, pool } from '../client.js';
 import { addPoint } from '../../shared/board.js';
 import { Events, type HostLink } from '../../shared/protocol.js';
+import type { PhaseUsage } from '../procSampler.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
@@ -31,6 +32,8 @@ export interface MaxiResult {
   join: { phones: number; failed: number; errors: string[]; ms: number; perSecond: number };
   voteItems: number;
   voteSeen: Summary;
+  /** The server's CPU from vote:open until every voter showed the vote. */
+  open: PhaseUsage;
   vote: VotePhaseResult;
   phases: { join: PhaseStats; vote: PhaseStats };
   peakRssMb: number;
@@ -104,6 +107,7 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       const {
         voteItems,
         voteSeen,
+        open,
         vote: voteResult,
         phase: votePhase,
       } = await voteRound({
@@ -122,6 +126,7 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
         join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
         voteItems,
         voteSeen,
+        open,
         vote: voteResult,
         phases: { join: joinPhase, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,

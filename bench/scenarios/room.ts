@@ -6,6 +6,7 @@
 import { now } from '../clock.js';
 import { currentStep } from '../client.js';
 import type { EditResult } from '../ipc.js';
+import type { PhaseUsage } from '../procSampler.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
@@ -30,6 +31,8 @@ export interface RoomResult {
   edits: { latency: Summary; edits: number; expected: number; received: number; socketDrops: number; yjsDrops: number };
   voteItems: number;
   voteSeen: Summary;
+  /** The server's CPU from vote:open until every voter showed the vote. */
+  open: PhaseUsage;
   vote: VotePhaseResult;
   phases: { setup: PhaseStats; typing: PhaseStats; vote: PhaseStats };
   peakRssMb: number;
@@ -87,6 +90,7 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
       const {
         voteItems,
         voteSeen,
+        open,
         vote: voteResult,
         phase: votePhase,
       } = await voteRound({
@@ -113,6 +117,7 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
         },
         voteItems,
         voteSeen,
+        open,
         vote: voteResult,
         phases: { setup: setupPhase, typing, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,

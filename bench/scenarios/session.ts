@@ -2,6 +2,7 @@
 import { now } from '../clock.js';
 import { BENCH_VOTE, CONTROL_TIMEOUT_MS, connect, createSession, emitOk, nextState, type AppSocket } from '../client.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
+import type { PhaseUsage } from '../procSampler.js';
 import type { Projector } from '../projector.js';
 import type { ServerUnderTest } from '../serverProcess.js';
 import { summarise, type Summary } from '../stats.js';
@@ -47,10 +48,12 @@ export async function voteRound(opts: {
   /** Voters per worker, in order. */
   counts: number[];
   windowMs: number;
-}): Promise<{ voteItems: number; voteSeen: Summary; vote: VotePhaseResult; phase: PhaseStats }> {
+}): Promise<{ voteItems: number; voteSeen: Summary; open: PhaseUsage; vote: VotePhaseResult; phase: PhaseStats }> {
   const { server, workers } = opts;
   const { vote, openSentAt } = await openVote(opts.fac);
   const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
+  // The server's work from vote:open until every voter shows the vote: the fan-out.
+  const open = server.sampler.usage(openSentAt, now());
   await beginPhase(server);
   const result = await runVotePhase({
     workers,
@@ -62,5 +65,5 @@ export async function voteRound(opts: {
     windowMs: opts.windowMs,
   });
   const phase = await endPhase(server, workers, result.from, result.to);
-  return { voteItems: vote.items.length, voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)), vote: result, phase };
+  return { voteItems: vote.items.length, voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)), open, vote: result, phase };
 }
