@@ -42,12 +42,22 @@ export class Push {
   /** A device has a connection open now. */
   isConnected = (deviceId: string): boolean => (this.io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
 
-  /** Builds the session view once and sends it to everyone; only the join link depends on how each screen reached us. */
+  /**
+   * Builds the session view once and sends it to everyone. Only the join link depends on how a
+   * screen reached us (its Host header), so the screens are grouped by host and each group gets
+   * one broadcast: socket.io encodes a broadcast once, where an emit per socket encodes it for
+   * every one of 5,000 phones.
+   */
   async broadcastSession(sessionId: string): Promise<void> {
     const view = sessionView(this.services, sessionId, undefined);
+    const byHost = new Map<string | undefined, string[]>();
     for (const socket of await this.io.in(room.session(sessionId)).fetchSockets()) {
-      socket.emit(Events.sessionState, { ...view, joinUrl: this.services.urls.join(view.joinCode, socket.handshake.headers.host) });
+      const host = socket.handshake.headers.host;
+      const ids = byHost.get(host);
+      if (ids) ids.push(socket.id);
+      else byHost.set(host, [socket.id]);
     }
+    for (const [host, ids] of byHost) this.io.to(ids).emit(Events.sessionState, { ...view, joinUrl: this.services.urls.join(view.joinCode, host) });
   }
 
   /** Sends a device's connections its state; each reads it with its own token (see views.ts). */
