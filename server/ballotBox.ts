@@ -19,6 +19,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db } from './db.js';
+import { statement } from './db.js';
 
 /** A new box starts with this many slots; it doubles when three quarters are taken. */
 const FIRST_SLOTS = 32;
@@ -164,7 +165,7 @@ export class BallotBox {
   /** Boxes whose id starts with `prefix` and that hold at least one record. */
   boxesWith(prefix: string): string[] {
     // A box's row is written when the box is made (see create), so the file knows every box.
-    const rows = this.db.prepare('SELECT id FROM box.boxes WHERE substr(id, 1, ?) = ? ORDER BY id').all(prefix.length, prefix) as { id: string }[];
+    const rows = statement(this.db, 'SELECT id FROM box.boxes WHERE substr(id, 1, ?) = ? ORDER BY id').all(prefix.length, prefix) as { id: string }[];
     return rows.map((r) => r.id).filter((id) => this.size(id) > 0);
   }
 

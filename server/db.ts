@@ -18,6 +18,21 @@ import { ballotSlotSize, parseChoices, receiptBox, receiptSlotSize, voteBox, typ
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, made once per database and SQL text and then reused: preparing is most
+ * of the cost of a small query, and the hot paths (a join, a ballot, a table change) run the same
+ * few statements thousands of times an evening.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map<string, Database.Statement>()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
 /**
  * Versioned migrations; the array index + 1 is the schema version kept in `user_version`.
  * A migration is SQL, optionally followed by a function that fills in what SQL cannot.

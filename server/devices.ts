@@ -3,6 +3,7 @@
  * The database keeps only the token's hash.
  */
 import type { Db } from './db.js';
+import { statement } from './db.js';
 import { AppError } from './errors.js';
 import { hashSecret, newDeviceLabel, newId, newSecret } from './secrets.js';
 
@@ -39,23 +40,27 @@ export class Devices {
   create(sessionId: string, now = Date.now()): { device: Device; token: string } {
     const token = newSecret();
     const id = newId();
-    const taken = this.db.prepare('SELECT 1 FROM devices WHERE session_id = ? AND label = ?');
+    const taken = statement(this.db, 'SELECT 1 FROM devices WHERE session_id = ? AND label = ?');
     let label = newDeviceLabel();
     while (taken.get(sessionId, label)) label = newDeviceLabel();
-    this.db
-      .prepare('INSERT INTO devices (id, session_id, token_hash, table_number, created_at, label) VALUES (?, ?, ?, NULL, ?, ?)')
-      .run(id, sessionId, hashSecret(token), now, label);
+    statement(this.db, 'INSERT INTO devices (id, session_id, token_hash, table_number, created_at, label) VALUES (?, ?, ?, NULL, ?, ?)').run(
+      id,
+      sessionId,
+      hashSecret(token),
+      now,
+      label,
+    );
     return { device: { id, sessionId, table: null, label, pickedRound: null }, token };
   }
 
   byToken(sessionId: string, token: string): Device | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`).get(hashSecret(token), sessionId) as
+    const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`).get(hashSecret(token), sessionId) as
       DeviceRow | undefined;
     return row && toDevice(row);
   }
 
   byId(id: string): Device | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
+    const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
@@ -67,22 +72,22 @@ export class Devices {
   }
 
   byLabel(sessionId: string, label: string): Device | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as DeviceRow | undefined;
+    const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
   /** Seats the device at a table; `round` is the round in which it chose (null before the start). */
   setTable(device: Device, table: number, tableCount: number, round: string | null): Device {
     if (table < 1 || table > tableCount) throw new AppError('bad_request', `This session has tables 1 to ${tableCount}`);
-    this.db.prepare('UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id);
+    statement(this.db, 'UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id);
     return { ...device, table, pickedRound: round };
   }
 
   /** Labels of the devices seated at each table. */
   labelsByTable(sessionId: string): Map<number, { id: string; label: string }[]> {
-    const rows = this.db
-      .prepare('SELECT id, label, table_number AS t FROM devices WHERE session_id = ? AND table_number IS NOT NULL ORDER BY label')
-      .all(sessionId) as { id: string; label: string; t: number }[];
+    const rows = statement(this.db, 'SELECT id, label, table_number AS t FROM devices WHERE session_id = ? AND table_number IS NOT NULL ORDER BY label').all(
+      sessionId,
+    ) as { id: string; label: string; t: number }[];
     const out = new Map<number, { id: string; label: string }[]>();
     for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), { id: r.id, label: r.label }]);
     return out;
@@ -90,30 +95,32 @@ export class Devices {
 
   /** Devices that picked a table, per table number. */
   countByTable(sessionId: string): Map<number, number> {
-    const rows = this.db
-      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number')
-      .all(sessionId) as { t: number; n: number }[];
+    const rows = statement(
+      this.db,
+      'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',
+    ).all(sessionId) as { t: number; n: number }[];
     return new Map(rows.map((r) => [r.t, r.n]));
   }
 
   /** Devices seated per table. */
   joinedByTable(sessionId: string): Map<number, number> {
-    const rows = this.db
-      .prepare('SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number')
-      .all(sessionId) as { t: number; n: number }[];
+    const rows = statement(
+      this.db,
+      'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',
+    ).all(sessionId) as { t: number; n: number }[];
     return new Map(rows.map((r) => [r.t, r.n]));
   }
 
   /** Every device that picked a table, with its table. */
   seated(sessionId: string): { id: string; table: number }[] {
-    return this.db.prepare('SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL').all(sessionId) as {
+    return statement(this.db, 'SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL').all(sessionId) as {
       id: string;
       table: number;
     }[];
   }
 
   countJoined(sessionId: string): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL').get(sessionId) as { n: number };
+    const row = statement(this.db, 'SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL').get(sessionId) as { n: number };
     return row.n;
   }
 }

@@ -12,6 +12,7 @@ import { ProjectorSettings, SessionKind, TableSignalKind, VoteMethod, VoteSource
 import { RunStatus } from '../shared/report.js';
 import { VoteRulesSchema } from '../shared/tally.js';
 import type { Db } from './db.js';
+import { statement } from './db.js';
 
 const count = z.number().int().min(0);
 const table = z.number().int().min(1);
@@ -109,11 +110,11 @@ export class EventLog {
     // record, say) cannot carry anything else into the log.
     const declared = new Set(Object.keys(ENTRY_DATA[type].shape));
     const stored = Object.fromEntries(Object.entries(data).filter(([key]) => declared.has(key)));
-    this.db.prepare('INSERT INTO event_log (session_id, at, type, data) VALUES (?, ?, ?, ?)').run(sessionId, at, type, JSON.stringify(stored));
+    statement(this.db, 'INSERT INTO event_log (session_id, at, type, data) VALUES (?, ?, ?, ?)').run(sessionId, at, type, JSON.stringify(stored));
   }
 
   list(sessionId: string): LogEntry[] {
-    const rows = this.db.prepare('SELECT at, type, data FROM event_log WHERE session_id = ? ORDER BY id').all(sessionId) as {
+    const rows = statement(this.db, 'SELECT at, type, data FROM event_log WHERE session_id = ? ORDER BY id').all(sessionId) as {
       at: number;
       type: string;
       data: string;

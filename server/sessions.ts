@@ -4,6 +4,7 @@ import { readProjector } from './domain/projector.js';
 import type { CreateSessionBody, Participation, ProjectorSettings, SessionKind, Theme } from '../shared/protocol.js';
 import { themesFromLabels } from '../shared/themes.js';
 import type { Db } from './db.js';
+import { statement } from './db.js';
 import type { RunState } from './domain/run.js';
 import { AppError } from './errors.js';
 import { hashSecret, newId, newJoinCode, newSecret, secretMatches } from './secrets.js';
@@ -80,13 +81,14 @@ export class Sessions {
     const id = newId();
     const facilitatorKey = newSecret();
     const defaults = DEFAULT_TEXT[body.kind];
-    const insert = this.db.prepare(
+    const insert = statement(
+      this.db,
       `INSERT INTO sessions (id, kind, title, question, place, participation, decides, table_count, themes, join_code,
          facilitator_key_hash, created_at, agenda)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertTable = this.db.prepare('INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
-    const codeTaken = this.db.prepare('SELECT 1 FROM sessions WHERE join_code = ?');
+    const insertTable = statement(this.db, 'INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
+    const codeTaken = statement(this.db, 'SELECT 1 FROM sessions WHERE join_code = ?');
     const session = this.db.transaction(() => {
       let joinCode = newJoinCode();
       while (codeTaken.get(joinCode)) joinCode = newJoinCode();
@@ -113,7 +115,7 @@ export class Sessions {
   }
 
   get(id: string): Session | undefined {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
     return row && toSession(row);
   }
 
@@ -124,24 +126,24 @@ export class Sessions {
   }
 
   byJoinCode(code: string): Session | undefined {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE join_code = ?').get(code) as SessionRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM sessions WHERE join_code = ?').get(code) as SessionRow | undefined;
     return row && toSession(row);
   }
 
   setAgenda(id: string, agenda: Agenda): void {
-    this.db.prepare('UPDATE sessions SET agenda = ? WHERE id = ?').run(JSON.stringify(agenda), id);
+    statement(this.db, 'UPDATE sessions SET agenda = ? WHERE id = ?').run(JSON.stringify(agenda), id);
   }
 
   setRun(id: string, run: RunState): void {
-    this.db.prepare('UPDATE sessions SET run_state = ? WHERE id = ?').run(JSON.stringify(run), id);
+    statement(this.db, 'UPDATE sessions SET run_state = ? WHERE id = ?').run(JSON.stringify(run), id);
   }
 
   setProjector(id: string, projector: ProjectorSettings): void {
-    this.db.prepare('UPDATE sessions SET projector = ? WHERE id = ?').run(JSON.stringify(projector), id);
+    statement(this.db, 'UPDATE sessions SET projector = ? WHERE id = ?').run(JSON.stringify(projector), id);
   }
 
   isFacilitator(id: string, key: string): boolean {
-    const row = this.db.prepare('SELECT facilitator_key_hash FROM sessions WHERE id = ?').get(id) as Pick<SessionRow, 'facilitator_key_hash'> | undefined;
+    const row = statement(this.db, 'SELECT facilitator_key_hash FROM sessions WHERE id = ?').get(id) as Pick<SessionRow, 'facilitator_key_hash'> | undefined;
     return row !== undefined && secretMatches(key, row.facilitator_key_hash);
   }
 }

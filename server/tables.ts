@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import type { TableSignalKind } from '../shared/protocol.js';
 import type { Db } from './db.js';
+import { statement } from './db.js';
 import { hashSecret, secretMatches } from './secrets.js';
 
 export function hostKey(facilitatorKey: string, sessionId: string, table: number): string {
@@ -24,18 +25,18 @@ export class Tables {
 
   /** Stores the host key hashes of a new session's tables. */
   setHostKeys(sessionId: string, tables: number, facilitatorKey: string): void {
-    const stmt = this.db.prepare('UPDATE session_tables SET host_key_hash = ? WHERE session_id = ? AND number = ?');
+    const stmt = statement(this.db, 'UPDATE session_tables SET host_key_hash = ? WHERE session_id = ? AND number = ?');
     for (let n = 1; n <= tables; n++) stmt.run(hashSecret(hostKey(facilitatorKey, sessionId, n)), sessionId, n);
   }
 
   isHost(sessionId: string, table: number, key: string): boolean {
-    const row = this.db.prepare('SELECT host_key_hash FROM session_tables WHERE session_id = ? AND number = ?').get(sessionId, table) as
+    const row = statement(this.db, 'SELECT host_key_hash FROM session_tables WHERE session_id = ? AND number = ?').get(sessionId, table) as
       { host_key_hash: string | null } | undefined;
     return Boolean(row?.host_key_hash) && secretMatches(key, row!.host_key_hash!);
   }
 
   signals(sessionId: string): Map<number, TableSignals> {
-    const rows = this.db.prepare('SELECT number, ready, help FROM session_tables WHERE session_id = ?').all(sessionId) as {
+    const rows = statement(this.db, 'SELECT number, ready, help FROM session_tables WHERE session_id = ?').all(sessionId) as {
       number: number;
       ready: number;
       help: number;
@@ -46,12 +47,12 @@ export class Tables {
   setSignal(sessionId: string, table: number, signal: TableSignalKind, on: boolean): void {
     // `signal` is one of two column names, checked by the schema, never free text.
     const column = signal === 'ready' ? 'ready' : 'help';
-    this.db.prepare(`UPDATE session_tables SET ${column} = ? WHERE session_id = ? AND number = ?`).run(on ? 1 : 0, sessionId, table);
+    statement(this.db, `UPDATE session_tables SET ${column} = ? WHERE session_id = ? AND number = ?`).run(on ? 1 : 0, sessionId, table);
   }
 
   /** Seats per table on a shared tablet (doorgeefstand); tables without one are left out. */
   seats(sessionId: string): Map<number, number> {
-    const rows = this.db.prepare('SELECT number, seats FROM session_tables WHERE session_id = ? AND seats > 0').all(sessionId) as {
+    const rows = statement(this.db, 'SELECT number, seats FROM session_tables WHERE session_id = ? AND seats > 0').all(sessionId) as {
       number: number;
       seats: number;
     }[];
@@ -59,11 +60,11 @@ export class Tables {
   }
 
   setSeats(sessionId: string, table: number, seats: number): void {
-    this.db.prepare('UPDATE session_tables SET seats = ? WHERE session_id = ? AND number = ?').run(seats, sessionId, table);
+    statement(this.db, 'UPDATE session_tables SET seats = ? WHERE session_id = ? AND number = ?').run(seats, sessionId, table);
   }
 
   /** A new step starts: every table is working again. Help calls stay until someone answers them. */
   clearReady(sessionId: string): void {
-    this.db.prepare('UPDATE session_tables SET ready = 0 WHERE session_id = ?').run(sessionId);
+    statement(this.db, 'UPDATE session_tables SET ready = 0 WHERE session_id = ?').run(sessionId);
   }
 }

@@ -8,6 +8,7 @@ import type { BallotSubmitPayload, VoteItem, VoteSource, VoteView } from '../sha
 import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type BallotChoices, type VoteCount, type VoteRules } from '../shared/tally.js';
 import { BallotBox, slotSizeFor } from './ballotBox.js';
 import type { Db } from './db.js';
+import { statement } from './db.js';
 import type { Device } from './devices.js';
 import { AppError } from './errors.js';
 import { newId, seal, voterTag } from './secrets.js';
@@ -146,24 +147,23 @@ export class Votes {
       if (items.length === 0) throw new AppError('no_points', 'There is nothing to vote on yet');
       const id = newId();
       const { rules } = opts;
-      this.db
-        .prepare(
-          `INSERT INTO votes (id, session_id, method, budget, max_per_item, rules, source, blind, step_id, items, status, opened_at, closed_at)
+      statement(
+        this.db,
+        `INSERT INTO votes (id, session_id, method, budget, max_per_item, rules, source, blind, step_id, items, status, opened_at, closed_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, NULL)`,
-        )
-        .run(
-          id,
-          sessionId,
-          rules.method,
-          'budget' in rules ? rules.budget : 0,
-          rules.method === 'dots' ? rules.maxPerItem : 0,
-          JSON.stringify(rules),
-          opts.source,
-          opts.blind ? 1 : 0,
-          opts.stepId,
-          JSON.stringify(items),
-          now,
-        );
+      ).run(
+        id,
+        sessionId,
+        rules.method,
+        'budget' in rules ? rules.budget : 0,
+        rules.method === 'dots' ? rules.maxPerItem : 0,
+        JSON.stringify(rules),
+        opts.source,
+        opts.blind ? 1 : 0,
+        opts.stepId,
+        JSON.stringify(items),
+        now,
+      );
       return this.get(id)!;
     })();
     this.box.reserve(voteBox(vote.id), ballotSlotSize(vote.rules, vote.items), 2 * expected);
@@ -176,19 +176,19 @@ export class Votes {
     const vote = this.get(voteId);
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
-    this.db.prepare("UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
+    statement(this.db, "UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
     this.box.close(voteBox(voteId));
     this.box.close(receiptBox(voteId));
     return this.get(voteId)!;
   }
 
   get(id: string): Vote | undefined {
-    const row = this.db.prepare('SELECT * FROM votes WHERE id = ?').get(id) as VoteRow | undefined;
+    const row = statement(this.db, 'SELECT * FROM votes WHERE id = ?').get(id) as VoteRow | undefined;
     return row && toVote(row);
   }
 
   openVote(sessionId: string): Vote | undefined {
-    const row = this.db.prepare("SELECT * FROM votes WHERE session_id = ? AND status = 'open'").get(sessionId) as VoteRow | undefined;
+    const row = statement(this.db, "SELECT * FROM votes WHERE session_id = ? AND status = 'open'").get(sessionId) as VoteRow | undefined;
     return row && toVote(row);
   }
 
@@ -198,7 +198,7 @@ export class Votes {
   }
 
   list(sessionId: string): Vote[] {
-    const rows = this.db.prepare('SELECT * FROM votes WHERE session_id = ? ORDER BY opened_at, id').all(sessionId) as VoteRow[];
+    const rows = statement(this.db, 'SELECT * FROM votes WHERE session_id = ? ORDER BY opened_at, id').all(sessionId) as VoteRow[];
     return rows.map(toVote);
   }
 
