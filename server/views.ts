@@ -1,7 +1,7 @@
 /**
  * What each screen is sent: the session as everyone sees it, a device's own state, and the
- * facilitator's overview of the tables. Built from storage on demand; nothing here is cached,
- * so a reconnecting screen always gets the truth.
+ * facilitator's overview of the tables. Built from storage on demand, so a reconnecting screen
+ * always gets the truth; only the tables' tops are kept, until a table's document changes.
  */
 import { findStep } from '../shared/agenda.js';
 import { readTop, visiblePoints } from '../shared/board.js';
@@ -10,7 +10,7 @@ import type { DeviceState, RunView, SessionView, TableBoard, TableOverview, Tabl
 import type { Services } from './services.js';
 import type { Session } from './sessions.js';
 import { toVoteView } from './votes.js';
-import { tableDocName } from './yjs/docNames.js';
+import { parseDocName, tableDocName } from './yjs/docNames.js';
 
 /**
  * Each table's top points for feedback, for every round up to the current one in which the
@@ -20,6 +20,34 @@ export function tableTops(services: Services, session: Session): TableTop[] {
   const rounds = session.agenda.rounds;
   const at = findStep(session.agenda, session.run.stepId);
   const lastRound = session.run.status === 'ended' ? rounds.length - 1 : (at?.roundIndex ?? -1);
+  // Every phone that connects gets the session view: reading every table's document for each
+  // of 5,000 joins was most of a join's cost. The tops are kept until a table's document changes.
+  const key = `${lastRound}|${session.tables}|${rounds.map((r) => r.id).join(',')}`;
+  const cache = topsCache(services);
+  const kept = cache.get(session.id);
+  if (kept?.key === key) return kept.tops;
+  const tops = readTops(services, session, lastRound);
+  cache.set(session.id, { key, tops });
+  return tops;
+}
+
+const topsCaches = new WeakMap<Services, Map<string, { key: string; tops: TableTop[] }>>();
+
+function topsCache(services: Services): Map<string, { key: string; tops: TableTop[] }> {
+  let cache = topsCaches.get(services);
+  if (!cache) {
+    const made = new Map<string, { key: string; tops: TableTop[] }>();
+    services.store.onChange((name) => {
+      const target = parseDocName(name);
+      if (target && target.table !== null) made.delete(target.sessionId);
+    });
+    topsCaches.set(services, (cache = made));
+  }
+  return cache;
+}
+
+function readTops(services: Services, session: Session, lastRound: number): TableTop[] {
+  const rounds = session.agenda.rounds;
   // Every round counts: the feedback shows each round's tops, round by round, table by table.
   const byRound: TableTop[][] = rounds.map(() => []);
   for (let table = 1; table <= session.tables; table++) {
