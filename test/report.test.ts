@@ -19,7 +19,7 @@ import { timeline, type LogEntry } from '../server/domain/reportProcess.js';
 import { readEntry } from '../server/eventLog.js';
 import { barChartSvg } from '../server/domain/reportSvg.js';
 import { recommendationsOf, reportVote, turnoutPct, type StoredVote } from '../server/domain/reportVotes.js';
-import { docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
+import { csvRow, docxParagraphs, docxParts, docxTexts, parseCsv } from './fixtures/reportFiles.js';
 import { board, counted, ROUND_IDS, storedVote } from './fixtures/reportSession.js';
 import type { ReportLanguage, ReportVersion } from '../shared/report.js';
 import { hasEdits, NO_EDITS, ReportEdits } from '../shared/reportEdits.js';
@@ -692,31 +692,9 @@ describe('renderCsv', () => {
   it('has points, merged duplicates, tops, results of every method, recommendations, evaluation and tips', () => {
     const bySection = (s: string) => rows.filter((r) => r[0] === s);
     expect(bySection('punt')).toHaveLength(7);
-    expect(bySection('punt')).toContainEqual([
-      'punt',
-      '1',
-      'Samenwerking',
-      'Contact',
-      '1',
-      '',
-      '',
-      '',
-      '',
-      'Vaste contactpersoon',
-      '1',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
+    expect(bySection('punt')).toContainEqual(
+      csvRow({ section: 'punt', round: '1', theme: 'Samenwerking', subtheme: 'Contact', table: '1', text: 'Vaste contactpersoon', count: '1' }),
+    );
     expect(bySection('samengevoegd').map((r) => r[9])).toEqual(['Korte lijntjes met de wijk']);
     expect(bySection('top 3').map((r) => [r[1], r[4], r[7], r[9]])).toEqual([
       ['1', '1', '1', 'Korte lijnen'],
@@ -724,31 +702,21 @@ describe('renderCsv', () => {
     ]);
     const results = bySection('uitslag');
     expect(results).toHaveLength(4 + 4 + 4 + 3);
-    expect(results[0]).toEqual([
-      'uitslag',
-      '3',
-      'Samenwerking',
-      '',
-      '1',
-      '1',
-      'stemmen met stippen',
-      '1',
-      'nee',
-      'Korte lijnen',
-      '',
-      '6',
-      '6',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
+    expect(results[0]).toEqual(
+      csvRow({
+        section: 'uitslag',
+        round: '3',
+        theme: 'Samenwerking',
+        table: '1',
+        vote: '1',
+        method: 'stemmen met stippen',
+        rank: '1',
+        tied: 'nee',
+        text: 'Korte lijnen',
+        score: '6',
+        total: '6',
+      }),
+    );
     expect(results.find((r) => r[5] === '3')!.slice(11, 16)).toEqual(['4', '', '4', '1', '']);
     expect(results.find((r) => r[5] === '4')!.slice(16, 21)).toEqual(['7', '3', '0', '70', 'ja']);
     expect(bySection('advies').map((r) => [r[9], r[19], r[20]])).toEqual([
