@@ -50,6 +50,34 @@ function Editor({ sessionId, secret }: { sessionId: string; secret: string }) {
 
 const toDraft = (agenda: Agenda): DraftRound[] => structuredClone(agenda.rounds);
 
+/** The draft as `agenda:update` takes it: empty texts left out, a vote step's settings cleaned. */
+function toAgendaPayload(rounds: DraftRound[]) {
+  return {
+    rounds: rounds.map((r) => ({
+      ...(r.id && { id: r.id }),
+      ...(r.title?.trim() && { title: r.title.trim() }),
+      ...(r.question?.trim() && { question: r.question.trim() }),
+      rotate: r.rotate,
+      steps: r.steps.map((s) => ({
+        ...(s.id && { id: s.id }),
+        type: s.type,
+        durationSec: s.durationSec,
+        ...(s.title?.trim() && { title: s.title.trim() }),
+        ...(s.question?.trim() && { question: s.question.trim() }),
+        ...(s.type === 'stemmen' && { vote: cleanVoteSettings(s.vote ?? DEFAULT_VOTE) }),
+      })),
+    })),
+  };
+}
+
+const NEW_ROUND: DraftRound = {
+  rotate: false,
+  steps: [
+    { type: 'instructie', durationSec: 180 },
+    { type: 'inbreng', durationSec: 1200 },
+  ],
+};
+
 function Form({ session, emit }: { session: SessionView; emit: SessionConnection['emit'] }) {
   const { t } = useI18n();
   const errorText = useErrorText();
@@ -71,35 +99,9 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
     setStatus(null);
   }
 
-  const updateRound = (ri: number, patch: Partial<DraftRound>) => setRounds(rounds.map((r, i) => (i === ri ? { ...r, ...patch } : r)));
-  const updateStep = (ri: number, si: number, patch: Partial<DraftStep>) =>
-    updateRound(ri, { steps: rounds[ri]!.steps.map((s, i) => (i === si ? { ...s, ...patch } : s)) });
-  const moveStep = (ri: number, si: number, by: -1 | 1) => {
-    const list = [...rounds[ri]!.steps];
-    [list[si], list[si + by]] = [list[si + by]!, list[si]!];
-    updateRound(ri, { steps: list });
-  };
-
   const save = async () => {
     setBusy(true);
-    const res = await emit(Events.agendaUpdate, {
-      agenda: {
-        rounds: rounds.map((r) => ({
-          ...(r.id && { id: r.id }),
-          ...(r.title?.trim() && { title: r.title.trim() }),
-          ...(r.question?.trim() && { question: r.question.trim() }),
-          rotate: r.rotate,
-          steps: r.steps.map((s) => ({
-            ...(s.id && { id: s.id }),
-            type: s.type,
-            durationSec: s.durationSec,
-            ...(s.title?.trim() && { title: s.title.trim() }),
-            ...(s.question?.trim() && { question: s.question.trim() }),
-            ...(s.type === 'stemmen' && { vote: cleanVoteSettings(s.vote ?? DEFAULT_VOTE) }),
-          })),
-        })),
-      },
-    });
+    const res = await emit(Events.agendaUpdate, { agenda: toAgendaPayload(rounds) });
     setBusy(false);
     if (res.ok) {
       setRounds(toDraft(res.data));
@@ -115,167 +117,21 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
         void save();
       }}
     >
-      {rounds.map((round, ri) => {
-        const roundLocked = round.id !== undefined && lockedRounds.has(round.id);
-        return (
-          <fieldset key={round.id ?? `new-${ri}`} className="card agenda-round">
-            <legend className="agenda-round__legend">{t.agendaEditor.round(ri + 1)}</legend>
-            <div className="agenda-round__fields">
-              <div className="field">
-                <label htmlFor={`round-${ri}-title`}>{t.agendaEditor.roundTitle}</label>
-                <input
-                  id={`round-${ri}-title`}
-                  value={round.title ?? ''}
-                  maxLength={LIMITS.stepTitleLength}
-                  onChange={(e) => updateRound(ri, { title: e.target.value })}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`round-${ri}-question`}>{t.agendaEditor.roundQuestion}</label>
-                <input
-                  id={`round-${ri}-question`}
-                  value={round.question ?? ''}
-                  maxLength={LIMITS.questionLength}
-                  onChange={(e) => updateRound(ri, { question: e.target.value })}
-                />
-              </div>
-              <label className="choice">
-                <input type="checkbox" checked={round.rotate} disabled={roundLocked} onChange={(e) => updateRound(ri, { rotate: e.target.checked })} />
-                {t.agendaEditor.rotate}
-              </label>
-            </div>
-            <ol className="agenda-steps">
-              {round.steps.map((step, si) => {
-                const locked = isLocked(step);
-                const prefix = `step-${ri}-${si}`;
-                return (
-                  <li key={step.id ?? `new-${ri}-${si}`} className={`agenda-step${locked ? ' agenda-step--locked' : ''}`}>
-                    <div className="agenda-step__row">
-                      <div className="field">
-                        <label htmlFor={`${prefix}-type`}>{t.agendaEditor.type}</label>
-                        <select
-                          id={`${prefix}-type`}
-                          value={step.type}
-                          disabled={locked}
-                          onChange={(e) => {
-                            const type = e.target.value as StepType;
-                            updateStep(ri, si, { type, ...(type === 'stemmen' && !step.vote ? { vote: DEFAULT_VOTE } : {}) });
-                          }}
-                        >
-                          {STEP_TYPES.map((type) => (
-                            <option key={type} value={type}>
-                              {t.steps[type]}
-                            </option>
-                          ))}
-                        </select>
-                      </div>
-                      <div className="field">
-                        <label htmlFor={`${prefix}-title`}>{t.agendaEditor.stepTitle}</label>
-                        <input
-                          id={`${prefix}-title`}
-                          value={step.title ?? ''}
-                          maxLength={LIMITS.stepTitleLength}
-                          onChange={(e) => updateStep(ri, si, { title: e.target.value })}
-                        />
-                      </div>
-                      <div className="field field--short">
-                        <label htmlFor={`${prefix}-duration`}>{t.agendaEditor.duration}</label>
-                        <input
-                          id={`${prefix}-duration`}
-                          type="number"
-                          inputMode="numeric"
-                          min={0}
-                          max={LIMITS.stepDurationSec / 60}
-                          value={Math.round(step.durationSec / 60)}
-                          disabled={locked}
-                          onChange={(e) =>
-                            updateStep(ri, si, { durationSec: Math.max(0, Math.min(LIMITS.stepDurationSec / 60, Number(e.target.value) || 0)) * 60 })
-                          }
-                        />
-                      </div>
-                    </div>
-                    {step.type === 'stemmen' && (
-                      <VoteSettingsFields
-                        value={step.vote ?? DEFAULT_VOTE}
-                        kind={session.kind}
-                        disabled={locked}
-                        onChange={(vote) => updateStep(ri, si, { vote })}
-                      />
-                    )}
-                    <div className="field">
-                      <label htmlFor={`${prefix}-question`}>{t.agendaEditor.stepQuestion}</label>
-                      <input
-                        id={`${prefix}-question`}
-                        value={step.question ?? ''}
-                        maxLength={LIMITS.questionLength}
-                        onChange={(e) => updateStep(ri, si, { question: e.target.value })}
-                      />
-                    </div>
-                    {locked ? (
-                      <p className="field__hint">{t.agendaEditor.locked}</p>
-                    ) : (
-                      <div className="agenda-step__tools">
-                        <button
-                          type="button"
-                          className="button button--small"
-                          disabled={si === 0 || isLocked(round.steps[si - 1]!)}
-                          onClick={() => moveStep(ri, si, -1)}
-                        >
-                          ↑ {t.agendaEditor.up}
-                        </button>
-                        <button type="button" className="button button--small" disabled={si === round.steps.length - 1} onClick={() => moveStep(ri, si, 1)}>
-                          ↓ {t.agendaEditor.down}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          disabled={round.steps.length <= 1}
-                          onClick={() => updateRound(ri, { steps: round.steps.filter((_, i) => i !== si) })}
-                        >
-                          {t.agendaEditor.removeStep}
-                        </button>
-                      </div>
-                    )}
-                  </li>
-                );
-              })}
-            </ol>
-            <div className="agenda-step__tools">
-              <button
-                type="button"
-                className="button"
-                disabled={round.steps.length >= LIMITS.stepsPerRound}
-                onClick={() => updateRound(ri, { steps: [...round.steps, { type: 'inbreng', durationSec: 600 }] })}
-              >
-                + {t.agendaEditor.addStep}
-              </button>
-              {!roundLocked && rounds.length > 1 && (
-                <button type="button" className="button button--quiet" onClick={() => setRounds(rounds.filter((_, i) => i !== ri))}>
-                  {t.agendaEditor.removeRound}
-                </button>
-              )}
-            </div>
-          </fieldset>
-        );
-      })}
+      {rounds.map((round, ri) => (
+        <RoundFields
+          key={round.id ?? `new-${ri}`}
+          round={round}
+          index={ri}
+          kind={session.kind}
+          locked={round.id !== undefined && lockedRounds.has(round.id)}
+          isLocked={isLocked}
+          removable={rounds.length > 1}
+          onChange={(next) => setRounds(rounds.map((r, i) => (i === ri ? next : r)))}
+          onRemove={() => setRounds(rounds.filter((_, i) => i !== ri))}
+        />
+      ))}
       <div className="agenda-step__tools">
-        <button
-          type="button"
-          className="button"
-          disabled={rounds.length >= LIMITS.rounds}
-          onClick={() =>
-            setRounds([
-              ...rounds,
-              {
-                rotate: false,
-                steps: [
-                  { type: 'instructie', durationSec: 180 },
-                  { type: 'inbreng', durationSec: 1200 },
-                ],
-              },
-            ])
-          }
-        >
+        <button type="button" className="button" disabled={rounds.length >= LIMITS.rounds} onClick={() => setRounds([...rounds, structuredClone(NEW_ROUND)])}>
           + {t.agendaEditor.addRound}
         </button>
         <button type="submit" className="button button--primary" disabled={busy}>
@@ -288,5 +144,172 @@ function Form({ session, emit }: { session: SessionView; emit: SessionConnection
         </p>
       )}
     </form>
+  );
+}
+
+interface RoundProps {
+  round: DraftRound;
+  index: number;
+  kind: SessionView['kind'];
+  /** A round in which a step has run keeps its rotation and stays. */
+  locked: boolean;
+  isLocked: (step: DraftStep) => boolean;
+  removable: boolean;
+  onChange: (round: DraftRound) => void;
+  onRemove: () => void;
+}
+
+function RoundFields({ round, index: ri, kind, locked, isLocked, removable, onChange, onRemove }: RoundProps) {
+  const { t } = useI18n();
+  const update = (patch: Partial<DraftRound>) => onChange({ ...round, ...patch });
+  const setSteps = (steps: DraftStep[]) => update({ steps });
+  const moveStep = (si: number, by: -1 | 1) => {
+    const list = [...round.steps];
+    [list[si], list[si + by]] = [list[si + by]!, list[si]!];
+    setSteps(list);
+  };
+  return (
+    <fieldset className="card agenda-round">
+      <legend className="agenda-round__legend">{t.agendaEditor.round(ri + 1)}</legend>
+      <div className="agenda-round__fields">
+        <div className="field">
+          <label htmlFor={`round-${ri}-title`}>{t.agendaEditor.roundTitle}</label>
+          <input id={`round-${ri}-title`} value={round.title ?? ''} maxLength={LIMITS.stepTitleLength} onChange={(e) => update({ title: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={`round-${ri}-question`}>{t.agendaEditor.roundQuestion}</label>
+          <input
+            id={`round-${ri}-question`}
+            value={round.question ?? ''}
+            maxLength={LIMITS.questionLength}
+            onChange={(e) => update({ question: e.target.value })}
+          />
+        </div>
+        <label className="choice">
+          <input type="checkbox" checked={round.rotate} disabled={locked} onChange={(e) => update({ rotate: e.target.checked })} />
+          {t.agendaEditor.rotate}
+        </label>
+      </div>
+      <ol className="agenda-steps">
+        {round.steps.map((step, si) => (
+          <StepFields
+            key={step.id ?? `new-${ri}-${si}`}
+            step={step}
+            prefix={`step-${ri}-${si}`}
+            kind={kind}
+            locked={isLocked(step)}
+            canMoveUp={si > 0 && !isLocked(round.steps[si - 1]!)}
+            canMoveDown={si < round.steps.length - 1}
+            canRemove={round.steps.length > 1}
+            onChange={(patch) => setSteps(round.steps.map((s, i) => (i === si ? { ...s, ...patch } : s)))}
+            onMove={(by) => moveStep(si, by)}
+            onRemove={() => setSteps(round.steps.filter((_, i) => i !== si))}
+          />
+        ))}
+      </ol>
+      <div className="agenda-step__tools">
+        <button
+          type="button"
+          className="button"
+          disabled={round.steps.length >= LIMITS.stepsPerRound}
+          onClick={() => setSteps([...round.steps, { type: 'inbreng', durationSec: 600 }])}
+        >
+          + {t.agendaEditor.addStep}
+        </button>
+        {!locked && removable && (
+          <button type="button" className="button button--quiet" onClick={onRemove}>
+            {t.agendaEditor.removeRound}
+          </button>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+interface StepProps {
+  step: DraftStep;
+  /** Makes the ids of this step's fields. */
+  prefix: string;
+  kind: SessionView['kind'];
+  /** A step that has run, or runs now: shown, but only its texts can change. */
+  locked: boolean;
+  canMoveUp: boolean;
+  canMoveDown: boolean;
+  canRemove: boolean;
+  onChange: (patch: Partial<DraftStep>) => void;
+  onMove: (by: -1 | 1) => void;
+  onRemove: () => void;
+}
+
+function StepFields({ step, prefix, kind, locked, canMoveUp, canMoveDown, canRemove, onChange, onMove, onRemove }: StepProps) {
+  const { t } = useI18n();
+  const maxMinutes = LIMITS.stepDurationSec / 60;
+  return (
+    <li className={`agenda-step${locked ? ' agenda-step--locked' : ''}`}>
+      <div className="agenda-step__row">
+        <div className="field">
+          <label htmlFor={`${prefix}-type`}>{t.agendaEditor.type}</label>
+          <select
+            id={`${prefix}-type`}
+            value={step.type}
+            disabled={locked}
+            onChange={(e) => {
+              const type = e.target.value as StepType;
+              onChange({ type, ...(type === 'stemmen' && !step.vote ? { vote: DEFAULT_VOTE } : {}) });
+            }}
+          >
+            {STEP_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t.steps[type]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${prefix}-title`}>{t.agendaEditor.stepTitle}</label>
+          <input id={`${prefix}-title`} value={step.title ?? ''} maxLength={LIMITS.stepTitleLength} onChange={(e) => onChange({ title: e.target.value })} />
+        </div>
+        <div className="field field--short">
+          <label htmlFor={`${prefix}-duration`}>{t.agendaEditor.duration}</label>
+          <input
+            id={`${prefix}-duration`}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={maxMinutes}
+            value={Math.round(step.durationSec / 60)}
+            disabled={locked}
+            onChange={(e) => onChange({ durationSec: Math.max(0, Math.min(maxMinutes, Number(e.target.value) || 0)) * 60 })}
+          />
+        </div>
+      </div>
+      {step.type === 'stemmen' && (
+        <VoteSettingsFields value={step.vote ?? DEFAULT_VOTE} kind={kind} disabled={locked} onChange={(vote) => onChange({ vote })} />
+      )}
+      <div className="field">
+        <label htmlFor={`${prefix}-question`}>{t.agendaEditor.stepQuestion}</label>
+        <input
+          id={`${prefix}-question`}
+          value={step.question ?? ''}
+          maxLength={LIMITS.questionLength}
+          onChange={(e) => onChange({ question: e.target.value })}
+        />
+      </div>
+      {locked ? (
+        <p className="field__hint">{t.agendaEditor.locked}</p>
+      ) : (
+        <div className="agenda-step__tools">
+          <button type="button" className="button button--small" disabled={!canMoveUp} onClick={() => onMove(-1)}>
+            ↑ {t.agendaEditor.up}
+          </button>
+          <button type="button" className="button button--small" disabled={!canMoveDown} onClick={() => onMove(1)}>
+            ↓ {t.agendaEditor.down}
+          </button>
+          <button type="button" className="button button--small" disabled={!canRemove} onClick={onRemove}>
+            {t.agendaEditor.removeStep}
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

@@ -118,25 +118,7 @@ function CreateForm() {
           <label htmlFor="place">{t.home.place}</label>
           <input id="place" value={place} maxLength={LIMITS.placeLength} placeholder={t.home.placePlaceholder} onChange={(e) => setPlace(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="participation">{t.home.participation}</label>
-          <p className="field__hint" id="participation-hint">
-            {t.home.participationHint}
-          </p>
-          <select
-            id="participation"
-            value={participation}
-            aria-describedby="participation-hint"
-            onChange={(e) => setParticipation(e.target.value as Participation | '')}
-          >
-            <option value="">{t.home.participationNone}</option>
-            {Participation.options.map((p) => (
-              <option key={p} value={p}>
-                {t.participation[p]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ParticipationField value={participation} onChange={setParticipation} />
         <div className="field">
           <label htmlFor="decides">{t.home.decides}</label>
           <input
@@ -160,36 +142,7 @@ function CreateForm() {
             className="input--short"
           />
         </div>
-        <fieldset className="field">
-          <legend>{t.home.themes}</legend>
-          <p className="field__hint">{t.home.themesHint}</p>
-          <ul className="theme-list">
-            {themes.map((theme, i) => (
-              <li key={i} className="theme-list__row">
-                <input
-                  aria-label={t.home.themeLabel(i + 1)}
-                  value={theme}
-                  maxLength={LIMITS.themeLabelLength}
-                  onChange={(e) => setThemes(themes.map((th, j) => (j === i ? e.target.value : th)))}
-                />
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  aria-label={t.home.removeTheme(theme)}
-                  disabled={themes.length <= 1}
-                  onClick={() => setThemes(themes.filter((_, j) => j !== i))}
-                >
-                  ✕
-                </button>
-              </li>
-            ))}
-          </ul>
-          {themes.length < LIMITS.themes && (
-            <button type="button" className="button" onClick={() => setThemes([...themes, ''])}>
-              {t.home.addTheme}
-            </button>
-          )}
-        </fieldset>
+        <ThemesField themes={themes} onChange={setThemes} />
         {error && (
           <p className="error" role="alert">
             {error}
@@ -200,6 +153,64 @@ function CreateForm() {
         </button>
       </form>
     </section>
+  );
+}
+
+/** How far participants take part (samen denken / doen / beslissen / leren), stated in the report. */
+function ParticipationField({ value, onChange }: { value: Participation | ''; onChange: (value: Participation | '') => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor="participation">{t.home.participation}</label>
+      <p className="field__hint" id="participation-hint">
+        {t.home.participationHint}
+      </p>
+      <select id="participation" value={value} aria-describedby="participation-hint" onChange={(e) => onChange(e.target.value as Participation | '')}>
+        <option value="">{t.home.participationNone}</option>
+        {Participation.options.map((p) => (
+          <option key={p} value={p}>
+            {t.participation[p]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The session's themes: renamed, added up to the limit, removed down to one. */
+function ThemesField({ themes, onChange }: { themes: string[]; onChange: (themes: string[]) => void }) {
+  const { t } = useI18n();
+  return (
+    <fieldset className="field">
+      <legend>{t.home.themes}</legend>
+      <p className="field__hint">{t.home.themesHint}</p>
+      <ul className="theme-list">
+        {themes.map((theme, i) => (
+          <li key={i} className="theme-list__row">
+            <input
+              aria-label={t.home.themeLabel(i + 1)}
+              value={theme}
+              maxLength={LIMITS.themeLabelLength}
+              onChange={(e) => onChange(themes.map((th, j) => (j === i ? e.target.value : th)))}
+            />
+            <button
+              type="button"
+              className="button button--quiet"
+              aria-label={t.home.removeTheme(theme)}
+              disabled={themes.length <= 1}
+              onClick={() => onChange(themes.filter((_, j) => j !== i))}
+            >
+              ✕
+            </button>
+          </li>
+        ))}
+      </ul>
+      {themes.length < LIMITS.themes && (
+        <button type="button" className="button" onClick={() => onChange([...themes, ''])}>
+          {t.home.addTheme}
+        </button>
+      )}
+    </fieldset>
   );
 }
 

@@ -190,7 +190,6 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
   const all = usePoints(doc);
   const othersEditing = useOthersEditing(awareness);
   const { canUndo, canRedo } = useUndoState(undo);
-  const [dismissed, setDismissed] = useState(0);
   /** The point being merged into another, while the table picks where it goes. */
   const [merging, setMerging] = useState<string | null>(null);
   const onFocusPoint = useCallback((id: string | null) => awareness.setLocalStateField('editing', id), [awareness]);
@@ -234,38 +233,15 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
 
   return (
     <>
-      {!table.online && (
-        <p className="board__offline" role="status">
-          {t.board.offline}
-        </p>
-      )}
-      {table.refusal && table.refusal.at > dismissed && (
-        <div className="board__refusal" role="alert">
-          <p>{t.board.refusals[table.refusal.code]}</p>
-          <button type="button" className="button button--small" onClick={() => setDismissed(Date.now())}>
-            {t.board.dismiss}
-          </button>
-        </div>
-      )}
-      {canAdd && (
-        <div className="board__tools" role="group" aria-label={`${t.board.undo} / ${t.board.redo}`}>
-          <button type="button" className="button" disabled={!canUndo} onClick={() => undo.undo()}>
-            ↶ {t.board.undo}
-          </button>
-          <button type="button" className="button" disabled={!canRedo} onClick={() => undo.redo()}>
-            ↷ {t.board.redo}
-          </button>
-        </div>
-      )}
-      {!host && hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
-      {merging && (
-        <div className="board__merging" role="status">
-          <p>{t.board.mergeHint}</p>
-          <button type="button" className="button" onClick={() => setMerging(null)}>
-            {t.board.mergeCancel}
-          </button>
-        </div>
-      )}
+      <BoardNotices
+        table={table}
+        undoTools={canAdd}
+        canUndo={canUndo}
+        canRedo={canRedo}
+        hiddenCount={host ? 0 : hiddenCount}
+        merging={merging !== null}
+        onCancelMerge={() => setMerging(null)}
+      />
       <div className="board" aria-label={label ?? t.tablet.board} role="region">
         {themes.map((theme) => {
           const inColumn = shown.filter((p) => columnOf(p) === theme.id);
@@ -341,16 +317,77 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
           );
         })}
       </div>
-      {earlier.length > 0 && (
-        <details className="board__earlier">
-          <summary>{t.tablet.earlier(earlier.length)}</summary>
-          <ul>
-            {earlier.map((p) => (
-              <li key={p.id}>{p.text}</li>
-            ))}
-          </ul>
-        </details>
+      <EarlierPoints points={earlier} />
+    </>
+  );
+}
+
+interface NoticesProps {
+  table: Props['table'];
+  /** Undo and redo are offered while the table may write. */
+  undoTools: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Points a host hid, said to the table; 0 says nothing (a host sees them on the board). */
+  hiddenCount: number;
+  merging: boolean;
+  onCancelMerge: () => void;
+}
+
+/** What the table is told above its board: offline, a refused change, undo and redo, hidden points, merging. */
+function BoardNotices({ table, undoTools, canUndo, canRedo, hiddenCount, merging, onCancelMerge }: NoticesProps) {
+  const { t } = useI18n();
+  const [dismissed, setDismissed] = useState(0);
+  return (
+    <>
+      {!table.online && (
+        <p className="board__offline" role="status">
+          {t.board.offline}
+        </p>
+      )}
+      {table.refusal && table.refusal.at > dismissed && (
+        <div className="board__refusal" role="alert">
+          <p>{t.board.refusals[table.refusal.code]}</p>
+          <button type="button" className="button button--small" onClick={() => setDismissed(Date.now())}>
+            {t.board.dismiss}
+          </button>
+        </div>
+      )}
+      {undoTools && (
+        <div className="board__tools" role="group" aria-label={`${t.board.undo} / ${t.board.redo}`}>
+          <button type="button" className="button" disabled={!canUndo} onClick={() => table.undo.undo()}>
+            ↶ {t.board.undo}
+          </button>
+          <button type="button" className="button" disabled={!canRedo} onClick={() => table.undo.redo()}>
+            ↷ {t.board.redo}
+          </button>
+        </div>
+      )}
+      {hiddenCount > 0 && <p className="board__hidden-note">{t.host.hiddenCount(hiddenCount)}</p>}
+      {merging && (
+        <div className="board__merging" role="status">
+          <p>{t.board.mergeHint}</p>
+          <button type="button" className="button" onClick={onCancelMerge}>
+            {t.board.mergeCancel}
+          </button>
+        </div>
       )}
     </>
+  );
+}
+
+/** Points of earlier rounds, folded away: read-only, for reference. */
+function EarlierPoints({ points }: { points: PointData[] }) {
+  const { t } = useI18n();
+  if (points.length === 0) return null;
+  return (
+    <details className="board__earlier">
+      <summary>{t.tablet.earlier(points.length)}</summary>
+      <ul>
+        {points.map((p) => (
+          <li key={p.id}>{p.text}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
