@@ -7,7 +7,7 @@
 import { EVALUATION_QUESTIONS } from './evaluation.js';
 import { MIN_VOTERS_SHOWN } from './protocol.js';
 import { OTHER_THEME, type Report, type ReportLanguage, type ReportVersion, type ReportVote } from './report.js';
-import { editsOf, mainThemes, pointKey, reportThemes, sameText, themeName, type MainPoint, type MainTheme } from './reportPoints.js';
+import { groupsByPoint, mainThemes, pointKey, reportThemes, sameText, themeName, type MainPoint, type MainTheme } from './reportPoints.js';
 import { REPORT_TEXT, type ReportText } from './reportText.js';
 
 export interface ListItem {
@@ -102,10 +102,10 @@ export function reportOutline(report: Report, lang: ReportLanguage, options: Out
   const t = REPORT_TEXT[lang];
   const s = report.session;
   const main = mainThemes(report, t.otherTheme);
-  const groupOf = new Map(main.flatMap((th) => th.points.flatMap((g) => g.members.map((k) => [k, g] as const))));
+  const groupOf = groupsByPoint(main);
   const ctx: Ctx = { report, t, isPublic: options.version === 'public', main, groupOf };
   const notice = [t.preview[s.status], ctx.isPublic ? t.publicNotice : ''].filter(Boolean).join(' ');
-  const organisation = editsOf(report).organisation;
+  const organisation = report.edits.organisation;
   return {
     lang,
     cover: { heading: t.heading(s.kind, s.title), organisation: organisation || null, date: longDate(s.date, t), place: s.place, notice: notice || null },
@@ -173,7 +173,7 @@ const paragraphs = (text: string): Block[] =>
 
 function contextBlocks({ report, t }: Ctx): Block[] {
   const s = report.session;
-  const edits = editsOf(report);
+  const edits = report.edits;
   const roundsWithPoints = report.rounds.filter((r) => r.number !== null).length;
   const out: Block[] = [{ kind: 'heading', level: 2, text: edits.introduction ? t.introductionHeading : t.contextHeading }];
   out.push(...paragraphs(edits.introduction));
@@ -193,7 +193,7 @@ function contextBlocks({ report, t }: Ctx): Block[] {
 }
 
 function summaryBlocks({ report, t }: Ctx): Block[] {
-  const summary = editsOf(report).summary;
+  const summary = report.edits.summary;
   return summary ? [{ kind: 'heading', level: 2, text: t.summaryHeading }, ...paragraphs(summary)] : [];
 }
 
@@ -518,7 +518,7 @@ function notesBlocks({ report, t }: Ctx): Block[] {
 
 /** "Redactie": what the organiser changed for the main text (never who). */
 function editBlocks({ report, t, isPublic, main }: Ctx): Block[] {
-  const edits = editsOf(report);
+  const edits = report.edits;
   const lines: string[] = [];
   if (edits.introduction) lines.push(t.editIntroduction);
   if (edits.summary) lines.push(t.editSummary);

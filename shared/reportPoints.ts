@@ -6,7 +6,7 @@
  * every format and the report page get the same lists.
  */
 import { OTHER_THEME, type Report } from './report.js';
-import { NO_EDITS, ordered, type ReportEdits } from './reportEdits.js';
+import { ordered } from './reportEdits.js';
 
 export interface MainPoint {
   /** The key of the group's first point ("table-id"); edits may name any member. */
@@ -46,24 +46,20 @@ export function sameText(text: string): string {
     .trim();
 }
 
-export function editsOf(report: Report): ReportEdits {
-  return report.edits ?? NO_EDITS;
-}
-
 export function themeName(report: Report, id: string, fallback: string): string {
-  return editsOf(report).themeLabels[id] ?? fallback;
+  return report.edits.themeLabels[id] ?? fallback;
 }
 
 /** The session's themes (and "Overig" when points need it) in the report's order, renamed. */
 export function reportThemes(report: Report, otherLabel: string): { id: string; label: string; original: string }[] {
-  const edits = editsOf(report);
+  const edits = report.edits;
   const used = report.rounds.some((r) => r.themes.some((th) => th.id === OTHER_THEME.id && th.points.length > 0));
   const themes = [...report.session.themes.map((th) => ({ id: th.id, original: th.label })), ...(used ? [{ id: OTHER_THEME.id, original: otherLabel }] : [])];
   return ordered(themes, (th) => th.id, edits.themeOrder).map((th) => ({ ...th, label: edits.themeLabels[th.id] ?? th.original }));
 }
 
 export function mainThemes(report: Report, otherLabel: string): MainTheme[] {
-  const edits = editsOf(report);
+  const edits = report.edits;
   // Texts the room merged on the plenary board count as one.
   const alias = new Map<string, string>();
   for (const theme of report.plenary?.themes ?? []) {
@@ -106,4 +102,9 @@ export function mainThemes(report: Report, otherLabel: string): MainTheme[] {
       : points;
     return { id: theme.id, label: theme.label, original: theme.original, points: sorted };
   });
+}
+
+/** Each point of the main text's groups, by its key: what the main text did with a point as written. */
+export function groupsByPoint(main: MainTheme[]): Map<string, MainPoint> {
+  return new Map(main.flatMap((th) => th.points.flatMap((g) => g.members.map((k) => [k, g] as const))));
 }

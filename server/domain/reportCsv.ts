@@ -5,7 +5,7 @@
  */
 import type { Report, ReportLanguage, ReportVersion } from '../../shared/report.js';
 import { themeLabel } from '../../shared/reportOutline.js';
-import { mainThemes, pointKey, type MainPoint } from '../../shared/reportPoints.js';
+import { groupsByPoint, mainThemes, pointKey } from '../../shared/reportPoints.js';
 import { CSV_COLUMNS, REPORT_TEXT, type CsvColumn, type CsvSection } from '../../shared/reportText.js';
 
 type Cell = string | number | null | undefined;
@@ -31,7 +31,7 @@ export function renderCsv(report: Report, lang: ReportLanguage = 'nl', version: 
   const t = REPORT_TEXT[lang];
   const isPublic = version === 'public';
   const yesNo = (b: boolean | undefined) => (b === undefined ? null : b ? t.yes : t.no);
-  const groupOf = new Map<string, MainPoint>(mainThemes(report, t.otherTheme).flatMap((th) => th.points.flatMap((g) => g.members.map((k) => [k, g] as const))));
+  const groupOf = groupsByPoint(mainThemes(report, t.otherTheme));
   const table = (n: number | null) => (isPublic ? null : n);
   const rows: Row[] = [];
 
