@@ -64,6 +64,12 @@ export class Devices {
     return row && toDevice(row);
   }
 
+  /** Every device of a session, by id. */
+  inSession(sessionId: string): Map<string, Device> {
+    const rows = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ?`).all(sessionId) as DeviceRow[];
+    return new Map(rows.map((r) => [r.id, toDevice(r)]));
+  }
+
   /** A device a connection proved at its handshake: gone only if its session was removed meanwhile. */
   require(id: string): Device {
     const device = this.byId(id);
@@ -89,21 +95,16 @@ export class Devices {
       sessionId,
     ) as { id: string; label: string; t: number }[];
     const out = new Map<number, { id: string; label: string }[]>();
-    for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), { id: r.id, label: r.label }]);
+    for (const r of rows) {
+      const seated = out.get(r.t);
+      if (seated) seated.push({ id: r.id, label: r.label });
+      else out.set(r.t, [{ id: r.id, label: r.label }]);
+    }
     return out;
   }
 
   /** Devices that picked a table, per table number. */
   countByTable(sessionId: string): Map<number, number> {
-    const rows = statement(
-      this.db,
-      'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',
-    ).all(sessionId) as { t: number; n: number }[];
-    return new Map(rows.map((r) => [r.t, r.n]));
-  }
-
-  /** Devices seated per table. */
-  joinedByTable(sessionId: string): Map<number, number> {
     const rows = statement(
       this.db,
       'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',

@@ -80,12 +80,13 @@ export class Evaluations {
     return this.box.boxesWith(prefix).map((box) => this.summary(sessionId, box.slice(prefix.length)));
   }
 
-  /** Evaluation steps in which the device (known by its token) answered. */
-  answeredIn(sessionId: string, token: string): string[] {
+  /**
+   * Evaluation steps in which a device (known by its token) answered, as a function of the token:
+   * the session's answered steps are looked up once for a batch of devices.
+   */
+  answeredBy(sessionId: string): (token: string) => string[] {
     const prefix = answerReceiptBox(sessionId, '');
-    return this.box
-      .boxesWith(prefix)
-      .map((box) => box.slice(prefix.length))
-      .filter((step) => this.box.get(answerReceiptBox(sessionId, step), voterTag(`evaluation:${step}`, token)) !== undefined);
+    const steps = this.box.boxesWith(prefix).map((box) => box.slice(prefix.length));
+    return (token) => steps.filter((step) => this.box.get(answerReceiptBox(sessionId, step), voterTag(`evaluation:${step}`, token)) !== undefined);
   }
 }

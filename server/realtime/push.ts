@@ -10,7 +10,7 @@ import type { Services } from '../services.js';
 import { buildTally } from '../domain/voteResults.js';
 import { eligibleVoters } from '../voteSetup.js';
 import type { Vote } from '../votes.js';
-import { deviceState, sessionView, tableBoard, tablesOverview } from '../views.js';
+import { deviceState, deviceStates, sessionView, tableBoard, tablesOverview } from '../views.js';
 import { parseDocName } from '../yjs/docNames.js';
 import type { IoServer } from './context.js';
 import { room } from './rooms.js';
@@ -70,9 +70,16 @@ export class Push {
   /** Sends every seated device (or those of one table) its own state again. */
   async deviceStates(sessionId: string, table?: number): Promise<void> {
     const target = table === undefined ? room.session(sessionId) : room.table(sessionId, table);
-    for (const socket of await this.io.in(target).fetchSockets()) {
+    const sockets = await this.io.in(target).fetchSockets();
+    if (!this.services.sessions.get(sessionId)) return;
+    const stateOf = deviceStates(this.services, sessionId);
+    // One read of the session's devices for a room-wide push; a table's few, one by one.
+    const devices = table === undefined ? this.services.devices.inSession(sessionId) : undefined;
+    for (const socket of sockets) {
       const data = socket.data;
-      if (data.role === 'device') socket.emit(Events.deviceState, deviceState(this.services, data.deviceId, data.secret));
+      if (data.role !== 'device') continue;
+      const device = devices ? devices.get(data.deviceId) : this.services.devices.byId(data.deviceId);
+      if (device) socket.emit(Events.deviceState, stateOf(device, data.secret));
     }
   }
 
