@@ -20,8 +20,31 @@ export interface TableSignals {
   help: boolean;
 }
 
+interface TableRow {
+  number: number;
+  ready: number;
+  help: number;
+  seats: number;
+}
+
 export class Tables {
+  /**
+   * Each session's table rows, kept until this class writes them (it is the only writer after a
+   * session is made): every device's state reads the signals and seats, thousands of times in a
+   * step change of a big room.
+   */
+  private readonly kept = new Map<string, TableRow[]>();
+
   constructor(private readonly db: Db) {}
+
+  private rows(sessionId: string): TableRow[] {
+    let rows = this.kept.get(sessionId);
+    if (!rows) {
+      rows = statement(this.db, 'SELECT number, ready, help, seats FROM session_tables WHERE session_id = ? ORDER BY number').all(sessionId) as TableRow[];
+      this.kept.set(sessionId, rows);
+    }
+    return rows;
+  }
 
   /** Stores the host key hashes of a new session's tables. */
   setHostKeys(sessionId: string, tables: number, facilitatorKey: string): void {
@@ -36,35 +59,29 @@ export class Tables {
   }
 
   signals(sessionId: string): Map<number, TableSignals> {
-    const rows = statement(this.db, 'SELECT number, ready, help FROM session_tables WHERE session_id = ?').all(sessionId) as {
-      number: number;
-      ready: number;
-      help: number;
-    }[];
-    return new Map(rows.map((r) => [r.number, { ready: r.ready === 1, help: r.help === 1 }]));
+    return new Map(this.rows(sessionId).map((r) => [r.number, { ready: r.ready === 1, help: r.help === 1 }]));
   }
 
   setSignal(sessionId: string, table: number, signal: TableSignalKind, on: boolean): void {
     // `signal` is one of two column names, checked by the schema, never free text.
     const column = signal === 'ready' ? 'ready' : 'help';
     statement(this.db, `UPDATE session_tables SET ${column} = ? WHERE session_id = ? AND number = ?`).run(on ? 1 : 0, sessionId, table);
+    this.kept.delete(sessionId);
   }
 
   /** Seats per table on a shared tablet (doorgeefstand); tables without one are left out. */
   seats(sessionId: string): Map<number, number> {
-    const rows = statement(this.db, 'SELECT number, seats FROM session_tables WHERE session_id = ? AND seats > 0').all(sessionId) as {
-      number: number;
-      seats: number;
-    }[];
-    return new Map(rows.map((r) => [r.number, r.seats]));
+    return new Map(this.rows(sessionId).flatMap((r) => (r.seats > 0 ? [[r.number, r.seats] as const] : [])));
   }
 
   setSeats(sessionId: string, table: number, seats: number): void {
     statement(this.db, 'UPDATE session_tables SET seats = ? WHERE session_id = ? AND number = ?').run(seats, sessionId, table);
+    this.kept.delete(sessionId);
   }
 
   /** A new step starts: every table is working again. Help calls stay until someone answers them. */
   clearReady(sessionId: string): void {
     statement(this.db, 'UPDATE session_tables SET ready = 0 WHERE session_id = ?').run(sessionId);
+    this.kept.delete(sessionId);
   }
 }

@@ -4,7 +4,7 @@
  * always gets the truth; only the tables' tops are kept, until a table's document changes.
  */
 import { findStep } from '../shared/agenda.js';
-import { readTop, visiblePoints } from '../shared/board.js';
+import { readTop, visiblePoints, type VisiblePoint } from '../shared/board.js';
 import type { RunState } from './domain/run.js';
 import type { DeviceState, RunView, SessionView, TableBoard, TableOverview, TableTop } from '../shared/protocol.js';
 import type { Device } from './devices.js';
@@ -66,6 +66,29 @@ function readTops(services: Services, session: Session, lastRound: number): Tabl
     });
   }
   return byRound.flat();
+}
+
+const pointsCaches = new WeakMap<Services, Map<string, readonly VisiblePoint[]>>();
+
+/**
+ * A table's visible points, kept until its document changes: the facilitator's overview counts
+ * every table's points a few times a second, and reading a document nobody has open builds it
+ * from its stored updates each time.
+ */
+export function tablePoints(services: Services, sessionId: string, table: number): readonly VisiblePoint[] {
+  let cache = pointsCaches.get(services);
+  if (!cache) {
+    const made = new Map<string, readonly VisiblePoint[]>();
+    services.store.onChange((name) => made.delete(name));
+    pointsCaches.set(services, (cache = made));
+  }
+  const name = tableDocName(sessionId, table);
+  let points = cache.get(name);
+  if (!points) {
+    points = Object.freeze(services.store.read(name, visiblePoints));
+    cache.set(name, points);
+  }
+  return points;
 }
 
 /** The run as screens see it: the undo point without its stored timer. */
@@ -153,7 +176,7 @@ export function tablesOverview(services: Services, sessionId: string, isConnecte
       table,
       connected: devices.filter((d) => d.connected).length,
       joined: devices.length,
-      points: services.store.read(tableDocName(sessionId, table), visiblePoints).length,
+      points: tablePoints(services, sessionId, table).length,
       voted: voted.get(table) ?? 0,
       seats: seats.get(table) ?? 0,
       ready: signals.get(table)?.ready ?? false,
@@ -167,7 +190,7 @@ export function tablesOverview(services: Services, sessionId: string, isConnecte
 export function tableBoard(services: Services, sessionId: string, table: number): TableBoard {
   const session = services.sessions.require(sessionId);
   const at = findStep(session.agenda, session.run.stepId);
-  const points = services.store.read(tableDocName(sessionId, table), visiblePoints);
+  const points = tablePoints(services, sessionId, table);
   // The board of the current round when it has points, else everything the table wrote.
   const inRound = at ? points.filter((p) => p.round === at.round.id) : [];
   const shown = inRound.length > 0 ? inRound : points;
