@@ -93,6 +93,13 @@ export interface AwaitVote {
   timeoutMs: number;
 }
 
+/** Waits until every voter's screen shows the step the facilitator moved to. */
+export interface AwaitStep {
+  stepId: string;
+  sentAt: number;
+  timeoutMs: number;
+}
+
 export interface VoteSeen {
   /** Per voter, ms from `vote:open` until its screen had the open vote (null: not within the timeout). */
   seen: (number | null)[];
@@ -103,6 +110,7 @@ export type Command =
   | { cmd: 'type'; args: RoomTyping }
   | { cmd: 'setupVoters'; args: VotersSetup }
   | { cmd: 'awaitVote'; args: AwaitVote }
+  | { cmd: 'awaitStep'; args: AwaitStep }
   | { cmd: 'vote'; args: VoteStart };
 
 export type Request = Command & { id: number };
@@ -116,5 +124,6 @@ export interface Results {
   type: EditResult;
   setupVoters: Ready;
   awaitVote: VoteSeen;
+  awaitStep: VoteSeen;
   vote: VoteResult;
 }

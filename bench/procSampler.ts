@@ -105,7 +105,7 @@ export class ProcSampler {
     this.timer.unref();
   }
 
-  private sample() {
+  sample() {
     const cpuMs = readCpuMs(this.pid, this.ticks);
     const mem = readMemoryMb(this.pid);
     const sched = readSchedstat(this.pid);
@@ -120,6 +120,15 @@ export class ProcSampler {
         mainQueueMs: sched?.queueMs ?? null,
       });
     }
+  }
+
+  /**
+   * Takes a sample now and returns its time: the start of a short operation, so its usage does
+   * not include up to a sampling interval of what came before.
+   */
+  mark(): number {
+    this.sample();
+    return now();
   }
 
   /** Usage between two `now()` times (takes a fresh sample first, so a phase that just ended is covered). */

@@ -90,6 +90,7 @@ export function costs({ app, bare }: { app: MaxiResult | RoomResult; bare: BareR
     join: 'join' in app ? { app: app.phases.join.server.cpuMs / app.join.phones, bare: bare.phases.setup.cpuMs / bare.voters } : null,
     open: app.open.cpuMs,
     openPerVoter: app.open.cpuMs / voters,
+    step: app.step.cpuMs,
   };
 }
 
@@ -175,6 +176,7 @@ function latencyRows(run: RunResult): LatencyRow[] {
       { scenario: 'room', what: 'edit → other tablets at the table', s: app.edits.latency },
       { scenario: 'room', what: 'vote → ack', s: app.vote.ack },
       { scenario: 'room', what: 'vote → projector tally', s: app.vote.projector },
+      { scenario: 'room', what: 'step change → tablet shows it', s: app.stepSeen },
       { scenario: 'room', what: 'vote:open → tablet shows it', s: app.voteSeen },
       { scenario: 'room (bare)', what: 'vote → ack', s: bare.vote.ack },
       { scenario: 'room (bare)', what: 'vote → projector tally', s: bare.vote.projector },
@@ -185,6 +187,7 @@ function latencyRows(run: RunResult): LatencyRow[] {
     rows.push(
       { scenario: 'maxi', what: 'vote → ack', s: app.vote.ack },
       { scenario: 'maxi', what: 'vote → projector tally', s: app.vote.projector },
+      { scenario: 'maxi', what: 'step change → phone shows it', s: app.stepSeen },
       { scenario: 'maxi', what: 'vote:open → phone shows it', s: app.voteSeen },
       { scenario: 'maxi (bare)', what: 'vote → ack', s: bare.vote.ack },
       { scenario: 'maxi (bare)', what: 'vote → projector tally', s: bare.vote.projector },
@@ -207,7 +210,8 @@ function costLine(scenario: string, c: ReturnType<typeof costs>): string {
     `${scenario}: server CPU per operation: ballot ${cpu(c.ballot.app)} ms (bare socket.io ${cpu(c.ballot.bare)} ms, ` +
     `${ratio(c.ballot.app, c.ballot.bare).toFixed(2)}×)` +
     (c.join ? `; join ${cpu(c.join.app)} ms (a bare connect ${cpu(c.join.bare)} ms, ${ratio(c.join.app, c.join.bare).toFixed(1)}×)` : '') +
-    `; vote:open to every voter ${cpu(c.open)} ms in all (${cpu(c.openPerVoter)} ms a voter)`
+    `; vote:open to every voter ${cpu(c.open)} ms in all (${cpu(c.openPerVoter)} ms a voter)` +
+    `; the step change before it ${cpu(c.step)} ms in all`
   );
 }
 

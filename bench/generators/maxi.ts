@@ -7,7 +7,7 @@ import { now } from '../clock.js';
 import { connect, emitOk, join, pool, type AppSocket } from '../client.js';
 import type { Ready, VotersSetup } from '../ipc.js';
 import { Events } from '../../shared/protocol.js';
-import { awaitVoteSeen, castBallots, newVoter, type Voter } from './voting.js';
+import { awaitStepSeen, awaitVoteSeen, castBallots, newVoter, type Voter } from './voting.js';
 import { serve } from './worker.js';
 
 let voters: Voter[] = [];
@@ -38,6 +38,7 @@ const closeAll = (sockets: AppSocket[]) => {
 serve(
   {
     setupVoters,
+    awaitStep: async (args) => awaitStepSeen(voters, args),
     awaitVote: async ({ openSentAt, timeoutMs }) => awaitVoteSeen(voters, openSentAt, timeoutMs),
     vote: async (start) => castBallots(voters, start),
   },

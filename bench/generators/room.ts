@@ -16,7 +16,7 @@ import { Events } from '../../shared/protocol.js';
 import { now, sleep, sleepUntil } from '../clock.js';
 import { connect, emitOk, join, openTable, pool } from '../client.js';
 import type { EditResult, Ready, RoomSetup, RoomTyping } from '../ipc.js';
-import { awaitVoteSeen, castBallots, newVoter, type Voter } from './voting.js';
+import { awaitStepSeen, awaitVoteSeen, castBallots, newVoter, type Voter } from './voting.js';
 import { serve } from './worker.js';
 
 interface Tablet {
@@ -148,6 +148,11 @@ serve(
   {
     setupRoom,
     type,
+    awaitStep: async (args) =>
+      awaitStepSeen(
+        tablets.map((t) => t.voter),
+        args,
+      ),
     awaitVote: async ({ openSentAt, timeoutMs }) =>
       awaitVoteSeen(
         tablets.map((t) => t.voter),

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { now, sleep } from '../clock.js';
 import type { AppSocket } from '../client.js';
-import type { BallotSample, VoteResult, VoteSeen, VoteStart } from '../ipc.js';
+import type { AwaitStep, BallotSample, VoteResult, VoteSeen, VoteStart } from '../ipc.js';
 import { Events, type Ack, type BallotReceipt, type SessionView } from '../../shared/protocol.js';
 
 export interface Voter {
@@ -18,6 +18,8 @@ export interface Voter {
   table: number;
   /** When this voter's screen first had an open vote. */
   voteSeenAt: number | null;
+  /** When this voter's screen first showed each step. */
+  stepsSeenAt: Map<string, number>;
 }
 
 const ACK_TIMEOUT_MS = 30_000;
@@ -25,9 +27,10 @@ const ACK_TIMEOUT_MS = 30_000;
 const SETTLE_MS = 30_000;
 
 export function newVoter(socket: AppSocket, table: number): Voter {
-  const voter: Voter = { socket, table, voteSeenAt: null };
+  const voter: Voter = { socket, table, voteSeenAt: null, stepsSeenAt: new Map() };
   socket.on(Events.sessionState, (s: SessionView) => {
     if (voter.voteSeenAt === null && s.vote?.status === 'open') voter.voteSeenAt = now();
+    if (s.run.stepId !== null && !voter.stepsSeenAt.has(s.run.stepId)) voter.stepsSeenAt.set(s.run.stepId, now());
   });
   return voter;
 }
@@ -36,6 +39,12 @@ export async function awaitVoteSeen(voters: Voter[], openSentAt: number, timeout
   const deadline = now() + timeoutMs;
   while (voters.some((v) => v.voteSeenAt === null) && now() < deadline) await sleep(20);
   return { seen: voters.map((v) => (v.voteSeenAt === null ? null : v.voteSeenAt - openSentAt)) };
+}
+
+export async function awaitStepSeen(voters: Voter[], { stepId, sentAt, timeoutMs }: AwaitStep): Promise<VoteSeen> {
+  const deadline = now() + timeoutMs;
+  while (voters.some((v) => !v.stepsSeenAt.has(stepId)) && now() < deadline) await sleep(20);
+  return { seen: voters.map((v) => (v.stepsSeenAt.has(stepId) ? v.stepsSeenAt.get(stepId)! - sentAt : null)) };
 }
 
 /** Spreads a voter's dots over random items, preferring its own table's points as people do. */

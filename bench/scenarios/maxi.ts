@@ -31,6 +31,9 @@ export interface MaxiResult {
   options: MaxiOptions;
   join: { phones: number; failed: number; errors: string[]; ms: number; perSecond: number };
   voteItems: number;
+  /** The step change to the vote step, until every screen showed it, and the server's CPU meanwhile. */
+  stepSeen: Summary;
+  step: PhaseUsage;
   voteSeen: Summary;
   /** The server's CPU from vote:open until every voter showed the vote. */
   open: PhaseUsage;
@@ -106,6 +109,8 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       log(`maxi: ${phones} phones voting within ${opts.voteWindowMs / 1000} s...`);
       const {
         voteItems,
+        stepSeen,
+        step,
         voteSeen,
         open,
         vote: voteResult,
@@ -125,6 +130,8 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
         options: opts,
         join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
         voteItems,
+        stepSeen,
+        step,
         voteSeen,
         open,
         vote: voteResult,

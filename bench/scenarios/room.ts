@@ -30,6 +30,9 @@ export interface RoomResult {
   setup: { tablets: number; failed: number; errors: string[]; ms: number };
   edits: { latency: Summary; edits: number; expected: number; received: number; socketDrops: number; yjsDrops: number };
   voteItems: number;
+  /** The step change to the vote step, until every screen showed it, and the server's CPU meanwhile. */
+  stepSeen: Summary;
+  step: PhaseUsage;
   voteSeen: Summary;
   /** The server's CPU from vote:open until every voter showed the vote. */
   open: PhaseUsage;
@@ -89,6 +92,8 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
       log('room: voting...');
       const {
         voteItems,
+        stepSeen,
+        step,
         voteSeen,
         open,
         vote: voteResult,
@@ -116,6 +121,8 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
           yjsDrops: typed.reduce((a, t) => a + t.yjsDrops, 0),
         },
         voteItems,
+        stepSeen,
+        step,
         voteSeen,
         open,
         vote: voteResult,

@@ -1,5 +1,5 @@
 /** The facilitator's part in a scenario: create and start the session, later open the vote. */
-import { now } from '../clock.js';
+import { now, sleep } from '../clock.js';
 import { BENCH_VOTE, CONTROL_TIMEOUT_MS, connect, createSession, emitOk, nextState, type AppSocket } from '../client.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import type { PhaseUsage } from '../procSampler.js';
@@ -27,13 +27,29 @@ export async function startSession(url: string, title: string, tables: number, l
   return { session, fac, state };
 }
 
-/** Goes to the vote step and opens the vote; `openSentAt` is when `vote:open` left. */
-export async function openVote(fac: AppSocket): Promise<{ vote: VoteView; openSentAt: number }> {
+/** Goes to the vote step; `sentAt` is when `step:next` left. */
+async function toVoteStep(server: ServerUnderTest, fac: AppSocket): Promise<{ stepId: string; sentAt: number }> {
   const inVoteStep = (s: SessionView) => s.agenda.rounds.some((r) => r.steps.some((st) => st.id === s.run.stepId && st.type === 'stemmen'));
-  await Promise.all([nextState(fac, inVoteStep), emitOk(fac, Events.stepNext, {})]);
-  const openSentAt = now();
+  const sentAt = server.sampler.mark();
+  const [state] = await Promise.all([nextState(fac, inVoteStep), emitOk(fac, Events.stepNext, {})]);
+  return { stepId: state.run.stepId!, sentAt };
+}
+
+/** Opens the vote of the current step; `openSentAt` is when `vote:open` left. */
+async function openVote(server: ServerUnderTest, fac: AppSocket): Promise<{ vote: VoteView; openSentAt: number }> {
+  const openSentAt = server.sampler.mark();
   const vote = await emitOk<VoteView>(fac, Events.voteOpen, {});
   return { vote, openSentAt };
+}
+
+/** Waits (at most 5 s) until the server's CPU has been below 10% for a quarter of a second. */
+async function settle(server: ServerUnderTest): Promise<void> {
+  const until = now() + 5000;
+  while (now() < until) {
+    const from = server.sampler.mark();
+    await sleep(250);
+    if (server.sampler.usage(from, now()).cpuAvgPct < 10) return;
+  }
 }
 
 /**
@@ -48,9 +64,15 @@ export async function voteRound(opts: {
   /** Voters per worker, in order. */
   counts: number[];
   windowMs: number;
-}): Promise<{ voteItems: number; voteSeen: Summary; open: PhaseUsage; vote: VotePhaseResult; phase: PhaseStats }> {
+}): Promise<{ voteItems: number; stepSeen: Summary; step: PhaseUsage; voteSeen: Summary; open: PhaseUsage; vote: VotePhaseResult; phase: PhaseStats }> {
   const { server, workers } = opts;
-  const { vote, openSentAt } = await openVote(opts.fac);
+  // The step change and the vote:open are measured apart: each tells every screen something new.
+  const { stepId, sentAt } = await toVoteStep(server, opts.fac);
+  const stepSeen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitStep', args: { stepId, sentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
+  const step = server.sampler.usage(sentAt, now());
+  // Let the server finish what the step change set off (throttled overviews) before vote:open is sent.
+  await settle(server);
+  const { vote, openSentAt } = await openVote(server, opts.fac);
   const seen = await Promise.all(workers.map((w) => w.request({ cmd: 'awaitVote', args: { openSentAt, timeoutMs: CONTROL_TIMEOUT_MS } })));
   // The server's work from vote:open until every voter shows the vote: the fan-out.
   const open = server.sampler.usage(openSentAt, now());
@@ -65,5 +87,13 @@ export async function voteRound(opts: {
     windowMs: opts.windowMs,
   });
   const phase = await endPhase(server, workers, result.from, result.to);
-  return { voteItems: vote.items.length, voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)), open, vote: result, phase };
+  return {
+    voteItems: vote.items.length,
+    stepSeen: summarise(stepSeen.flatMap((s) => s.seen).filter((x): x is number => x !== null)),
+    step,
+    voteSeen: summarise(seen.flatMap((s) => s.seen).filter((x): x is number => x !== null)),
+    open,
+    vote: result,
+    phase,
+  };
 }
