@@ -78,7 +78,7 @@ interface Pending {
 }
 
 /** Commits that follow each other closely are at least this far apart; what arrives meanwhile joins the next. */
-const GROUP_COMMIT_MS = 10;
+const GROUP_COMMIT_MS = 25;
 
 export class BallotBox {
   /** What each box holds, read once from the file; dropped when a commit fails. */

@@ -34,7 +34,18 @@ const toDevice = (r: DeviceRow): Device => ({
 });
 const COLUMNS = 'id, session_id, table_number, label, picked_round';
 
+/** Sessions whose devices are kept at once; more than a server runs in one evening. */
+const KEPT_SESSIONS = 64;
+
 export class Devices {
+  /**
+   * Devices read so far, by id, and every device of the sessions read as a whole. This class is
+   * the only writer of the devices table once the server runs, so it keeps them up to date: a
+   * ballot, a tally and the facilitator's overview of 5,000 phones each read the devices.
+   */
+  private readonly kept = new Map<string, Device>();
+  private readonly sessions = new Map<string, Map<string, Device>>();
+
   constructor(private readonly db: Db) {}
 
   create(sessionId: string, now = Date.now()): { device: Device; token: string } {
@@ -50,24 +61,37 @@ export class Devices {
       now,
       label,
     );
-    return { device: { id, sessionId, table: null, label, pickedRound: null }, token };
+    return { device: this.keep({ id, sessionId, table: null, label, pickedRound: null }), token };
   }
 
   byToken(sessionId: string, token: string): Device | undefined {
     const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE token_hash = ? AND session_id = ?`).get(hashSecret(token), sessionId) as
       DeviceRow | undefined;
-    return row && toDevice(row);
+    return row && this.keep(toDevice(row));
   }
 
   byId(id: string): Device | undefined {
+    const kept = this.kept.get(id);
+    if (kept) return kept;
     const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE id = ?`).get(id) as DeviceRow | undefined;
-    return row && toDevice(row);
+    return row && this.keep(toDevice(row));
   }
 
   /** Every device of a session, by id. */
-  inSession(sessionId: string): Map<string, Device> {
-    const rows = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ?`).all(sessionId) as DeviceRow[];
-    return new Map(rows.map((r) => [r.id, toDevice(r)]));
+  inSession(sessionId: string): ReadonlyMap<string, Device> {
+    let devices = this.sessions.get(sessionId);
+    if (!devices) {
+      const rows = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ?`).all(sessionId) as DeviceRow[];
+      devices = new Map(rows.map((r) => [r.id, this.kept.get(r.id) ?? Object.freeze(toDevice(r))]));
+      // A server that runs for months sees many evenings: what it keeps is for the ones running now.
+      if (this.sessions.size >= KEPT_SESSIONS) {
+        this.sessions.clear();
+        this.kept.clear();
+      }
+      for (const d of devices.values()) this.kept.set(d.id, d);
+      this.sessions.set(sessionId, devices);
+    }
+    return devices;
   }
 
   /** A device a connection proved at its handshake: gone only if its session was removed meanwhile. */
@@ -78,50 +102,56 @@ export class Devices {
   }
 
   byLabel(sessionId: string, label: string): Device | undefined {
-    const row = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ? AND label = ?`).get(sessionId, label) as DeviceRow | undefined;
-    return row && toDevice(row);
+    for (const d of this.inSession(sessionId).values()) if (d.label === label) return d;
+    return undefined;
   }
 
   /** Seats the device at a table; `round` is the round in which it chose (null before the start). */
   setTable(device: Device, table: number, tableCount: number, round: string | null): Device {
     if (table < 1 || table > tableCount) throw new AppError('bad_request', `This session has tables 1 to ${tableCount}`);
     statement(this.db, 'UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id);
-    return { ...device, table, pickedRound: round };
+    return this.keep({ ...device, table, pickedRound: round });
   }
 
-  /** Labels of the devices seated at each table. */
+  /** Labels of the devices seated at each table, in label order. */
   labelsByTable(sessionId: string): Map<number, { id: string; label: string }[]> {
-    const rows = statement(this.db, 'SELECT id, label, table_number AS t FROM devices WHERE session_id = ? AND table_number IS NOT NULL ORDER BY label').all(
-      sessionId,
-    ) as { id: string; label: string; t: number }[];
     const out = new Map<number, { id: string; label: string }[]>();
-    for (const r of rows) {
-      const seated = out.get(r.t);
-      if (seated) seated.push({ id: r.id, label: r.label });
-      else out.set(r.t, [{ id: r.id, label: r.label }]);
+    for (const d of this.seatedDevices(sessionId)) {
+      const seated = out.get(d.table);
+      if (seated) seated.push({ id: d.id, label: d.label });
+      else out.set(d.table, [{ id: d.id, label: d.label }]);
     }
+    for (const list of out.values()) list.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     return out;
   }
 
   /** Devices that picked a table, per table number. */
   countByTable(sessionId: string): Map<number, number> {
-    const rows = statement(
-      this.db,
-      'SELECT table_number AS t, COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL GROUP BY table_number',
-    ).all(sessionId) as { t: number; n: number }[];
-    return new Map(rows.map((r) => [r.t, r.n]));
+    const out = new Map<number, number>();
+    for (const d of this.seatedDevices(sessionId)) out.set(d.table, (out.get(d.table) ?? 0) + 1);
+    return out;
   }
 
   /** Every device that picked a table, with its table. */
   seated(sessionId: string): { id: string; table: number }[] {
-    return statement(this.db, 'SELECT id, table_number AS "table" FROM devices WHERE session_id = ? AND table_number IS NOT NULL').all(sessionId) as {
-      id: string;
-      table: number;
-    }[];
+    return this.seatedDevices(sessionId).map((d) => ({ id: d.id, table: d.table }));
   }
 
   countJoined(sessionId: string): number {
-    const row = statement(this.db, 'SELECT COUNT(*) AS n FROM devices WHERE session_id = ? AND table_number IS NOT NULL').get(sessionId) as { n: number };
-    return row.n;
+    return this.seatedDevices(sessionId).length;
+  }
+
+  private seatedDevices(sessionId: string): (Device & { table: number })[] {
+    const out: (Device & { table: number })[] = [];
+    for (const d of this.inSession(sessionId).values()) if (d.table !== null) out.push(d as Device & { table: number });
+    return out;
+  }
+
+  /** Keeps a device as written or read (frozen: every reader gets the same object). */
+  private keep(device: Device): Device {
+    const frozen = Object.freeze(device);
+    this.kept.set(frozen.id, frozen);
+    this.sessions.get(frozen.sessionId)?.set(frozen.id, frozen);
+    return frozen;
   }
 }

@@ -19,6 +19,12 @@ import { throttle } from './throttle.js';
 /** Live tallies go out at most this often per vote, however fast ballots arrive. */
 const TALLY_INTERVAL_MS = 100;
 const OVERVIEW_INTERVAL_MS = 250;
+/**
+ * The overview lists every device: in a room of thousands of phones it changes all the time and
+ * is large, so there it follows once a second, which a facilitator reading it cannot tell apart.
+ */
+const LARGE_OVERVIEW_INTERVAL_MS = 1000;
+const LARGE_ROOM_DEVICES = 500;
 /** Board-driven updates (tops, the spotlighted board) follow typing at this pace. */
 const BOARD_INTERVAL_MS = 500;
 /** Board changes arrive with every keystroke; what they imply is looked up a few times a second at most. */
@@ -27,6 +33,7 @@ const DOC_CHANGE_INTERVAL_MS = 50;
 export class Push {
   private readonly tallies = throttle(TALLY_INTERVAL_MS);
   private readonly overviews = throttle(OVERVIEW_INTERVAL_MS);
+  private readonly largeOverviews = throttle(LARGE_OVERVIEW_INTERVAL_MS);
   private readonly boards = throttle(BOARD_INTERVAL_MS);
   private readonly docChanges = throttle(DOC_CHANGE_INTERVAL_MS);
   private readonly stopWatchingDocs: () => void;
@@ -109,7 +116,8 @@ export class Push {
   }
 
   overview(sessionId: string): void {
-    this.overviews.run(sessionId, () => {
+    const large = this.services.devices.inSession(sessionId).size > LARGE_ROOM_DEVICES;
+    (large ? this.largeOverviews : this.overviews).run(sessionId, () => {
       if (!this.services.sessions.get(sessionId)) return;
       const rows = tablesOverview(this.services, sessionId, this.isConnected);
       this.io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
@@ -134,7 +142,7 @@ export class Push {
 
   stop(): void {
     this.stopWatchingDocs();
-    for (const t of [this.tallies, this.overviews, this.boards, this.docChanges]) t.stop();
+    for (const t of [this.tallies, this.overviews, this.largeOverviews, this.boards, this.docChanges]) t.stop();
   }
 
   private docChanged(name: string): void {
