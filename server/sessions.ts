@@ -73,8 +73,34 @@ const toSession = (r: SessionRow): Session => ({
   projector: readProjector(JSON.parse(r.projector)),
 });
 
+/** Kept sessions are shared by every reader: frozen, so a reader cannot change another's copy. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Sessions kept at once; more than a server runs in one evening. */
+const KEPT_SESSIONS = 64;
+
 export class Sessions {
+  /**
+   * Sessions as read, until this class writes them (it is the only writer): every event, view
+   * and device state reads its session, and parsing its agenda and run each time was a third of
+   * the server's work while 5,000 phones joined.
+   */
+  private readonly kept = new Map<string, Session>();
+
   constructor(private readonly db: Db) {}
+
+  private keep(row: SessionRow): Session {
+    if (this.kept.size >= KEPT_SESSIONS) this.kept.clear();
+    const session = deepFreeze(toSession(row));
+    this.kept.set(session.id, session);
+    return session;
+  }
 
   /** `agenda` is the edited agenda from the body, with ids; without it the kind's template is used. */
   create(body: Omit<CreateSessionBody, 'agenda'> & { kind: SessionKind; tables: number; themes: string[]; agenda?: Agenda }, now = Date.now()) {
@@ -89,7 +115,7 @@ export class Sessions {
     );
     const insertTable = statement(this.db, 'INSERT INTO session_tables (session_id, number) VALUES (?, ?)');
     const codeTaken = statement(this.db, 'SELECT 1 FROM sessions WHERE join_code = ?');
-    const session = this.db.transaction(() => {
+    this.db.transaction(() => {
       let joinCode = newJoinCode();
       while (codeTaken.get(joinCode)) joinCode = newJoinCode();
       const themes = themesFromLabels(body.themes);
@@ -109,14 +135,15 @@ export class Sessions {
         JSON.stringify(body.agenda ?? agendaTemplate(body.kind, newId)),
       );
       for (let n = 1; n <= body.tables; n++) insertTable.run(id, n);
-      return this.get(id)!;
     })();
-    return { session, facilitatorKey };
+    return { session: this.require(id), facilitatorKey };
   }
 
   get(id: string): Session | undefined {
+    const kept = this.kept.get(id);
+    if (kept) return kept;
     const row = statement(this.db, 'SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
-    return row && toSession(row);
+    return row && this.keep(row);
   }
 
   require(id: string): Session {
@@ -126,20 +153,23 @@ export class Sessions {
   }
 
   byJoinCode(code: string): Session | undefined {
-    const row = statement(this.db, 'SELECT * FROM sessions WHERE join_code = ?').get(code) as SessionRow | undefined;
-    return row && toSession(row);
+    const row = statement(this.db, 'SELECT id FROM sessions WHERE join_code = ?').get(code) as { id: string } | undefined;
+    return row && this.get(row.id);
   }
 
   setAgenda(id: string, agenda: Agenda): void {
     statement(this.db, 'UPDATE sessions SET agenda = ? WHERE id = ?').run(JSON.stringify(agenda), id);
+    this.kept.delete(id);
   }
 
   setRun(id: string, run: RunState): void {
     statement(this.db, 'UPDATE sessions SET run_state = ? WHERE id = ?').run(JSON.stringify(run), id);
+    this.kept.delete(id);
   }
 
   setProjector(id: string, projector: ProjectorSettings): void {
     statement(this.db, 'UPDATE sessions SET projector = ? WHERE id = ?').run(JSON.stringify(projector), id);
+    this.kept.delete(id);
   }
 
   isFacilitator(id: string, key: string): boolean {
