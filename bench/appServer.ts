@@ -7,10 +7,12 @@
 import { startServer } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { serveLoopDelay } from './loopDelay.js';
+import { serveStats } from './serverStats.js';
 
 const server = await startServer(loadConfig(process.env, { clientDir: null }));
 process.send?.({ url: server.url, pid: process.pid });
 serveLoopDelay();
+serveStats(() => server.stats());
 
 const stop = () => {
   void server.close().finally(() => process.exit(0));

@@ -16,6 +16,7 @@ import {
   type ClientToServerEvents,
   type CreateSessionBody,
   type CreateSessionResponse,
+  type DeviceState,
   type JoinResponse,
   type ServerToClientEvents,
   type SessionView,
@@ -87,19 +88,19 @@ export function connect(
   url: string,
   auth: Auth | null,
   opts: { reconnect?: boolean; timeoutMs?: number } = {},
-): Promise<{ socket: AppSocket; state: SessionView | null }> {
+): Promise<{ socket: AppSocket; state: SessionView | null; device: DeviceState | null }> {
   const socket = socketTo(url, auth, opts.reconnect);
   const timeoutMs = opts.timeoutMs ?? CONTROL_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     let state: SessionView | null = null;
-    let deviceState = auth?.role !== 'device';
+    let device: DeviceState | null = null;
     const timer = setTimeout(() => fail(new Error('connect timed out')), timeoutMs);
     const done = () => {
-      if (!socket.connected || (auth && 'sessionId' in auth && (!state || !deviceState))) return;
+      if (!socket.connected || (auth && 'sessionId' in auth && (!state || (auth.role === 'device' && !device)))) return;
       clearTimeout(timer);
       socket.off(Events.sessionState, onState);
       socket.off(Events.deviceState, onDevice);
-      resolve({ socket, state });
+      resolve({ socket, state, device });
     };
     const fail = (err: Error) => {
       clearTimeout(timer);
@@ -110,8 +111,8 @@ export function connect(
       state = s;
       done();
     };
-    const onDevice = () => {
-      deviceState = true;
+    const onDevice = (d: DeviceState) => {
+      device = d;
       done();
     };
     socket.on(Events.sessionState, onState);

@@ -105,13 +105,78 @@ export interface VoteSeen {
   seen: (number | null)[];
 }
 
+/**
+ * The soak's tablets of some tables. The evening's pace comes as rates and ranges in real
+ * milliseconds; the orchestrator has already compressed the evening into the run's length.
+ */
+export interface SoakSetup {
+  url: string;
+  joinCode: string;
+  sessionId: string;
+  tables: number[];
+  tabletsPerTable: number;
+  themes: string[];
+  /** While its table is active, a tablet types about this often (random gaps of 0.5 to 1.5 times the mean)... */
+  editsPerSecond: number;
+  /** ...at each of its chances with this probability: not everyone at a table writes at once. */
+  typingShare: number;
+  /** A table is active (someone writes) for a while, then quiet for a while; each drawn evenly from these ranges. */
+  activeMs: [number, number];
+  quietMs: [number, number];
+  /** Mean time between a connected tablet's sleeps, reloads and leaves (each a Poisson process). */
+  sleepEveryMs: number;
+  reloadEveryMs: number;
+  leaveEveryMs: number;
+  /** How long a sleeping tablet stays away, and how long until a tablet that left is replaced by a new one. */
+  sleepForMs: [number, number];
+  replaceAfterMs: [number, number];
+  /** A tablet whose screen shows an open vote casts its ballot this long after, drawn evenly. */
+  ballotAfterMs: [number, number];
+}
+
+/** The evening runs until `endAt`; then every tablet closes its connections. */
+export interface SoakRun {
+  endAt: number;
+}
+
+export interface SoakBallot {
+  voteId: string;
+  sentAt: number;
+  /** ms from the emit to the ack, null without one. */
+  ackMs: number | null;
+}
+
+export interface SoakCounts {
+  /** Tablets connected when the evening ended. */
+  connectedAtEnd: number;
+  sleeps: number;
+  wakes: number;
+  reloads: number;
+  leaves: number;
+  /** New tablets that joined with the code to take the place of one that left. */
+  newJoins: number;
+  /** Distinct devices over the evening (the first tablets and the new ones). */
+  devices: number;
+  edits: number;
+  /** Board changes the server refused (a change in flight as the step moved on), by reason. */
+  refusedWrites: Record<string, number>;
+  ballots: SoakBallot[];
+  /** Connections the server dropped (not the tablets' own closes). */
+  socketDrops: number;
+  yjsDrops: number;
+  /** Failures (connects, joins, ballots refused), by message. */
+  errors: Record<string, number>;
+}
+
 export type Command =
   | { cmd: 'setupRoom'; args: RoomSetup }
   | { cmd: 'type'; args: RoomTyping }
   | { cmd: 'setupVoters'; args: VotersSetup }
   | { cmd: 'awaitVote'; args: AwaitVote }
   | { cmd: 'awaitStep'; args: AwaitStep }
-  | { cmd: 'vote'; args: VoteStart };
+  | { cmd: 'vote'; args: VoteStart }
+  | { cmd: 'soakSetup'; args: SoakSetup }
+  | { cmd: 'soakRun'; args: SoakRun };
 
 export type Request = Command & { id: number };
 
@@ -126,4 +191,6 @@ export interface Results {
   awaitVote: VoteSeen;
   awaitStep: VoteSeen;
   vote: VoteResult;
+  soakSetup: Ready;
+  soakRun: SoakCounts;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { adopt, stopChild } from './children.js';
 import type { ServerLoop } from './loopDelay.js';
 import { ProcSampler } from './procSampler.js';
+import type { ServerSample } from './serverStats.js';
 
 /**
  * Environment of the app server. LOG_LEVEL=error keeps the server quiet but shows real faults.
@@ -31,6 +32,8 @@ export interface ServerUnderTest {
   sampler: ProcSampler;
   /** Starts a new measurement of the server's event-loop delay, or reads it since the last start. */
   loopDelay(action: 'reset' | 'read'): Promise<ServerLoop>;
+  /** What the app server holds and its heap now, and its loop delay since the last call (the soak's samples; app only). */
+  stats(): Promise<ServerSample>;
   /** Rejects if the process ends before `stop()`: race a scenario against it, so a crash ends the run at once. */
   crashed: Promise<never>;
   /** Reads the peak RSS (VmHWM), then stops the process and removes its data; safe to call twice. */
@@ -93,6 +96,19 @@ export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: S
         };
         child.on('message', onMessage);
         child.send({ loop: action });
+      });
+    },
+    stats() {
+      return new Promise((resolve, reject) => {
+        if (kind !== 'app') return reject(new Error('only the app server reports what it holds'));
+        if (!child.connected) return reject(new Error(`the ${kind} server is not running`));
+        const onMessage = (m: { stats?: ServerSample }) => {
+          if (!m.stats) return;
+          child.off('message', onMessage);
+          resolve(m.stats);
+        };
+        child.on('message', onMessage);
+        child.send({ stats: 'read' });
       });
     },
     stop() {

@@ -61,7 +61,7 @@ export function worstLoop(workers: Worker[]): LoopDelay {
   return { p50: Math.max(0, ...loops.map((l) => l.p50)), p99: Math.max(0, ...loops.map((l) => l.p99)), max: Math.max(0, ...loops.map((l) => l.max)) };
 }
 
-export function forkWorkers(rootDir: string, generator: 'room' | 'maxi', n: number): Worker[] {
+export function forkWorkers(rootDir: string, generator: 'room' | 'maxi' | 'soak', n: number): Worker[] {
   const script = `${rootDir}/bench/generators/${generator}.ts`;
   return Array.from({ length: n }, (_, i) => forkWorker(script, `${generator}-${i + 1}`, rootDir));
 }

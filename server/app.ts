@@ -15,14 +15,24 @@ import { createServices, type Services } from './services.js';
 import { makeUrls } from './urls.js';
 import { connectionRoutes, createWebServer, plainHttpApp } from './webServer.js';
 import type { StoreOptions } from './yjs/docStore.js';
-import { attachYjsServer } from './yjs/yjsServer.js';
+import { attachYjsServer, type YjsStats } from './yjs/yjsServer.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
   services: Services;
+  /** What the server holds in memory now; read-only, for the soak bench. */
+  stats(): ServerStats;
   close(): Promise<void>;
+}
+
+export interface ServerStats {
+  /** Connected socket.io sockets. */
+  sockets: number;
+  /** Table and plenary documents in memory; `idle` ones have no connection and wait to be unloaded. */
+  docs: { loaded: number; idle: number };
+  yjs: YjsStats;
 }
 
 /** `ws://` and `wss://` for the host the page came from; nothing for a Host header that is no host. */
@@ -115,12 +125,14 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
     url: `${web.scheme}://${host}:${port()}`,
     port: port(),
     services,
+    stats: () => ({ sockets: realtime.io.of('/').sockets.size, docs: services.store.stats(), yjs: yjs.stats() }),
     close() {
       closing ??= (async () => {
         yjs.close();
         web.closeAllConnections();
         await realtime.close(); // also closes the HTTP server
         services.store.close();
+        services.devices.flush();
         services.votes.flush();
         services.evaluations.flush();
         db.close();

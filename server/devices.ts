@@ -5,6 +5,7 @@
 import type { Db } from './db.js';
 import { statement } from './db.js';
 import { AppError } from './errors.js';
+import { GroupCommit } from './groupCommit.js';
 import { hashSecret, newDeviceLabel, newId, newSecret } from './secrets.js';
 
 export interface Device {
@@ -34,6 +35,9 @@ const toDevice = (r: DeviceRow): Device => ({
 });
 const COLUMNS = 'id, session_id, table_number, label, picked_round';
 
+/** Device commits that follow each other closely are at least this far apart. */
+const GROUP_COMMIT_MS = 10;
+
 /** Sessions whose devices are kept at once; more than a server runs in one evening. */
 const KEPT_SESSIONS = 64;
 
@@ -45,23 +49,71 @@ export class Devices {
    */
   private readonly kept = new Map<string, Device>();
   private readonly sessions = new Map<string, Map<string, Device>>();
+  /** Writes waiting for the next group commit, and the labels they take. */
+  private pending: (() => void)[] = [];
+  private readonly pendingLabels = new Set<string>();
+  /**
+   * Joining and picking a table are one commit each; with hundreds of phones joining a second,
+   * committing them one by one kept the server's thread waiting on fsyncs.
+   */
+  private readonly commits = new GroupCommit({
+    spacingMs: GROUP_COMMIT_MS,
+    isEmpty: () => this.pending.length === 0,
+    commit: () => this.commit(),
+    failed: () => this.forgetAll(),
+  });
 
   constructor(private readonly db: Db) {}
 
+  /** A new device; it is on disk, and may be told to the device, once `stored()` says so. */
   create(sessionId: string, now = Date.now()): { device: Device; token: string } {
     const token = newSecret();
     const id = newId();
     const taken = statement(this.db, 'SELECT 1 FROM devices WHERE session_id = ? AND label = ?');
     let label = newDeviceLabel();
-    while (taken.get(sessionId, label)) label = newDeviceLabel();
-    statement(this.db, 'INSERT INTO devices (id, session_id, token_hash, table_number, created_at, label) VALUES (?, ?, ?, NULL, ?, ?)').run(
-      id,
-      sessionId,
-      hashSecret(token),
-      now,
-      label,
+    while (this.pendingLabels.has(`${sessionId}:${label}`) || taken.get(sessionId, label)) label = newDeviceLabel();
+    this.pendingLabels.add(`${sessionId}:${label}`);
+    const tokenHash = hashSecret(token);
+    this.write(() =>
+      statement(this.db, 'INSERT INTO devices (id, session_id, token_hash, table_number, created_at, label) VALUES (?, ?, ?, NULL, ?, ?)').run(
+        id,
+        sessionId,
+        tokenHash,
+        now,
+        label,
+      ),
     );
     return { device: this.keep({ id, sessionId, table: null, label, pickedRound: null }), token };
+  }
+
+  /** Resolves once every device written so far is committed. */
+  stored(): Promise<void> {
+    return this.commits.stored();
+  }
+
+  /** Commits what waits now (on shutdown). */
+  flush(): void {
+    this.commits.flush();
+  }
+
+  private write(run: () => void): void {
+    this.pending.push(run);
+    this.commits.schedule();
+  }
+
+  private commit(): void {
+    const writes = this.pending;
+    this.pending = [];
+    this.pendingLabels.clear();
+    this.db.transaction(() => {
+      for (const run of writes) run();
+    })();
+  }
+
+  /** After a failed commit, what is kept may hold devices the file does not: read them again. */
+  private forgetAll(): void {
+    this.kept.clear();
+    this.sessions.clear();
   }
 
   byToken(sessionId: string, token: string): Device | undefined {
@@ -84,7 +136,7 @@ export class Devices {
       const rows = statement(this.db, `SELECT ${COLUMNS} FROM devices WHERE session_id = ?`).all(sessionId) as DeviceRow[];
       devices = new Map(rows.map((r) => [r.id, this.kept.get(r.id) ?? Object.freeze(toDevice(r))]));
       // A server that runs for months sees many evenings: what it keeps is for the ones running now.
-      if (this.sessions.size >= KEPT_SESSIONS) {
+      if (this.sessions.size >= KEPT_SESSIONS && this.pending.length === 0) {
         this.sessions.clear();
         this.kept.clear();
       }
@@ -106,10 +158,13 @@ export class Devices {
     return undefined;
   }
 
-  /** Seats the device at a table; `round` is the round in which it chose (null before the start). */
+  /**
+   * Seats the device at a table; `round` is the round in which it chose (null before the start).
+   * It is on disk once `stored()` says so.
+   */
   setTable(device: Device, table: number, tableCount: number, round: string | null): Device {
     if (table < 1 || table > tableCount) throw new AppError('bad_request', `This session has tables 1 to ${tableCount}`);
-    statement(this.db, 'UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id);
+    this.write(() => statement(this.db, 'UPDATE devices SET table_number = ?, picked_round = ? WHERE id = ?').run(table, round, device.id));
     return this.keep({ ...device, table, pickedRound: round });
   }
 

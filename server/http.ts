@@ -78,11 +78,13 @@ export function createHttpApp(services: Services): express.Express {
     res.json(preview);
   });
 
-  api.post('/join', limitJoins, (req, res) => {
+  api.post('/join', limitJoins, async (req, res) => {
     const { code } = parseOrThrow(JoinBody, req.body ?? {}, 'join request');
     const session = sessions.byJoinCode(code);
     if (!session) throw new AppError('not_found', 'No session has this code');
     const { token } = devices.create(session.id);
+    // The token is only handed out once the device is on disk.
+    await devices.stored();
     const response: JoinResponse = { sessionId: session.id, deviceToken: token };
     res.status(201).json(response);
   });

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BallotBox } from '../server/ballotBox.js';
+import { hashSecret } from '../server/secrets.js';
 import { voteBox } from '../server/votes.js';
 import { tableDocName } from '../server/yjs/docNames.js';
 import { pointsMap, readPoints } from '../shared/board.js';
@@ -299,6 +300,45 @@ describe('kill -9 and restart', () => {
     // 12 ballots of 2 + 1 dots, spread evenly over the two points.
     const scores = Object.fromEntries(view.lastTally()!.results.map((r) => [r.id, r.score]));
     expect(scores).toEqual({ [items[0]!]: 18, [items[1]!]: 18 });
+  });
+
+  it('while phones join: every token handed out and every table acknowledged is on disk', async () => {
+    const s = await createSession(target, { tables: 3 });
+    secrets.push(s.facilitatorKey);
+    const joined: { token: string; table: number | null }[] = [];
+    const seatedCount = () => joined.filter((j) => j.table !== null).length;
+    let killing = null as Promise<void> | null;
+    // 30 phones join and pick a table at once; the server dies after the tenth table is acknowledged.
+    const phones = Array.from({ length: 30 }, async (_, i) => {
+      try {
+        const res = await api<JoinResponse>(target, '/join', { body: { code: s.joinCode } });
+        if (res.status !== 201) return;
+        secrets.push(res.body.deviceToken);
+        const phone = { token: res.body.deviceToken, table: null as number | null };
+        joined.push(phone);
+        const client = await connectClient(target, { role: 'device', sessionId: s.id, token: phone.token });
+        await emitOk(client.socket, Events.deviceJoinTable, { table: (i % 3) + 1 });
+        phone.table = (i % 3) + 1;
+        if (seatedCount() === 10) killing ??= kill();
+      } catch {
+        // The server died under this phone: what it was not told is not promised.
+      }
+    });
+    await vi.waitFor(() => expect(killing).not.toBeNull(), SLOW);
+    await killing;
+
+    const rows = onDisk(
+      (db) =>
+        db.prepare('SELECT token_hash, table_number FROM devices WHERE session_id = ?').all(s.id) as { token_hash: string; table_number: number | null }[],
+    );
+    expect(seatedCount()).toBeGreaterThanOrEqual(10);
+    for (const phone of joined) {
+      const row = rows.find((r) => r.token_hash === hashSecret(phone.token));
+      expect(row, 'a device whose token was handed out is not on disk').toBeDefined();
+      if (phone.table !== null) expect(row!.table_number).toBe(phone.table);
+    }
+    await start();
+    await Promise.all(phones);
   });
 
   it('leaves no key or token in what the process printed', () => {

@@ -7,12 +7,14 @@ import { findStep } from '../../shared/agenda.js';
 import type { Realtime } from './context.js';
 import { room } from './rooms.js';
 
-export function seatDevice({ services, io, push }: Realtime, deviceId: string, table: number): void {
+/** Resolves once the seat is on disk and the device's sockets have followed it. */
+export async function seatDevice({ services, io, push }: Realtime, deviceId: string, table: number): Promise<void> {
   const { devices, sessions, votes, yjs } = services;
   const before = devices.require(deviceId);
   const session = sessions.require(before.sessionId);
   const round = findStep(session.agenda, session.run.stepId)?.round.id ?? null;
   devices.setTable(before, table, session.tables, round);
+  await devices.stored();
   if (before.table !== null && before.table !== table) {
     io.in(room.device(deviceId)).socketsLeave(room.table(session.id, before.table));
     yjs.disconnectDevice(deviceId);

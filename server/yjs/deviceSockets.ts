@@ -7,6 +7,11 @@ import type { WebSocket } from 'ws';
 export class DeviceSockets {
   private readonly byDevice = new Map<string, Set<WebSocket>>();
 
+  /** Devices with an entry here (an entry stays, empty, after the device's last connection closed). */
+  get devices(): number {
+    return this.byDevice.size;
+  }
+
   count(deviceId: string): number {
     return this.byDevice.get(deviceId)?.size ?? 0;
   }

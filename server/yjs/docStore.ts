@@ -101,6 +101,13 @@ export class DocStore {
     return this.docs.has(name);
   }
 
+  /** Documents in memory, and how many of them nobody has open (they wait out `idleUnloadMs`); read-only, for the soak bench. */
+  stats(): { loaded: number; idle: number } {
+    let idle = 0;
+    for (const entry of this.docs.values()) if (entry.users === 0) idle += 1;
+    return { loaded: this.docs.size, idle };
+  }
+
   /**
    * Runs `fn` once every update received so far is committed: at once when nothing is waiting.
    * The Yjs endpoint relays through this, so nothing is relayed that a crash could lose.

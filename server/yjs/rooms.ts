@@ -97,6 +97,13 @@ export class DocRooms {
     }
   }
 
+  /** Open rooms and their connections; read-only, for the soak bench. */
+  stats(): { rooms: number; connections: number } {
+    let connections = 0;
+    for (const room of this.rooms.values()) connections += room.conns.size;
+    return { rooms: this.rooms.size, connections };
+  }
+
   /** Drops every connection of every room (their close events then close the rooms). */
   terminateAll(): void {
     for (const room of this.rooms.values()) for (const ws of room.conns.keys()) ws.terminate();

@@ -36,7 +36,17 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export interface YjsServer {
   /** Closes every connection of this device, e.g. when it moves to another table. */
   disconnectDevice(deviceId: string): void;
+  /** What the endpoint holds now; read-only, for the soak bench. */
+  stats(): YjsStats;
   close(): void;
+}
+
+export interface YjsStats {
+  /** Documents with at least one connection. */
+  rooms: number;
+  connections: number;
+  /** Devices the per-device connection count keeps an entry for. */
+  devices: number;
 }
 
 export interface YjsServerOptions {
@@ -118,6 +128,9 @@ export function attachYjsServer(opts: YjsServerOptions): YjsServer {
   return {
     disconnectDevice(deviceId) {
       deviceSockets.disconnect(deviceId);
+    },
+    stats() {
+      return { ...rooms.stats(), devices: deviceSockets.devices };
     },
     close() {
       server.off('upgrade', onUpgrade);

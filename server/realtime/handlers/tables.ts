@@ -20,11 +20,11 @@ export function clearSignal(ctx: HandlerContext<'facilitator' | 'host'>, { table
 }
 
 /** Moves the tablet that shows this code to another table. */
-export function moveDevice(ctx: Facilitator, { label, table }: PayloadOf<'device:move'>): null {
+export async function moveDevice(ctx: Facilitator, { label, table }: PayloadOf<'device:move'>): Promise<null> {
   const { services, data } = ctx;
   const device = services.devices.byLabel(data.sessionId, label);
   if (!device) throw new AppError('not_found', 'No device in this session shows this code');
-  seatDevice(ctx, device.id, table);
+  await seatDevice(ctx, device.id, table);
   services.events.append(data.sessionId, 'device.moved', { from: device.table, to: table });
   return null;
 }

@@ -8,8 +8,8 @@ import { seatDevice } from '../seating.js';
 
 type Device = HandlerContext<'device'>;
 
-export function joinTable(ctx: Device, { table }: PayloadOf<'device:joinTable'>): DeviceState {
-  seatDevice(ctx, ctx.data.deviceId, table);
+export async function joinTable(ctx: Device, { table }: PayloadOf<'device:joinTable'>): Promise<DeviceState> {
+  await seatDevice(ctx, ctx.data.deviceId, table);
   return deviceState(ctx.services, ctx.data.deviceId, ctx.data.secret);
 }
 
