@@ -41,7 +41,12 @@ function scheduleTally() {
 io.on('connection', (socket) => {
   if ((socket.handshake.auth as { role?: unknown } | undefined)?.role === 'screen') void socket.join('screens');
   socket.on('ballot:submit', (payload: { voteId: string; ballotId: string; choices: { dots: Record<string, number> } }, ack: unknown) => {
-    voteId = payload.voteId;
+    // A new vote (the knee scenario runs several) starts its count over, as the app's does.
+    if (payload.voteId !== voteId) {
+      voteId = payload.voteId;
+      ballots = 0;
+      for (const id of Object.keys(totals)) delete totals[id];
+    }
     for (const [id, n] of Object.entries(payload.choices.dots)) totals[id] = (totals[id] ?? 0) + n;
     ballots += 1;
     scheduleTally();
