@@ -73,6 +73,9 @@ export function guardEvents(services: Services, socket: IoSocket): void {
     if (!bucket.take()) return refuse({ code: 'rate_limited', message: `More than ${limits.eventsPerSecond} events a second; slow down` });
     // A hand-made frame may carry no event name at all, or a number: never look those up.
     if (typeof event !== 'string' || !Object.hasOwn(CLIENT_EVENTS, event)) return refuse({ code: 'not_found', message: 'No such event' });
+    // Only the events of its role are listened for on a connection (see listen): refuse the rest here.
+    const roles: readonly string[] = CLIENT_EVENTS[event as ClientEvent].roles;
+    if (!roles.includes(socket.data.role)) return refuse({ code: 'forbidden', message: `Only ${roles.join(' or ')} may do this` });
     // Exactly one payload, then the acknowledgement: otherwise a handler would take the wrong argument for either.
     if (args.length - (typeof ack === 'function' ? 1 : 0) !== 1) {
       return refuse({ code: 'bad_request', message: 'An event carries one payload and an acknowledgement callback' });
@@ -82,13 +85,16 @@ export function guardEvents(services: Services, socket: IoSocket): void {
 }
 
 /**
- * Listens for every event of the contract on this connection and runs its handler from the
- * handler table. A handler that returns a promise is answered when it settles (a ballot: once
+ * Listens for every event of the contract the connection's role may send and runs its handler
+ * from the handler table. A handler that returns a promise is answered when it settles (a ballot: once
  * it is committed).
  */
 export function listen(realtime: Realtime, socket: IoSocket): void {
   const ctx: HandlerContext = { ...realtime, data: socket.data, socketId: socket.id, host: socket.handshake.headers.host };
-  for (const event of Object.keys(CLIENT_EVENTS) as ClientEvent[]) {
+  // A phone's connection listens for the few events a device sends, not all of them: with
+  // thousands of phones, a listener per event per connection was memory for nothing.
+  const events = (Object.keys(CLIENT_EVENTS) as ClientEvent[]).filter((e) => (CLIENT_EVENTS[e].roles as readonly string[]).includes(socket.data.role));
+  for (const event of events) {
     // Payloads are untrusted: the listener takes `unknown` and parses it, whatever the event map says.
     (socket as unknown as { on(e: string, l: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       const reply = typeof ack === 'function' ? (ack as (r: Ack<unknown>) => void) : () => {};
