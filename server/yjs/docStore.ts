@@ -28,6 +28,12 @@ interface Loaded {
   unloadTimer: NodeJS.Timeout | null;
 }
 
+/**
+ * Commits that follow each other closely are at least this far apart, so a room typing at once
+ * makes fewer fsyncs, each of which holds the server's one thread.
+ */
+const FLUSH_SPACING_MS = 5;
+
 export class DocStore {
   private readonly docs = new Map<string, Loaded>();
   private readonly listeners = new Set<(name: string) => void>();
@@ -35,6 +41,7 @@ export class DocStore {
   private pending: { name: string; update: Uint8Array; entry: Loaded }[] = [];
   private afterStore: (() => void)[] = [];
   private flushScheduled = false;
+  private lastFlushAt = 0;
   private readonly stmt;
 
   constructor(
@@ -120,6 +127,7 @@ export class DocStore {
   /** Commits the waiting updates in one transaction, then lets their relays go. */
   flush(): void {
     this.flushScheduled = false;
+    this.lastFlushAt = Date.now();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     const waiting = this.afterStore;
@@ -199,7 +207,9 @@ export class DocStore {
       this.pending.push({ name, update, entry });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        const wait = this.lastFlushAt + FLUSH_SPACING_MS - Date.now();
+        if (wait <= 0) setImmediate(() => this.flush());
+        else setTimeout(() => this.flush(), wait);
       }
       for (const listener of this.listeners) listener(name);
     });
