@@ -17,7 +17,7 @@ const httpServer = http.createServer();
 const io = new Server(httpServer, {
   maxHttpBufferSize: 64 * 1024,
   serveClient: false,
-  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+  connectionStateRecovery: { maxDisconnectionDuration: 30_000 },
 });
 
 const totals: Record<string, number> = {};

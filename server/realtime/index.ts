@@ -25,7 +25,10 @@ export function attachRealtime(httpServer: HttpServer, services: Services): { io
     serveClient: false,
     // A recovered connection still passes the handshake: its credentials and the per-device
     // connection limit are checked again, and socket.data is set afresh.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // Recovery keeps every packet sent, as live objects, this long (and up to a minute more): with
+    // thousands of phones that was most of the server's memory. Every (re)connect gets the full
+    // state anyway, so a longer gap loses nothing but the same socket id.
+    connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: false },
     // Runs for every engine.io handshake, polling or websocket, before any session exists.
     allowRequest: (req, callback) => {
       const ok = originAllowed(req.headers);

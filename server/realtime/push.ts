@@ -121,8 +121,13 @@ export class Push {
       if (!this.services.sessions.get(sessionId)) return;
       const rows = tablesOverview(this.services, sessionId, this.isConnected);
       this.io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
-      // A host sees its own table's row.
-      for (const row of rows) this.io.to(room.hosts(sessionId, row.table)).emit(Events.tablesOverview, [row]);
+      // A host sees its own table's row. Only rooms with a host in them: socket.io's connection
+      // state recovery keeps every packet sent for minutes, empty rooms' too.
+      const rooms = this.io.sockets.adapter.rooms;
+      for (const row of rows) {
+        const hosts = room.hosts(sessionId, row.table);
+        if ((rooms.get(hosts)?.size ?? 0) > 0) this.io.to(hosts).emit(Events.tablesOverview, [row]);
+      }
     });
   }
 

@@ -23,7 +23,10 @@ export class DeviceSockets {
   }
 
   remove(deviceId: string, ws: WebSocket): void {
-    this.byDevice.get(deviceId)?.delete(ws);
+    const open = this.byDevice.get(deviceId);
+    open?.delete(ws);
+    // A device that closed its last connection is forgotten, or every device of the evening would stay.
+    if (open?.size === 0) this.byDevice.delete(deviceId);
   }
 
   /** Closes every connection of this device, e.g. when it moves to another table. */
