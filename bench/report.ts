@@ -10,6 +10,9 @@ import type { BareResult } from './scenarios/bare.js';
 import type { MaxiResult } from './scenarios/maxi.js';
 import type { ReportResult } from './scenarios/report.js';
 import type { RoomResult } from './scenarios/room.js';
+import type { SoakResult, SoakSample } from './scenarios/soak.js';
+import type { KneeResult } from './scenarios/knee.js';
+import { kneeSummary, kneeTable } from './kneeReport.js';
 import type { Summary } from './stats.js';
 import type { VotePhaseResult } from './votePhase.js';
 
@@ -39,6 +42,8 @@ export interface RunResult {
   room?: { app: RoomResult; bare: BareResult; loadAtStart: number };
   maxi?: { app: MaxiResult; bare: BareResult; loadAtStart: number };
   report?: { app: ReportResult; loadAtStart: number };
+  soak?: { app: SoakResult; loadAtStart: number };
+  knee?: { app: KneeResult; loadAtStart: number };
   targets: Target[];
 }
 
@@ -293,12 +298,23 @@ export function consoleReport(run: RunResult): string {
     `${m.cpus} × ${m.cpuModel}, ${m.ramGb} GB RAM, Node ${m.node}, ${m.os}, load average at start ${m.loadAtStart.toFixed(2)}, ` +
       `pressure over the minute before: CPU ${pressure(m.cpuPressureAtStart)}, I/O ${pressure(m.ioPressureAtStart)}`,
     `Server database in ${run.database}`,
-    '',
-    latency,
-    '',
-    ...facts(run),
-    '',
-    goals,
+    // A soak-only run has no latency table and no targets.
+    ...(latencyRows(run).length > 0 ? ['', latency] : []),
+    ...(facts(run).length > 0 ? ['', ...facts(run)] : []),
+    ...(run.targets.length > 0 ? ['', goals] : []),
+    ...(run.soak ? ['', soakConsole(run.soak)] : []),
+    ...(run.knee
+      ? [
+          '',
+          grid(
+            kneeTable(run.knee.app).header,
+            kneeTable(run.knee.app).rows,
+            kneeTable(run.knee.app).header.map((_, i) => i > 0),
+          ),
+          '',
+          kneeSummary(run.knee.app),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -306,6 +322,14 @@ export function markdownReport(run: RunResult): string {
   const m = run.machine;
   const table = (header: string[], rows: string[][]) =>
     [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const latency = table(
+    ['scenario', 'latency', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    latencyRows(run).map((r) => [r.scenario, r.what, String(r.s.n), ms(r.s.p50), ms(r.s.p95), ms(r.s.p99), ms(r.s.max)]),
+  );
+  const goals = table(
+    ['scenario', 'target', 'value', 'limit', 'result'],
+    run.targets.map((t) => [t.scenario, t.what, fmtValue(t), fmtLimit(t), t.pass ? 'PASS' : '**MISS**']),
+  );
   return [
     `### ${run.date}, ${run.mode} run${run.busy > 0 ? `, --busy ${run.busy}` : ''}`,
     '',
@@ -313,17 +337,171 @@ export function markdownReport(run: RunResult): string {
       `Load average at the start: ${m.loadAtStart.toFixed(2)}; pressure over the minute before: CPU ${pressure(m.cpuPressureAtStart)}, ` +
       `I/O ${pressure(m.ioPressureAtStart)} (about 0% on a quiet machine). Server database in \`${run.database}\`.`,
     '',
-    table(
-      ['scenario', 'latency', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
-      latencyRows(run).map((r) => [r.scenario, r.what, String(r.s.n), ms(r.s.p50), ms(r.s.p95), ms(r.s.p99), ms(r.s.max)]),
-    ),
+    // A soak-only run has no latency table and no targets.
+    ...(latencyRows(run).length > 0 ? [latency, ''] : []),
+    ...(run.targets.length > 0 ? [goals, ''] : []),
+    ...(facts(run).length > 0 ? [...facts(run).map((f) => `- ${f}`), ''] : []),
+    ...(run.soak ? [soakMarkdown(run.soak, table), ''] : []),
+    ...(run.knee ? [table(kneeTable(run.knee.app).header, kneeTable(run.knee.app).rows), '', kneeSummary(run.knee.app), ''] : []),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The soak scenario
+
+/** At most this many sample rows are printed (evenly spread, the last one always); the JSON has them all. */
+const SOAK_ROWS = 40;
+
+const one = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const signed = (x: number, digits = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(digits)}` : '–');
+
+function soakSampleRows(samples: SoakSample[]): string[][] {
+  const every = Math.max(1, Math.ceil(samples.length / SOAK_ROWS));
+  const shown = samples.filter((_, i) => i % every === 0 || i === samples.length - 1);
+  return shown.map((s) => [
+    s.minute.toFixed(1),
+    one(s.rssMb),
+    one(s.heapUsedMb),
+    one(s.heapTotalMb),
+    String(s.docs),
+    String(s.sockets),
+    String(s.yjsConnections),
+    ms(s.loopP99),
+    pct(s.cpuPct),
+  ]);
+}
+const SOAK_SAMPLE_HEADER = ['minute', 'RSS MB', 'heap used MB', 'heap total MB', 'open docs', 'sockets', 'Yjs conns', 'loop p99 ms', 'CPU'];
+
+function soakTrendRows(r: SoakResult): string[][] {
+  return r.trends.map((t) => {
+    const unit = t.unit ? ` ${t.unit}` : '';
+    // Counts are whole numbers; only their slope has a fraction.
+    const level = (x: number) => (t.unit || !Number.isFinite(x) ? one(x) : String(Math.round(x)));
+    const delta = t.unit ? signed(t.secondHalf.delta) : signed(t.secondHalf.delta, 0);
+    const share = Number.isFinite(t.slopePer10Min / t.baseline) && t.baseline !== 0 ? ` (${signed((100 * t.slopePer10Min) / t.baseline)}%)` : '';
+    return [
+      t.series,
+      `${level(t.baseline)}${unit}`,
+      `${signed(t.slopePer10Min)}${unit}${share}`,
+      `${level(t.secondHalf.first)} → ${level(t.secondHalf.last)} (${delta})`,
+      t.verdict,
+      t.spark,
+    ];
+  });
+}
+const SOAK_TREND_NOTE =
+  'least-squares slope over the second half of the run, against the first sample after the warm-up; ' +
+  'flat: within 5% of it per 10 minutes, or a small absolute floor';
+/** In a short run a garbage collection moves the slope more than a leak would: say so next to the verdicts. */
+const shortRunNote = (r: SoakResult) =>
+  r.options.minutes < 10
+    ? `; the second half is only ${r.options.minutes / 2} minute${r.options.minutes === 2 ? '' : 's'}, in which a garbage collection alone sets the slope`
+    : '';
+
+/** Whether the connections of tablets that slept or left were let go: never many more at once than there are seats. */
+function churnLine(r: SoakResult): string {
+  const seats = r.options.tables * r.options.tabletsPerTable;
+  const sockets = Math.max(0, ...r.samples.map((x) => x.sockets));
+  const yjs = Math.max(0, ...r.samples.map((x) => x.yjsConnections));
+  // A reload may be counted twice for a moment (the new connection in before the old one's close).
+  const slack = Math.max(2, Math.ceil(0.05 * seats));
+  const freed = sockets <= seats + 2 + slack && yjs <= seats + slack;
+  return (
+    `soak: most at once during the evening: ${sockets} socket.io sockets and ${yjs} Yjs connections, for ${seats} seats ` +
+    `(plus the facilitator and the projector) and ${r.counts.devices} devices in all: ` +
+    (freed ? 'the connections of tablets that slept or left were let go' : 'MORE than the seats: connections of tablets that left seem to stay')
+  );
+}
+const SOAK_TREND_HEADER = ['series', 'after warm-up', 'slope per 10 min, 2nd half', '2nd half first → last', 'verdict', 'whole run'];
+
+function soakVoteRows(r: SoakResult): string[][] {
+  return r.votes.map((v) => [
+    String(v.index),
+    v.minute.toFixed(1),
+    String(v.items),
+    String(v.screens),
+    String(v.ballots),
+    String(v.acked),
+    ms(v.ack.p50),
+    ms(v.ack.p95),
+  ]);
+}
+const SOAK_VOTE_HEADER = ['vote', 'minute', 'items', 'screens', 'ballots counted', 'acked', 'ack p50 ms', 'ack p95 ms'];
+
+function heldLine(label: string, s: SoakSample): string {
+  return (
+    `${label}: ${s.sockets} socket.io sockets, ${s.yjsConnections} Yjs connections, ${s.rooms} documents with connections, ` +
+    `${s.docs} documents in memory (${s.idleDocs} waiting to be unloaded), ${s.yjsDevices} per-device entries in the Yjs endpoint; ` +
+    `RSS ${mb(s.rssMb)}, JS heap ${mb(s.heapUsedMb)} of ${mb(s.heapTotalMb)}${s.collected ? ' after a full garbage collection' : ''}`
+  );
+}
+
+function afterCloseLines(r: SoakResult): string[] {
+  const a = r.afterClose;
+  const why = (afterMs: number) =>
+    afterMs >= a.recoveryMs ? " (socket.io's recovery buffer has expired)" : afterMs > a.idleUnloadMs ? ' (the unload delay is over)' : '';
+  return [
+    `soak, after everyone left (a document nobody has open stays in memory ${a.idleUnloadMs / 1000} s, then is unloaded): ` +
+      `${a.freed ? 'all documents and sockets were let go' : 'NOT everything was let go'}`,
+    heldLine('soak, before the evening, everyone connected', r.beforeEvening),
+    ...a.samples.map((x) => heldLine(`soak, ${x.afterMs / 1000} s after everyone left${why(x.afterMs)}`, x.sample)),
+  ];
+}
+
+function soakFacts({ app: r, loadAtStart }: NonNullable<RunResult['soak']>): string[] {
+  const o = r.options;
+  const c = r.counts;
+  return [
+    `soak: a 3-hour evening in ${o.minutes} minutes: ${o.tables} tables × ${o.tabletsPerTable} tablets (${r.setup.tablets} set up in ` +
+      `${(r.setup.ms / 1000).toFixed(1)} s, ${r.setup.failed} failed), ${Math.min(o.procs, o.tables)} generator processes, load average at start ` +
+      `${loadAtStart.toFixed(2)}; a sample every ${o.sampleEveryMs / 1000} s, the first ${one(r.warmupMinutes)} minutes are warm-up`,
+    `soak: tablets: ${c.sleeps} sleeps (${c.wakes} came back with their token), ${c.reloads} reloads, ${c.leaves} left for good and ` +
+      `${c.newJoins} new ones joined (${c.devices} devices in all), ${c.connectedAtEnd} connected at the end; connections the server dropped: ` +
+      `${c.socketDrops} socket.io, ${c.yjsDrops} Yjs`,
+    `soak: ${c.edits} edits, board changes refused: ${errorList(c.refusedWrites)}; ${r.votes.length} votes, ${c.ballotsSent} ballots sent, ` +
+      `${c.ballotsAcked} acked (ack p50 ${ms(c.ack.p50)} ms, p95 ${ms(c.ack.p95)}, max ${ms(c.ack.max)}); ` +
+      `errors: ${errorList(c.errors)}; facilitator: ${r.facilitatorErrors.length === 0 ? 'no errors' : r.facilitatorErrors.join('; ')}`,
+    churnLine(r),
+    `soak server: peak RSS ${mb(r.peakRssMb)}; generators: CPU ${pct(r.generators.cpuPct)} together, ` +
+      `worst event-loop delay p99 ${ms(r.generators.loop.p99)} ms (max ${ms(r.generators.loop.max)})`,
+    ...afterCloseLines(r),
+  ];
+}
+
+function soakConsole(soak: NonNullable<RunResult['soak']>): string {
+  const r = soak.app;
+  const shown = soakSampleRows(r.samples).length;
+  return [
+    `Soak: server samples${shown < r.samples.length ? ` (${shown} of ${r.samples.length}, evenly spread; all in the JSON)` : ''}`,
+    grid(SOAK_SAMPLE_HEADER, soakSampleRows(r.samples), [true, true, true, true, true, true, true, true, true]),
+    '',
+    `Soak: flat after warm-up? (${SOAK_TREND_NOTE}${shortRunNote(r)})`,
+    grid(SOAK_TREND_HEADER, soakTrendRows(r), [false, true, true, true, false, false]),
+    '',
+    grid(SOAK_VOTE_HEADER, soakVoteRows(r), [true, true, true, true, true, true, true, true]),
+    '',
+    ...soakFacts(soak),
+  ].join('\n');
+}
+
+function soakMarkdown(soak: NonNullable<RunResult['soak']>, table: (header: string[], rows: string[][]) => string): string {
+  const r = soak.app;
+  const shown = soakSampleRows(r.samples).length;
+  return [
+    `Soak: the server every ${r.options.sampleEveryMs / 1000} s` +
+      `${shown < r.samples.length ? ` (${shown} of ${r.samples.length} samples, evenly spread; all in the JSON)` : ''}.`,
+    '',
+    table(SOAK_SAMPLE_HEADER, soakSampleRows(r.samples)),
+    '',
+    `Flat after warm-up? ${SOAK_TREND_NOTE[0]!.toUpperCase()}${SOAK_TREND_NOTE.slice(1)}${shortRunNote(r)}.`,
     '',
     table(
-      ['scenario', 'target', 'value', 'limit', 'result'],
-      run.targets.map((t) => [t.scenario, t.what, fmtValue(t), fmtLimit(t), t.pass ? 'PASS' : '**MISS**']),
+      SOAK_TREND_HEADER,
+      soakTrendRows(r).map((row) => row.map((cell, i) => (i === 4 && cell !== 'flat after warm-up' ? `**${cell}**` : i === 5 ? `\`${cell}\`` : cell))),
     ),
     '',
-    ...facts(run).map((f) => `- ${f}`),
+    table(SOAK_VOTE_HEADER, soakVoteRows(r)),
     '',
+    ...soakFacts(soak).map((f) => `- ${f}`),
   ].join('\n');
 }

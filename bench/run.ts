@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario room|maxi|report|all] [--quick] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ * `npm run bench [-- --scenario room|maxi|report|all|soak|knee] [--quick] [--minutes N] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
  *
  * The orchestrator: starts the server under test as a child process, forks the load
  * generators, runs the scenarios one after another (each against a fresh server, then the same
@@ -19,6 +19,8 @@ import { runBare } from './scenarios/bare.js';
 import { runMaxi, type MaxiOptions } from './scenarios/maxi.js';
 import { runReport, type ReportOptions } from './scenarios/report.js';
 import { runRoom, type RoomOptions } from './scenarios/room.js';
+import { runSoak, type SoakOptions } from './scenarios/soak.js';
+import { runKnee, type KneeOptions } from './scenarios/knee.js';
 import type { ServerOptions } from './serverProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,14 +35,20 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     profile: { type: 'boolean', default: false },
     busy: { type: 'string', default: '0' },
+    minutes: { type: 'string' },
   },
 });
 const scenario = values.scenario;
-if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'report' && scenario !== 'all') {
-  console.error('--scenario must be room, maxi, report or all');
+if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'report' && scenario !== 'all' && scenario !== 'soak' && scenario !== 'knee') {
+  console.error('--scenario must be room, maxi, report, all, soak or knee');
   process.exit(2);
 }
 const quick = values.quick;
+const minutes = values.minutes ? Number(values.minutes) : quick ? 2 : 30;
+if (!(minutes >= 1 && minutes <= 600)) {
+  console.error('--minutes must be a number of minutes from 1 to 600');
+  process.exit(2);
+}
 const busy = Number(values.busy);
 if (!Number.isInteger(busy) || busy < 0 || busy > 8) {
   console.error('--busy must be a whole number of cores to keep busy, 0 to 8');
@@ -71,6 +79,25 @@ const maxiOptions: MaxiOptions = {
 const reportOptions: ReportOptions = quick
   ? { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 2, keys: 24 }
   : { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 5, keys: 60 };
+
+/** Not part of `all`: it takes half an hour by default, and answers another question (does anything grow over an evening). */
+const soakOptions: SoakOptions = {
+  minutes,
+  tables: quick ? 6 : 30,
+  tabletsPerTable: 6,
+  sampleEveryMs: quick ? 2000 : 10_000,
+  procs,
+  server,
+};
+
+/** Not part of `all` either: it runs the whole room's vote again and again, at rising rates, for the app and bare socket.io. */
+const kneeOptions: KneeOptions = {
+  voters: values.voters ? Number(values.voters) : quick ? 1000 : 5000,
+  rates: quick ? [250, 500, 1000, 2000, 4000, 8000] : [500, 1000, 2000, 4000, 8000, 16000, 32000],
+  limitMs: 250,
+  procs,
+  server,
+};
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -112,6 +139,14 @@ async function main() {
   if (scenario === 'report' || scenario === 'all') {
     const loadAtStart = os.loadavg()[0]!;
     run.report = { app: await runReport(ROOT, reportOptions, log), loadAtStart };
+  }
+  if (scenario === 'knee') {
+    const loadAtStart = os.loadavg()[0]!;
+    run.knee = { app: await runKnee(ROOT, kneeOptions, log), loadAtStart };
+  }
+  if (scenario === 'soak') {
+    const loadAtStart = os.loadavg()[0]!;
+    run.soak = { app: await runSoak(ROOT, soakOptions, log), loadAtStart };
   }
   await spinners.stop();
   run.targets = targets(run);

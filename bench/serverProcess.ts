@@ -9,7 +9,7 @@ import path from 'node:path';
 import { adopt, stopChild } from './children.js';
 import type { ServerLoop } from './loopDelay.js';
 import { ProcSampler } from './procSampler.js';
-import type { ServerSample } from './serverStats.js';
+import type { ServerSample, StatsRequest } from './serverStats.js';
 
 /**
  * Environment of the app server. LOG_LEVEL=error keeps the server quiet but shows real faults.
@@ -32,8 +32,12 @@ export interface ServerUnderTest {
   sampler: ProcSampler;
   /** Starts a new measurement of the server's event-loop delay, or reads it since the last start. */
   loopDelay(action: 'reset' | 'read'): Promise<ServerLoop>;
-  /** What the app server holds and its heap now, and its loop delay since the last call (the soak's samples; app only). */
-  stats(): Promise<ServerSample>;
+  /**
+   * What the app server holds and its heap now, and its loop delay since the last 'read' (the
+   * soak's samples; app only). 'peek' leaves the loop-delay interval running; `collect` runs a
+   * full garbage collection first (a server started with `exposeGc`), so the heap is what is kept.
+   */
+  stats(mode?: 'read' | 'peek', collect?: boolean): Promise<ServerSample>;
   /** Rejects if the process ends before `stop()`: race a scenario against it, so a crash ends the run at once. */
   crashed: Promise<never>;
   /** Reads the peak RSS (VmHWM), then stops the process and removes its data; safe to call twice. */
@@ -49,6 +53,8 @@ export interface ServerOptions {
   dataParent?: string;
   /** Write a V8 CPU profile of the server here (node --cpu-prof), to find where its time goes. */
   profileDir?: string;
+  /** Start the server with --expose-gc, so `stats(mode, true)` can collect garbage before reading the heap (the soak does). */
+  exposeGc?: boolean;
 }
 
 export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: ServerOptions = {}): Promise<ServerUnderTest> {
@@ -63,7 +69,12 @@ export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: S
     fork(script, [], {
       cwd: rootDir,
       // A directory per run: the tsx loader's worker thread writes a profile of its own next to the main thread's (…<pid>.0.001).
-      execArgv: ['--import', 'tsx', ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.profileDir, `${kind}-${Date.now()}`)}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(opts.exposeGc ? ['--expose-gc'] : []),
+        ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.profileDir, `${kind}-${Date.now()}`)}`] : []),
+      ],
       env: { ...process.env, ...APP_SERVER_ENV, ...(dataDir && { DATA_DIR: dataDir }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
@@ -74,6 +85,7 @@ export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: S
   });
   const sampler = new ProcSampler(pid);
   let stopped: Promise<{ peakRssMb: number }> | null = null;
+  let statsRequests = 0;
   const crashed = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {
       if (!stopped) reject(new Error(`the ${kind} server exited (${signal ?? code}) during the run; see its output above`));
@@ -98,17 +110,18 @@ export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: S
         child.send({ loop: action });
       });
     },
-    stats() {
+    stats(mode = 'read', collect = false) {
       return new Promise((resolve, reject) => {
         if (kind !== 'app') return reject(new Error('only the app server reports what it holds'));
         if (!child.connected) return reject(new Error(`the ${kind} server is not running`));
-        const onMessage = (m: { stats?: ServerSample }) => {
-          if (!m.stats) return;
+        const id = ++statsRequests;
+        const onMessage = (m: { stats?: ServerSample; id?: number }) => {
+          if (!m.stats || m.id !== id) return;
           child.off('message', onMessage);
           resolve(m.stats);
         };
         child.on('message', onMessage);
-        child.send({ stats: 'read' });
+        child.send({ stats: mode, id, collect } satisfies StatsRequest);
       });
     },
     stop() {

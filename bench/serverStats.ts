@@ -14,18 +14,32 @@ export interface ServerSample extends ServerStats {
   externalMb: number;
   /** Event-loop delay since the previous sample. */
   loop: LoopDelay;
+  /** Whether a full garbage collection ran just before: then the heap is what the server keeps, not what it has yet to collect. */
+  collected: boolean;
 }
 
-/** In the app server: answers `{ stats: 'read' }` with a `ServerSample` and starts the next loop-delay interval. */
+export interface StatsRequest {
+  /** 'read' starts the next loop-delay interval; 'peek' leaves it running (a look in between samples). */
+  stats: 'read' | 'peek';
+  id: number;
+  /** Collect garbage first, if the server runs with --expose-gc. */
+  collect?: boolean;
+}
+
+/** In the app server: answers each `StatsRequest` with a `ServerSample` under the same id. */
 export function serveStats(read: () => ServerStats): void {
   const monitor = loopMonitor();
   const mb = (bytes: number) => bytes / 2 ** 20;
-  process.on('message', (msg: { stats?: 'read' }) => {
-    if (msg.stats !== 'read') return;
+  process.on('message', (msg: Partial<StatsRequest>) => {
+    if (msg.stats !== 'read' && msg.stats !== 'peek') return;
     const loop = monitor.read();
-    monitor.reset();
+    if (msg.stats === 'read') monitor.reset();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const collected = msg.collect === true && gc !== undefined;
+    if (collected) gc();
     const mem = process.memoryUsage();
-    const sample: ServerSample = { ...read(), heapUsedMb: mb(mem.heapUsed), heapTotalMb: mb(mem.heapTotal), externalMb: mb(mem.external), loop };
-    process.send?.({ stats: sample });
+    const heap = { heapUsedMb: mb(mem.heapUsed), heapTotalMb: mb(mem.heapTotal), externalMb: mb(mem.external) };
+    const sample: ServerSample = { ...read(), ...heap, loop, collected };
+    process.send?.({ stats: sample, id: msg.id });
   });
 }

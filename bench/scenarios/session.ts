@@ -8,7 +8,7 @@ import type { ServerUnderTest } from '../serverProcess.js';
 import { summarise, type Summary } from '../stats.js';
 import { runVotePhase, type VotePhaseResult } from '../votePhase.js';
 import type { Worker } from '../workers.js';
-import { Events, type CreateSessionResponse, type SessionView, type VoteView } from '../../shared/protocol.js';
+import { Events, type CreateSessionBody, type CreateSessionResponse, type SessionView, type VoteView } from '../../shared/protocol.js';
 
 export interface Facilitated {
   session: CreateSessionResponse;
@@ -17,8 +17,15 @@ export interface Facilitated {
   state: SessionView;
 }
 
-export async function startSession(url: string, title: string, tables: number, log: (line: string) => void): Promise<Facilitated> {
-  const session = await createSession(url, { title, tables });
+/** `agenda`: the session's own agenda instead of the bench's one round of writing and a vote. */
+export async function startSession(
+  url: string,
+  title: string,
+  tables: number,
+  log: (line: string) => void,
+  agenda?: CreateSessionBody['agenda'],
+): Promise<Facilitated> {
+  const session = await createSession(url, { title, tables, ...(agenda && { agenda }) });
   const { socket: fac } = await connect(url, { role: 'facilitator', sessionId: session.id, key: session.facilitatorKey }, { reconnect: true });
   fac.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') log(`the facilitator lost its connection (${reason}); it reconnects`);
@@ -28,7 +35,7 @@ export async function startSession(url: string, title: string, tables: number, l
 }
 
 /** Goes to the vote step; `sentAt` is when `step:next` left. */
-async function toVoteStep(server: ServerUnderTest, fac: AppSocket): Promise<{ stepId: string; sentAt: number }> {
+export async function toVoteStep(server: ServerUnderTest, fac: AppSocket): Promise<{ stepId: string; sentAt: number }> {
   const inVoteStep = (s: SessionView) => s.agenda.rounds.some((r) => r.steps.some((st) => st.id === s.run.stepId && st.type === 'stemmen'));
   const sentAt = server.sampler.mark();
   const [state] = await Promise.all([nextState(fac, inVoteStep), emitOk(fac, Events.stepNext, {})]);
@@ -36,7 +43,7 @@ async function toVoteStep(server: ServerUnderTest, fac: AppSocket): Promise<{ st
 }
 
 /** Opens the vote of the current step; `openSentAt` is when `vote:open` left. */
-async function openVote(server: ServerUnderTest, fac: AppSocket): Promise<{ vote: VoteView; openSentAt: number }> {
+export async function openVote(server: ServerUnderTest, fac: AppSocket): Promise<{ vote: VoteView; openSentAt: number }> {
   const openSentAt = server.sampler.mark();
   const vote = await emitOk<VoteView>(fac, Events.voteOpen, {});
   return { vote, openSentAt };
