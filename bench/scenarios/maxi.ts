@@ -46,7 +46,7 @@ export interface MaxiResult {
  * Puts points on the tables' boards to vote on, as the table hosts (through their host links)
  * would have: the facilitator's own connection to a board is read-only.
  */
-async function seedPoints(url: string, f: Facilitated, opts: MaxiOptions) {
+export async function seedPoints(url: string, f: Facilitated, opts: MaxiOptions) {
   const links = await emitOk<HostLink[]>(f.fac, Events.hostLinks, {});
   const { roundId, stepId } = currentStep(f.state);
   const themes = f.state.themes.map((t) => t.id);
