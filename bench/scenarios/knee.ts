@@ -65,11 +65,12 @@ const TABLES = 60;
 export function kneeOf(rungs: KneeRung[], limitMs: number): number | null {
   const over = rungs.findIndex((r) => !(r.ack.p95 <= limitMs) || r.acked < r.sent);
   if (over === -1) return null;
-  if (over === 0) return rungs[0]!.rate;
+  // The rates the generators reached, not those asked for: at the top rungs they fall behind.
+  if (over === 0) return rungs[0]!.sentRate;
   const a = rungs[over - 1]!;
   const b = rungs[over]!;
-  if (!(b.ack.p95 > a.ack.p95)) return b.rate;
-  return a.rate + ((limitMs - a.ack.p95) * (b.rate - a.rate)) / (b.ack.p95 - a.ack.p95);
+  if (!(b.ack.p95 > a.ack.p95)) return b.sentRate;
+  return a.sentRate + ((limitMs - a.ack.p95) * (b.sentRate - a.sentRate)) / (b.ack.p95 - a.ack.p95);
 }
 
 /** Runs the ladder: one burst per rate, each with a fresh vote id from `nextVote`, until a rung is over the limit. */
