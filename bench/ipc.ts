@@ -109,13 +109,7 @@ export interface VoteSeen {
  * The soak's tablets of some tables. The evening's pace comes as rates and ranges in real
  * milliseconds; the orchestrator has already compressed the evening into the run's length.
  */
-export interface SoakSetup {
-  url: string;
-  joinCode: string;
-  sessionId: string;
-  tables: number[];
-  tabletsPerTable: number;
-  themes: string[];
+export interface SoakSetup extends Omit<RoomSetup, 'roundId' | 'stepId'> {
   /** While its table is active, a tablet types about this often (random gaps of 0.5 to 1.5 times the mean)... */
   editsPerSecond: number;
   /** ...at each of its chances with this probability: not everyone at a table writes at once. */
