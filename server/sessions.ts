@@ -5,6 +5,7 @@ import type { CreateSessionBody, Participation, ProjectorSettings, SessionKind, 
 import { themesFromLabels } from '../shared/themes.js';
 import type { Db } from './db.js';
 import { statement } from './db.js';
+import { deepFreeze } from './frozen.js';
 import type { RunState } from './domain/run.js';
 import { AppError } from './errors.js';
 import { hashSecret, newId, newJoinCode, newSecret, secretMatches } from './secrets.js';
@@ -72,15 +73,6 @@ const toSession = (r: SessionRow): Session => ({
   run: JSON.parse(r.run_state) as RunState,
   projector: readProjector(JSON.parse(r.projector)),
 });
-
-/** Kept sessions are shared by every reader: frozen, so a reader cannot change another's copy. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /** Sessions kept at once; more than a server runs in one evening. */
 const KEPT_SESSIONS = 64;

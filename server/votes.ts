@@ -9,6 +9,7 @@ import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type Ball
 import { BallotBox, slotSizeFor } from './ballotBox.js';
 import type { Db } from './db.js';
 import { statement } from './db.js';
+import { deepFreeze } from './frozen.js';
 import type { Device } from './devices.js';
 import { AppError } from './errors.js';
 import { newId, seal, voterTag } from './secrets.js';
@@ -53,15 +54,6 @@ const toVote = (r: VoteRow): Vote => {
     eligibleAtClose: r.eligible,
   };
 };
-
-/** Kept votes are shared by every reader: frozen, so no reader can change another's copy. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 export function toVoteView(vote: Vote): VoteView {
   const { sessionId: _sessionId, eligibleAtClose: _eligible, ...view } = vote;
