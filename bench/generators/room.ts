@@ -144,26 +144,15 @@ async function type(args: RoomTyping): Promise<EditResult> {
   return { samples, edits, expected, received: samples.length, socketDrops: drops.socket, yjsDrops: drops.yjs };
 }
 
+const voters = () => tablets.map((t) => t.voter);
+
 serve(
   {
     setupRoom,
     type,
-    awaitStep: async (args) =>
-      awaitStepSeen(
-        tablets.map((t) => t.voter),
-        args,
-      ),
-    awaitVote: async ({ openSentAt, timeoutMs }) =>
-      awaitVoteSeen(
-        tablets.map((t) => t.voter),
-        openSentAt,
-        timeoutMs,
-      ),
-    vote: async (start) =>
-      castBallots(
-        tablets.map((t) => t.voter),
-        start,
-      ),
+    awaitStep: async (args) => awaitStepSeen(voters(), args),
+    awaitVote: async ({ openSentAt, timeoutMs }) => awaitVoteSeen(voters(), openSentAt, timeoutMs),
+    vote: async (start) => castBallots(voters(), start),
   },
   () => {
     for (const t of tablets) {

@@ -7,14 +7,11 @@ import { now } from '../clock.js';
 import { currentStep, emitOk, openTable, pool } from '../client.js';
 import { addPoint } from '../../shared/board.js';
 import { Events, type HostLink } from '../../shared/protocol.js';
-import type { PhaseUsage } from '../procSampler.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
-import type { Summary } from '../stats.js';
-import type { VotePhaseResult } from '../votePhase.js';
 import { forkWorkers, splitEvenly } from '../workers.js';
-import { startSession, voteRound, type Facilitated } from './session.js';
+import { startSession, voteRound, type VoteRoundResult, type Facilitated } from './session.js';
 
 export interface MaxiOptions {
   voters: number;
@@ -27,17 +24,9 @@ export interface MaxiOptions {
   server: ServerOptions;
 }
 
-export interface MaxiResult {
+export interface MaxiResult extends VoteRoundResult {
   options: MaxiOptions;
   join: { phones: number; failed: number; errors: string[]; ms: number; perSecond: number };
-  voteItems: number;
-  /** The step change to the vote step, until every screen showed it, and the server's CPU meanwhile. */
-  stepSeen: Summary;
-  step: PhaseUsage;
-  voteSeen: Summary;
-  /** The server's CPU from vote:open until every voter showed the vote. */
-  open: PhaseUsage;
-  vote: VotePhaseResult;
   phases: { join: PhaseStats; vote: PhaseStats };
   peakRssMb: number;
 }
@@ -107,15 +96,7 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       if (failed > 0) log(`maxi: ${failed} phones failed to join: ${errors.join('; ')}`);
 
       log(`maxi: ${phones} phones voting within ${opts.voteWindowMs / 1000} s...`);
-      const {
-        voteItems,
-        stepSeen,
-        step,
-        voteSeen,
-        open,
-        vote: voteResult,
-        phase: votePhase,
-      } = await voteRound({
+      const { phase: votePhase, ...round } = await voteRound({
         server,
         workers,
         fac: f.fac,
@@ -129,12 +110,7 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       return {
         options: opts,
         join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
-        voteItems,
-        stepSeen,
-        step,
-        voteSeen,
-        open,
-        vote: voteResult,
+        ...round,
         phases: { join: joinPhase, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,
       };

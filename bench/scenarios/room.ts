@@ -6,14 +6,12 @@
 import { now } from '../clock.js';
 import { currentStep } from '../client.js';
 import type { EditResult } from '../ipc.js';
-import type { PhaseUsage } from '../procSampler.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
 import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
 import { summarise, type Summary } from '../stats.js';
-import type { VotePhaseResult } from '../votePhase.js';
 import { forkWorkers } from '../workers.js';
-import { startSession, voteRound } from './session.js';
+import { startSession, voteRound, type VoteRoundResult } from './session.js';
 
 export interface RoomOptions {
   tables: number;
@@ -25,18 +23,10 @@ export interface RoomOptions {
   server: ServerOptions;
 }
 
-export interface RoomResult {
+export interface RoomResult extends VoteRoundResult {
   options: RoomOptions;
   setup: { tablets: number; failed: number; errors: string[]; ms: number };
   edits: { latency: Summary; edits: number; expected: number; received: number; socketDrops: number; yjsDrops: number };
-  voteItems: number;
-  /** The step change to the vote step, until every screen showed it, and the server's CPU meanwhile. */
-  stepSeen: Summary;
-  step: PhaseUsage;
-  voteSeen: Summary;
-  /** The server's CPU from vote:open until every voter showed the vote. */
-  open: PhaseUsage;
-  vote: VotePhaseResult;
   phases: { setup: PhaseStats; typing: PhaseStats; vote: PhaseStats };
   peakRssMb: number;
 }
@@ -90,15 +80,7 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
       const typing = await endPhase(server, workers, typeFrom, typeFrom + opts.typeSeconds * 1000);
 
       log('room: voting...');
-      const {
-        voteItems,
-        stepSeen,
-        step,
-        voteSeen,
-        open,
-        vote: voteResult,
-        phase: votePhase,
-      } = await voteRound({
+      const { phase: votePhase, ...round } = await voteRound({
         server,
         workers,
         fac: fac,
@@ -120,12 +102,7 @@ export async function runRoom(rootDir: string, opts: RoomOptions, log: (line: st
           socketDrops: typed.reduce((a, t) => a + t.socketDrops, 0),
           yjsDrops: typed.reduce((a, t) => a + t.yjsDrops, 0),
         },
-        voteItems,
-        stepSeen,
-        step,
-        voteSeen,
-        open,
-        vote: voteResult,
+        ...round,
         phases: { setup: setupPhase, typing, vote: votePhase },
         peakRssMb: (await server.stop()).peakRssMb,
       };

@@ -59,6 +59,18 @@ async function settle(server: ServerUnderTest): Promise<void> {
   }
 }
 
+/** What a scenario's vote measured; its phase goes with the scenario's other phases. */
+export interface VoteRoundResult {
+  voteItems: number;
+  /** The step change to the vote step, until every screen showed it, and the server's CPU meanwhile. */
+  stepSeen: Summary;
+  step: PhaseUsage;
+  voteSeen: Summary;
+  /** The server's CPU from vote:open until every voter showed the vote. */
+  open: PhaseUsage;
+  vote: VotePhaseResult;
+}
+
 /**
  * The vote of a scenario: the facilitator opens it, every screen waits to see it open, then all
  * voters of every generator cast their ballots within the window, measured as one phase.
@@ -71,7 +83,7 @@ export async function voteRound(opts: {
   /** Voters per worker, in order. */
   counts: number[];
   windowMs: number;
-}): Promise<{ voteItems: number; stepSeen: Summary; step: PhaseUsage; voteSeen: Summary; open: PhaseUsage; vote: VotePhaseResult; phase: PhaseStats }> {
+}): Promise<VoteRoundResult & { phase: PhaseStats }> {
   const { server, workers } = opts;
   // The step change and the vote:open are measured apart: each tells every screen something new.
   const { stepId, sentAt } = await toVoteStep(server, opts.fac);
