@@ -33,7 +33,6 @@ const DOC_CHANGE_INTERVAL_MS = 50;
 export class Push {
   private readonly tallies = throttle(TALLY_INTERVAL_MS);
   private readonly overviews = throttle(OVERVIEW_INTERVAL_MS);
-  private readonly largeOverviews = throttle(LARGE_OVERVIEW_INTERVAL_MS);
   private readonly boards = throttle(BOARD_INTERVAL_MS);
   private readonly docChanges = throttle(DOC_CHANGE_INTERVAL_MS);
   private readonly stopWatchingDocs: () => void;
@@ -117,18 +116,7 @@ export class Push {
 
   overview(sessionId: string): void {
     const large = this.services.devices.inSession(sessionId).size > LARGE_ROOM_DEVICES;
-    (large ? this.largeOverviews : this.overviews).run(sessionId, () => {
-      if (!this.services.sessions.get(sessionId)) return;
-      const rows = tablesOverview(this.services, sessionId, this.isConnected);
-      this.io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
-      // A host sees its own table's row. Only rooms with a host in them: socket.io's connection
-      // state recovery keeps every packet sent for minutes, empty rooms' too.
-      const rooms = this.io.sockets.adapter.rooms;
-      for (const row of rows) {
-        const hosts = room.hosts(sessionId, row.table);
-        if ((rooms.get(hosts)?.size ?? 0) > 0) this.io.to(hosts).emit(Events.tablesOverview, [row]);
-      }
-    });
+    this.overviews.run(sessionId, () => this.sendOverview(sessionId), large ? LARGE_OVERVIEW_INTERVAL_MS : OVERVIEW_INTERVAL_MS);
   }
 
   /** Evaluation results are for the facilitator only; they follow responses a few times a second. */
@@ -147,7 +135,20 @@ export class Push {
 
   stop(): void {
     this.stopWatchingDocs();
-    for (const t of [this.tallies, this.overviews, this.largeOverviews, this.boards, this.docChanges]) t.stop();
+    for (const t of [this.tallies, this.overviews, this.boards, this.docChanges]) t.stop();
+  }
+
+  private sendOverview(sessionId: string): void {
+    if (!this.services.sessions.get(sessionId)) return;
+    const rows = tablesOverview(this.services, sessionId, this.isConnected);
+    this.io.to(room.facilitators(sessionId)).emit(Events.tablesOverview, rows);
+    // A host sees its own table's row. Only rooms with a host in them: socket.io's connection
+    // state recovery keeps the packets it sends for its window, empty rooms' too.
+    const rooms = this.io.sockets.adapter.rooms;
+    for (const row of rows) {
+      const hosts = room.hosts(sessionId, row.table);
+      if ((rooms.get(hosts)?.size ?? 0) > 0) this.io.to(hosts).emit(Events.tablesOverview, [row]);
+    }
   }
 
   private docChanged(name: string): void {

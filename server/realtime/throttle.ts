@@ -1,5 +1,6 @@
 /**
  * Runs `fn` at most once per interval per key, always with the latest call's effect (trailing).
+ * A call may pass its own interval, for a key whose pace depends on its size.
  * Once stopped it schedules nothing more: sockets still disconnect while the server shuts down,
  * and their handlers must not start timers that would run against a closed database.
  */
@@ -8,9 +9,9 @@ export function throttle(intervalMs: number) {
   const last = new Map<string, number>();
   let stopped = false;
   return {
-    run(key: string, fn: () => void) {
+    run(key: string, fn: () => void, interval = intervalMs) {
       if (stopped || pending.has(key)) return;
-      const wait = Math.max(0, (last.get(key) ?? 0) + intervalMs - Date.now());
+      const wait = Math.max(0, (last.get(key) ?? 0) + interval - Date.now());
       const timer = setTimeout(() => {
         pending.delete(key);
         last.set(key, Date.now());
