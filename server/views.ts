@@ -24,7 +24,7 @@ export function tableTops(services: Services, session: Session): TableTop[] {
   // Every phone that connects gets the session view: reading every table's document for each
   // of 5,000 joins was most of a join's cost. The tops are kept until a table's document changes.
   const key = `${lastRound}|${session.tables}|${rounds.map((r) => r.id).join(',')}`;
-  const cache = topsCache(services);
+  const cache = keptUntilBoardChanges(topsCaches, services, (sessionId) => sessionId);
   const kept = cache.get(session.id);
   if (kept?.key === key) return kept.tops;
   const tops = readTops(services, session, lastRound);
@@ -32,20 +32,28 @@ export function tableTops(services: Services, session: Session): TableTop[] {
   return tops;
 }
 
-const topsCaches = new WeakMap<Services, Map<string, { key: string; tops: TableTop[] }>>();
-
-function topsCache(services: Services): Map<string, { key: string; tops: TableTop[] }> {
-  let cache = topsCaches.get(services);
+/**
+ * A map per Services whose entries are dropped when a table's document changes: the views below
+ * keep what they read from boards, and the store tells them when it no longer holds.
+ */
+function keptUntilBoardChanges<T>(
+  kept: WeakMap<Services, Map<string, T>>,
+  services: Services,
+  keyOf: (sessionId: string, docName: string) => string,
+): Map<string, T> {
+  let cache = kept.get(services);
   if (!cache) {
-    const made = new Map<string, { key: string; tops: TableTop[] }>();
+    const made = new Map<string, T>();
     services.store.onChange((name) => {
       const target = parseDocName(name);
-      if (target && target.table !== null) made.delete(target.sessionId);
+      if (target && target.table !== null) made.delete(keyOf(target.sessionId, name));
     });
-    topsCaches.set(services, (cache = made));
+    kept.set(services, (cache = made));
   }
   return cache;
 }
+
+const topsCaches = new WeakMap<Services, Map<string, { key: string; tops: TableTop[] }>>();
 
 function readTops(services: Services, session: Session, lastRound: number): TableTop[] {
   const rounds = session.agenda.rounds;
@@ -76,12 +84,7 @@ const pointsCaches = new WeakMap<Services, Map<string, readonly VisiblePoint[]>>
  * from its stored updates each time.
  */
 export function tablePoints(services: Services, sessionId: string, table: number): readonly VisiblePoint[] {
-  let cache = pointsCaches.get(services);
-  if (!cache) {
-    const made = new Map<string, readonly VisiblePoint[]>();
-    services.store.onChange((name) => made.delete(name));
-    pointsCaches.set(services, (cache = made));
-  }
+  const cache = keptUntilBoardChanges(pointsCaches, services, (_, docName) => docName);
   const name = tableDocName(sessionId, table);
   let points = cache.get(name);
   if (!points) {

@@ -3,7 +3,6 @@
  * plenary and the seats.
  */
 import { findStep } from '../shared/agenda.js';
-import { visiblePoints } from '../shared/board.js';
 import { VoteSettings, type VoteItem } from '../shared/protocol.js';
 import { mergeVoteSettings, resolveVote, type ResolvedVote } from '../shared/voteSettings.js';
 import { onVoteOpened } from './domain/projector.js';
@@ -11,7 +10,7 @@ import { AppError, parseOrThrow } from './errors.js';
 import type { Services } from './services.js';
 import type { Vote } from './votes.js';
 import type { Session } from './sessions.js';
-import { tableDocName } from './yjs/docNames.js';
+import { tablePoints } from './views.js';
 
 /**
  * - tables: every table's points, from all rounds, in one vote for the whole room;
@@ -26,7 +25,7 @@ export function voteItems(services: Services, session: Session, vote: ResolvedVo
       const round = findStep(session.agenda, session.run.stepId)?.round.id;
       const items: VoteItem[] = [];
       for (let table = 1; table <= session.tables; table++) {
-        for (const point of services.store.read(tableDocName(session.id, table), visiblePoints)) {
+        for (const point of tablePoints(services, session.id, table)) {
           if (vote.source === 'table' && point.round !== round) continue;
           items.push({ id: point.id, table, theme: point.theme, text: point.text.trim() });
         }
