@@ -5,7 +5,7 @@
  *
  * A lone write is committed in the next turn of the event loop. When commits follow each other
  * closely, the next waits until `spacingMs` after the last began, so what arrives meanwhile
- * joins it.
+ * joins it (see CommitPacer).
  */
 export interface GroupCommitOptions {
   spacingMs: number;
@@ -17,12 +17,43 @@ export interface GroupCommitOptions {
   failed(): void;
 }
 
-export class GroupCommit {
-  private waiting: ((err?: Error) => void)[] = [];
+/**
+ * When the next commit runs: a lone one in the next turn of the event loop, one that follows
+ * another closely `spacingMs` after that one began. Shared by the group commits here and the
+ * Yjs document store, which keeps its own waiters.
+ */
+export class CommitPacer {
   private scheduled = false;
   private lastAt = 0;
 
-  constructor(private readonly opts: GroupCommitOptions) {}
+  constructor(
+    private readonly spacingMs: number,
+    private readonly commit: () => void,
+  ) {}
+
+  /** Something new waits to be committed. */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = this.lastAt + this.spacingMs - Date.now();
+    if (wait <= 0) setImmediate(this.commit);
+    else setTimeout(this.commit, wait);
+  }
+
+  /** A commit begins, scheduled or not (shutdown and unloading commit at once). */
+  began(): void {
+    this.scheduled = false;
+    this.lastAt = Date.now();
+  }
+}
+
+export class GroupCommit {
+  private waiting: ((err?: Error) => void)[] = [];
+  private readonly pacer: CommitPacer;
+
+  constructor(private readonly opts: GroupCommitOptions) {
+    this.pacer = new CommitPacer(opts.spacingMs, () => this.flush());
+  }
 
   /** Calls `done` once everything written so far is committed: at once when nothing waits. */
   whenStored(done: (err?: Error) => void): void {
@@ -37,17 +68,12 @@ export class GroupCommit {
 
   /** Something new waits to be committed. */
   schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    const wait = this.lastAt + this.opts.spacingMs - Date.now();
-    if (wait <= 0) setImmediate(() => this.flush());
-    else setTimeout(() => this.flush(), wait);
+    this.pacer.schedule();
   }
 
   /** Commits what waits now (also on shutdown); everyone waiting hears how it went. */
   flush(): void {
-    this.scheduled = false;
-    this.lastAt = Date.now();
+    this.pacer.began();
     if (this.opts.isEmpty()) return this.release();
     try {
       this.opts.commit();

@@ -7,6 +7,7 @@
  */
 import * as Y from 'yjs';
 import type { Db } from '../db.js';
+import { CommitPacer } from '../groupCommit.js';
 import type { Logger } from '../log.js';
 
 /** Transaction origin of updates that come from the database, so they are not stored again. */
@@ -40,8 +41,7 @@ export class DocStore {
   /** Updates not yet committed, in arrival order, and what waits for them to be. */
   private pending: { name: string; update: Uint8Array; entry: Loaded }[] = [];
   private afterStore: (() => void)[] = [];
-  private flushScheduled = false;
-  private lastFlushAt = 0;
+  private readonly pacer = new CommitPacer(FLUSH_SPACING_MS, () => this.flush());
   private readonly stmt;
 
   constructor(
@@ -126,8 +126,7 @@ export class DocStore {
 
   /** Commits the waiting updates in one transaction, then lets their relays go. */
   flush(): void {
-    this.flushScheduled = false;
-    this.lastFlushAt = Date.now();
+    this.pacer.began();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     const waiting = this.afterStore;
@@ -205,12 +204,7 @@ export class DocStore {
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === FROM_DB) return;
       this.pending.push({ name, update, entry });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        const wait = this.lastFlushAt + FLUSH_SPACING_MS - Date.now();
-        if (wait <= 0) setImmediate(() => this.flush());
-        else setTimeout(() => this.flush(), wait);
-      }
+      this.pacer.schedule();
       for (const listener of this.listeners) listener(name);
     });
     this.docs.set(name, entry);
