@@ -49,6 +49,7 @@ export class Devices {
    */
   private readonly kept = new Map<string, Device>();
   private readonly sessions = new Map<string, Map<string, Device>>();
+  private changes = 0;
   /** Writes waiting for the next group commit, and the labels they take. */
   private pending: (() => void)[] = [];
   private readonly pendingLabels = new Set<string>();
@@ -112,6 +113,7 @@ export class Devices {
 
   /** After a failed commit, what is kept may hold devices the file does not: read them again. */
   private forgetAll(): void {
+    this.changes++;
     this.kept.clear();
     this.sessions.clear();
   }
@@ -142,6 +144,7 @@ export class Devices {
       }
       for (const d of devices.values()) this.kept.set(d.id, d);
       this.sessions.set(sessionId, devices);
+      this.changes++;
     }
     return devices;
   }
@@ -202,8 +205,17 @@ export class Devices {
     return out;
   }
 
+  /**
+   * Changes whenever a device kept here may have: one that joins, moves or is read again. What
+   * is worked out from the devices (who is present at which table) can be kept until it does.
+   */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Keeps a device as written or read (frozen: every reader gets the same object). */
   private keep(device: Device): Device {
+    this.changes++;
     const frozen = Object.freeze(device);
     this.kept.set(frozen.id, frozen);
     this.sessions.get(frozen.sessionId)?.set(frozen.id, frozen);

@@ -47,17 +47,16 @@ export function voteItems(services: Services, session: Session, vote: ResolvedVo
 
 /**
  * Who can vote now: per table its seats on a shared tablet (doorgeefstand), otherwise the
- * devices present there (connected, or away for less than PRESENT_MINUTES), and never fewer than
- * the ballots already cast there, so a voter who left after voting still counts.
+ * devices present there (`present`, from Presence: connected, or away for less than
+ * PRESENT_MINUTES), and never fewer than the ballots already cast there, so a voter who left
+ * after voting still counts.
  */
-export function eligibleVoters(services: Services, sessionId: string, present: (deviceId: string) => boolean, voteId?: string): number {
+export function eligibleVoters(services: Services, sessionId: string, present: ReadonlyMap<number, number>, voteId?: string): number {
   const seats = services.tables.seats(sessionId);
-  const here = new Map<number, number>();
-  for (const d of services.devices.seated(sessionId)) if (present(d.id)) here.set(d.table, (here.get(d.table) ?? 0) + 1);
   const voted = voteId ? services.votes.votersByTable(voteId) : new Map<number, number>();
   let n = 0;
-  for (const table of new Set([...seats.keys(), ...here.keys(), ...voted.keys()])) {
-    n += seats.get(table) ?? Math.max(here.get(table) ?? 0, voted.get(table) ?? 0);
+  for (const table of new Set([...seats.keys(), ...present.keys(), ...voted.keys()])) {
+    n += seats.get(table) ?? Math.max(present.get(table) ?? 0, voted.get(table) ?? 0);
   }
   return n;
 }
@@ -67,7 +66,7 @@ export function eligibleVoters(services: Services, sessionId: string, present: (
  * facilitator's changes making valid settings as a whole. Counts who may vote as it opens and
  * puts the vote on the projector; the caller pushes the news.
  */
-export function openStepVote(services: Services, sessionId: string, changes: Partial<VoteSettings>, present: (deviceId: string) => boolean): Vote {
+export function openStepVote(services: Services, sessionId: string, changes: Partial<VoteSettings>, present: ReadonlyMap<number, number>): Vote {
   const { sessions, votes, events } = services;
   const session = sessions.require(sessionId);
   const at = findStep(session.agenda, session.run.stepId);
@@ -98,7 +97,7 @@ export function closeVote(
   sessionId: string,
   voteId: string,
   reason: 'facilitator' | 'step changed',
-  present: (deviceId: string) => boolean,
+  present: ReadonlyMap<number, number>,
 ): Vote {
   const vote = services.votes.close(sessionId, voteId, eligibleVoters(services, sessionId, present, voteId));
   services.events.append(sessionId, 'vote.closed', { voteId, ballots: services.votes.count(vote).ballots, reason });

@@ -42,6 +42,7 @@ export function onConnection(realtime: Realtime, socket: IoSocket): void {
       const { deviceId } = data;
       const device = services.devices.require(deviceId);
       void socket.join(room.device(deviceId));
+      presence.arrived(deviceId);
       if (device.table !== null) void socket.join(room.table(sessionId, device.table));
       socket.emit(Events.deviceState, deviceState(services, deviceId, data.secret));
       push.overview(sessionId);

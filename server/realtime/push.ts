@@ -93,7 +93,8 @@ export class Push {
   tallyInput(vote: Vote) {
     const { votes } = this.services;
     const { count, ballots } = votes.count(vote);
-    const eligible = vote.eligibleAtClose ?? eligibleVoters(this.services, vote.sessionId, (id) => this.presence.isPresent(id), vote.id);
+    const eligible =
+      vote.eligibleAtClose ?? eligibleVoters(this.services, vote.sessionId, this.presence.presentByTable(vote.sessionId, this.services.devices), vote.id);
     return { vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) };
   }
 

@@ -13,7 +13,7 @@ function act(ctx: Facilitator, action: RunAction): RunView {
   const { services, push, presence, data } = ctx;
   const { run, closedVote } = services.run.apply(data.sessionId, action);
   if (closedVote) {
-    closeVote(services, data.sessionId, closedVote, 'step changed', (id) => presence.isPresent(id));
+    closeVote(services, data.sessionId, closedVote, 'step changed', presence.presentByTable(data.sessionId, services.devices));
     push.tally(closedVote);
   }
   void push.broadcastSession(data.sessionId);

@@ -8,7 +8,7 @@ type Facilitator = HandlerContext<'facilitator'>;
 
 export function openVote(ctx: Facilitator, changes: PayloadOf<'vote:open'>): VoteView {
   const { services, push, presence, data } = ctx;
-  const vote = openStepVote(services, data.sessionId, changes, (id) => presence.isPresent(id));
+  const vote = openStepVote(services, data.sessionId, changes, presence.presentByTable(data.sessionId, services.devices));
   void push.broadcastSession(data.sessionId);
   push.tally(vote.id);
   push.overview(data.sessionId);
@@ -17,7 +17,7 @@ export function openVote(ctx: Facilitator, changes: PayloadOf<'vote:open'>): Vot
 
 export function endVote(ctx: Facilitator, { voteId }: PayloadOf<'vote:close'>): VoteView {
   const { services, push, presence, data } = ctx;
-  const vote = closeVote(services, data.sessionId, voteId, 'facilitator', (id) => presence.isPresent(id));
+  const vote = closeVote(services, data.sessionId, voteId, 'facilitator', presence.presentByTable(data.sessionId, services.devices));
   push.tally(vote.id);
   void push.broadcastSession(data.sessionId);
   return toVoteView(vote);
