@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { agendaTemplate } from '../shared/agenda.js';
 import type { SessionKind, VoteItem } from '../shared/protocol.js';
 import type { VoteRules } from '../shared/tally.js';
-import { BallotBox } from './ballotBox.js';
+import { BallotBox, slotSizeFor } from './ballotBox.js';
 import { answerReceiptBox, answerReceiptSlotSize, evaluationBox, evaluationSlotSize } from './evaluations.js';
 import { newDeviceLabel, newId, newSecret } from './secrets.js';
 import { ballotSlotSize, parseChoices, receiptBox, receiptSlotSize, voteBox, type Receipt, type VoteRow } from './votes.js';
@@ -222,12 +222,16 @@ const MIGRATIONS: Migration[] = [
       for (const vote of votes) {
         if (hasBox.get(voteBox(vote.id))) continue;
         const rows = db.prepare('SELECT ballot_id AS id, choices FROM ballots WHERE vote_id = ?').all(vote.id) as { id: string; choices: string }[];
+        const bodies = rows.map((row) => ({ id: row.id, body: JSON.stringify(parseChoices(row.choices)) }));
+        // Legacy ballots were not normalised (they may name items with nothing): the slots fit
+        // the largest of them as well as any new ballot of the vote.
+        const legacy = bodies.reduce((max, b) => Math.max(max, slotSizeFor(b.id, b.body)), 0);
         const size = () =>
-          ballotSlotSize(JSON.parse(vote.rules ?? '{"method":"dots","budget":1,"maxPerItem":1}') as VoteRules, JSON.parse(vote.items) as VoteItem[]);
-        for (const row of rows) {
-          const body = JSON.stringify(parseChoices(row.choices));
-          box.add(voteBox(vote.id), row.id, body, () => Math.max(size(), Buffer.byteLength(JSON.stringify([row.id, body])) + 64));
-        }
+          Math.max(
+            legacy,
+            ballotSlotSize(JSON.parse(vote.rules ?? '{"method":"dots","budget":1,"maxPerItem":1}') as VoteRules, JSON.parse(vote.items) as VoteItem[]),
+          );
+        for (const { id, body } of bodies) box.add(voteBox(vote.id), id, body, size);
       }
       const receipts = db.prepare('SELECT vote_id, table_number, seat, seal FROM ballot_receipts').all() as {
         vote_id: string;

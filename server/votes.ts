@@ -89,15 +89,20 @@ const LONGEST_BALLOT_ID = 'x'.repeat(64);
  */
 export function ballotSlotSize(rules: VoteRules, items: readonly VoteItem[]): number {
   const ids = items.map((i) => i.id);
-  const each = <T>(value: T) => Object.fromEntries(ids.map((id) => [id, value]));
+  const each = <T>(keys: string[], value: T) => Object.fromEntries(keys.map((id) => [id, value]));
+  // A stored dots or points ballot names at most `budget` items, each with at least one
+  // (normaliseBallot drops the zeros): its slot holds the longest `budget` ids at the highest
+  // amount, not every item. With 120 points that is about a tenth of a page instead of most
+  // of one, and a vote for 5,000 phones writes 10,000 such slots as it opens.
+  const longest = (n: number) => [...ids].sort((a, b) => b.length - a.length).slice(0, n);
   const largest: BallotChoices =
     rules.method === 'dots'
-      ? { method: 'dots', dots: each(rules.budget) }
+      ? { method: 'dots', dots: each(longest(rules.budget), rules.maxPerItem) }
       : rules.method === 'points'
-        ? { method: 'points', points: each(rules.budget) }
+        ? { method: 'points', points: each(longest(rules.budget), rules.budget) }
         : rules.method === 'ranking'
           ? { method: 'ranking', ranking: ids }
-          : { method: 'recommendations', stances: each('abstain') };
+          : { method: 'recommendations', stances: each(ids, 'abstain') };
   return slotSizeFor(LONGEST_BALLOT_ID, JSON.stringify(largest));
 }
 

@@ -6,11 +6,11 @@
  * is checked to leave the count, the ballots and the receipts exactly as they were.
  */
 import { describe, expect, it } from 'vitest';
-import { BallotBox } from '../server/ballotBox.js';
+import { BallotBox, slotSizeFor } from '../server/ballotBox.js';
 import { seal, voterTag } from '../server/secrets.js';
-import { receiptBox, receiptSlotSize, voteBox, type Receipt } from '../server/votes.js';
+import { ballotSlotSize, receiptBox, receiptSlotSize, voteBox, type Receipt } from '../server/votes.js';
 import { Events, MIN_VOTERS_SHOWN, type Ack, type CreateSessionBody, type ErrorCode, type ResultRow, type Tally, type VoteView } from '../shared/protocol.js';
-import { tally as recount, type BallotChoices } from '../shared/tally.js';
+import { checkBallot, normaliseBallot, tally as recount, type BallotChoices, type VoteRules } from '../shared/tally.js';
 import {
   addPointTo,
   createSession,
@@ -147,6 +147,63 @@ async function tallyOf(client: Client, voteId: string, check: (t: Tally) => bool
 const ranked = (rows: readonly ResultRow[]) => rows.map((r) => [r.id, r.score, r.rank, r.tied]);
 
 // ---------------------------------------------------------------------------------------------
+
+describe('ballot slots', () => {
+  // Ids of every length up to the limit, as recommendations and imported points may have.
+  const items = Array.from({ length: 120 }, (_, i) => ({ id: `p${'x'.repeat(i % 64)}`.slice(0, 64) + String(i), table: 1, theme: null, text: 't' }));
+  const ids = items.map((i) => i.id);
+  let seed = 7;
+  const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+  /** A valid ballot, as stored: normalised and checked. */
+  function validBallot(rules: VoteRules): BallotChoices {
+    const spread = (budget: number, max: number) => {
+      const out: Record<string, number> = {};
+      let left = budget;
+      while (left > 0) {
+        const id = ids[random(ids.length)]!;
+        const add = Math.min(left, max - (out[id] ?? 0), 1 + random(max));
+        if (add <= 0) continue;
+        out[id] = (out[id] ?? 0) + add;
+        left -= add;
+      }
+      return out;
+    };
+    const ballot: BallotChoices =
+      rules.method === 'dots'
+        ? { method: 'dots', dots: spread(rules.budget, rules.maxPerItem) }
+        : rules.method === 'points'
+          ? { method: 'points', points: spread(rules.budget, rules.budget) }
+          : rules.method === 'ranking'
+            ? { method: 'ranking', ranking: [...ids].sort(() => random(3) - 1) }
+            : { method: 'recommendations', stances: Object.fromEntries(ids.map((id) => [id, (['support', 'oppose', 'abstain'] as const)[random(3)]!])) };
+    const normalised = normaliseBallot(ballot);
+    expect(checkBallot(rules, new Set(ids), normalised)).toEqual({ ok: true });
+    return normalised;
+  }
+
+  it('fit the largest ballot each method allows, sized by the budget rather than the number of items', () => {
+    const longestId = 'x'.repeat(64);
+    const cases: VoteRules[] = [
+      { method: 'dots', budget: 3, maxPerItem: 3 },
+      { method: 'dots', budget: 20, maxPerItem: 1 },
+      { method: 'dots', budget: 20, maxPerItem: 20 },
+      { method: 'points', budget: 10 },
+      { method: 'points', budget: 1000 },
+      { method: 'ranking' },
+      { method: 'recommendations', threshold: 70 },
+    ];
+    for (const rules of cases) {
+      const size = ballotSlotSize(rules, items);
+      for (let i = 0; i < 300; i++) {
+        const ballot = validBallot(rules);
+        expect(slotSizeFor(longestId, JSON.stringify(ballot)), `${JSON.stringify(rules)}: ${JSON.stringify(ballot)}`).toBeLessThanOrEqual(size);
+      }
+    }
+    // Three dots over 120 points: a slot for three ids, not for all of them.
+    expect(ballotSlotSize({ method: 'dots', budget: 3, maxPerItem: 3 }, items)).toBeLessThan(400);
+    expect(ballotSlotSize({ method: 'ranking' }, items)).toBeGreaterThan(4000);
+  });
+});
 
 describe('each method through the real server', () => {
   it('dots: a budget of N with at most K on one item; over the budget or the item limit is refused and nothing is counted', async () => {
