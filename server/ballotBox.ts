@@ -106,7 +106,8 @@ export class BallotBox {
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      insert: db.prepare('INSERT INTO box.slots (slot, box, body) VALUES (?, ?, ?)'),
+      // An empty slot is made of zeros by SQLite: no buffer per slot made here and copied in.
+      insert: db.prepare('INSERT INTO box.slots (slot, box, body) VALUES (?, ?, zeroblob(?))'),
       write: db.prepare('UPDATE box.slots SET body = ? WHERE slot = ?'),
       drop: db.prepare('DELETE FROM box.slots WHERE slot = ?'),
       slotIds: db.prepare('SELECT slot FROM box.slots'),
@@ -147,7 +148,7 @@ export class BallotBox {
     for (const stage of [receipts, records]) {
       if (stage.inserts.length === 0 && stage.writes.size === 0) continue;
       this.db.transaction(() => {
-        for (const i of shuffle(stage.inserts)) this.stmt.insert.run(i.slot, i.box, Buffer.alloc(i.size));
+        for (const i of shuffle(stage.inserts)) this.stmt.insert.run(i.slot, i.box, i.size);
         for (const [slot, bytes] of shuffle([...stage.writes])) this.stmt.write.run(bytes, slot);
       })();
     }
