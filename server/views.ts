@@ -1,10 +1,10 @@
 /**
  * What each screen is sent: the session as everyone sees it, a device's own state, and the
  * facilitator's overview of the tables. Built from storage on demand, so a reconnecting screen
- * always gets the truth; only the tables' tops are kept, until a table's document changes.
+ * always gets the truth; what is read from the boards is kept until that board changes.
  */
 import { findStep } from '../shared/agenda.js';
-import { readTop, visiblePoints, type VisiblePoint } from '../shared/board.js';
+import { topLists, topOf, visiblePoints, type VisiblePoint } from '../shared/board.js';
 import type { RunState } from './domain/run.js';
 import type { DeviceState, RunView, SessionView, TableBoard, TableOverview, TableTop } from '../shared/protocol.js';
 import type { Device } from './devices.js';
@@ -60,23 +60,24 @@ function readTops(services: Services, session: Session, lastRound: number): Tabl
   // Every round counts: the feedback shows each round's tops, round by round, table by table.
   const byRound: TableTop[][] = rounds.map(() => []);
   for (let table = 1; table <= session.tables; table++) {
-    services.store.read(tableDocName(session.id, table), (doc) => {
-      const points = visiblePoints(doc);
-      for (let r = 0; r <= lastRound; r++) {
-        const round = rounds[r]!;
-        const inRound = points.filter((p) => p.round === round.id);
-        if (inRound.length === 0) continue;
-        const top = readTop(doc, round.id);
-        const chosen = top.length > 0;
-        const shown = chosen ? top.map((id) => inRound.find((p) => p.id === id)!).filter(Boolean) : inRound;
-        byRound[r]!.push({ table, round: round.id, chosen, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) });
-      }
-    });
+    const points = tablePoints(services, session.id, table);
+    const lists = tableTopLists(services, session.id, table);
+    const visible = new Set(points.map((p) => p.id));
+    for (let r = 0; r <= lastRound; r++) {
+      const round = rounds[r]!;
+      const inRound = points.filter((p) => p.round === round.id);
+      if (inRound.length === 0) continue;
+      const top = topOf(lists.get(round.id) ?? [], visible);
+      const chosen = top.length > 0;
+      const shown = chosen ? top.map((id) => inRound.find((p) => p.id === id)!).filter(Boolean) : inRound;
+      byRound[r]!.push({ table, round: round.id, chosen, points: shown.map((p) => ({ id: p.id, theme: p.theme, text: p.text })) });
+    }
   }
   return byRound.flat();
 }
 
 const pointsCaches = new WeakMap<Services, Map<string, readonly VisiblePoint[]>>();
+const topListsCaches = new WeakMap<Services, Map<string, ReadonlyMap<string, unknown[]>>>();
 
 /**
  * A table's visible points, kept until its document changes: the facilitator's overview counts
@@ -92,6 +93,21 @@ export function tablePoints(services: Services, sessionId: string, table: number
     cache.set(name, points);
   }
   return points;
+}
+
+/**
+ * A table's stored top lists per round, kept like its points: when one table types, the tops
+ * (in the session view every connecting screen gets) read that table again, not every table.
+ */
+function tableTopLists(services: Services, sessionId: string, table: number): ReadonlyMap<string, unknown[]> {
+  const cache = keptUntilBoardChanges(topListsCaches, services, (_, docName) => docName);
+  const name = tableDocName(sessionId, table);
+  let lists = cache.get(name);
+  if (!lists) {
+    lists = services.store.read(name, topLists);
+    cache.set(name, lists);
+  }
+  return lists;
 }
 
 /** The run as screens see it: the undo point without its stored timer. */

@@ -251,12 +251,23 @@ export function movePoint(doc: Y.Doc, siblings: readonly PointData[], id: string
 export function readTop(doc: Y.Doc, roundId: string): string[] {
   const list = topMap(doc).get(roundId);
   if (!(list instanceof Y.Array)) return [];
-  const visible = new Set(visiblePoints(doc).map((p) => p.id));
+  return topOf(list.toArray(), new Set(visiblePoints(doc).map((p) => p.id)));
+}
+
+/** A round's top from its stored list (see readTop), given the ids of the visible points. */
+export function topOf(list: readonly unknown[], visible: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const id of list.toArray()) {
+  for (const id of list) {
     if (typeof id === 'string' && visible.has(id) && !out.includes(id)) out.push(id);
     if (out.length === TOP_SIZE) break;
   }
+  return out;
+}
+
+/** Every round's stored top list, as it is (topOf reads one). */
+export function topLists(doc: Y.Doc): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const [round, list] of topMap(doc).entries()) if (list instanceof Y.Array) out.set(round, list.toArray());
   return out;
 }
 
