@@ -116,8 +116,16 @@ export function runView(run: RunState): RunView {
   return { status: run.status, stepId: run.stepId, timer: run.timer, undo };
 }
 
-export function sessionView(services: Services, sessionId: string, host: string | undefined): SessionView {
+/**
+ * Who a session view is for. Tablets and phones show the tables' tops only in a feedback step
+ * (TableFeedback); elsewhere their view leaves them out. In a room of 5,000 phones the tops were
+ * half of the view that every step change and `vote:open` sends to each phone.
+ */
+export type ViewAudience = 'device' | 'screen';
+
+export function sessionView(services: Services, sessionId: string, host: string | undefined, audience: ViewAudience = 'screen'): SessionView {
   const s = services.sessions.require(sessionId);
+  const showsTops = audience === 'screen' || findStep(s.agenda, s.run.stepId)?.step.type === 'terugkoppeling';
   const vote = services.votes.current(sessionId);
   return {
     id: s.id,
@@ -136,7 +144,7 @@ export function sessionView(services: Services, sessionId: string, host: string 
     agenda: s.agenda,
     run: runView(s.run),
     projector: s.projector,
-    tops: tableTops(services, s),
+    tops: showsTops ? tableTops(services, s) : [],
   };
 }
 

@@ -784,6 +784,43 @@ describe('the projector', () => {
     toggleTop(board.doc, 'r1', ids[1]!);
     await expect.poll(() => view.lastSessionState()!.tops[0]!.points.map((p) => p.id)).toEqual([ids[0], ids[3], ids[1]]);
   });
+
+  it('tablets and phones get the tops only in a feedback step, the screens in every step', async () => {
+    const agenda = {
+      rounds: [
+        {
+          id: 'r1',
+          steps: [
+            { id: 'in', type: 'inbreng', durationSec: 600 },
+            { id: 'fb', type: 'terugkoppeling', durationSec: 300 },
+          ],
+        },
+      ],
+    } satisfies AgendaInput;
+    const s = await createSession(server, { tables: 1, agenda });
+    const fac = await facilitator(server, s);
+    await goto(fac, 'in');
+    const d = await joinDevice(server, s, 1);
+    const board = await tableProvider(server, s.id, 1, { device: d.token });
+    const id = addPointTo(board, 'Een');
+    await waitForServerPoints(server, s.id, 1, 1);
+    const view = await viewer(server, s.id);
+    const tops = view.lastSessionState()!.tops;
+    expect(tops).toMatchObject([{ table: 1, round: 'r1', chosen: false, points: [{ id, text: 'Een' }] }]);
+    // Entering the step again sends every connection the session view.
+    const before = d.sessionStates.length;
+    await goto(fac, 'in');
+    await expect.poll(() => d.sessionStates.length).toBeGreaterThan(before);
+    expect(d.lastSessionState()!.tops).toEqual([]);
+    expect(view.lastSessionState()!.tops).toEqual(tops);
+    const late = await joinDevice(server, s, 1);
+    expect(late.lastSessionState()!.tops).toEqual([]);
+
+    await goto(fac, 'fb');
+    for (const device of [d, late]) await expect.poll(() => device.lastSessionState()!.tops).toEqual(tops);
+    const reconnected = await joinDevice(server, s, 1);
+    expect(reconnected.lastSessionState()!.tops).toEqual(tops);
+  });
 });
 
 describe('the evaluation step', () => {

@@ -19,7 +19,7 @@ export function onConnection(realtime: Realtime, socket: IoSocket): void {
   if (data.role === 'viewer' || data.role === 'host') void socket.join(room.screens(sessionId));
   guardEvents(services, socket);
 
-  socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host));
+  socket.emit(Events.sessionState, sessionView(services, sessionId, socket.handshake.headers.host, data.role === 'device' ? 'device' : 'screen'));
   const current = services.votes.current(sessionId);
   if (current) socket.emit(Events.voteTally, buildTally(push.tallyInput(current), data.role === 'facilitator' ? 'facilitator' : 'room'));
   const session = services.sessions.require(sessionId);

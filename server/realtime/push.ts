@@ -4,13 +4,13 @@
  * out through a throttle, at most a few times a second, with the latest state.
  */
 import { findStep } from '../../shared/agenda.js';
-import { Events } from '../../shared/protocol.js';
+import { Events, type SessionView } from '../../shared/protocol.js';
 import type { Presence } from '../presence.js';
 import type { Services } from '../services.js';
 import { buildTally } from '../domain/voteResults.js';
 import { eligibleVoters } from '../voteSetup.js';
 import type { Vote } from '../votes.js';
-import { deviceState, deviceStates, sessionView, tableBoard, tablesOverview } from '../views.js';
+import { deviceState, deviceStates, sessionView, tableBoard, tablesOverview, type ViewAudience } from '../views.js';
 import { parseDocName } from '../yjs/docNames.js';
 import type { IoServer } from './context.js';
 import { room } from './rooms.js';
@@ -49,21 +49,32 @@ export class Push {
   isConnected = (deviceId: string): boolean => (this.io.sockets.adapter.rooms.get(room.device(deviceId))?.size ?? 0) > 0;
 
   /**
-   * Builds the session view once and sends it to everyone. Only the join link depends on how a
-   * screen reached us (its Host header), so the screens are grouped by host and each group gets
-   * one broadcast: socket.io encodes a broadcast once, where an emit per socket encodes it for
-   * every one of 5,000 phones.
+   * Builds the session view once per audience and sends it to everyone. Only the join link
+   * depends on how a screen reached us (its Host header), so the connections are grouped by
+   * audience and host and each group gets one broadcast: socket.io encodes a broadcast once,
+   * where an emit per socket encodes it for every one of 5,000 phones.
    */
   async broadcastSession(sessionId: string): Promise<void> {
-    const view = sessionView(this.services, sessionId, undefined);
-    const byHost = new Map<string | undefined, string[]>();
+    const views = new Map<ViewAudience, Omit<SessionView, 'joinUrl'>>();
+    const viewFor = (audience: ViewAudience) => {
+      let view = views.get(audience);
+      if (!view) views.set(audience, (view = sessionView(this.services, sessionId, undefined, audience)));
+      return view;
+    };
+    const groups = new Map<string, { audience: ViewAudience; host: string | undefined; ids: string[] }>();
     for (const socket of await this.io.in(room.session(sessionId)).fetchSockets()) {
+      const audience: ViewAudience = socket.data.role === 'device' ? 'device' : 'screen';
       const host = socket.handshake.headers.host;
-      const ids = byHost.get(host);
-      if (ids) ids.push(socket.id);
-      else byHost.set(host, [socket.id]);
+      const key = `${audience} ${host}`;
+      const group = groups.get(key);
+      if (group) group.ids.push(socket.id);
+      else groups.set(key, { audience, host, ids: [socket.id] });
     }
-    for (const [host, ids] of byHost) this.io.to(ids).emit(Events.sessionState, { ...view, joinUrl: this.services.urls.join(view.joinCode, host) });
+    if (!this.services.sessions.get(sessionId)) return;
+    for (const { audience, host, ids } of groups.values()) {
+      const view = viewFor(audience);
+      this.io.to(ids).emit(Events.sessionState, { ...view, joinUrl: this.services.urls.join(view.joinCode, host) });
+    }
   }
 
   /** Sends a device's connections its state; each reads it with its own token (see views.ts). */
