@@ -131,10 +131,17 @@ export class ProcSampler {
     return now();
   }
 
-  /** Usage between two `now()` times (takes a fresh sample first, so a phase that just ended is covered). */
+  /**
+   * Usage between two `now()` times. Takes a fresh sample first, so a phase that just ended is
+   * covered: a caller's `to` is usually its `now()`, read a moment before that sample, which then
+   * ends the phase. Without it a fan-out shorter than the sampling interval measured nothing.
+   */
   usage(from: number, to: number): PhaseUsage {
+    const calledAt = now();
     this.sample();
-    const inPhase = this.samples.filter((s) => s.at >= from && s.at <= to);
+    const fresh = this.samples.at(-1);
+    const end = fresh && to >= calledAt - 1 && fresh.at >= to ? fresh.at : to;
+    const inPhase = this.samples.filter((s) => s.at >= from && s.at <= end);
     const before = this.samples.filter((s) => s.at < from).at(-1);
     const points = before ? [before, ...inPhase] : inPhase;
     let cpuMaxPct = 0;
