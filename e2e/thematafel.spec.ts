@@ -194,6 +194,11 @@ test.describe('a two-round thematafel', () => {
     await expect(round1).toContainText('Tafel 1');
     await expect(round1).not.toContainText('Tijdig informeren');
     await expect(wall.locator('.wall__card').filter({ hasText: 'Uitkomsten serieus nemen' })).toContainText('Tafel 2');
+    // A tablet shows its own table's points (tablets are sent the tops in this step only); tablet
+    // A moved to table 2 in round 2.
+    const fed = tabletA.page.getByRole('region', { name: 'Tafel 2' });
+    await expect(fed.getByRole('listitem').filter({ hasText: 'Uitkomsten serieus nemen' })).toBeVisible();
+    await expect(fed.getByText('Korte lijntjes')).toHaveCount(0);
     // The radio follows the server's state, so it is checked once the server has applied it.
     await f.getByRole('radio', { name: 'Licht' }).click();
     await expect(f.getByRole('radio', { name: 'Licht' })).toBeChecked();
