@@ -3,6 +3,7 @@
  * facilitator's overview of the tables. Built from storage on demand, so a reconnecting screen
  * always gets the truth; what is read from the boards is kept until that board changes.
  */
+import type * as Y from 'yjs';
 import { findStep } from '../shared/agenda.js';
 import { topLists, topOf, visiblePoints, type VisiblePoint } from '../shared/board.js';
 import type { RunState } from './domain/run.js';
@@ -85,14 +86,7 @@ const topListsCaches = new WeakMap<Services, Map<string, ReadonlyMap<string, unk
  * from its stored updates each time.
  */
 export function tablePoints(services: Services, sessionId: string, table: number): readonly VisiblePoint[] {
-  const cache = keptUntilBoardChanges(pointsCaches, services, (_, docName) => docName);
-  const name = tableDocName(sessionId, table);
-  let points = cache.get(name);
-  if (!points) {
-    points = Object.freeze(services.store.read(name, visiblePoints));
-    cache.set(name, points);
-  }
-  return points;
+  return keptFromBoard(pointsCaches, services, sessionId, table, (doc) => Object.freeze(visiblePoints(doc)));
 }
 
 /**
@@ -100,14 +94,19 @@ export function tablePoints(services: Services, sessionId: string, table: number
  * (in the session view every connecting screen gets) read that table again, not every table.
  */
 function tableTopLists(services: Services, sessionId: string, table: number): ReadonlyMap<string, unknown[]> {
-  const cache = keptUntilBoardChanges(topListsCaches, services, (_, docName) => docName);
+  return keptFromBoard(topListsCaches, services, sessionId, table, topLists);
+}
+
+/** What `read` makes of a table's board, read once and kept until that board changes. */
+function keptFromBoard<T>(kept: WeakMap<Services, Map<string, T>>, services: Services, sessionId: string, table: number, read: (doc: Y.Doc) => T): T {
+  const cache = keptUntilBoardChanges(kept, services, (_, docName) => docName);
   const name = tableDocName(sessionId, table);
-  let lists = cache.get(name);
-  if (!lists) {
-    lists = services.store.read(name, topLists);
-    cache.set(name, lists);
+  let value = cache.get(name);
+  if (value === undefined) {
+    value = services.store.read(name, read);
+    cache.set(name, value);
   }
-  return lists;
+  return value;
 }
 
 /** The run as screens see it: the undo point without its stored timer. */
