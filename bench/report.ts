@@ -10,6 +10,7 @@ import type { BareResult } from './scenarios/bare.js';
 import type { MaxiResult } from './scenarios/maxi.js';
 import type { ReportResult } from './scenarios/report.js';
 import type { RoomResult } from './scenarios/room.js';
+import type { SimilarityResult } from './scenarios/similarity.js';
 import type { SoakResult, SoakSample } from './scenarios/soak.js';
 import type { KneeResult } from './scenarios/knee.js';
 import { kneeSummary, kneeTable } from './kneeReport.js';
@@ -44,11 +45,12 @@ export interface RunResult {
   report?: { app: ReportResult; loadAtStart: number };
   soak?: { app: SoakResult; loadAtStart: number };
   knee?: { app: KneeResult; loadAtStart: number };
+  similarity?: { app: SimilarityResult; loadAtStart: number };
   targets: Target[];
 }
 
 export interface Target {
-  scenario: 'room' | 'maxi' | 'report';
+  scenario: 'room' | 'maxi' | 'report' | 'similarity';
   what: string;
   value: number;
   limit: number;
@@ -99,7 +101,7 @@ export function costs({ app, bare }: { app: MaxiResult | RoomResult; bare: BareR
   };
 }
 
-export function targets(run: Pick<RunResult, 'room' | 'maxi' | 'report'>): Target[] {
+export function targets(run: Pick<RunResult, 'room' | 'maxi' | 'report' | 'similarity'>): Target[] {
   const out: Target[] = [];
   const add = (scenario: Target['scenario'], what: string, value: number, limit: number, unit: Target['unit']) =>
     // NaN (no samples) is a miss: a target nothing was measured for is not met.
@@ -129,6 +131,10 @@ export function targets(run: Pick<RunResult, 'room' | 'maxi' | 'report'>): Targe
     const { app } = run.report;
     for (const f of app.formats) if (f.format !== 'outline') add('report', `report.${f.format}, 2,000 points, p50`, f.wallMs.p50, 1000, 'ms');
     if (app.typing) add('report', 'report page: key → paint in the introduction, p95', app.typing.editing.p95, 100, 'ms');
+  }
+  if (run.similarity) {
+    const { app } = run.similarity;
+    add('similarity', `duplicate suggestions for ${app.options.points} points, p95`, app.suggester.wallMs.p95, 200, 'ms');
   }
   return out;
 }
@@ -205,6 +211,16 @@ function latencyRows(run: RunResult): LatencyRow[] {
       { scenario: 'report', what: 'key → paint, with the editing controls', s: typing.editing },
     );
   }
+  if (run.similarity) {
+    const { app } = run.similarity;
+    const n = app.options.points;
+    rows.push(
+      { scenario: 'similarity', what: `suggestDuplicates, ${n} points (wall)`, s: app.suggester.wallMs },
+      { scenario: 'similarity', what: `suggestDuplicates, ${n} points (CPU)`, s: app.suggester.cpuMs },
+      { scenario: 'similarity (bare)', what: `lower-case and split ${n} texts into words`, s: app.bare.wallMs },
+      { scenario: 'similarity (naive)', what: `every pair of ${n} as word sets, no index`, s: app.naive.wallMs },
+    );
+  }
   return rows;
 }
 
@@ -267,6 +283,18 @@ function facts(run: RunResult): string[] {
         app.formats
           .map((f) => `${f.format} ${ms(f.wallMs.p50)} / ${ms(f.wallMs.max)} ms, CPU ${ms(f.cpuMs)} ms${f.bytes ? `, ${Math.round(f.bytes / 1024)} KB` : ''}`)
           .join('; '),
+    );
+  }
+  if (run.similarity) {
+    const { app, loadAtStart } = run.similarity;
+    const o = app.options;
+    lines.push(
+      `similarity: ${o.points} generated Dutch points (seed ${o.seed}; ${app.distinct} distinct texts, ${app.words} words), ` +
+        `${app.suggestions} suggestions at the default threshold; load average at start ${loadAtStart.toFixed(2)}; ` +
+        `${o.runs} timed runs of each method after ${o.warmup} to warm up; the first call in the process ${ms(app.coldMs)} ms; ` +
+        `per run, p50 / p95: suggestDuplicates ${ms(app.suggester.wallMs.p50)} / ${ms(app.suggester.wallMs.p95)} ms wall, ` +
+        `${ms(app.suggester.cpuMs.p50)} / ${ms(app.suggester.cpuMs.p95)} ms CPU; bare floor ${ms(app.bare.wallMs.p50)} / ${ms(app.bare.wallMs.p95)} ms; ` +
+        `naive pairs ${ms(app.naive.wallMs.p50)} / ${ms(app.naive.wallMs.p95)} ms`,
     );
   }
   return lines;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario room|maxi|report|all|soak|knee] [--quick] [--minutes N] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ * `npm run bench [-- --scenario room|maxi|report|similarity|all|soak|knee] [--quick] [--minutes N] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
  *
  * The orchestrator: starts the server under test as a child process, forks the load
  * generators, runs the scenarios one after another (each against a fresh server, then the same
@@ -19,6 +19,7 @@ import { runBare } from './scenarios/bare.js';
 import { runMaxi, type MaxiOptions } from './scenarios/maxi.js';
 import { runReport, type ReportOptions } from './scenarios/report.js';
 import { runRoom, type RoomOptions } from './scenarios/room.js';
+import { runSimilarity, type SimilarityOptions } from './scenarios/similarity.js';
 import { runSoak, type SoakOptions } from './scenarios/soak.js';
 import { runKnee, type KneeOptions } from './scenarios/knee.js';
 import type { ServerOptions } from './serverProcess.js';
@@ -39,8 +40,16 @@ const { values } = parseArgs({
   },
 });
 const scenario = values.scenario;
-if (scenario !== 'room' && scenario !== 'maxi' && scenario !== 'report' && scenario !== 'all' && scenario !== 'soak' && scenario !== 'knee') {
-  console.error('--scenario must be room, maxi, report, all, soak or knee');
+if (
+  scenario !== 'room' &&
+  scenario !== 'maxi' &&
+  scenario !== 'report' &&
+  scenario !== 'similarity' &&
+  scenario !== 'all' &&
+  scenario !== 'soak' &&
+  scenario !== 'knee'
+) {
+  console.error('--scenario must be room, maxi, report, similarity, all, soak or knee');
   process.exit(2);
 }
 const quick = values.quick;
@@ -79,6 +88,9 @@ const maxiOptions: MaxiOptions = {
 const reportOptions: ReportOptions = quick
   ? { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 2, keys: 24 }
   : { tables: 20, pointsPerTable: 109, devicesPerTable: 10, runs: 5, keys: 60 };
+
+/** 300 points: an evening of 30 tables writing about ten each, compared at once in the facilitator's browser. */
+const similarityOptions: SimilarityOptions = { points: 300, runs: quick ? 10 : 30, warmup: 5, seed: 1 };
 
 /** Not part of `all`: it takes half an hour by default, and answers another question (does anything grow over an evening). */
 const soakOptions: SoakOptions = {
@@ -139,6 +151,10 @@ async function main() {
   if (scenario === 'report' || scenario === 'all') {
     const loadAtStart = os.loadavg()[0]!;
     run.report = { app: await runReport(ROOT, reportOptions, log), loadAtStart };
+  }
+  if (scenario === 'similarity' || scenario === 'all') {
+    const loadAtStart = os.loadavg()[0]!;
+    run.similarity = { app: runSimilarity(similarityOptions, log), loadAtStart };
   }
   if (scenario === 'knee') {
     const loadAtStart = os.loadavg()[0]!;
