@@ -102,7 +102,9 @@ export function ballotSlotSize(rules: VoteRules, items: readonly VoteItem[]): nu
         ? { method: 'points', points: each(longest(rules.budget), rules.budget) }
         : rules.method === 'ranking'
           ? { method: 'ranking', ranking: ids }
-          : { method: 'recommendations', stances: each(ids, 'abstain') };
+          : rules.method === 'graded'
+            ? { method: 'graded', grades: each(ids, rules.labels.length - 1) }
+            : { method: 'recommendations', stances: each(ids, 'abstain') };
   return slotSizeFor(LONGEST_BALLOT_ID, JSON.stringify(largest));
 }
 

@@ -19,6 +19,9 @@ export const LIMITS = {
   /** Item, vote and point ids on the wire. */
   idLength: 64,
   recommendations: 40,
+  /** Levels of a graded-support scale, and the length of one level's label. */
+  gradeLevels: 7,
+  gradeLabelLength: 40,
   recommendationLength: 300,
   /** Seats per table for a shared tablet (doorgeefstand). */
   seatsPerTable: 20,

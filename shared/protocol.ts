@@ -137,8 +137,20 @@ const voteSettingsShape = {
   budget: z.number().int().min(1).max(LIMITS.pointsBudgetMax).optional(),
   /** Most dots on one item. */
   maxPerItem: z.number().int().min(1).max(LIMITS.dotBudgetMax).optional(),
-  /** Recommendations: whole percentage of the votes cast (abstentions not counted) needed to adopt. */
+  /**
+   * Recommendations: whole percentage of the votes cast (abstentions not counted) needed to adopt.
+   * Graded support: whole percentage of those who graded an item that must choose a supporting level.
+   */
   threshold: z.number().int().min(1).max(100).optional(),
+  /** Graded support: the scale's labels, best first. */
+  labels: z.array(trimmedText(LIMITS.gradeLabelLength)).min(2).max(LIMITS.gradeLevels).optional(),
+  /** Graded support: how many of the first labels count as support. */
+  accept: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.gradeLevels - 1)
+    .optional(),
   recommendations: z.array(trimmedText(LIMITS.recommendationLength)).min(1).max(LIMITS.recommendations).optional(),
   /** Totals stay hidden from everyone but the facilitator until the vote closes. */
   blind: z.boolean().optional(),
@@ -151,6 +163,9 @@ const checkVoteSettings = (v: Partial<VoteSettingsShape>, ctx: z.RefinementCtx) 
   }
   if (v.maxPerItem !== undefined && v.budget !== undefined && v.maxPerItem > v.budget) {
     ctx.addIssue({ code: 'custom', path: ['maxPerItem'], message: 'maxPerItem cannot be larger than the budget' });
+  }
+  if (v.accept !== undefined && v.labels !== undefined && v.accept >= v.labels.length) {
+    ctx.addIssue({ code: 'custom', path: ['accept'], message: 'at least one level of the scale must not count as support' });
   }
   if (v.source === 'recommendations' && !v.recommendations) {
     ctx.addIssue({ code: 'custom', path: ['recommendations'], message: 'a vote on recommendations needs the list of recommendations' });
@@ -409,6 +424,7 @@ export const VoteRulesView = z.discriminatedUnion('method', [
   z.object({ method: z.literal('ranking') }),
   z.object({ method: z.literal('points'), budget: z.number() }),
   z.object({ method: z.literal('recommendations'), threshold: z.number() }),
+  z.object({ method: z.literal('graded'), labels: z.array(z.string()), accept: z.number(), threshold: z.number() }),
 ]);
 
 export const VoteView = z.object({
@@ -531,6 +547,14 @@ export const ResultRow = z.object({
   cast: z.number().optional(),
   supportPct: z.number().nullable().optional(),
   adopted: z.boolean().optional(),
+  /** Graded support: ballots per level of the scale (best first), how many graded, how many supported. */
+  levels: z.array(z.number()).optional(),
+  graders: z.number().optional(),
+  accepted: z.number().optional(),
+  acceptPct: z.number().nullable().optional(),
+  /** Ranking, points and graded support: how divided the room is, 0 to 0.5 (shared/tally.ts spreadOf). */
+  spread: z.number().nullable().optional(),
+  divided: z.boolean().optional(),
 });
 export type ResultRow = z.infer<typeof ResultRow>;
 
@@ -602,6 +626,7 @@ export const ErrorCode = z.enum([
   'already_voted',
   'wrong_method',
   'duplicate_item',
+  'unknown_level',
   'seat_taken',
   'too_large',
   /** An upload that is not a whole PNG or JPEG within the limits (the report logo). */

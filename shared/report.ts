@@ -99,7 +99,16 @@ export const ReportVoteResult = z.object({
   abstain: z.number().optional(),
   cast: z.number().optional(),
   supportPct: z.number().nullable().optional(),
+  /** recommendations and graded support: whether the item reached the threshold. */
   adopted: z.boolean().optional(),
+  /** graded: ballots per level of the scale (best first), how many graded it, how many supported it, as a percentage. */
+  levels: z.array(z.number()).optional(),
+  graders: z.number().optional(),
+  accepted: z.number().optional(),
+  acceptPct: z.number().nullable().optional(),
+  /** ranking, points and graded: how divided the room is, 0 to 0.5, and whether above the line (0.3). */
+  spread: z.number().nullable().optional(),
+  divided: z.boolean().optional(),
 });
 export type ReportVoteResult = z.infer<typeof ReportVoteResult>;
 
@@ -117,8 +126,11 @@ export const ReportVote = z.object({
   rules: z.object({
     budget: z.number().optional(),
     maxPerItem: z.number().optional(),
-    /** recommendations: whole percentage of votes cast needed for adoption. */
+    /** recommendations and graded: whole percentage needed for adoption. */
     threshold: z.number().optional(),
+    /** graded: the scale's labels, best first, and how many of the first count as support. */
+    labels: z.array(z.string()).optional(),
+    accept: z.number().optional(),
   }),
   status: z.enum(['open', 'closed']),
   openedAt: z.string(),

@@ -9,6 +9,8 @@ import { MIN_VOTERS_SHOWN } from './protocol.js';
 import { OTHER_THEME, type Report, type ReportLanguage, type ReportVersion, type ReportVote } from './report.js';
 import { groupsByPoint, mainThemes, pointKey, reportThemes, sameText, themeName, type MainPoint, type MainTheme } from './reportPoints.js';
 import { REPORT_TEXT, type ReportText } from './reportText.js';
+import { scaleColors } from './scale.js';
+import { DIVIDED_SPREAD } from './tally.js';
 
 export interface ListItem {
   text: string;
@@ -24,6 +26,8 @@ export interface Bar {
   value: number;
   /** The value as shown beside the bar. */
   text: string;
+  /** A stacked bar: the parts of `value`, one per entry of the chart's legend, in order. */
+  segments?: number[];
 }
 
 /** A table cell: text, or a number with the text it is shown as (so a spreadsheet can keep the number). */
@@ -44,7 +48,16 @@ export type Block =
    * HTML draws a chart as bars. The other formats show it as a table with the headers in
    * `asTable`, or leave it out when that is null because a table beside it has the same numbers.
    */
-  | { kind: 'chart'; title: string; bars: Bar[]; max: number; threshold?: number; asTable: { label: string; value: string } | null };
+  | {
+      kind: 'chart';
+      title: string;
+      bars: Bar[];
+      max: number;
+      threshold?: number;
+      asTable: { label: string; value: string } | null;
+      /** Stacked bars: what each segment stands for, with its colour (see shared/scale.ts). */
+      legend?: { label: string; color: string }[];
+    };
 
 /** A chart as a table, for the formats that draw no charts. */
 export function chartTable(chart: Extract<Block, { kind: 'chart' }>, headers: { label: string; value: string }): Extract<Block, { kind: 'table' }> {
@@ -141,8 +154,8 @@ export function cleanText(text: string): string {
   );
 }
 
-export function formatNumber(n: number, t: ReportText): string {
-  return new Intl.NumberFormat(t.locale, { maximumFractionDigits: 1 }).format(n);
+export function formatNumber(n: number, t: ReportText, digits = 1): string {
+  return new Intl.NumberFormat(t.locale, { maximumFractionDigits: digits }).format(n);
 }
 
 const pct = (n: number | null | undefined, t: ReportText) => (n === null || n === undefined ? '–' : `${formatNumber(n, t)}%`);
@@ -340,15 +353,17 @@ type Result = ReportVote['results'][number];
 function resultTable(ctx: Ctx, vote: ReportVote): Extract<Block, { kind: 'table' }> {
   const { report, t, isPublic } = ctx;
   const n = (v: number | undefined) => num(v ?? 0, t);
+  // Typed recommendations come from no table: a column of dashes would only take room.
+  const tableColumn = !isPublic && vote.results.some((r) => r.table !== null);
   const lead = (r: Result): Cell[] => [
     r.tied ? `${r.rank} (${t.tie})` : num(r.rank, t),
     asReported(ctx, r.table, r.itemId, r.text),
-    ...(isPublic ? [] : [r.table === null ? '–' : num(r.table, t)]),
+    ...(tableColumn ? [r.table === null ? '–' : num(r.table, t)] : []),
   ];
   const leadColumns = [
     { label: t.rank, numeric: true },
-    { label: vote.method === 'recommendations' ? t.recommendation : t.point },
-    ...(isPublic ? [] : [{ label: t.tableColumn, numeric: true }]),
+    { label: vote.method === 'recommendations' || vote.source === 'recommendations' ? t.recommendation : t.point },
+    ...(tableColumn ? [{ label: t.tableColumn, numeric: true }] : []),
   ];
   const theme = (r: Result) => themeLabel(report, r.theme, t);
   const table = (columns: { label: string; numeric?: boolean }[], row: (r: Result) => Cell[]): Extract<Block, { kind: 'table' }> => ({
@@ -357,17 +372,25 @@ function resultTable(ctx: Ctx, vote: ReportVote): Extract<Block, { kind: 'table'
     // Items nobody gave a dot or a point collapse into one line after the table (see votesBlocks).
     rows: withoutUnscored(vote).map((r) => [...lead(r), ...row(r)]),
   });
+  const spreadColumn = { label: t.spread, numeric: true };
+  const spread = (r: Result): Cell => spreadCell(r, t);
   switch (vote.method) {
     case 'dots':
       return table([{ label: t.theme }, { label: t.score.dots, numeric: true }], (r) => [theme(r), n(r.total ?? r.score)]);
     case 'points':
-      return table([{ label: t.theme }, { label: t.score.points, numeric: true }], (r) => [theme(r), n(r.points ?? r.score)]);
+      return table([{ label: t.theme }, { label: t.score.points, numeric: true }, spreadColumn], (r) => [theme(r), n(r.points ?? r.score), spread(r)]);
     case 'ranking':
-      return table([{ label: t.theme }, { label: t.score.ranking, numeric: true }, { label: t.firsts, numeric: true }], (r) => [
+      return table([{ label: t.theme }, { label: t.score.ranking, numeric: true }, { label: t.firsts, numeric: true }, spreadColumn], (r) => [
         theme(r),
         n(r.borda ?? r.score),
         n(r.firsts),
+        spread(r),
       ]);
+    case 'graded':
+      return table(
+        [...(vote.rules.labels ?? []).map((label) => ({ label, numeric: true })), { label: t.score.graded, numeric: true }, { label: t.adopted }, spreadColumn],
+        (r) => [...(vote.rules.labels ?? []).map((_, i) => n(r.levels?.[i])), pctCell(r.acceptPct, t), r.adopted ? t.yes : t.no, spread(r)],
+      );
     case 'recommendations':
       return table(
         [
@@ -380,6 +403,14 @@ function resultTable(ctx: Ctx, vote: ReportVote): Extract<Block, { kind: 'table'
         (r) => [n(r.support), n(r.oppose), n(r.abstain), pctCell(r.supportPct, t), r.adopted ? t.yes : t.no],
       );
   }
+}
+
+/** "0,42 verdeeld", "0,1", or a dash without ballots. */
+function spreadCell(r: Result, t: ReportText): Cell {
+  if (r.spread === null || r.spread === undefined) return '–';
+  const value = Math.round(r.spread * 100) / 100;
+  const text = formatNumber(value, t, 2);
+  return { text: r.divided ? `${text} ${t.divided}` : text, value };
 }
 
 /** Dots and points: the items somebody chose. Other methods rank every item. */
@@ -427,7 +458,8 @@ function votesBlocks(ctx: Ctx): Block[] {
     const recommendations = vote.method === 'recommendations';
     // Items nobody chose would only be empty bars; the table lists them.
     const shown = vote.results.filter((r) => r.score > 0).slice(0, CHART_BARS);
-    if (shown.length > 0) {
+    if (vote.method === 'graded') out.push(...gradedChart(ctx, vote));
+    else if (shown.length > 0) {
       out.push({
         kind: 'chart',
         title: t.chartOf(shown.length, vote.results.length),
@@ -442,8 +474,41 @@ function votesBlocks(ctx: Ctx): Block[] {
       });
     }
     out.push(resultTable(ctx, vote), ...unscoredLine(vote, t));
+    if (vote.method === 'ranking' || vote.method === 'points' || vote.method === 'graded') {
+      out.push({ kind: 'paragraph', text: t.spreadNote(DIVIDED_SPREAD), tone: 'quiet' });
+    }
   });
   return out;
+}
+
+/**
+ * Graded support as stacked bars: per item the share of each level of the scale among those who
+ * graded it, best level first, with the adoption line. The table after it has the counts.
+ */
+function gradedChart(ctx: Ctx, vote: ReportVote): Block[] {
+  const { t } = ctx;
+  const labels = vote.rules.labels ?? [];
+  const graded = vote.results.filter((r) => (r.graders ?? 0) > 0).slice(0, CHART_BARS);
+  if (graded.length === 0 || labels.length === 0) return [];
+  const colors = scaleColors(labels.length);
+  return [
+    {
+      kind: 'chart',
+      title: t.gradedChart,
+      bars: graded.map((r) => ({
+        label: asReported(ctx, r.table, r.itemId, r.text),
+        value: 100,
+        segments: labels.map((_, i) => ((r.levels?.[i] ?? 0) * 100) / (r.graders ?? 1)),
+        // Short, to fit after a full bar (the PDF's font has no tick); adoption and spread are in
+        // the table, and the supporting levels crossing the dashed line show it too.
+        text: pct(r.acceptPct ?? null, t),
+      })),
+      max: 100,
+      ...(vote.rules.threshold !== undefined && { threshold: vote.rules.threshold }),
+      legend: labels.map((label, i) => ({ label, color: colors[i]! })),
+      asTable: null,
+    },
+  ];
 }
 
 /** The recommendations with their support, adopted or not; neutral votes apart. */

@@ -81,6 +81,8 @@ export interface ReportText {
   inRound: (n: number, title: string | null, step: string | null) => string;
   methods: Record<VoteMethod, string>;
   rules: (vote: ReportVote) => string;
+  /** Graded support: when a point counts as adopted, with the scale's supporting labels. */
+  adoption: (labels: readonly string[], accept: number, threshold: number) => string;
   source: Record<Source, string>;
   voteStatus: { open: string; closed: string };
   turnout: (ballots: number, eligible: number, pct: number | null) => string;
@@ -101,6 +103,10 @@ export interface ReportText {
   abstain: string;
   supportPct: string;
   adopted: string;
+  spread: string;
+  divided: string;
+  spreadNote: (line: number) => string;
+  gradedChart: string;
   yes: string;
   no: string;
 
@@ -176,6 +182,9 @@ export const CSV_SECTIONS = ['point', 'merged', 'top', 'plenary', 'result', 'rec
 export type CsvSection = (typeof CSV_SECTIONS)[number];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** "a", "a of b", "a, b of c". */
+const orList = (xs: readonly string[], or: string) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} ${or} ${xs.at(-1)}`);
+const formatDecimal = (n: number, sep: string) => String(n).replace('.', sep);
 /** "a, b en c". */
 const listOf = (items: string[], and: string) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`);
 
@@ -265,7 +274,13 @@ const nl: ReportText = {
   noVotes: 'Er is niet gestemd.',
   vote: (i, method) => `Stemming ${i}: ${nl.methods[method]}`,
   inRound: (n, title, step) => `Deze stemming hoorde bij ${title ? `‘${title}’` : `ronde ${n}`}${step ? `, stap ‘${step}’` : ''}.`,
-  methods: { dots: 'stemmen met stippen', ranking: 'op volgorde zetten', points: 'punten verdelen', recommendations: 'stemmen over adviezen' },
+  methods: {
+    dots: 'stemmen met stippen',
+    ranking: 'op volgorde zetten',
+    points: 'punten verdelen',
+    recommendations: 'stemmen over adviezen',
+    graded: 'steun op een schaal',
+  },
   rules: (v) => {
     switch (v.method) {
       case 'dots':
@@ -279,8 +294,20 @@ const nl: ReportText = {
           `Over elk advies stemde iedereen voor, tegen of neutraal. Een advies is aangenomen als ${v.rules.threshold ?? 50}% ` +
           `of meer van de stemmen voor is. Neutrale stemmen tellen niet mee.`
         );
+      case 'graded': {
+        const labels = v.rules.labels ?? [];
+        return (
+          `Iedereen gaf bij elk punt aan hoeveel steun het heeft: ${labels.map((l) => `‘${l}’`).join(', ')}. ` +
+          nl.adoption(labels, v.rules.accept ?? 1, v.rules.threshold ?? 0)
+        );
+      }
     }
   },
+  adoption: (labels, accept, threshold) =>
+    `Een punt is aangenomen als ${threshold}% of meer van wie het een plek op de schaal gaf, ${orList(
+      labels.slice(0, accept).map((l) => `‘${l}’`),
+      'of',
+    )} koos.`,
   source: {
     tables: 'Er is gestemd over de punten van de tafels.',
     table: 'Elke tafel stemde over haar eigen punten.',
@@ -298,13 +325,19 @@ const nl: ReportText = {
   point: 'Punt',
   theme: 'Thema',
   tie: 'gelijk',
-  score: { dots: 'Stippen', ranking: 'Borda-score', points: 'Punten', recommendations: 'Steun %' },
+  score: { dots: 'Stippen', ranking: 'Borda-score', points: 'Punten', recommendations: 'Steun %', graded: 'Steun %' },
   firsts: 'Eerste keus',
   support: 'Voor',
   oppose: 'Tegen',
   abstain: 'Neutraal',
   supportPct: 'Steun %',
   adopted: 'Aangenomen',
+  spread: 'Spreiding',
+  divided: 'verdeeld',
+  spreadNote: (line) =>
+    `Spreiding laat zien hoe verdeeld de zaal is over een punt: 0 als iedereen hetzelfde gaf, 0,5 als de helft ` +
+    `het meeste en de helft het minste gaf. Boven ${formatDecimal(line, ',')} staat ‘verdeeld’.`,
+  gradedChart: 'Uitslag per punt, van meeste naar minste steun',
   yes: 'ja',
   no: 'nee',
 
@@ -498,7 +531,7 @@ const en: ReportText = {
   noVotes: 'There was no vote.',
   vote: (i, method) => `Vote ${i}: ${en.methods[method]}`,
   inRound: (n, title, step) => `This vote was part of ${title ? `‘${title}’` : `round ${n}`}${step ? `, step ‘${step}’` : ''}.`,
-  methods: { dots: 'dot voting', ranking: 'ranking', points: 'points allocation', recommendations: 'vote on recommendations' },
+  methods: { dots: 'dot voting', ranking: 'ranking', points: 'points allocation', recommendations: 'vote on recommendations', graded: 'graded support' },
   rules: (v) => {
     switch (v.method) {
       case 'dots':
@@ -513,8 +546,20 @@ const en: ReportText = {
           `when ${v.rules.threshold ?? 50}% or more of the votes are in favour. Neutral votes do not ` +
           `count.`
         );
+      case 'graded': {
+        const labels = v.rules.labels ?? [];
+        return (
+          `Everyone placed each point on a scale of support: ${labels.map((l) => `‘${l}’`).join(', ')}. ` +
+          en.adoption(labels, v.rules.accept ?? 1, v.rules.threshold ?? 0)
+        );
+      }
     }
   },
+  adoption: (labels, accept, threshold) =>
+    `A point is adopted when ${threshold}% or more of those who placed it on the scale chose ${orList(
+      labels.slice(0, accept).map((l) => `‘${l}’`),
+      'or',
+    )}.`,
   source: {
     tables: 'The vote was on the tables’ points.',
     table: 'Each table voted on its own points.',
@@ -532,13 +577,19 @@ const en: ReportText = {
   point: 'Point',
   theme: 'Theme',
   tie: 'tie',
-  score: { dots: 'Dots', ranking: 'Borda score', points: 'Points', recommendations: 'Support %' },
+  score: { dots: 'Dots', ranking: 'Borda score', points: 'Points', recommendations: 'Support %', graded: 'Support %' },
   firsts: 'First choice',
   support: 'For',
   oppose: 'Against',
   abstain: 'Neutral',
   supportPct: 'Support %',
   adopted: 'Adopted',
+  spread: 'Spread',
+  divided: 'divided',
+  spreadNote: (line) =>
+    `Spread shows how divided the room is on a point: 0 when everyone gave the same, 0.5 when half gave the ` +
+    `most and half the least. Above ${formatDecimal(line, '.')} it says ‘divided’.`,
+  gradedChart: 'Result per point, from most to least support',
   yes: 'yes',
   no: 'no',
 

@@ -8,24 +8,26 @@
  *
  *   { method, ballots, items: Record<itemId, per-method counters> }
  *
- *   dots             items[id] = { total }                     dots on the item
- *   points           items[id] = { total }                     points on the item
- *   ranking          items[id] = { score, firsts, ranked }     Borda score, ranked first, ranked at all
+ *   dots             items[id] = { total, sq }                 dots on the item (sq: sum of squares)
+ *   points           items[id] = { total, sq }                 points on the item (sq: sum of squares)
+ *   ranking          items[id] = { score, firsts, ranked, sq } Borda score, ranked first, ranked at all
  *   recommendations  items[id] = { support, oppose, abstain }  stances on the item
+ *   graded           items[id] = { levels }                    ballots per level of the scale, best first
  *
  * `ballots` is the number of ballots that choose something for at least one item of the vote, so a
  * voter who withdraws (an empty ballot) is no longer counted. Every counter is a sum over ballots,
  * which is what lets `applyBallot` add a ballot and take it away again at the cost of its own size
  * when a voter changes their mind; `tally` recounts from scratch with the same function. Derived
- * figures (votes cast, support percentage, adoption, ranks) are computed by `rankResults`, so they
- * can never drift from the counters.
+ * figures (votes cast, support percentage, adoption, ranks, spread) are computed by `rankResults`,
+ * so they can never drift from the counters. The sums of squares are integers too, so a spread
+ * (see `spreadOf`) comes from exact counters however often ballots are changed.
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { ownRecord } from './ownRecord.js';
 
 /** The voting methods, once: rules, ballots and counts are told apart by this name. */
-export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations']);
+export const VoteMethod = z.enum(['dots', 'ranking', 'points', 'recommendations', 'graded']);
 export type VoteMethod = z.infer<typeof VoteMethod>;
 
 const ItemKey = z.string().max(LIMITS.idLength);
@@ -35,6 +37,26 @@ const amounts = (max: number) => ownRecord(ItemKey, z.number().int().min(0).max(
 
 export const StanceSchema = z.enum(['support', 'oppose', 'abstain']);
 export type Stance = z.infer<typeof StanceSchema>;
+
+/**
+ * Graded support (a consent scale): each voter places each item on a scale of labelled levels,
+ * best first. The first `accept` levels count as support; an item is adopted when at least
+ * `threshold` percent of those who graded it chose one of them.
+ */
+export const GradedRulesSchema = z
+  .object({
+    method: z.literal('graded'),
+    labels: z.array(z.string().trim().min(1).max(LIMITS.gradeLabelLength)).min(2).max(LIMITS.gradeLevels),
+    accept: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.gradeLevels - 1),
+    threshold: z.number().int().min(1).max(100),
+  })
+  .strict()
+  .refine((r) => r.accept < r.labels.length, { message: 'at least one level must not count as support', path: ['accept'] });
+export type GradedRules = z.infer<typeof GradedRulesSchema>;
 
 export const VoteRulesSchema = z.discriminatedUnion('method', [
   z
@@ -62,6 +84,7 @@ export const VoteRulesSchema = z.discriminatedUnion('method', [
       threshold: z.number().int().min(1).max(100),
     })
     .strict(),
+  GradedRulesSchema,
 ]);
 export type VoteRules = z.infer<typeof VoteRulesSchema>;
 
@@ -73,6 +96,21 @@ export const BallotChoicesSchema = z.discriminatedUnion('method', [
     .object({
       method: z.literal('recommendations'),
       stances: ownRecord(ItemKey, StanceSchema, LIMITS.ballotItems),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('graded'),
+      /** Item -> level, 0 being the best label; items left out were not graded. */
+      grades: ownRecord(
+        ItemKey,
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(LIMITS.gradeLevels - 1),
+        LIMITS.ballotItems,
+      ),
     })
     .strict(),
 ]);
@@ -87,7 +125,7 @@ export type BallotCheck =
   | { ok: true }
   | {
       ok: false;
-      code: 'wrong_method' | 'over_budget' | 'over_item_limit' | 'unknown_item' | 'duplicate_item';
+      code: 'wrong_method' | 'over_budget' | 'over_item_limit' | 'unknown_item' | 'duplicate_item' | 'unknown_level';
       message: string;
     };
 
@@ -137,6 +175,13 @@ export function checkBallot(rules: VoteRules, itemIds: ReadonlySet<string>, ball
   if (ballot.method === 'recommendations') {
     for (const id of Object.keys(ballot.stances)) if (!itemIds.has(id)) return unknownItem(id);
   }
+  if (rules.method === 'graded' && ballot.method === 'graded') {
+    for (const [id, level] of Object.entries(ballot.grades)) {
+      if (!itemIds.has(id)) return unknownItem(id);
+      if (level >= rules.labels.length)
+        return { ok: false, code: 'unknown_level', message: `the scale has ${rules.labels.length} levels (0-${rules.labels.length - 1})` };
+    }
+  }
   return { ok: true };
 }
 
@@ -160,11 +205,15 @@ export function normaliseBallot(ballot: BallotChoices): BallotChoices {
       return { method: 'ranking', ranking: [...ballot.ranking] };
     case 'recommendations':
       return { method: 'recommendations', stances: sortedRecord(ballot.stances, () => true) };
+    case 'graded':
+      return { method: 'graded', grades: sortedRecord(ballot.grades, () => true) };
   }
 }
 
 export interface AmountCounters {
   total: number;
+  /** Sum over ballots of the amount squared, for the spread. */
+  sq: number;
 }
 export interface RankingCounters {
   /** Modified Borda score, see `applyBallot`. */
@@ -173,6 +222,12 @@ export interface RankingCounters {
   firsts: number;
   /** Ballots that ranked the item at all. */
   ranked: number;
+  /** Sum over ballots of the item's Borda points squared, for the spread. */
+  sq: number;
+}
+export interface GradeCounters {
+  /** Ballots that chose each level of the scale, best first. */
+  levels: number[];
 }
 export interface StanceCounters {
   support: number;
@@ -184,25 +239,28 @@ export type VoteCount =
   | { method: 'dots'; ballots: number; items: Record<string, AmountCounters> }
   | { method: 'points'; ballots: number; items: Record<string, AmountCounters> }
   | { method: 'ranking'; ballots: number; items: Record<string, RankingCounters> }
-  | { method: 'recommendations'; ballots: number; items: Record<string, StanceCounters> };
+  | { method: 'recommendations'; ballots: number; items: Record<string, StanceCounters> }
+  | { method: 'graded'; ballots: number; items: Record<string, GradeCounters> };
 
 export type CountFor<M extends VoteMethod> = Extract<VoteCount, { method: M }>;
 
-function zeroCounters(method: VoteMethod): AmountCounters | RankingCounters | StanceCounters {
-  switch (method) {
+function zeroCounters(rules: VoteRules): AmountCounters | RankingCounters | StanceCounters | GradeCounters {
+  switch (rules.method) {
     case 'dots':
     case 'points':
-      return { total: 0 };
+      return { total: 0, sq: 0 };
     case 'ranking':
-      return { score: 0, firsts: 0, ranked: 0 };
+      return { score: 0, firsts: 0, ranked: 0, sq: 0 };
     case 'recommendations':
       return { support: 0, oppose: 0, abstain: 0 };
+    case 'graded':
+      return { levels: rules.labels.map(() => 0) };
   }
 }
 
 /** A count with every item at zero and no ballots. */
 export function emptyCount<R extends VoteRules>(rules: R, itemIds: readonly string[]): CountFor<R['method']> {
-  const items = Object.fromEntries(itemIds.map((id) => [id, zeroCounters(rules.method)]));
+  const items = Object.fromEntries(itemIds.map((id) => [id, zeroCounters(rules)]));
   return { method: rules.method, ballots: 0, items } as CountFor<R['method']>;
 }
 
@@ -231,7 +289,9 @@ export function applyBallot(count: VoteCount, ballot: BallotChoices, sign: 1 | -
     const ranked = [...new Set(ballot.ranking)].filter((id) => Object.hasOwn(count.items, id));
     ranked.forEach((id, i) => {
       const c = count.items[id]!;
-      c.score += sign * (ranked.length - i);
+      const borda = ranked.length - i;
+      c.score += sign * borda;
+      c.sq += sign * borda * borda;
       c.ranked += sign;
       if (i === 0) c.firsts += sign;
     });
@@ -241,6 +301,14 @@ export function applyBallot(count: VoteCount, ballot: BallotChoices, sign: 1 | -
       const c = counters(count.items, id);
       if (!c) continue;
       c[stance] += sign;
+      touched = true;
+    }
+  } else if (count.method === 'graded' && ballot.method === 'graded') {
+    for (const [id, level] of Object.entries(ballot.grades)) {
+      const c = counters(count.items, id);
+      // A level beyond the scale cannot pass checkBallot; skipped here so a count never grows a level.
+      if (!c || level >= c.levels.length) continue;
+      c.levels[level]! += sign;
       touched = true;
     }
   } else {
@@ -255,6 +323,7 @@ function addAmounts(items: Record<string, AmountCounters>, amounts: Record<strin
     const c = counters(items, id);
     if (!c || n === 0) continue;
     c.total += sign * n;
+    c.sq += sign * n * n;
     touched = true;
   }
   return touched;
@@ -275,6 +344,10 @@ export interface RankedItem {
   tied: boolean;
   /** What the order is based on: dots or points total, Borda score, or support percentage (-1 if nothing was cast). */
   score: number;
+  /** How divided the room is on the item, 0 to 0.5 (see `spreadOf`); null for dots and recommendations, or without ballots. */
+  spread: number | null;
+  /** Spread above DIVIDED_SPREAD. */
+  divided: boolean;
 }
 export interface RankedRankingItem extends RankedItem, RankingCounters {}
 export interface RankedRecommendation extends RankedItem, StanceCounters {
@@ -284,7 +357,22 @@ export interface RankedRecommendation extends RankedItem, StanceCounters {
   supportPct: number | null;
   adopted: boolean;
 }
-export type RankedResult<M extends VoteMethod> = M extends 'ranking' ? RankedRankingItem : M extends 'recommendations' ? RankedRecommendation : RankedItem;
+export interface RankedGradedItem extends RankedItem, GradeCounters {
+  /** Ballots that graded the item. */
+  graders: number;
+  /** Of those, the ones that chose a level counting as support. */
+  accepted: number;
+  /** accepted / graders × 100, null when nobody graded the item. */
+  acceptPct: number | null;
+  adopted: boolean;
+}
+export type RankedResult<M extends VoteMethod> = M extends 'ranking'
+  ? RankedRankingItem
+  : M extends 'recommendations'
+    ? RankedRecommendation
+    : M extends 'graded'
+      ? RankedGradedItem
+      : RankedItem;
 
 /** Whether support reaches the threshold percentage of the votes cast, in whole numbers so 70 % of 10 is exactly 7. */
 export function isAdopted(support: number, oppose: number, threshold: number): boolean {
@@ -292,26 +380,78 @@ export function isAdopted(support: number, oppose: number, threshold: number): b
   return cast > 0 && support * 100 >= threshold * cast;
 }
 
+/** Above this spread an item is marked as dividing the room (MeetingSphere uses the same line). */
+export const DIVIDED_SPREAD = 0.3;
+
+/**
+ * How divided the room is on an item: the standard deviation of the values the voters gave it,
+ * divided by the range of the scale (the normalised standard deviation MeetingSphere uses, so
+ * its 0.3 line means the same here). 0 means everyone gave the same; 0.5, the most there can
+ * be, that the room split evenly between the two ends of the scale.
+ * `n` values between 0 and `range` that sum to `sum`, their squares to `sumSq`.
+ */
+export function spreadOf(n: number, sum: number, sumSq: number, range: number): number | null {
+  if (n <= 0 || range <= 0) return null;
+  return Math.min(0.5, Math.sqrt(Math.max(0, deviationTerm(n, sum, sumSq))) / (n * range));
+}
+
+/** n² × variance, exact in integers: n·Σx² − (Σx)². */
+const deviationTerm = (n: number, sum: number, sumSq: number) => n * sumSq - sum * sum;
+
+/** spreadOf(…) > DIVIDED_SPREAD, decided in integers so an item on the line is never flagged by rounding. */
+export function isDivided(n: number, sum: number, sumSq: number, range: number): boolean {
+  // √D / (n·range) > 3/10  ⇔  100·D > 9·n²·range²
+  return n > 0 && range > 0 && 100 * deviationTerm(n, sum, sumSq) > 9 * n * n * range * range;
+}
+
+const spreadFields = (n: number, sum: number, sumSq: number, range: number) => ({
+  spread: spreadOf(n, sum, sumSq, range),
+  divided: isDivided(n, sum, sumSq, range),
+});
+const noSpread = { spread: null, divided: false } as const;
+
+export interface RankOptions {
+  /**
+   * Ballots that could have chosen these items, for the spread of points and rankings (a voter
+   * who gave an item nothing gave it 0). By default the count's ballots; in a vote where each
+   * table votes on its own points, the table's.
+   */
+  voters?: number;
+}
+
 /**
  * Items best first, with competition ranks; equal scores share a rank and keep the given order.
  * Items missing from the count score as if nobody chose them; items not listed are left out.
  */
-export function rankResults<R extends VoteRules>(rules: R, items: readonly { id: string }[], count: VoteCount): RankedResult<R['method']>[] {
+export function rankResults<R extends VoteRules>(
+  rules: R,
+  items: readonly { id: string }[],
+  count: VoteCount,
+  options: RankOptions = {},
+): RankedResult<R['method']>[] {
   if (count.method !== rules.method) {
     throw new Error(`a ${count.method} count cannot be ranked as a ${rules.method} vote`);
   }
+  const voters = options.voters ?? count.ballots;
   let result: RankedItem[];
   switch (count.method) {
     case 'dots':
     case 'points': {
-      const rows = items.map(({ id }) => ({ id, score: counters(count.items, id)?.total ?? 0 }));
+      const budget = rules.method === 'points' ? rules.budget : 0;
+      const rows = items.map(({ id }) => {
+        const { total, sq } = counters(count.items, id) ?? zeroAmounts;
+        // Dots are too few per voter for a spread to say much; points have a scale (0 to the budget).
+        return { id, score: total, ...(count.method === 'points' ? spreadFields(voters, total, sq, budget) : noSpread) };
+      });
       result = competitionRanks(rows, (a, b) => b.score - a.score);
       break;
     }
     case 'ranking': {
+      // A voter gives an item 0 (not ranked) up to one point per item (ranked first of all).
+      const range = items.length;
       const rows = items.map(({ id }) => {
-        const { score, firsts, ranked } = counters(count.items, id) ?? zeroRanking;
-        return { id, score, firsts, ranked };
+        const { score, firsts, ranked, sq } = counters(count.items, id) ?? zeroRanking;
+        return { id, score, firsts, ranked, sq, ...spreadFields(voters, score, sq, range) };
       });
       result = competitionRanks(rows, (a, b) => b.score - a.score);
       break;
@@ -324,16 +464,50 @@ export function rankResults<R extends VoteRules>(rules: R, items: readonly { id:
         // One rounding after an exact support × 100: 57 of 100 gives 57 (57 / 100 × 100 is 56.99999999999999).
         const supportPct = cast > 0 ? (support * 100) / cast : null;
         const adopted = isAdopted(support, oppose, threshold);
-        return { id, score: supportPct ?? -1, support, oppose, abstain, cast, supportPct, adopted };
+        return { id, score: supportPct ?? -1, support, oppose, abstain, cast, supportPct, adopted, ...noSpread };
       });
       result = competitionRanks(rows, compareSupport);
+      break;
+    }
+    case 'graded': {
+      if (rules.method !== 'graded') throw new Error('graded count without graded rules');
+      const rows = items.map(({ id }) => gradedRow(rules, id, counters(count.items, id)?.levels));
+      result = competitionRanks(rows, compareGraded);
       break;
     }
   }
   return result as RankedResult<R['method']>[];
 }
 
-const zeroRanking: RankingCounters = { score: 0, firsts: 0, ranked: 0 };
+/** One item of a graded vote: support on the scale, adoption, and spread over the levels. */
+function gradedRow(rules: GradedRules, id: string, counted: readonly number[] | undefined) {
+  const levels = rules.labels.map((_, i) => counted?.[i] ?? 0);
+  let graders = 0;
+  let accepted = 0;
+  let sum = 0;
+  let sumSq = 0;
+  levels.forEach((n, level) => {
+    graders += n;
+    if (level < rules.accept) accepted += n;
+    sum += n * level;
+    sumSq += n * level * level;
+  });
+  const acceptPct = graders > 0 ? (accepted * 100) / graders : null;
+  const adopted = graders > 0 && accepted * 100 >= rules.threshold * graders;
+  return { id, score: acceptPct ?? -1, levels, graders, accepted, acceptPct, adopted, levelSum: sum, ...spreadFields(graders, sum, sumSq, levels.length - 1) };
+}
+
+/**
+ * Larger share of support first, items nobody graded last; at equal support, better grades on
+ * average first. Compared by cross-multiplying, so order and ties never depend on rounding.
+ */
+function compareGraded(a: { accepted: number; graders: number; levelSum: number }, b: { accepted: number; graders: number; levelSum: number }): number {
+  if (a.graders === 0 || b.graders === 0) return (a.graders === 0 ? 1 : 0) - (b.graders === 0 ? 1 : 0);
+  return b.accepted * a.graders - a.accepted * b.graders || a.levelSum * b.graders - b.levelSum * a.graders;
+}
+
+const zeroAmounts: AmountCounters = { total: 0, sq: 0 };
+const zeroRanking: RankingCounters = { score: 0, firsts: 0, ranked: 0, sq: 0 };
 const zeroStances: StanceCounters = { support: 0, oppose: 0, abstain: 0 };
 
 /**

@@ -6,7 +6,15 @@
 import type { SessionKind, VoteSettings, VoteSource } from './protocol.js';
 import type { VoteRules } from './tally.js';
 
-export const VOTE_DEFAULTS = { dotBudget: 3, pointsBudget: 100, threshold: 70 } as const;
+export const VOTE_DEFAULTS = {
+  dotBudget: 3,
+  pointsBudget: 100,
+  threshold: 70,
+  /** The consent scale common in Dutch deliberation; the first two count as support. */
+  gradedLabels: ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'],
+  gradedAccept: 2,
+  gradedThreshold: 80,
+} as const;
 
 export interface ResolvedVote {
   rules: VoteRules;
@@ -34,6 +42,13 @@ export function resolveVote(settings: Partial<VoteSettings>, kind: SessionKind):
     case 'recommendations':
       rules = { method, threshold: settings.threshold ?? VOTE_DEFAULTS.threshold };
       break;
+    case 'graded': {
+      const labels = settings.labels ?? [...VOTE_DEFAULTS.gradedLabels];
+      // Fewer labels given when opening take the number of supporting levels down with them.
+      const accept = Math.min(settings.accept ?? VOTE_DEFAULTS.gradedAccept, labels.length - 1);
+      rules = { method, labels, accept, threshold: settings.threshold ?? VOTE_DEFAULTS.gradedThreshold };
+      break;
+    }
   }
   return {
     rules,
@@ -52,6 +67,8 @@ export function mergeVoteSettings(step: Partial<VoteSettings> | undefined, openi
     delete merged.budget;
     delete merged.maxPerItem;
     delete merged.threshold;
+    delete merged.labels;
+    delete merged.accept;
   }
   for (const [k, v] of Object.entries(opening)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
   // A smaller budget given when opening takes the step's per-item limit down with it.

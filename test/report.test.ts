@@ -562,10 +562,10 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| 1 (gelijk) | Korte lijnen | 1 | Samenwerking | 4 | 1 |');
     expect(md).toContain('### Stemming 4: stemmen over adviezen');
     expect(md).toContain('Een advies is aangenomen als 70% of meer van de stemmen voor is.');
-    expect(md).toContain('| Plaats | Advies | Tafel | Voor | Tegen | Neutraal | Steun % | Aangenomen |');
-    expect(md).toContain('| 1 | Een vast wijkpanel | – | 7 | 3 | 0 | 70% | ja |');
-    expect(md).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63,6% | nee |');
-    expect(md).toContain('| 3 | Geen advies zonder uitleg | – | 0 | 0 | 7 | – | nee |');
+    expect(md).toContain('| Plaats | Advies | Voor | Tegen | Neutraal | Steun % | Aangenomen |');
+    expect(md).toContain('| 1 | Een vast wijkpanel | 7 | 3 | 0 | 70% | ja |');
+    expect(md).toContain('| 2 | Elk jaar een buurtbudget | 7 | 4 | 0 | 63,6% | nee |');
+    expect(md).toContain('| 3 | Geen advies zonder uitleg | 0 | 0 | 7 | – | nee |');
   });
 
   it('renders the recommendations, the evaluation, the tips and the appendix', () => {
@@ -587,8 +587,8 @@ describe('renderMarkdown', () => {
     expect(en).toContain('- **Date:** 14 March 2025');
     expect(en).toContain('## Round 1: Gespreksronde 1');
     expect(en).toContain('### Vote 4: vote on recommendations');
-    expect(en).toContain('| Rank | Recommendation | Table | For | Against | Neutral | Support % | Adopted |');
-    expect(en).toContain('| 2 | Elk jaar een buurtbudget | – | 7 | 4 | 0 | 63.6% | no |');
+    expect(en).toContain('| Rank | Recommendation | For | Against | Neutral | Support % | Adopted |');
+    expect(en).toContain('| 2 | Elk jaar een buurtbudget | 7 | 4 | 0 | 63.6% | no |');
     expect(en).toContain('## Tips and actions');
     expect(en).toContain('### Other');
     expect(en).not.toMatch(/Stemming|Overig|Tafel 1|Bijlage/);
@@ -649,7 +649,7 @@ describe('renderHtml', () => {
     for (const th of ['Stippen', 'Punten', 'Borda-score', 'Eerste keus', 'Voor', 'Tegen', 'Neutraal', 'Steun %', 'Aangenomen', 'Nodig']) {
       expect(html).toContain(`<th scope="col" class="num">${th}</th>`.replace(' class="num">Aangenomen', '>Aangenomen'));
     }
-    expect(html).toContain('<td>Een vast wijkpanel</td><td class="num">–</td><td class="num">7</td>');
+    expect(html).toContain('<td>Een vast wijkpanel</td><td class="num">7</td>');
   });
 });
 

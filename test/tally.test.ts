@@ -6,8 +6,10 @@ import {
   checkBallot,
   emptyCount,
   isAdopted,
+  isDivided,
   normaliseBallot,
   rankResults,
+  spreadOf,
   tally,
   VoteRulesSchema,
   type BallotChoices,
@@ -28,11 +30,14 @@ const dots = (d: Record<string, number>): BallotChoices => ({ method: 'dots', do
 const points = (p: Record<string, number>): BallotChoices => ({ method: 'points', points: p });
 const ranking = (...r: string[]): BallotChoices => ({ method: 'ranking', ranking: r });
 const stances = (s: Record<string, Stance>): BallotChoices => ({ method: 'recommendations', stances: s });
+const grades = (g: Record<string, number>): BallotChoices => ({ method: 'graded', grades: g });
 
 const dotRules = { method: 'dots', budget: 10, maxPerItem: 4 } as const satisfies VoteRules;
 const pointRules = { method: 'points', budget: 100 } as const satisfies VoteRules;
 const rankRules = { method: 'ranking' } as const satisfies VoteRules;
 const recRules = (threshold: number) => ({ method: 'recommendations', threshold }) as const satisfies VoteRules;
+const CONSENT = ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'];
+const gradedRules = (accept = 2, threshold = 80) => ({ method: 'graded', labels: CONSENT, accept, threshold }) as const satisfies VoteRules;
 
 /** A count made directly, for checking results without going through ballots. */
 function stanceCount(perItem: Record<string, [support: number, oppose: number, abstain: number]>): VoteCount {
@@ -246,9 +251,10 @@ describe('running counts', () => {
     expect(emptyCount(dotRules, items)).toEqual({
       method: 'dots',
       ballots: 0,
-      items: { a: { total: 0 }, b: { total: 0 }, c: { total: 0 }, d: { total: 0 } },
+      items: { a: { total: 0, sq: 0 }, b: { total: 0, sq: 0 }, c: { total: 0, sq: 0 }, d: { total: 0, sq: 0 } },
     });
-    expect(emptyCount(rankRules, ['a']).items).toEqual({ a: { score: 0, firsts: 0, ranked: 0 } });
+    expect(emptyCount(rankRules, ['a']).items).toEqual({ a: { score: 0, firsts: 0, ranked: 0, sq: 0 } });
+    expect(emptyCount(gradedRules(), ['a']).items).toEqual({ a: { levels: [0, 0, 0, 0] } });
     expect(emptyCount(recRules(50), ['a']).items).toEqual({ a: { support: 0, oppose: 0, abstain: 0 } });
     expect(emptyCount(pointRules, []).items).toEqual({});
   });
@@ -258,10 +264,10 @@ describe('running counts', () => {
     expect(d).toEqual({
       method: 'dots',
       ballots: 2,
-      items: { a: { total: 6 }, b: { total: 1 }, c: { total: 0 }, d: { total: 0 } },
+      items: { a: { total: 6, sq: 4 + 16 }, b: { total: 1, sq: 1 }, c: { total: 0, sq: 0 }, d: { total: 0, sq: 0 } },
     });
     const p = tally(pointRules, items, [points({ a: 60, b: 40 }), points({ b: 100 })]);
-    expect(p.items).toEqual({ a: { total: 60 }, b: { total: 140 }, c: { total: 0 }, d: { total: 0 } });
+    expect(p.items).toEqual({ a: { total: 60, sq: 3600 }, b: { total: 140, sq: 1600 + 10000 }, c: { total: 0, sq: 0 }, d: { total: 0, sq: 0 } });
     expect(p.ballots).toBe(2);
   });
 
@@ -282,9 +288,9 @@ describe('running counts', () => {
 
   it('ignores items that are not part of the count, as after an item was removed', () => {
     const count = tally(dotRules, ['a'], [dots({ a: 1, b: 2 }), dots({ b: 3 })]);
-    expect(count).toEqual({ method: 'dots', ballots: 1, items: { a: { total: 1 } } });
+    expect(count).toEqual({ method: 'dots', ballots: 1, items: { a: { total: 1, sq: 1 } } });
     const ranked = tally(rankRules, ['a', 'c'], [ranking('b', 'a', 'c')]);
-    expect(ranked.items).toEqual({ a: { score: 2, firsts: 1, ranked: 1 }, c: { score: 1, firsts: 0, ranked: 1 } });
+    expect(ranked.items).toEqual({ a: { score: 2, firsts: 1, ranked: 1, sq: 4 }, c: { score: 1, firsts: 0, ranked: 1, sq: 1 } });
   });
 
   it('treats ids such as "__proto__" and "toString" as ordinary items', () => {
@@ -303,8 +309,8 @@ describe('running counts', () => {
       method: 'dots',
       ballots: 1,
       items: Object.fromEntries([
-        ['__proto__', { total: 2 }],
-        ['toString', { total: 1 }],
+        ['__proto__', { total: 2, sq: 4 }],
+        ['toString', { total: 1, sq: 1 }],
       ]),
     });
   });
@@ -323,9 +329,9 @@ describe('Modified Borda Count', () => {
   it('counts full rankings: k points for the first of k, down to 1 for the last', () => {
     const count = tally(rankRules, ['x', 'y', 'z'], [ranking('x', 'y', 'z'), ranking('y', 'z', 'x'), ranking('x', 'z', 'y')]);
     expect(count.items).toEqual({
-      x: { score: 3 + 1 + 3, firsts: 2, ranked: 3 },
-      y: { score: 2 + 3 + 1, firsts: 1, ranked: 3 },
-      z: { score: 1 + 2 + 2, firsts: 0, ranked: 3 },
+      x: { score: 3 + 1 + 3, firsts: 2, ranked: 3, sq: 9 + 1 + 9 },
+      y: { score: 2 + 3 + 1, firsts: 1, ranked: 3, sq: 4 + 9 + 1 },
+      z: { score: 1 + 2 + 2, firsts: 0, ranked: 3, sq: 1 + 4 + 4 },
     });
     expect(count.ballots).toBe(3);
   });
@@ -334,17 +340,19 @@ describe('Modified Borda Count', () => {
     const count = tally(rankRules, items, [ranking('a', 'b', 'c', 'd'), ranking('b', 'a'), ranking('c'), ranking()]);
     // a: 4 + 1, b: 3 + 2, c: 2 + 1 (ranked alone, so 1), d: 1
     expect(count.items).toEqual({
-      a: { score: 5, firsts: 1, ranked: 2 },
-      b: { score: 5, firsts: 1, ranked: 2 },
-      c: { score: 3, firsts: 1, ranked: 2 },
-      d: { score: 1, firsts: 0, ranked: 1 },
+      a: { score: 5, firsts: 1, ranked: 2, sq: 16 + 1 },
+      b: { score: 5, firsts: 1, ranked: 2, sq: 9 + 4 },
+      c: { score: 3, firsts: 1, ranked: 2, sq: 4 + 1 },
+      d: { score: 1, firsts: 0, ranked: 1, sq: 1 },
     });
     expect(count.ballots).toBe(3);
-    expect(rankResults(rankRules, listed(items), count)).toEqual([
-      { id: 'a', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2 },
-      { id: 'b', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2 },
-      { id: 'c', rank: 3, tied: false, score: 3, firsts: 1, ranked: 2 },
-      { id: 'd', rank: 4, tied: false, score: 1, firsts: 0, ranked: 1 },
+    // Spread over the 3 ballots on 0..4 points: √(3·Σx² − (Σx)²) / (3 × 4), e.g. a: √26 / 12 ≈ 0.42.
+    const spread = (d: number) => Math.sqrt(d) / 12;
+    expect(rankResults(rankRules, listed(items), count).map(({ spread: s, ...r }) => ({ ...r, spread: Number(s?.toFixed(12)) }))).toEqual([
+      { id: 'a', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, sq: 17, spread: Number(spread(26).toFixed(12)), divided: true },
+      { id: 'b', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, sq: 13, spread: Number(spread(14).toFixed(12)), divided: true },
+      { id: 'c', rank: 3, tied: false, score: 3, firsts: 1, ranked: 2, sq: 5, spread: Number(spread(6).toFixed(12)), divided: false },
+      { id: 'd', rank: 4, tied: false, score: 1, firsts: 0, ranked: 1, sq: 1, spread: Number(spread(2).toFixed(12)), divided: false },
     ]);
   });
 
@@ -383,6 +391,8 @@ describe('recommendations', () => {
       cast: 10,
       supportPct: 70,
       adopted: true,
+      spread: null,
+      divided: false,
     });
   });
 
@@ -417,9 +427,9 @@ describe('recommendations', () => {
   it('gives no percentage and no adoption when everyone abstained, and ranks such items last', () => {
     const rows = rankResults(recRules(1), listed(['a', 'b', 'c']), stanceCount({ a: [0, 0, 5], b: [0, 3, 0] }));
     expect(rows).toEqual([
-      { id: 'b', rank: 1, tied: false, score: 0, support: 0, oppose: 3, abstain: 0, cast: 3, supportPct: 0, adopted: false },
-      { id: 'a', rank: 2, tied: true, score: -1, support: 0, oppose: 0, abstain: 5, cast: 0, supportPct: null, adopted: false },
-      { id: 'c', rank: 2, tied: true, score: -1, support: 0, oppose: 0, abstain: 0, cast: 0, supportPct: null, adopted: false },
+      { id: 'b', rank: 1, tied: false, score: 0, support: 0, oppose: 3, abstain: 0, cast: 3, supportPct: 0, adopted: false, spread: null, divided: false },
+      { id: 'a', rank: 2, tied: true, score: -1, support: 0, oppose: 0, abstain: 5, cast: 0, supportPct: null, adopted: false, spread: null, divided: false },
+      { id: 'c', rank: 2, tied: true, score: -1, support: 0, oppose: 0, abstain: 0, cast: 0, supportPct: null, adopted: false, spread: null, divided: false },
     ]);
   });
 
@@ -437,10 +447,10 @@ describe('rankResults', () => {
   it('shows ties as ties with shared competition ranks, keeping the given order among equals', () => {
     const count = tally(dotRules, items, [dots({ a: 3, b: 4, c: 3 }), dots({ b: 1 })]);
     expect(rankResults(dotRules, listed(items), count)).toEqual([
-      { id: 'b', rank: 1, tied: false, score: 5 },
-      { id: 'a', rank: 2, tied: true, score: 3 },
-      { id: 'c', rank: 2, tied: true, score: 3 },
-      { id: 'd', rank: 4, tied: false, score: 0 },
+      { id: 'b', rank: 1, tied: false, score: 5, spread: null, divided: false },
+      { id: 'a', rank: 2, tied: true, score: 3, spread: null, divided: false },
+      { id: 'c', rank: 2, tied: true, score: 3, spread: null, divided: false },
+      { id: 'd', rank: 4, tied: false, score: 0, spread: null, divided: false },
     ]);
     const reversed = rankResults(dotRules, listed([...items].reverse()), count);
     expect(reversed.map((r) => r.id)).toEqual(['b', 'c', 'a', 'd']);
@@ -452,14 +462,16 @@ describe('rankResults', () => {
   });
 
   it('does not call a single item tied', () => {
-    expect(rankResults(pointRules, listed(['a']), emptyCount(pointRules, ['a']))).toEqual([{ id: 'a', rank: 1, tied: false, score: 0 }]);
+    expect(rankResults(pointRules, listed(['a']), emptyCount(pointRules, ['a']))).toEqual([
+      { id: 'a', rank: 1, tied: false, score: 0, spread: null, divided: false },
+    ]);
   });
 
   it('scores items missing from the count as unchosen and leaves out items not asked for', () => {
     const count = tally(pointRules, ['a', 'b'], [points({ b: 10 })]);
     expect(rankResults(pointRules, listed(['c', 'b']), count)).toEqual([
-      { id: 'b', rank: 1, tied: false, score: 10 },
-      { id: 'c', rank: 2, tied: false, score: 0 },
+      { id: 'b', rank: 1, tied: false, score: 10, spread: 0, divided: false },
+      { id: 'c', rank: 2, tied: false, score: 0, spread: 0, divided: false },
     ]);
   });
 
@@ -482,7 +494,15 @@ const dotRulesArb = fc
   .chain((budget) => fc.integer({ min: 1, max: budget }).map((maxPerItem) => ({ method: 'dots' as const, budget, maxPerItem })));
 const pointRulesArb = fc.integer({ min: 1, max: 1000 }).map((budget) => ({ method: 'points' as const, budget }));
 const recRulesArb = fc.integer({ min: 1, max: 100 }).map((threshold) => ({ method: 'recommendations' as const, threshold }));
-const rulesArb: fc.Arbitrary<VoteRules> = fc.oneof(dotRulesArb, pointRulesArb, fc.constant(rankRules), recRulesArb);
+const gradedRulesArb = fc.integer({ min: 2, max: 7 }).chain((levels) =>
+  fc.record({
+    method: fc.constant('graded' as const),
+    labels: fc.constant(Array.from({ length: levels }, (_, i) => `L${i}`)),
+    accept: fc.integer({ min: 1, max: levels - 1 }),
+    threshold: fc.integer({ min: 1, max: 100 }),
+  }),
+);
+const rulesArb: fc.Arbitrary<VoteRules> = fc.oneof(dotRulesArb, pointRulesArb, fc.constant(rankRules), recRulesArb, gradedRulesArb);
 
 const record = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries);
 
@@ -498,6 +518,8 @@ function looseBallotArb(rules: VoteRules, ids: readonly string[]): fc.Arbitrary<
       return fc.array(named, { maxLength: 12 }).map((r) => ranking(...r));
     case 'recommendations':
       return fc.array(fc.tuple(named, stanceArb), { maxLength: 12 }).map((e) => stances(record(e)));
+    case 'graded':
+      return fc.array(fc.tuple(named, fc.integer({ min: 0, max: 6 })), { maxLength: 12 }).map((e) => grades(record(e)));
   }
 }
 
@@ -529,6 +551,11 @@ function validBallotArb(rules: VoteRules, ids: readonly string[]): fc.Arbitrary<
         .subarray([...ids])
         .chain((chosen) => fc.tuple(...chosen.map((id) => stanceArb.map((s): [string, Stance] => [id, s]))))
         .map((e) => stances(record(e)));
+    case 'graded':
+      return fc
+        .subarray([...ids])
+        .chain((chosen) => fc.tuple(...chosen.map((id) => fc.integer({ min: 0, max: rules.labels.length - 1 }).map((n): [string, number] => [id, n]))))
+        .map((e) => grades(record(e)));
   }
 }
 
@@ -553,6 +580,133 @@ const validElectionArb = (rulesArb: fc.Arbitrary<VoteRules>, maxBallots = 30) =>
 
 const sum = (ns: Iterable<number>) => [...ns].reduce((s, n) => s + n, 0);
 const amountsOf = (b: BallotChoices) => (b.method === 'dots' ? b.dots : b.method === 'points' ? b.points : {});
+
+describe('graded support', () => {
+  const rules = gradedRules();
+
+  it('accepts a scale of 2 to 7 labels with at least one level that does not count as support', () => {
+    expect(VoteRulesSchema.safeParse(rules).success).toBe(true);
+    expect(VoteRulesSchema.safeParse({ ...rules, accept: 4 }).success).toBe(false);
+    expect(VoteRulesSchema.safeParse({ ...rules, labels: ['Alleen'], accept: 1 }).success).toBe(false);
+    expect(VoteRulesSchema.safeParse({ ...rules, labels: Array.from({ length: 8 }, (_, i) => `L${i}`) }).success).toBe(false);
+    expect(VoteRulesSchema.safeParse({ ...rules, labels: ['Voor', '  '] }).success).toBe(false);
+  });
+
+  it('refuses a level beyond the scale and an item outside the vote', () => {
+    expect(checkBallot(rules, itemSet, grades({ a: 3 }))).toEqual({ ok: true });
+    expect(checkBallot(rules, itemSet, grades({ a: 4 }))).toMatchObject({ ok: false, code: 'unknown_level' });
+    expect(checkBallot(rules, itemSet, grades({ x: 0 }))).toMatchObject({ ok: false, code: 'unknown_item' });
+    expect(BallotChoicesSchema.safeParse(grades({ a: -1 })).success).toBe(false);
+    expect(BallotChoicesSchema.safeParse(grades({ a: 1.5 })).success).toBe(false);
+  });
+
+  it('counts ballots per level and adopts at the threshold of those who graded (hand-computed)', () => {
+    // Item a: 5 × helemaal voor, 3 × kan ermee leven, 1 × twijfel, 1 × bezwaar: 8 of 10 support = 80 %: adopted at 80.
+    // Item b: 2 × helemaal voor, 1 × kan ermee leven, 2 × bezwaar, 5 did not grade it: 3 of 5 = 60 %: not adopted.
+    // Item c: nobody graded it.
+    const ballots = [
+      ...Array.from({ length: 5 }, (_, i) => grades(i < 2 ? { a: 0, b: 0 } : i < 3 ? { a: 0, b: 1 } : { a: 0 })),
+      grades({ a: 1, b: 3 }),
+      grades({ a: 1, b: 3 }),
+      grades({ a: 1 }),
+      grades({ a: 2 }),
+      grades({ a: 3 }),
+    ];
+    const count = tally(rules, items, ballots);
+    expect(count.items.a!.levels).toEqual([5, 3, 1, 1]);
+    expect(count.items.b!.levels).toEqual([2, 1, 0, 2]);
+    expect(count.ballots).toBe(10);
+    const [first, second, ...rest] = rankResults(rules, listed(items), count);
+    expect(first).toMatchObject({ id: 'a', graders: 10, accepted: 8, acceptPct: 80, adopted: true, rank: 1 });
+    expect(second).toMatchObject({ id: 'b', graders: 5, accepted: 3, acceptPct: 60, adopted: false, rank: 2 });
+    expect(rest.map((r) => [r.id, r.acceptPct, r.adopted, r.rank, r.tied])).toEqual([
+      ['c', null, false, 3, true],
+      ['d', null, false, 3, true],
+    ]);
+    // 81 % would not adopt a: 8 × 100 < 81 × 10.
+    expect(rankResults(gradedRules(2, 81), listed(['a']), count)[0]!.adopted).toBe(false);
+    // Only "helemaal voor" as support: a has 5 of 10.
+    expect(rankResults(gradedRules(1, 50), listed(['a']), count)[0]).toMatchObject({ accepted: 5, acceptPct: 50, adopted: true });
+  });
+
+  it('at equal support puts the item with better grades first', () => {
+    // Both 2 of 2 support; a has two "helemaal voor", b one of each.
+    const count = tally(rules, items, [grades({ a: 0, b: 0 }), grades({ a: 0, b: 1 })]);
+    expect(rankResults(rules, listed(['b', 'a']), count).map((r) => [r.id, r.rank, r.tied])).toEqual([
+      ['a', 1, false],
+      ['b', 2, false],
+    ]);
+  });
+
+  it('changing a grade moves the ballot between levels', () => {
+    const count = tally(rules, items, [grades({ a: 3 })]);
+    applyBallot(count, grades({ a: 3 }), -1);
+    applyBallot(count, grades({ a: 0 }), 1);
+    expect(count.items.a!.levels).toEqual([1, 0, 0, 0]);
+    expect(count.ballots).toBe(1);
+  });
+});
+
+describe('spread', () => {
+  it('is 0 when everyone gives the same and 0.5 when the room splits between the two ends', () => {
+    expect(spreadOf(4, 8, 16, 4)).toBe(0); // 2, 2, 2, 2 on 0..4
+    expect(spreadOf(4, 8, 32, 4)).toBe(0.5); // 0, 0, 4, 4: σ = 2, half the range
+    expect(spreadOf(0, 0, 0, 4)).toBeNull();
+  });
+
+  it('hand-computed: values 0, 1, 1, 3 on a scale of 0..3', () => {
+    // mean 5/4, Σx² = 11, variance 11/4 − 25/16 = 19/16, σ = √19 / 4 ≈ 1.0897; / 3 ≈ 0.3632
+    expect(spreadOf(4, 5, 11, 3)).toBeCloseTo(Math.sqrt(19) / 12, 12);
+  });
+
+  it('marks an item divided above 0.3, deciding on the line without rounding', () => {
+    // Ten voters on 0..10 (budget 10): one gives 3, nine give 0: σ = 0.9, spread 0.09.
+    expect(isDivided(10, 3, 9, 10)).toBe(false);
+    // Exactly on the line: two voters give 0 and 6 on 0..10: σ = 3, spread 0.3, which is not above it.
+    expect(spreadOf(2, 6, 36, 10)).toBeCloseTo(0.3, 12);
+    expect(isDivided(2, 6, 36, 10)).toBe(false);
+    expect(isDivided(2, 7, 49, 10)).toBe(true); // 0 and 7: spread 0.35
+  });
+
+  it('graded: the consent scale split between "helemaal voor" and "bezwaar" is fully divided', () => {
+    const rules = gradedRules();
+    const split = tally(rules, ['a', 'b'], [grades({ a: 0, b: 1 }), grades({ a: 3, b: 1 }), grades({ a: 0, b: 2 }), grades({ a: 3, b: 1 })]);
+    const [b, a] = rankResults(rules, listed(['a', 'b']), split);
+    expect(a).toMatchObject({ id: 'a', spread: 0.5, divided: true });
+    // b: levels 1, 1, 2, 1 on 0..3: mean 1.25, variance 0.1875, σ ≈ 0.433, / 3 ≈ 0.144: not divided.
+    expect(b!.id).toBe('b');
+    expect(b!.spread).toBeCloseTo(Math.sqrt(0.1875) / 3, 12);
+    expect(b!.divided).toBe(false);
+  });
+
+  it('points: a voter who gave an item nothing gave it 0, on a scale of 0 to the budget', () => {
+    const rules = { method: 'points', budget: 10 } as const;
+    // a: 10, 0, 10, 0 → σ = 5, half of 10: spread 0.5. b: 0, 10, 0, 10 the same. c: nothing: spread 0.
+    const count = tally(rules, ['a', 'b', 'c'], [points({ a: 10 }), points({ b: 10 }), points({ a: 10 }), points({ b: 10 })]);
+    const byId = new Map(rankResults(rules, listed(['a', 'b', 'c']), count).map((r) => [r.id, r]));
+    expect(byId.get('a')).toMatchObject({ spread: 0.5, divided: true });
+    expect(byId.get('c')).toMatchObject({ spread: 0, divided: false });
+    // Counted over the voters given (a table's), not the whole count.
+    expect(rankResults(rules, listed(['a']), count, { voters: 2 })[0]).toMatchObject({ spread: 0, divided: false });
+  });
+
+  it('ranking: Borda points per ballot on a scale of 0 to the number of items', () => {
+    // 3 items. Ballots: a first of 3 (3 points), a last of 3 (1 point), a not ranked (0), a first of 1 (1 point).
+    const count = tally(rankRules, ['a', 'b', 'c'], [ranking('a', 'b', 'c'), ranking('b', 'c', 'a'), ranking('b'), ranking('a')]);
+    const a = rankResults(rankRules, listed(['a', 'b', 'c']), count).find((r) => r.id === 'a')!;
+    // values 3, 1, 0, 1: Σ = 5, Σx² = 11, n = 4, range 3: same numbers as the hand-computed case above.
+    expect(a.sq).toBe(11);
+    expect(a.spread).toBeCloseTo(Math.sqrt(19) / 12, 12);
+    expect(a.divided).toBe(true);
+  });
+
+  it('dots and recommendations have no spread', () => {
+    const dotCount = tally(dotRules, items, [dots({ a: 4 }), dots({ b: 4 })]);
+    expect(rankResults(dotRules, listed(items), dotCount)[0]).toMatchObject({ spread: null, divided: false });
+    const recCount = tally(recRules(50), items, [stances({ a: 'support' }), stances({ a: 'oppose' })]);
+    expect(rankResults(recRules(50), listed(items), recCount)[0]).toMatchObject({ spread: null, divided: false });
+  });
+});
 
 describe('properties', () => {
   it('the generated valid ballots pass both the schema and checkBallot', () => {
@@ -792,14 +946,37 @@ describe('properties', () => {
       fc.property(validElectionArb(rulesArb), ({ rules, ids, ballots }) => {
         const rows = rankResults(rules, listed(ids), tally(rules, ids, ballots));
         expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+        // Graded support breaks equal support by the mean grade (lower is better); the others by nothing.
+        const mean = (r: (typeof rows)[number]) =>
+          'levels' in r && Array.isArray(r.levels) && r.graders > 0 ? -sum(r.levels.map((n: number, l: number) => n * l)) / r.graders : 0;
+        const key = (r: (typeof rows)[number]): [number, number] => [r.score, mean(r)];
+        const cmp = (a: [number, number], b: [number, number]) => (Math.abs(a[0] - b[0]) > 1e-9 ? a[0] - b[0] : Math.abs(a[1] - b[1]) > 1e-9 ? a[1] - b[1] : 0);
         for (const [i, r] of rows.entries()) {
-          expect(r.rank).toBe(1 + rows.filter((o) => o.score > r.score).length);
-          expect(r.tied).toBe(rows.some((o) => o !== r && o.score === r.score));
+          expect(r.rank).toBe(1 + rows.filter((o) => cmp(key(o), key(r)) > 0).length);
+          expect(r.tied).toBe(rows.some((o) => o !== r && cmp(key(o), key(r)) === 0));
           const next = rows[i + 1];
           if (next) {
-            expect(next.score).toBeLessThanOrEqual(r.score);
-            if (next.score === r.score) expect(ids.indexOf(next.id)).toBeGreaterThan(ids.indexOf(r.id));
+            expect(cmp(key(next), key(r))).toBeLessThanOrEqual(0);
+            if (cmp(key(next), key(r)) === 0) expect(ids.indexOf(next.id)).toBeGreaterThan(ids.indexOf(r.id));
           }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('a spread is between 0 and 0.5, and an item is divided exactly when its spread is above 0.3', () => {
+    fc.assert(
+      fc.property(validElectionArb(rulesArb), ({ rules, ids, ballots }) => {
+        for (const r of rankResults(rules, listed(ids), tally(rules, ids, ballots))) {
+          if (r.spread === null) {
+            expect(r.divided).toBe(false);
+            continue;
+          }
+          expect(r.spread).toBeGreaterThanOrEqual(0);
+          expect(r.spread).toBeLessThanOrEqual(0.5);
+          // Away from the line, rounding cannot matter; on it, isDivided decides in integers.
+          if (Math.abs(r.spread - 0.3) > 1e-9) expect(r.divided).toBe(r.spread > 0.3);
         }
       }),
       runs,
@@ -811,7 +988,7 @@ describe('properties', () => {
       fc.property(
         electionArb.chain((e) => {
           const entries = (b: BallotChoices): [string, unknown][] =>
-            b.method === 'ranking' ? [] : Object.entries(b.method === 'recommendations' ? b.stances : amountsOf(b));
+            b.method === 'ranking' ? [] : Object.entries(b.method === 'recommendations' ? b.stances : b.method === 'graded' ? b.grades : amountsOf(b));
           const list = entries(e.extra);
           return fc.tuple(fc.constant(e), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }));
         }),
@@ -820,7 +997,7 @@ describe('properties', () => {
           expect(normaliseBallot(normal)).toEqual(normal);
           expect(tally(rules, ids, [normal])).toEqual(tally(rules, ids, [extra]));
           if (extra.method !== 'ranking') {
-            const key = extra.method === 'dots' ? 'dots' : extra.method === 'points' ? 'points' : 'stances';
+            const key = extra.method === 'dots' ? 'dots' : extra.method === 'points' ? 'points' : extra.method === 'graded' ? 'grades' : 'stances';
             const shuffled = { method: extra.method, [key]: Object.fromEntries(reordered) } as BallotChoices;
             expect(JSON.stringify(normaliseBallot(shuffled))).toBe(JSON.stringify(normal));
           }

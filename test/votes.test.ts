@@ -175,7 +175,9 @@ describe('ballot slots', () => {
           ? { method: 'points', points: spread(rules.budget, rules.budget) }
           : rules.method === 'ranking'
             ? { method: 'ranking', ranking: [...ids].sort(() => random(3) - 1) }
-            : { method: 'recommendations', stances: Object.fromEntries(ids.map((id) => [id, (['support', 'oppose', 'abstain'] as const)[random(3)]!])) };
+            : rules.method === 'graded'
+              ? { method: 'graded', grades: Object.fromEntries(ids.map((id) => [id, random(rules.labels.length)])) }
+              : { method: 'recommendations', stances: Object.fromEntries(ids.map((id) => [id, (['support', 'oppose', 'abstain'] as const)[random(3)]!])) };
     const normalised = normaliseBallot(ballot);
     expect(checkBallot(rules, new Set(ids), normalised)).toEqual({ ok: true });
     return normalised;
@@ -191,6 +193,8 @@ describe('ballot slots', () => {
       { method: 'points', budget: 1000 },
       { method: 'ranking' },
       { method: 'recommendations', threshold: 70 },
+      { method: 'graded', labels: ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'], accept: 2, threshold: 80 },
+      { method: 'graded', labels: ['1', '2', '3', '4', '5', '6', '7'], accept: 3, threshold: 50 },
     ];
     for (const rules of cases) {
       const size = ballotSlotSize(rules, items);
@@ -309,10 +313,77 @@ describe('each method through the real server', () => {
     expect(t).toMatchObject({ method: 'recommendations', ballots: 20, eligible: 20 });
     const r2Pct = (9 * 100) / 13; // 69.2 %
     expect(t.results).toEqual([
-      { id: 'r1', rank: 1, tied: true, score: 70, support: 7, oppose: 3, abstain: 2, cast: 10, supportPct: 70, adopted: true },
-      { id: 'r3', rank: 1, tied: true, score: 70, support: 14, oppose: 6, abstain: 0, cast: 20, supportPct: 70, adopted: true },
-      { id: 'r2', rank: 3, tied: false, score: r2Pct, support: 9, oppose: 4, abstain: 0, cast: 13, supportPct: r2Pct, adopted: false },
+      { id: 'r1', rank: 1, tied: true, score: 70, support: 7, oppose: 3, abstain: 2, cast: 10, supportPct: 70, adopted: true, spread: null, divided: false },
+      { id: 'r3', rank: 1, tied: true, score: 70, support: 14, oppose: 6, abstain: 0, cast: 20, supportPct: 70, adopted: true, spread: null, divided: false },
+      {
+        id: 'r2',
+        rank: 3,
+        tied: false,
+        score: r2Pct,
+        support: 9,
+        oppose: 4,
+        abstain: 0,
+        cast: 13,
+        supportPct: r2Pct,
+        adopted: false,
+        spread: null,
+        divided: false,
+      },
     ]);
+  });
+
+  it('graded: the consent scale by default, adoption at 80 % of those who graded; a level beyond the scale is refused', async () => {
+    const { fac, view, d } = await room({ seated: [1], points: [[]] });
+    await setSeats(fac, 1, 10);
+    const vote = await openVote(fac, { method: 'graded', recommendations: ['Breed gedragen', 'Verdeeld', 'Niemand koos'] });
+    expect(vote).toMatchObject({
+      method: 'graded',
+      source: 'recommendations',
+      rules: { method: 'graded', labels: ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'], accept: 2, threshold: 80 },
+    });
+    const tablet = d[0]![0]!;
+    await refusedUnchanged(vote.id, 'unknown_level', () => submitChoices(tablet, vote.id, newBallotId(), { grades: { r1: 4 } }, 1));
+    // r1: 6 × helemaal voor, 2 × kan ermee leven, 2 × twijfel: 8 of 10 = 80 %, adopted.
+    // r2: 5 × helemaal voor, 5 × bezwaar: 50 %, not adopted, and fully divided.
+    for (let seat = 1; seat <= 10; seat++) {
+      const r1 = seat <= 6 ? 0 : seat <= 8 ? 1 : 2;
+      await ok(submitChoices(tablet, vote.id, newBallotId(), { grades: { r1, r2: seat <= 5 ? 0 : 3 } }, seat));
+    }
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 10);
+    expect(t.results.map((r) => [r.id, r.rank, r.levels, r.graders, r.accepted, r.acceptPct, r.adopted, r.divided])).toEqual([
+      ['r1', 1, [6, 2, 2, 0], 10, 8, 80, true, false],
+      ['r2', 2, [5, 0, 0, 5], 10, 5, 50, false, true],
+      ['r3', 3, [0, 0, 0, 0], 0, 0, null, false, false],
+    ]);
+    expect(t.results[1]!.spread).toBe(0.5);
+  });
+
+  it('graded: labels, supporting levels and threshold from the facilitator; more supporting levels than the scale allows is refused', async () => {
+    const { fac } = await room({ seated: [1], points: [[]] });
+    const refused = await emitAck(fac.socket, Events.voteOpen, {
+      method: 'graded',
+      labels: ['Ja', 'Nee'],
+      accept: 2,
+      recommendations: ['Een'],
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const vote = await openVote(fac, { method: 'graded', labels: ['Ja', 'Misschien', 'Nee'], accept: 1, threshold: 60, recommendations: ['Een'] });
+    expect(vote.rules).toEqual({ method: 'graded', labels: ['Ja', 'Misschien', 'Nee'], accept: 1, threshold: 60 });
+  });
+
+  it('points and ranking carry a spread per item; points split between all and nothing is divided', async () => {
+    const { fac, view, d, p } = await room({ seated: [2, 2] });
+    const [a, b] = p[0]!;
+    const vote = await openVote(fac, { method: 'points', budget: 10 });
+    // a: 10, 10, 0, 0 → spread 0.5 (the most there is); b: 0, 0, 10, 10 the same; the others nothing.
+    await ok(submitChoices(d[0]![0]!, vote.id, newBallotId(), { points: { [a!]: 10 } }));
+    await ok(submitChoices(d[0]![1]!, vote.id, newBallotId(), { points: { [a!]: 10 } }));
+    await ok(submitChoices(d[1]![0]!, vote.id, newBallotId(), { points: { [b!]: 10 } }));
+    await ok(submitChoices(d[1]![1]!, vote.id, newBallotId(), { points: { [b!]: 10 } }));
+    const t = await tallyOf(view, vote.id, (x) => x.ballots === 4);
+    const byId = new Map(t.results.map((r) => [r.id, r]));
+    expect(byId.get(a!)).toMatchObject({ spread: 0.5, divided: true });
+    expect(byId.get(p[1]![0]!)).toMatchObject({ spread: 0, divided: false });
   });
 });
 

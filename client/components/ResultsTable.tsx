@@ -7,9 +7,21 @@ export interface ResultLine extends ResultRow {
   table: number | null;
 }
 
-export function ResultsTable({ rows, method, className }: { rows: ResultLine[]; method: VoteMethod; className?: string }) {
+export function ResultsTable({
+  rows,
+  method,
+  labels = [],
+  className,
+}: {
+  rows: ResultLine[];
+  method: VoteMethod;
+  labels?: readonly string[];
+  className?: string;
+}) {
   const { t } = useI18n();
   const showTable = rows.some((r) => r.table !== null);
+  const hasSpread = method === 'ranking' || method === 'points' || method === 'graded';
+  const pct = (n: number | null | undefined) => (n == null ? '–' : `${Math.round(n)} %`);
   return (
     <table className={className}>
       <thead>
@@ -34,6 +46,18 @@ export function ResultsTable({ rows, method, className }: { rows: ResultLine[]; 
               <th scope="col">{t.vote.adopted}</th>
             </>
           )}
+          {method === 'graded' && (
+            <>
+              {labels.map((label, i) => (
+                <th key={i} scope="col">
+                  {label}
+                </th>
+              ))}
+              <th scope="col">{t.vote.supportPct}</th>
+              <th scope="col">{t.vote.adopted}</th>
+            </>
+          )}
+          {hasSpread && <th scope="col">{t.vote.spread}</th>}
         </tr>
       </thead>
       <tbody>
@@ -57,9 +81,24 @@ export function ResultsTable({ rows, method, className }: { rows: ResultLine[]; 
                 <td>{r.support ?? 0}</td>
                 <td>{r.oppose ?? 0}</td>
                 <td>{r.abstain ?? 0}</td>
-                <td>{r.supportPct == null ? '–' : `${Math.round(r.supportPct)} %`}</td>
+                <td>{pct(r.supportPct)}</td>
                 <td>{r.adopted ? t.vote.yes : t.vote.no}</td>
               </>
+            )}
+            {method === 'graded' && (
+              <>
+                {labels.map((_, i) => (
+                  <td key={i}>{r.levels?.[i] ?? 0}</td>
+                ))}
+                <td>{pct(r.acceptPct)}</td>
+                <td>{r.adopted ? t.vote.yes : t.vote.no}</td>
+              </>
+            )}
+            {hasSpread && (
+              <td>
+                {r.spread == null ? '–' : r.spread.toFixed(2)}
+                {r.divided ? ` (${t.vote.divided})` : ''}
+              </td>
             )}
           </tr>
         ))}

@@ -9,6 +9,7 @@ import type { ResultRow, Tally, VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { ResultsTable, type ResultLine } from './ResultsTable';
 import { useMethodLabel } from './voteLabels';
+import { scaleColors } from '../../shared/scale';
 
 interface Props {
   vote: VoteView;
@@ -62,15 +63,22 @@ export function VoteChart({ vote, tally, limit, size = 'normal', colors = { bar:
 
 function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]; size: 'normal' | 'large'; colors: { bar: string; text: string } }) {
   const { t } = useI18n();
-  const recommendations = vote.rules.method === 'recommendations';
-  const threshold = vote.rules.method === 'recommendations' ? vote.rules.threshold : null;
+  const scale = vote.rules.method === 'graded' ? vote.rules.labels : null;
+  const recommendations = vote.rules.method === 'recommendations' || scale !== null;
+  const threshold = vote.rules.method === 'recommendations' || vote.rules.method === 'graded' ? vote.rules.threshold : null;
+  const colorsOfScale = scale ? scaleColors(scale.length) : [];
+  const divided = (r: ResultLine) => (r.divided ? ` · ${t.vote.divided}` : '');
   const data = rows.map((r) => ({
     ...r,
-    value: recommendations ? Math.max(0, r.supportPct ?? 0) : r.score,
+    value: scale ? (r.graders ? 100 : 0) : recommendations ? Math.max(0, r.supportPct ?? 0) : r.score,
+    // Graded support: each level's share of those who graded the item, stacked.
+    ...Object.fromEntries((scale ?? []).map((_, i) => [`level${i}`, r.graders ? ((r.levels?.[i] ?? 0) * 100) / r.graders : 0])),
     label: shorten(r.text, size === 'large' ? 70 : 80),
-    shown: recommendations
-      ? `${r.supportPct == null ? '–' : `${Math.round(r.supportPct)} %`}${r.adopted ? ` ✓ ${t.vote.adoptedShort}` : ''}`
-      : `${r.score}${r.tied ? ` (${t.vote.tie})` : ''}`,
+    shown: scale
+      ? `${r.acceptPct == null ? '–' : `${Math.round(r.acceptPct)} %`}${r.adopted ? ` ✓ ${t.vote.adoptedShort}` : ''}${divided(r)}`
+      : recommendations
+        ? `${r.supportPct == null ? '–' : `${Math.round(r.supportPct)} %`}${r.adopted ? ` ✓ ${t.vote.adoptedShort}` : ''}`
+        : `${r.score}${r.tied ? ` (${t.vote.tie})` : ''}${divided(r)}`,
   }));
   const large = size === 'large';
   const fontSize = large ? 34 : 15;
@@ -85,6 +93,16 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
   if (rows.length === 0) return <p className="vote-chart__note">{t.vote.noBallots}</p>;
   return (
     <>
+      {scale && (
+        <ul className="wall-legend" aria-hidden="true">
+          {scale.map((label, i) => (
+            <li key={i}>
+              <span className="wall-legend__swatch" style={{ background: colorsOfScale[i] }} />
+              {label}
+            </li>
+          ))}
+        </ul>
+      )}
       <div aria-hidden="true" style={{ height: rows.length * rowHeight + 8 }}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart
@@ -97,16 +115,25 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
             <XAxis type="number" hide allowDecimals={false} domain={recommendations ? [0, 100] : [0, (max: number) => Math.max(1, max)]} />
             <YAxis type="category" dataKey="id" hide />
             {threshold !== null && <ReferenceLine x={threshold} stroke={colors.text} strokeDasharray="6 4" />}
-            <Bar dataKey="value" fill={colors.bar} radius={[0, 6, 6, 0]} barSize={barSize} minPointSize={4} isAnimationActive animationDuration={300}>
-              <LabelList dataKey="label" content={renderText} />
-              <LabelList dataKey="shown" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />
-            </Bar>
+            {scale ? (
+              scale.map((_, i) => (
+                <Bar key={i} dataKey={`level${i}`} stackId="scale" fill={colorsOfScale[i]} barSize={barSize} isAnimationActive animationDuration={300}>
+                  {i === 0 && <LabelList dataKey="label" content={renderText} />}
+                  {i === scale.length - 1 && <LabelList dataKey="shown" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />}
+                </Bar>
+              ))
+            ) : (
+              <Bar dataKey="value" fill={colors.bar} radius={[0, 6, 6, 0]} barSize={barSize} minPointSize={4} isAnimationActive animationDuration={300}>
+                <LabelList dataKey="label" content={renderText} />
+                <LabelList dataKey="shown" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />
+              </Bar>
+            )}
           </BarChart>
         </ResponsiveContainer>
       </div>
       {/* A table ignores the 1 px height of .sr-only and would make the page taller; a div does not. */}
       <div className="sr-only">
-        <ResultsTable rows={rows} method={vote.method} />
+        <ResultsTable rows={rows} method={vote.method} labels={vote.rules.method === 'graded' ? vote.rules.labels : []} />
       </div>
     </>
   );

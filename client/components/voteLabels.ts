@@ -13,7 +13,9 @@ export function useMethodLabel(): (vote: Pick<VoteView, 'rules' | 'source' | 'bl
           ? t.vote.methods.points(r.budget)
           : r.method === 'recommendations'
             ? t.vote.methods.recommendations(r.threshold)
-            : t.vote.methods.ranking;
+            : r.method === 'graded'
+              ? t.vote.methods.graded(r.labels, r.accept, r.threshold)
+              : t.vote.methods.ranking;
     return `${method} · ${t.vote.sources[vote.source]}${vote.blind ? ` · ${t.vote.blind}` : ''}`;
   };
 }

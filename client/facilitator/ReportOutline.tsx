@@ -161,12 +161,30 @@ function BlockView({ block, editing }: { block: Block; editing?: OutlineEditing 
               <li key={i}>
                 <span className="report-chart__label">{bar.label}</span>
                 <span className="report-chart__track" aria-hidden="true">
-                  <span className="report-chart__bar" style={{ width: `${block.max > 0 ? Math.max(1, (bar.value / block.max) * 100) : 0}%` }} />
+                  {bar.segments && block.legend ? (
+                    <span className="report-chart__stack">
+                      {bar.segments.map((part, j) => (
+                        <span key={j} style={{ width: `${block.max > 0 ? (part / block.max) * 100 : 0}%`, background: block.legend?.[j]?.color }} />
+                      ))}
+                    </span>
+                  ) : (
+                    <span className="report-chart__bar" style={{ width: `${block.max > 0 ? Math.max(1, (bar.value / block.max) * 100) : 0}%` }} />
+                  )}
                 </span>
                 <span className="report-chart__value">{bar.text}</span>
               </li>
             ))}
           </ul>
+          {block.legend && (
+            <ul className="wall-legend report-chart__legend" aria-hidden="true">
+              {block.legend.map((entry, j) => (
+                <li key={j}>
+                  <span className="wall-legend__swatch" style={{ background: entry.color }} />
+                  {entry.label}
+                </li>
+              ))}
+            </ul>
+          )}
         </figure>
       );
   }

@@ -119,6 +119,7 @@ export function VoteSettingsFields({ value, kind, disabled, onChange }: Props) {
           </p>
         </div>
       )}
+      {rules.method === 'graded' && <GradedFields id={id} rules={rules} labels={value.labels} set={set} />}
       {resolved.source === 'recommendations' && (
         <div className="field">
           <label htmlFor={`${id}-list`}>{t.voteSettings.recommendations}</label>
@@ -145,9 +146,86 @@ export function VoteSettingsFields({ value, kind, disabled, onChange }: Props) {
   );
 }
 
+/**
+ * Graded support: the scale's labels (one per line, as typed, so a half-typed line stays), how
+ * many of the first count as support, and the threshold.
+ */
+function GradedFields({
+  id,
+  rules,
+  labels,
+  set,
+}: {
+  id: string;
+  rules: { labels: string[]; accept: number; threshold: number };
+  labels: string[] | undefined;
+  set: (patch: Partial<VoteSettings>) => void;
+}) {
+  const { t } = useI18n();
+  const typed = labels ?? rules.labels;
+  const levels = typed.map((l) => l.trim()).filter(Boolean);
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-labels`}>{t.voteSettings.labels}</label>
+        <p className="field__hint" id={`${id}-labels-hint`}>
+          {t.voteSettings.labelsHint}
+        </p>
+        <textarea
+          id={`${id}-labels`}
+          rows={Math.max(4, typed.length)}
+          aria-describedby={`${id}-labels-hint`}
+          value={typed.join('\n')}
+          onChange={(e) => {
+            const next = e.target.value
+              .split('\n')
+              .slice(0, LIMITS.gradeLevels)
+              .map((l) => l.slice(0, LIMITS.gradeLabelLength));
+            const count = next.map((l) => l.trim()).filter(Boolean).length;
+            set({ labels: next, accept: Math.max(1, Math.min(rules.accept, count - 1)) });
+          }}
+        />
+      </div>
+      <div className="choice-row">
+        <div className="field">
+          <label htmlFor={`${id}-accept`}>{t.voteSettings.accept}</label>
+          <select id={`${id}-accept`} value={Math.min(rules.accept, Math.max(1, levels.length - 1))} onChange={(e) => set({ accept: Number(e.target.value) })}>
+            {levels.slice(0, -1).map((_, i) => (
+              <option key={i} value={i + 1}>
+                {t.voteSettings.acceptOption(levels.slice(0, i + 1))}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--short">
+          <label htmlFor={`${id}-graded-threshold`}>{t.voteSettings.gradedThreshold}</label>
+          <input
+            id={`${id}-graded-threshold`}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100}
+            value={rules.threshold}
+            aria-describedby={`${id}-graded-threshold-hint`}
+            onChange={(e) => set({ threshold: clamp(Number(e.target.value), 1, 100) })}
+          />
+          <p className="field__hint" id={`${id}-graded-threshold-hint`}>
+            {t.voteSettings.gradedThresholdHint}
+          </p>
+        </div>
+      </div>
+    </>
+  );
+}
+
 /** What to send: empty lines of a typed list dropped, and nothing the server would refuse as empty. */
 export function cleanVoteSettings(v: VoteSettings): VoteSettings {
   const recommendations = v.recommendations?.map((r) => r.trim()).filter(Boolean);
-  const { recommendations: _list, ...rest } = v;
-  return recommendations && recommendations.length > 0 ? { ...rest, recommendations } : rest;
+  const labels = v.labels?.map((l) => l.trim()).filter(Boolean);
+  const { recommendations: _list, labels: _labels, ...rest } = v;
+  return {
+    ...rest,
+    ...(recommendations && recommendations.length > 0 && { recommendations }),
+    ...(labels && labels.length >= 2 && { labels, ...(rest.accept !== undefined && { accept: Math.min(rest.accept, labels.length - 1) }) }),
+  };
 }

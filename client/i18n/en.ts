@@ -1,4 +1,5 @@
 import { STEP_NAMES } from '../../shared/agenda';
+import { REPORT_TEXT } from '../../shared/reportText';
 import type { Messages } from './nl';
 
 export const en: Messages = {
@@ -113,6 +114,12 @@ export const en: Messages = {
     thresholdHint: 'Of the votes for and against. Neutral does not count.',
     recommendations: 'The recommendations',
     recommendationsHint: 'One recommendation per line.',
+    labels: 'The scale, from most to least support',
+    labelsHint: 'One step per line, 2 to 7 steps.',
+    accept: 'Counts as support',
+    acceptOption: (labels) => labels.join(' or '),
+    gradedThreshold: 'Adopted from (% support)',
+    gradedThresholdHint: 'Of everyone who placed the point on the scale.',
     blind: 'Blind vote: show the result only when the vote is closed',
   },
   seats: {
@@ -141,6 +148,10 @@ export const en: Messages = {
     no: 'no',
     point: 'Point',
     tie: 'tie',
+    spread: 'Spread',
+    divided: 'divided',
+    dividedNote: 'Divided: the room thinks very differently about this.',
+    graders: 'Graded by',
     noBallots: 'No votes yet.',
     ballots: (n: number) => (n === 1 ? '1 vote' : `${n} votes`),
     blind: 'blind',
@@ -151,8 +162,15 @@ export const en: Messages = {
       ranking: 'Ranking (Borda count)',
       points: (budget: number) => `Points allocation (${budget} each)`,
       recommendations: (threshold: number) => `For, against or neutral (adopted at ${threshold} % for)`,
+      graded: (labels, accept, threshold) => `Graded support (adopted at ${threshold} % ${labels.slice(0, accept).join(' or ').toLowerCase()})`,
     },
-    methodNames: { dots: 'Dot voting', ranking: 'Ranking', points: 'Points allocation', recommendations: 'For, against or neutral' },
+    methodNames: {
+      dots: 'Dot voting',
+      ranking: 'Ranking',
+      points: 'Points allocation',
+      recommendations: 'For, against or neutral',
+      graded: 'Graded support',
+    },
     sources: {
       tables: 'points of all tables',
       table: 'each table on its own points',
@@ -176,6 +194,7 @@ export const en: Messages = {
     adopted: 'adopted',
     feedback: 'What the tables bring',
     counts: (support: number, oppose: number, abstain: number) => `${support} for · ${oppose} against · ${abstain} neutral`,
+    levels: (levels) => levels.map((l) => `${l.n} ${l.label.toLowerCase()}`).join(' · '),
     live: 'Votes are coming in',
   },
   tablet: {
@@ -249,6 +268,12 @@ export const en: Messages = {
       oppose: 'Against',
       abstain: 'Neutral',
       answered: (n, total) => `${n} of ${total} ${total === 1 ? 'recommendation' : 'recommendations'} answered`,
+    },
+    graded: {
+      intro: (labels, accept, threshold) =>
+        `For each point, choose how much you support it. A point you leave open does not count. ${REPORT_TEXT.en.adoption(labels, accept, threshold)}`,
+      number: (n) => `Point ${n}`,
+      answered: (n, total) => `${n} of ${total} ${total === 1 ? 'point' : 'points'} answered`,
     },
     shared: {
       turn: (k, n) => `Vote ${k} of ${n}`,

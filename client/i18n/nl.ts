@@ -1,5 +1,6 @@
 /** Dutch, the default language. Plain B1 wording: short sentences, everyday words. */
 import { STEP_NAMES } from '../../shared/agenda';
+import { REPORT_TEXT } from '../../shared/reportText';
 
 export const nl = {
   app: { name: 'Tafelronde', tagline: 'Samen in gesprek, aan tafel en in de zaal.' },
@@ -113,6 +114,12 @@ export const nl = {
     thresholdHint: 'Van de stemmen voor en tegen. Neutraal telt niet mee.',
     recommendations: 'De adviezen',
     recommendationsHint: 'Eén advies per regel.',
+    labels: 'De schaal, van meeste naar minste steun',
+    labelsHint: 'Eén stap per regel, 2 tot 7 stappen.',
+    accept: 'Telt als steun',
+    acceptOption: (labels: readonly string[]) => labels.join(' of '),
+    gradedThreshold: 'Aangenomen vanaf (% steun)',
+    gradedThresholdHint: 'Van iedereen die het punt een plek op de schaal gaf.',
     blind: 'Blind stemmen: de uitslag pas tonen als de stemming dicht is',
   },
   seats: {
@@ -141,6 +148,10 @@ export const nl = {
     no: 'nee',
     point: 'Punt',
     tie: 'gelijk',
+    spread: 'Spreiding',
+    divided: 'verdeeld',
+    dividedNote: 'Verdeeld: de zaal denkt hier heel verschillend over.',
+    graders: 'Beoordeeld door',
     noBallots: 'Nog geen stemmen.',
     ballots: (n: number) => (n === 1 ? '1 stem' : `${n} stemmen`),
     blind: 'blind',
@@ -151,8 +162,16 @@ export const nl = {
       ranking: 'Rangschikken (Borda-telling)',
       points: (budget: number) => `Punten verdelen (${budget} per persoon)`,
       recommendations: (threshold: number) => `Voor, tegen of neutraal (aangenomen bij ${threshold} % voor)`,
+      graded: (labels: readonly string[], accept: number, threshold: number) =>
+        `Steun op een schaal (aangenomen bij ${threshold} % ${labels.slice(0, accept).join(' of ').toLowerCase()})`,
     },
-    methodNames: { dots: 'Stippen verdelen', ranking: 'Rangschikken', points: 'Punten verdelen', recommendations: 'Voor, tegen of neutraal' },
+    methodNames: {
+      dots: 'Stippen verdelen',
+      ranking: 'Rangschikken',
+      points: 'Punten verdelen',
+      recommendations: 'Voor, tegen of neutraal',
+      graded: 'Steun op een schaal',
+    },
     sources: {
       tables: 'punten van alle tafels',
       table: 'elke tafel over de eigen punten',
@@ -177,6 +196,7 @@ export const nl = {
     adopted: 'aangenomen',
     feedback: 'Wat de tafels meegeven',
     counts: (support: number, oppose: number, abstain: number) => `${support} voor · ${oppose} tegen · ${abstain} neutraal`,
+    levels: (levels: readonly { label: string; n: number }[]) => levels.map((l) => `${l.n} ${l.label.toLowerCase()}`).join(' · '),
   },
   tablet: {
     notJoinedTitle: 'Dit apparaat doet nog niet mee',
@@ -249,6 +269,12 @@ export const nl = {
       oppose: 'Tegen',
       abstain: 'Neutraal',
       answered: (n: number, total: number) => `${n} van ${total} ${total === 1 ? 'advies' : 'adviezen'} beantwoord`,
+    },
+    graded: {
+      intro: (labels: readonly string[], accept: number, threshold: number) =>
+        `Kies bij elk punt hoeveel steun u het geeft. Een punt zonder keuze telt niet mee. ${REPORT_TEXT.nl.adoption(labels, accept, threshold)}`,
+      number: (n: number) => `Punt ${n}`,
+      answered: (n: number, total: number) => `${n} van ${total} ${total === 1 ? 'punt' : 'punten'} beantwoord`,
     },
     shared: {
       turn: (k: number, n: number) => `Stem ${k} van ${n}`,

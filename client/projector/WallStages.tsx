@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { PlenaryBoard, ProjectorSettings, ResultRow, SessionView, TableBoard, Tally, VoteView } from '../../shared/protocol';
+import { scaleColors } from '../../shared/scale';
 import { useMethodLabel } from '../components/voteLabels';
 import { useI18n } from '../i18n/I18n';
 import { Fit, type FitItem } from './Fit';
@@ -197,7 +198,8 @@ function BlindItem({ n, text }: { n: number; text: string }) {
 function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: VoteView; tally: Tally | null; reveal: number | null }) {
   const { t } = useI18n();
   const byId = new Map(vote.items.map((i) => [i.id, i]));
-  const threshold = vote.rules.method === 'recommendations' ? vote.rules.threshold : null;
+  const threshold = vote.rules.method === 'recommendations' || vote.rules.method === 'graded' ? vote.rules.threshold : null;
+  const scale = vote.rules.method === 'graded' ? vote.rules.labels : null;
   const perTable = vote.source === 'table';
   const rows: { row: ResultRow; group?: string; withheld?: boolean }[] = perTable
     ? (tally?.tables ?? []).flatMap((tb) =>
@@ -214,6 +216,7 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
   return (
     <>
       {hidden > 0 && <p className="wall__note">{shown.length === 0 ? t.projector.revealSoon : t.projector.toReveal(hidden)}</p>}
+      {scale && shown.length > 0 && <ScaleLegend labels={scale} />}
       {shown.length > 0 && (
         <Fit
           items={shown.map(({ row, group, withheld }) => ({
@@ -222,7 +225,7 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
             node: withheld ? (
               <p className="wall__note">{t.vote.withheld}</p>
             ) : (
-              <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} />
+              <ResultBar row={row} text={byId.get(row.id)?.text ?? ''} best={best} threshold={threshold} scale={scale} />
             ),
           }))}
           heading={(table) => <Heading text={t.common.table(Number(table))} />}
@@ -236,11 +239,44 @@ function ResultRows({ vote, tally, reveal, paging, onPages }: Common & { vote: V
   );
 }
 
-function ResultBar({ row, text, best, threshold }: { row: ResultRow; text: string; best: number; threshold: number | null }) {
+/** The scale of a graded vote in its colours, once above the stacked bars. */
+function ScaleLegend({ labels }: { labels: readonly string[] }) {
+  const colors = scaleColors(labels.length);
+  return (
+    <ul className="wall-legend">
+      {labels.map((label, i) => (
+        <li key={i}>
+          <span className="wall-legend__swatch" style={{ background: colors[i] }} aria-hidden="true" />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ResultBar({
+  row,
+  text,
+  best,
+  threshold,
+  scale,
+}: {
+  row: ResultRow;
+  text: string;
+  best: number;
+  threshold: number | null;
+  scale: readonly string[] | null;
+}) {
   const { t } = useI18n();
-  const recommendation = threshold !== null;
+  const recommendation = threshold !== null && scale === null;
   const pct = recommendation ? Math.max(0, row.supportPct ?? 0) : (row.score / best) * 100;
   const verdict = (adopted: boolean | undefined) => (adopted ? `✓ ${t.projector.adopted}` : t.projector.notAdopted);
+  const share = (n: number) => (row.graders ? `${Math.round(n)} %` : '–');
+  const value = scale
+    ? `${share(row.acceptPct ?? 0)} · ${verdict(row.adopted)}`
+    : recommendation
+      ? `${row.supportPct == null ? '–' : `${Math.round(row.supportPct)} %`} · ${verdict(row.adopted)}`
+      : `${row.score}${row.tied ? ` (${t.vote.tie})` : ''}`;
   return (
     <div className={`wall-result${row.rank === 1 ? ' wall-result--first' : ''}`}>
       <span className="wall__rank">{row.rank}</span>
@@ -248,17 +284,32 @@ function ResultBar({ row, text, best, threshold }: { row: ResultRow; text: strin
         <p className="wall-result__text">{text}</p>
         <div className="wall-result__line">
           <div className="wall-result__track">
-            <div className="wall-result__bar" style={{ width: `${Math.max(1, pct)}%` }} />
-            {recommendation && <div className="wall-result__threshold" style={{ left: `${threshold}%` }} />}
+            {scale ? (
+              <StackedBar levels={row.levels ?? []} graders={row.graders ?? 0} />
+            ) : (
+              <div className="wall-result__bar" style={{ width: `${Math.max(1, pct)}%` }} />
+            )}
+            {threshold !== null && <div className="wall-result__threshold" style={{ left: `${threshold}%` }} />}
           </div>
           <strong className="wall-result__value">
-            {recommendation
-              ? `${row.supportPct == null ? '–' : `${Math.round(row.supportPct)} %`} · ${verdict(row.adopted)}`
-              : `${row.score}${row.tied ? ` (${t.vote.tie})` : ''}`}
+            {value}
+            {row.divided && <span className="wall-result__divided">{t.vote.divided}</span>}
           </strong>
         </div>
         {recommendation && <p className="wall-result__counts">{t.projector.counts(row.support ?? 0, row.oppose ?? 0, row.abstain ?? 0)}</p>}
+        {scale && <p className="wall-result__counts">{t.projector.levels(scale.map((label, i) => ({ label, n: row.levels?.[i] ?? 0 })))}</p>}
       </div>
+    </div>
+  );
+}
+
+/** One bar split by the levels of the scale: each level's share of those who graded the item. */
+function StackedBar({ levels, graders }: { levels: readonly number[]; graders: number }) {
+  const colors = scaleColors(levels.length);
+  if (graders === 0) return null;
+  return (
+    <div className="wall-result__stack">
+      {levels.map((n, i) => (n > 0 ? <div key={i} style={{ width: `${(n * 100) / graders}%`, background: colors[i] }} /> : null))}
     </div>
   );
 }

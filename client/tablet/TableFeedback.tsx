@@ -46,6 +46,7 @@ export function TableFeedback({ session, table, tally }: { session: SessionView;
               <ResultsTable
                 className="data-table"
                 method={vote.method}
+                labels={vote.rules.method === 'graded' ? vote.rules.labels : []}
                 rows={rows.map((r) => ({ ...r, text: items.get(r.id)?.text ?? '', table: items.get(r.id)?.table ?? null }))}
               />
             )

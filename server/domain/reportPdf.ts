@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pdfmake from 'pdfmake';
 import type {
+  CanvasElement,
+  Column,
   Content,
   ContentStack,
   ContentTable,
@@ -401,7 +403,7 @@ function chart(b: Extract<Block, { kind: 'chart' }>, t: ReportText): Piece {
     const after = split !== null && w < split && w + 4 + Array.from(value).length * 5 > split - 2 ? split + 3 - w : 4;
     const barCell: TableCell = {
       columns: [
-        { width: w, canvas: w > 0 ? [{ type: 'rect', x: 0, y: 1.5, w, h: 10, color: COLOR.bar }] : [] },
+        { width: w, canvas: w > 0 ? barRects(bar, w, b.legend) : [] },
         { width: after + CHART_VALUE_ROOM, text: value, fontSize: 9, margin: [after, 0, 0, 0], noWrap: true },
       ],
       columnGap: 0,
@@ -427,11 +429,38 @@ function chart(b: Extract<Block, { kind: 'chart' }>, t: ReportText): Piece {
     paddingBottom: () => 2,
   };
   const title: Content = { text: clean(b.title), style: 'chartTitle' };
-  const height = b.bars.reduce((n, bar) => n + lines(shorten(bar.label, CHART_LABEL_CHARS), 34), 3);
-  const node: Content = { stack: [title, { table: { widths, body, dontBreakRows: true }, layout }], margin: [0, 4, 0, 12] };
+  const height = b.bars.reduce((n, bar) => n + lines(shorten(bar.label, CHART_LABEL_CHARS), 34), 3) + (b.legend ? 1 : 0);
+  const key: Content[] = b.legend ? [legend(b.legend)] : [];
+  const node: Content = { stack: [title, { table: { widths, body, dontBreakRows: true }, layout }, ...key], margin: [0, 4, 0, 12] };
   // A chart stays whole on a page; only one too tall for a page may run on.
   if (height <= 40) node.unbreakable = true;
   return { nodes: [node], firstSmall: height <= SMALL };
+}
+
+type ChartBlock = Extract<Block, { kind: 'chart' }>;
+
+/** A bar of `width`: one rectangle, or a stacked bar's segments side by side in the legend's colours. */
+function barRects(bar: ChartBlock['bars'][number], width: number, legend: ChartBlock['legend']): CanvasElement[] {
+  if (!bar.segments || !legend) return [{ type: 'rect', x: 0, y: 1.5, w: width, h: 10, color: COLOR.bar }];
+  const total = bar.segments.reduce((sum, part) => sum + part, 0) || 1;
+  let x = 0;
+  return bar.segments.flatMap((part, i): CanvasElement[] => {
+    const w = (part / total) * width;
+    const at = x;
+    x += w;
+    return w > 0 ? [{ type: 'rect', x: at, y: 1.5, w, h: 10, color: legend[i]?.color ?? COLOR.bar }] : [];
+  });
+}
+
+/** The key of a stacked chart under it, aligned with the bars: a swatch and a label per segment. */
+function legend(entries: NonNullable<ChartBlock['legend']>): Content {
+  return {
+    margin: [CHART_LABEL, 3, 0, 0],
+    columns: entries.flatMap(({ label, color }): Column[] => [
+      { width: 12, canvas: [{ type: 'rect', x: 0, y: 1, w: 8, h: 8, color }] },
+      { width: 'auto', text: clean(label), fontSize: 8, color: '#222222', margin: [0, 0, 10, 0] },
+    ]),
+  };
 }
 
 function piece(b: Exclude<Block, { kind: 'heading' | 'label' }>, t: ReportText): Piece {

@@ -5,7 +5,8 @@
 import { findStep, type Agenda } from '../../shared/agenda.js';
 import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
-import { rankResults, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
+import { rankResults, type RankedGradedItem, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
+import { VOTE_DEFAULTS } from '../../shared/voteSettings.js';
 
 /** What the report reads of a stored vote. */
 export interface StoredVote {
@@ -13,7 +14,7 @@ export interface StoredVote {
   method: ReportVote['method'];
   source?: ReportVote['source'];
   /** The method's rules; dot votes stored before rules existed carry budget and maxPerItem instead. */
-  rules?: { method?: string; budget?: number; maxPerItem?: number; threshold?: number };
+  rules?: { method?: string; budget?: number; maxPerItem?: number; threshold?: number; labels?: string[]; accept?: number };
   budget?: number;
   maxPerItem?: number;
   stepId?: string | null;
@@ -57,12 +58,17 @@ function rulesOf(vote: StoredVote): VoteRules {
       return { method: 'ranking' };
     case 'recommendations':
       return { method: 'recommendations', threshold: r.threshold ?? 50 };
+    case 'graded': {
+      const labels = r.labels ?? [...VOTE_DEFAULTS.gradedLabels];
+      return { method: 'graded', labels, accept: r.accept ?? VOTE_DEFAULTS.gradedAccept, threshold: r.threshold ?? VOTE_DEFAULTS.gradedThreshold };
+    }
   }
 }
 
 function asCount(method: ReportVote['method'], stored: StoredCount): VoteCount {
   if ('count' in stored) return stored.count;
-  const items = Object.fromEntries(Object.entries(stored.totals).map(([id, total]) => [id, { total }]));
+  // Counts stored this way predate the spread: their sums of squares are unknown, and unused (dots).
+  const items = Object.fromEntries(Object.entries(stored.totals).map(([id, total]) => [id, { total, sq: 0 }]));
   return method === 'points' ? { method, ballots: stored.ballots, items } : { method: 'dots', ballots: stored.ballots, items };
 }
 
@@ -94,12 +100,17 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
               rules,
               vote.items.filter((i) => i.table === t.table),
               tally,
+              { voters: t.ballots },
             ),
           )
       : rankResults(rules, vote.items, tally);
   const results = ranked.map((r): ReportVoteResult => {
     const item = items.get(r.id)!;
-    const base = { itemId: r.id, table: item.table, theme: item.theme, text: item.text, rank: r.rank, tied: r.tied };
+    const base = {
+      ...{ itemId: r.id, table: item.table, theme: item.theme, text: item.text, rank: r.rank, tied: r.tied },
+      // Only where the method has a spread (ranking, points, graded) and somebody voted.
+      ...(r.spread !== null && { spread: r.spread, divided: r.divided }),
+    };
     switch (vote.method) {
       case 'dots':
         return { ...base, score: r.score, total: r.score };
@@ -121,6 +132,10 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
           supportPct: k.supportPct,
           adopted: k.adopted,
         };
+      }
+      case 'graded': {
+        const k = r as RankedGradedItem;
+        return { ...base, score: k.acceptPct ?? 0, levels: k.levels, graders: k.graders, accepted: k.accepted, acceptPct: k.acceptPct, adopted: k.adopted };
       }
     }
   });

@@ -21,7 +21,7 @@ export interface TallyInput {
 export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
   const { vote, count } = input;
   const hidden = vote.blind && vote.status === 'open' && audience === 'room';
-  const rank = (items: readonly { id: string }[]): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count));
+  const rank = (items: readonly { id: string }[], voters?: number): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count, { voters }));
   if (vote.source !== 'table') {
     return { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden, results: rank(vote.items), tables: [] };
   }
@@ -36,7 +36,17 @@ export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'):
     tables: tableNumbers.map((table) => {
       const ballots = input.votersByTable.get(table) ?? 0;
       const withheld = ballots < MIN_VOTERS_SHOWN;
-      return { table, ballots, withheld, results: withheld ? [] : rank(vote.items.filter((i) => i.table === table)) };
+      return {
+        table,
+        ballots,
+        withheld,
+        results: withheld
+          ? []
+          : rank(
+              vote.items.filter((i) => i.table === table),
+              ballots,
+            ),
+      };
     }),
   };
 }

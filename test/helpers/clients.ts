@@ -369,6 +369,7 @@ export interface BallotChoiceFields {
   ranking?: string[];
   points?: Record<string, number>;
   stances?: Record<string, 'support' | 'oppose' | 'abstain'>;
+  grades?: Record<string, number>;
 }
 
 /** `{ ranking }` → `{ method: 'ranking', ranking }`; anything but exactly one field is sent as it is, to be refused. */
@@ -376,7 +377,8 @@ export function choicesOf(fields: BallotChoiceFields): unknown {
   const given = Object.entries(fields as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (given.length !== 1) return { ...fields };
   const [field, value] = given[0]!;
-  return { method: field === 'stances' ? 'recommendations' : field, [field]: value };
+  const method = field === 'stances' ? 'recommendations' : field === 'grades' ? 'graded' : field;
+  return { method, [field]: value };
 }
 
 /** A ballot of any method, e.g. `{ ranking: [a, b] }` or `{ stances: { r1: 'support' } }`. */

@@ -10,6 +10,7 @@ import type { BallotChoices } from '../../lib/storage';
 import { groupByTheme } from './choices';
 import { ClosedNotice } from './ClosedNotice';
 import { DotsBallot } from './DotsBallot';
+import { GradedBallot } from './GradedBallot';
 import { PointsBallot } from './PointsBallot';
 import { RankingBallot } from './RankingBallot';
 import { RecommendationsBallot } from './RecommendationsBallot';
@@ -39,6 +40,8 @@ export function BallotForm({ vote, items, themes, choices, onChange, turn, onDon
     choosing = <PointsBallot groups={groups} rules={vote.rules} choices={choices} {...editor} />;
   else if (choices.method === 'ranking') choosing = <RankingBallot items={items} groups={groups} choices={choices} {...editor} />;
   else if (choices.method === 'recommendations') choosing = <RecommendationsBallot items={items} choices={choices} {...editor} />;
+  else if (choices.method === 'graded' && vote.rules.method === 'graded')
+    choosing = <GradedBallot items={items} rules={vote.rules} choices={choices} {...editor} />;
 
   return (
     <section className="ballot" aria-labelledby="ballot-title">
@@ -65,5 +68,7 @@ function introFor(rules: VoteView['rules'], t: ReturnType<typeof useI18n>['t']):
       return t.ballot.points.intro(rules.budget);
     case 'recommendations':
       return t.ballot.recommendations.intro(rules.threshold);
+    case 'graded':
+      return t.ballot.graded.intro(rules.labels, rules.accept, rules.threshold);
   }
 }

@@ -18,6 +18,8 @@ export function emptyChoices(method: VoteMethod): BallotChoices {
       return { method, points: {} };
     case 'recommendations':
       return { method, stances: {} };
+    case 'graded':
+      return { method, grades: {} };
   }
 }
 
@@ -36,6 +38,8 @@ export function isBlank(choices: BallotChoices): boolean {
       return choices.ranking.length === 0;
     case 'recommendations':
       return Object.keys(choices.stances).length === 0;
+    case 'graded':
+      return Object.keys(choices.grades).length === 0;
   }
 }
 
