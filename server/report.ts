@@ -6,7 +6,8 @@ import { reportVote } from './domain/reportVotes.js';
 import { readReportEdits } from './reportEdits.js';
 import { readReportNotes } from './reportNotes.js';
 import type { Services } from './services.js';
-import { tableDocName } from './yjs/docNames.js';
+import { plenaryDocName, tableDocName } from './yjs/docNames.js';
+import { mergesOf } from '../shared/board.js';
 
 export function sessionReport(services: Services, sessionId: string, now = Date.now()): Report {
   const { sessions, devices, votes, events } = services;
@@ -29,6 +30,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
     boards,
     devicesByTable: devices.countByTable(sessionId),
     plenary: services.plenary.view(session),
+    plenaryMerges: services.store.read(plenaryDocName(sessionId), mergesOf),
     votes: votes.list(sessionId).map((vote) =>
       reportVote(vote, votes.count(vote), {
         stepId: stepOfVote.get(vote.id) ?? null,

@@ -11,10 +11,14 @@
  *     order?: number     place within its theme (lower first); without it, createdAt
  *     mergedInto?: string id of the point this duplicate was merged into; it stays in the
  *                        document with its own text and origin, and shows under that point
+ *     mergedBy?: 'suggestion' | 'hand'   how the merge came about (for the report's trail)
+ *     mergedStep?: string  id of the agenda step in which it was merged
  *     origin?: { table, round, point, count }  only on the plenary board (see plenary.ts):
  *                        the table point it was harvested from, and how often that table wrote it
  *   }
  *   doc.getMap('top'): roundId -> Y.Array<pointId>   the table's own top 3 for that round
+ *   doc.getMap('notSame'): pairKey -> { at, step }  a suggested duplicate the table (or the
+ *                        facilitator) said is not one: never suggested again (see similarity.ts)
  *   doc.getMap('clusters'): clusterId -> Y.Map {    a sub-theme the table added
  *     label: string      its name (after creation only the table host may change it)
  *     theme: string      the session theme it belongs under
@@ -31,6 +35,7 @@ import * as Y from 'yjs';
 export const POINTS_KEY = 'points';
 export const TOP_KEY = 'top';
 export const CLUSTERS_KEY = 'clusters';
+export const NOT_SAME_KEY = 'notSame';
 export const CLUSTER_LABEL_LENGTH = 60;
 export const TOP_SIZE = 3;
 
@@ -52,8 +57,17 @@ export interface PointData {
   hidden: boolean;
   order: number;
   mergedInto: string | null;
+  /** How and in which step it was merged; null for a point standing on its own (or merged before trails were kept). */
+  trail: MergeTrail | null;
   origin: PointOrigin | null;
 }
+
+/** How a merge came about: a suggestion accepted, or by hand; and in which agenda step. */
+export interface MergeTrail {
+  by: MergeHow;
+  step: string | null;
+}
+export type MergeHow = 'suggestion' | 'hand';
 
 export function pointsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(POINTS_KEY);
@@ -107,8 +121,17 @@ export function readPoint(id: string, point: Y.Map<unknown>): PointData | null {
     hidden: point.get('hidden') === true,
     order: typeof point.get('order') === 'number' ? (point.get('order') as number) : typeof createdAt === 'number' ? createdAt : 0,
     mergedInto: typeof point.get('mergedInto') === 'string' ? (point.get('mergedInto') as string) : null,
+    trail: readTrail(point),
     origin: readOrigin(point.get('origin')),
   };
+}
+
+function readTrail(point: Y.Map<unknown>): MergeTrail | null {
+  if (typeof point.get('mergedInto') !== 'string') return null;
+  const by = point.get('mergedBy');
+  const step = point.get('mergedStep');
+  if (by !== 'suggestion' && by !== 'hand') return null;
+  return { by, step: typeof step === 'string' ? step : null };
 }
 
 function readOrigin(value: unknown): PointOrigin | null {
@@ -221,14 +244,70 @@ export function visiblePoints(doc: Y.Doc): VisiblePoint[] {
   });
 }
 
-/** Merges a duplicate into another point; both keep their text and origin. */
-export function mergePoint(doc: Y.Doc, duplicateId: string, intoId: string): void {
+/** One merge as the report's trail lists it: no device, no person, only what, where and how. */
+export interface MergeRecord {
+  /** The point it was merged into, and the duplicate's own text. */
+  point: string;
+  merged: string;
+  by: MergeHow | null;
+  step: string | null;
+  /** On the plenary board: the table the duplicate came from. */
+  fromTable: number | null;
+}
+
+/** Every merge that still stands on a board, point by point in the board's order. */
+export function mergesOf(doc: Y.Doc): MergeRecord[] {
+  return mergeRecords(visiblePoints(doc));
+}
+
+/** The merges among points already read (see visiblePoints). */
+export function mergeRecords(points: readonly VisiblePoint[]): MergeRecord[] {
+  return points.flatMap((p) =>
+    p.merged.map((m) => ({
+      point: p.text.trim(),
+      merged: m.text.trim(),
+      by: m.trail?.by ?? null,
+      step: m.trail?.step ?? null,
+      fromTable: m.origin?.table ?? null,
+    })),
+  );
+}
+
+/** Merges a duplicate into another point; both keep their text and origin, and the merge its trail. */
+export function mergePoint(doc: Y.Doc, duplicateId: string, intoId: string, trail: MergeTrail): void {
   if (duplicateId === intoId) return;
-  pointsMap(doc).get(duplicateId)?.set('mergedInto', intoId);
+  const point = pointsMap(doc).get(duplicateId);
+  if (!point) return;
+  doc.transact(() => {
+    point.set('mergedInto', intoId);
+    point.set('mergedBy', trail.by);
+    if (trail.step) point.set('mergedStep', trail.step);
+    else point.delete('mergedStep');
+  });
 }
 
 export function unmergePoint(doc: Y.Doc, id: string): void {
-  pointsMap(doc).get(id)?.delete('mergedInto');
+  const point = pointsMap(doc).get(id);
+  if (!point) return;
+  doc.transact(() => {
+    point.delete('mergedInto');
+    point.delete('mergedBy');
+    point.delete('mergedStep');
+  });
+}
+
+export function notSameMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(NOT_SAME_KEY);
+}
+
+/** Pairs said not to be duplicates (keys as similarity.ts's pairKey makes them). */
+export function readNotSame(doc: Y.Doc): Set<string> {
+  return new Set(notSameMap(doc).keys());
+}
+
+/** Remembers that two suggested points are not the same, so the pair is not suggested again. */
+export function markNotSame(doc: Y.Doc, key: string, step: string | null, at = Date.now()): void {
+  notSameMap(doc).set(key, { at, step });
 }
 
 /** Moves a point one place up or down among the given siblings (the points of its theme, in order). */

@@ -15,7 +15,7 @@
  * report read the board through `plenaryView`.
  */
 import * as Y from 'yjs';
-import { addPoint, clustersMap, pointsMap, readPoints, visiblePoints, type PointOrigin } from './board.js';
+import { addPoint, clustersMap, pointsMap, readPoints, visiblePoints, type PointOrigin, type VisiblePoint } from './board.js';
 import type { Theme } from './protocol.js';
 
 export const PLENARY_THEMES_KEY = 'themes';
@@ -151,6 +151,39 @@ export interface PlenaryView {
   points: PlenaryPoint[];
   /** Points the facilitator hid (left out above, counted here). */
   hidden: number;
+}
+
+/**
+ * What came up at more than one table: the plenary points raised at two tables or more, the
+ * most widely raised first (then by how often they were written, then in list order).
+ */
+export function converging<P extends Pick<PlenaryPoint, 'tables' | 'count'>>(points: readonly P[]): P[] {
+  return points
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.tables.length > 1)
+    .sort((a, b) => b.p.tables.length - a.p.tables.length || b.p.count - a.p.count || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+/**
+ * Puts the points of each theme (and sub-theme) in order of how many tables raised them, most
+ * first; equal ones keep their order. One transaction, so every screen sees the new order at once.
+ */
+export function sortByTables(doc: Y.Doc): void {
+  const visible = new Map(visiblePoints(doc).map((p) => [p.id, p]));
+  const tablesOf = (p: VisiblePoint) => new Set([p, ...p.merged].flatMap((x) => (x.origin ? [x.origin.table] : []))).size;
+  // Grouped by the stored theme, which is a plenary theme or a sub-theme: each keeps its own order.
+  const groups = new Map<string, VisiblePoint[]>();
+  for (const p of readPoints(doc)) {
+    const v = visible.get(p.id);
+    if (v) groups.set(p.theme, [...(groups.get(p.theme) ?? []), v]);
+  }
+  doc.transact(() => {
+    for (const group of groups.values()) {
+      const sorted = group.map((p, i) => ({ p, i, n: tablesOf(p) })).sort((a, b) => b.n - a.n || a.i - b.i);
+      sorted.forEach(({ p }, order) => pointsMap(doc).get(p.id)?.set('order', order));
+    }
+  });
 }
 
 export function plenaryView(doc: Y.Doc, sessionThemes: readonly Theme[]): PlenaryView {

@@ -14,7 +14,7 @@ import { LIMITS } from './limits.js';
 import { ownRecord } from './ownRecord.js';
 import { BallotChoicesSchema, VoteMethod } from './tally.js';
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /**
  * Facilitator consoles of a session: how many are open, and which one has control (its socket
@@ -310,6 +310,8 @@ export const Spotlight = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), table: TableNumber }).strict(),
   z.object({ kind: z.literal('result') }).strict(),
   z.object({ kind: z.literal('plenary') }).strict(),
+  /** The plenary points raised at more than one table, most widely raised first. */
+  z.object({ kind: z.literal('converging') }).strict(),
 ]);
 export type Spotlight = z.infer<typeof Spotlight>;
 /** Seconds a projector page stays up before the next one, when paging runs by itself. */

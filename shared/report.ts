@@ -9,7 +9,7 @@ import { EVALUATION_QUESTIONS } from './evaluation.js';
 import { Participation, SessionKind, Theme, VoteMethod, VoteSource } from './protocol.js';
 import { ReportEdits } from './reportEdits.js';
 
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 
 export const ReportLanguage = z.enum(['nl', 'en']);
 export type ReportLanguage = z.infer<typeof ReportLanguage>;
@@ -221,6 +221,21 @@ export const ReportPlenary = z.object({
 });
 export type ReportPlenary = z.infer<typeof ReportPlenary>;
 
+/** One merge of duplicate points, for the process trail: where, in which step, and how it came about. */
+export const ReportMerge = z.object({
+  /** The table whose board it was on; null for the plenary list. */
+  table: z.number().nullable(),
+  /** On the plenary list: the table the duplicate came from. */
+  fromTable: z.number().nullable(),
+  point: z.string(),
+  merged: z.string(),
+  /** A suggestion accepted, or by hand; null for a merge made before Tafelronde kept this. */
+  by: z.enum(['suggestion', 'hand']).nullable(),
+  /** The agenda step in which it was merged, by type and title; null when not known. */
+  step: z.object({ type: z.enum(STEP_TYPES), title: z.string().nullable() }).nullable(),
+});
+export type ReportMerge = z.infer<typeof ReportMerge>;
+
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
@@ -253,6 +268,8 @@ export const Report = z.object({
   ),
   votes: z.array(ReportVote),
   recommendations: z.array(ReportRecommendation),
+  /** Every merge of duplicates on the tables' boards and the plenary list (schema 4). */
+  merges: z.array(ReportMerge),
   evaluations: z.array(ReportEvaluation),
   /** Tips and actions the organiser typed in the report page. */
   notes: z.array(z.string()),

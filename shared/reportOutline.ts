@@ -9,6 +9,7 @@ import { MIN_VOTERS_SHOWN } from './protocol.js';
 import { OTHER_THEME, type Report, type ReportLanguage, type ReportVersion, type ReportVote } from './report.js';
 import { groupsByPoint, mainThemes, pointKey, reportThemes, sameText, themeName, type MainPoint, type MainTheme } from './reportPoints.js';
 import { REPORT_TEXT, type ReportText } from './reportText.js';
+import { converging } from './plenary.js';
 import { scaleColors } from './scale.js';
 import { DIVIDED_SPREAD } from './tally.js';
 
@@ -128,12 +129,14 @@ export function reportOutline(report: Report, lang: ReportLanguage, options: Out
       ...(s.kind === 'burgerberaad' ? recommendationBlocks(ctx) : []),
       ...mainPointBlocks(ctx),
       ...topsBlocks(ctx),
+      ...convergingBlocks(ctx),
       ...votesBlocks(ctx),
       ...(s.kind === 'burgerberaad' ? [] : recommendationBlocks(ctx)),
       ...notesBlocks(ctx),
       ...evaluationBlocks(ctx),
       ...appendixPointBlocks(ctx),
       ...plenaryBlocks(ctx),
+      ...mergeBlocks(ctx),
       ...processBlocks(ctx),
     ],
   };
@@ -318,6 +321,49 @@ function appendixPointBlocks(ctx: Ctx): Block[] {
   return out;
 }
 
+/** The plenary points raised at more than one table, the most widely raised first. */
+function convergingBlocks({ report, t }: Ctx): Block[] {
+  const points = converging(report.plenary?.themes.flatMap((th) => th.points) ?? []);
+  if (points.length === 0) return [];
+  return [
+    { kind: 'heading', level: 2, text: t.convergingHeading },
+    { kind: 'paragraph', text: t.convergingIntro },
+    {
+      kind: 'list',
+      ordered: true,
+      items: points.map((p) => ({ text: p.text, note: t.atTables(p.tables.length, report.tables.length) })),
+    },
+  ];
+}
+
+/** The process trail of every merge: where, in which step, how; never who. */
+function mergeBlocks({ report, t, isPublic }: Ctx): Block[] {
+  if (report.merges.length === 0) return [];
+  const where = (m: Report['merges'][number]) =>
+    m.table === null
+      ? m.fromTable === null || isPublic
+        ? t.plenaryList
+        : `${t.plenaryList} (${t.fromTables([m.fromTable])})`
+      : isPublic
+        ? t.atATable
+        : t.table(m.table);
+  return [
+    { kind: 'heading', level: 2, text: t.mergesHeading, pageBreak: true },
+    { kind: 'paragraph', text: t.mergesIntro },
+    {
+      kind: 'table',
+      columns: [{ label: t.mergeWhere }, { label: t.mergeStep }, { label: t.mergeHow }, { label: t.mergePoint }, { label: t.mergeDuplicate }],
+      rows: report.merges.map((m) => [
+        where(m),
+        m.step === null ? '–' : m.step.title ? `${m.step.title} (${t.steps[m.step.type]})` : t.steps[m.step.type],
+        t.mergeBy[m.by ?? 'unknown'],
+        m.point,
+        m.merged,
+      ]),
+    },
+  ];
+}
+
 /** The plenary board, theme by theme, each point with the tables it came from. */
 function plenaryBlocks({ report, t, isPublic }: Ctx): Block[] {
   const plenary = report.plenary;
@@ -333,7 +379,14 @@ function plenaryBlocks({ report, t, isPublic }: Ctx): Block[] {
     out.push({
       kind: 'list',
       items: theme.points.map((p) => {
-        const from = isPublic ? (p.tables.length > 1 ? t.raisedAt(p.tables.length) : '') : p.tables.length > 0 ? t.fromTables(p.tables) : t.writtenInPlenary;
+        const spread = p.tables.length > 1 ? `${t.atTables(p.tables.length, report.tables.length)}: ` : '';
+        const from = isPublic
+          ? p.tables.length > 1
+            ? t.raisedAt(p.tables.length)
+            : ''
+          : p.tables.length > 0
+            ? `${spread}${t.fromTables(p.tables)}`
+            : t.writtenInPlenary;
         const note = [from, ...(p.count > 1 ? [t.times(p.count)] : [])].filter(Boolean).join(' · ');
         const differs = [...new Set(p.merged.filter((m) => sameText(m) !== sameText(p.text)))];
         return {

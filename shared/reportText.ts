@@ -70,6 +70,19 @@ export interface ReportText {
   topsIntro: string;
   noTop: string;
   plenaryHeading: string;
+  convergingHeading: string;
+  convergingIntro: string;
+  atTables: (n: number, total: number) => string;
+  mergesHeading: string;
+  mergesIntro: string;
+  mergeWhere: string;
+  mergeStep: string;
+  mergeHow: string;
+  mergePoint: string;
+  mergeDuplicate: string;
+  mergeBy: Record<'suggestion' | 'hand' | 'unknown', string>;
+  plenaryList: string;
+  atATable: string;
   plenaryIntro: (points: number) => string;
   fromTables: (tables: number[]) => string;
   writtenInPlenary: string;
@@ -264,6 +277,22 @@ const nl: ReportText = {
   topsIntro: 'Elke tafel koos zelf haar belangrijkste punten, in deze volgorde.',
   noTop: 'Geen top 3 gekozen.',
   plenaryHeading: 'Bijlage: de plenaire lijst',
+  convergingHeading: 'Wat aan meerdere tafels speelde',
+  convergingIntro: 'Deze punten kwamen aan meer dan één tafel naar voren. Het punt dat aan de meeste tafels speelde, staat bovenaan.',
+  atTables: (n, total) => `aan ${n} van ${total} tafels`,
+  mergesHeading: 'Bijlage: samengevoegde punten',
+  mergesIntro:
+    'Punten die hetzelfde zeiden, zijn samengevoegd. Beide teksten bleven bewaard en tellen samen één keer. ' +
+    'Hier staat van elke samenvoeging waar en in welke stap het gebeurde, en of het een voorstel van Tafelronde ' +
+    'was of met de hand ging. Wie het deed, wordt niet bijgehouden.',
+  mergeWhere: 'Waar',
+  mergeStep: 'Stap',
+  mergeHow: 'Hoe',
+  mergePoint: 'Punt',
+  mergeDuplicate: 'Samengevoegd met',
+  mergeBy: { suggestion: 'voorstel aangenomen', hand: 'met de hand', unknown: 'niet bekend' },
+  plenaryList: 'plenaire lijst',
+  atATable: 'aan een tafel',
   plenaryIntro: (points) =>
     `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met ` +
     `de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
@@ -522,6 +551,22 @@ const en: ReportText = {
   topsIntro: 'Each table chose its own most important points, in this order.',
   noTop: 'No top 3 chosen.',
   plenaryHeading: 'Appendix: the plenary list',
+  convergingHeading: 'What came up at several tables',
+  convergingIntro: 'These points came up at more than one table. The point raised at the most tables comes first.',
+  atTables: (n, total) => `at ${n} of ${total} tables`,
+  mergesHeading: 'Appendix: combined points',
+  mergesIntro:
+    'Points that said the same were combined. Both texts were kept and count once together. For each ' +
+    'combination this lists where and in which step it happened, and whether Tafelronde suggested it or it ' +
+    'was done by hand. Who did it is not recorded.',
+  mergeWhere: 'Where',
+  mergeStep: 'Step',
+  mergeHow: 'How',
+  mergePoint: 'Point',
+  mergeDuplicate: 'Combined with',
+  mergeBy: { suggestion: 'suggestion accepted', hand: 'by hand', unknown: 'not known' },
+  plenaryList: 'plenary list',
+  atATable: 'at a table',
   plenaryIntro: (points) =>
     `What the tables brought together in the room: ${plural(points, 'point', 'points')}, by theme, with the tables they came from. Duplicates are merged.`,
   fromTables: (tables) => (tables.length === 1 ? `table ${tables[0]}` : `tables ${tables.join(', ')}`),

@@ -51,8 +51,8 @@ describe('addPoint and readPoints', () => {
     addPoint(doc, { id: 'a', theme: 't', round: null, step: null, createdAt: 1 });
     expect(readPoints(doc)).toEqual([
       // Without an order of its own, a point is ordered by when it was made.
-      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false, order: 1, mergedInto: null, origin: null },
-      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false, order: 2, mergedInto: null, origin: null },
+      { id: 'a', text: '', theme: 't', createdAt: 1, round: null, step: null, hidden: false, order: 1, mergedInto: null, trail: null, origin: null },
+      { id: 'b', text: 'Later', theme: 't', createdAt: 2, round: 'r', step: 's', hidden: false, order: 2, mergedInto: null, trail: null, origin: null },
     ]);
     // Without round or step the keys are simply absent.
     expect([...pointsMap(doc).get('a')!.keys()].sort()).toEqual(['createdAt', 'text', 'theme']);
@@ -190,7 +190,7 @@ describe('readTop and toggleTop', () => {
 describe('merging duplicates', () => {
   it('shows a merged point once, under the point it joined, with its own text kept', () => {
     const { doc, ids } = boardWith(3);
-    mergePoint(doc, ids[2]!, ids[0]!);
+    mergePoint(doc, ids[2]!, ids[0]!, { by: 'hand', step: null });
     const visible = visiblePoints(doc);
     expect(visible.map((p) => p.id)).toEqual([ids[0], ids[1]]);
     expect(visible[0]!.merged.map((p) => p.id)).toEqual([ids[2]]);
@@ -201,8 +201,8 @@ describe('merging duplicates', () => {
 
   it('follows chains of merges to the point that stands on its own', () => {
     const { doc, ids } = boardWith(3);
-    mergePoint(doc, ids[2]!, ids[1]!);
-    mergePoint(doc, ids[1]!, ids[0]!);
+    mergePoint(doc, ids[2]!, ids[1]!, { by: 'hand', step: null });
+    mergePoint(doc, ids[1]!, ids[0]!, { by: 'hand', step: null });
     const [only, ...rest] = visiblePoints(doc);
     expect(rest).toEqual([]);
     expect(only!.merged.map((p) => p.id).sort()).toEqual([ids[1], ids[2]].sort());
@@ -211,7 +211,7 @@ describe('merging duplicates', () => {
   it('treats a merge into a missing point, or a circle of merges, as no merge at all', () => {
     const { doc, ids } = boardWith(2);
     pointsMap(doc).get(ids[0]!)!.set('mergedInto', 'gone');
-    mergePoint(doc, ids[1]!, ids[1]!); // into itself: ignored
+    mergePoint(doc, ids[1]!, ids[1]!, { by: 'hand', step: null }); // into itself: ignored
     expect(visiblePoints(doc).map((p) => p.id)).toEqual(ids);
     const byId = new Map(readPoints(doc).map((p) => [p.id, p]));
     pointsMap(doc).get(ids[0]!)!.set('mergedInto', ids[1]!);

@@ -10,7 +10,8 @@ import { boardPhase, refusalOf, type BoardChange } from '../server/domain/boardR
 import { tableDocName } from '../server/yjs/docNames.js';
 import { wholeCharacters } from '../server/yjs/updateGuard.js';
 import { STEP_TYPES } from '../shared/agenda.js';
-import { addPoint, pointsMap, pointText, readPoints } from '../shared/board.js';
+import { addPoint, markNotSame, mergePoint, notSameMap, pointsMap, pointText, readNotSame, readPoints, unmergePoint } from '../shared/board.js';
+import { pairKey } from '../shared/similarity.js';
 import { Events, LIMITS, type CreateSessionBody } from '../shared/protocol.js';
 import {
   addPointTo,
@@ -242,6 +243,37 @@ describe('the shape of the document', () => {
         .map((row) => row.data.toString('utf8'))
         .join('');
       for (const gone of ['geheime tekst', 'tablet 3', 'verboden wortel']) expect(rows).not.toContain(gone);
+    } finally {
+      r.done();
+    }
+  });
+
+  it('a merge keeps its trail and a dismissed suggestion is remembered, in their shape only, and only while the table sorts', async () => {
+    const r = await room();
+    try {
+      mergePoint(r.tablet.doc, r.b, r.a, { by: 'suggestion', step: 'stap-1' });
+      markNotSame(r.tablet.doc, pairKey(r.a, 'elders'), 'stap-1', 1);
+      await expect.poll(() => r.stored().find((p) => p.id === r.b)).toMatchObject({ mergedInto: r.a, trail: { by: 'suggestion', step: 'stap-1' } });
+      await expect.poll(() => server.services.store.read(tableDocName(r.s.id, 1), (doc) => [...readNotSame(doc)])).toEqual([pairKey(r.a, 'elders')]);
+      expect(r.denials()).toEqual([]);
+      unmergePoint(r.tablet.doc, r.b);
+      await expect.poll(() => r.stored().find((p) => p.id === r.b)).toMatchObject({ mergedInto: null, trail: null });
+
+      const bad: (() => void)[] = [
+        () => point(r.tablet, r.b).set('mergedBy', 'robot'),
+        () => notSameMap(r.tablet.doc).set('geen-paar', { at: 1, step: null }),
+        () => notSameMap(r.tablet.doc).set(pairKey('x', 'y'), { at: 1, step: null, wie: 'tablet 3' }),
+      ];
+      for (const attempt of bad) {
+        const n = r.denials().length;
+        attempt();
+        expect(await r.refused(n)).toBe('bad_shape');
+      }
+      await gotoStep(r.fac, 'prioriteren');
+      const n = r.denials().length;
+      markNotSame(r.tablet.doc, pairKey(r.a, r.b), null);
+      expect(await r.refused(n)).toBe('step_locked');
+      await expect.poll(() => server.services.store.read(tableDocName(r.s.id, 1), (doc) => [...readNotSame(doc)])).toEqual([pairKey(r.a, 'elders')]);
     } finally {
       r.done();
     }

@@ -4,15 +4,17 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { mergePoint, readPoints, toggleTop } from '../shared/board.js';
+import { mergePoint, mergesOf, readPoints, toggleTop } from '../shared/board.js';
 import {
   addPlenaryTheme,
+  converging,
   harvestPoint,
   mergePlenaryThemes,
   plenaryView,
   readPlenaryThemes,
   renamePlenaryTheme,
   resolvePlenaryTheme,
+  sortByTables,
 } from '../shared/plenary.js';
 import type { Report } from '../shared/report.js';
 import { Events, YJS_SUBPROTOCOL, type PlenaryBoard, type PlenaryHarvestResult } from '../shared/protocol.js';
@@ -74,11 +76,61 @@ describe('the plenary document', () => {
     expect(harvestPoint(doc, { id: 'again', theme: 'communicatie', text: 'Tijdig informeren', origin: origin(1, 'p1', 2) })).toBe(false);
     harvestPoint(doc, { id: 'b', theme: 'communicatie', text: 'Op tijd informeren', origin: origin(3, 'p9') });
     harvestPoint(doc, { id: 'c', theme: 'samenwerking', text: 'Korte lijntjes', origin: origin(3, 'p10') });
-    mergePoint(doc, 'b', 'a');
+    mergePoint(doc, 'b', 'a', { by: 'hand', step: null });
     const view = plenaryView(doc, THEMES);
     expect(view.points).toEqual([
       { id: 'a', theme: 'communicatie', cluster: null, text: 'Tijdig informeren', count: 3, tables: [1, 3], merged: ['Op tijd informeren'] },
       { id: 'c', theme: 'samenwerking', cluster: null, text: 'Korte lijntjes', count: 1, tables: [3], merged: [] },
+    ]);
+  });
+});
+
+describe('convergence: what came up at several tables', () => {
+  /** Six tables' points: "Tijdig informeren" at 1, 3, 4 and 6 (merged), "Korte lijntjes" at 2 and 5, the rest once. */
+  function sixTables() {
+    const doc = new Y.Doc();
+    const add = (id: string, theme: string, text: string, table: number, count = 1) => harvestPoint(doc, { id, theme, text, origin: origin(table, id, count) });
+    add('solo', 'communicatie', 'Nieuwsbrief op papier', 2);
+    add('lijn', 'communicatie', 'Korte lijntjes', 2);
+    add('tijd', 'communicatie', 'Tijdig informeren', 1, 2);
+    add('tijd3', 'communicatie', 'Op tijd informeren', 3);
+    add('tijd4', 'communicatie', 'Informeer op tijd', 4);
+    add('tijd6', 'communicatie', 'Tijdig informeren', 6);
+    add('lijn5', 'communicatie', 'Korte lijnen', 5);
+    add('groen', 'samenwerking', 'Meer groen', 1);
+    for (const dup of ['tijd3', 'tijd4', 'tijd6']) mergePoint(doc, dup, 'tijd', { by: 'suggestion', step: 'plenair' });
+    mergePoint(doc, 'lijn5', 'lijn', { by: 'hand', step: 'plenair' });
+    return doc;
+  }
+
+  it('lists the points raised at two tables or more, most tables first, with their counts', () => {
+    const view = plenaryView(sixTables(), THEMES);
+    expect(converging(view.points).map((p) => [p.text, p.tables, p.count])).toEqual([
+      ['Tijdig informeren', [1, 3, 4, 6], 5],
+      ['Korte lijntjes', [2, 5], 2],
+    ]);
+  });
+
+  it('sorts each theme by the number of tables, keeping the order among equals, in one change', () => {
+    const doc = sixTables();
+    const changes: number[] = [];
+    doc.on('afterTransaction', () => changes.push(1));
+    sortByTables(doc);
+    expect(changes).toHaveLength(1);
+    const inTheme = (theme: string) =>
+      plenaryView(doc, THEMES)
+        .points.filter((p) => p.theme === theme)
+        .map((p) => p.text);
+    expect(inTheme('communicatie')).toEqual(['Tijdig informeren', 'Korte lijntjes', 'Nieuwsbrief op papier']);
+    expect(inTheme('samenwerking')).toEqual(['Meer groen']);
+  });
+
+  it('keeps the trail of each merge: how and in which step', () => {
+    expect(mergesOf(sixTables())).toEqual([
+      { point: 'Korte lijntjes', merged: 'Korte lijnen', by: 'hand', step: 'plenair', fromTable: 5 },
+      { point: 'Tijdig informeren', merged: 'Op tijd informeren', by: 'suggestion', step: 'plenair', fromTable: 3 },
+      { point: 'Tijdig informeren', merged: 'Informeer op tijd', by: 'suggestion', step: 'plenair', fromTable: 4 },
+      { point: 'Tijdig informeren', merged: 'Tijdig informeren', by: 'suggestion', step: 'plenair', fromTable: 6 },
     ]);
   });
 });
@@ -222,7 +274,7 @@ describe('harvesting on the server', () => {
     const plenary = await tableProvider(server, s.id, 'plenary', { facilitator: s.facilitatorKey });
     await vi.waitFor(() => expect(readPoints(plenary.doc)).toHaveLength(2), WAIT);
     const [first, second] = readPoints(plenary.doc);
-    mergePoint(plenary.doc, second!.id, first!.id);
+    mergePoint(plenary.doc, second!.id, first!.id, { by: 'hand', step: null });
     mergePlenaryThemes(plenary.doc, THEMES, 'samenwerking', 'communicatie');
     await vi.waitFor(() => {
       const last = boards.at(-1);

@@ -67,7 +67,7 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const report = Report.parse(JSON.parse(text(res.bytes)));
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.session).toMatchObject({
       kind: 'thematafel',
       title: SESSION_001.title,
@@ -227,6 +227,7 @@ describe('the report of thematafel 001, through the real server', () => {
     expect(html).not.toMatch(/<script/i);
     expect([...html.matchAll(/<h2 class="page-break">([^<]*)</g)].map((m) => m[1])).toEqual([
       'Bijlage: alle punten per ronde en tafel',
+      'Bijlage: samengevoegde punten',
       'Bijlage: hoe de bijeenkomst verliep',
     ]);
     // Points per theme, and the vote.

@@ -176,7 +176,7 @@ describe('buildReport', () => {
   it('produces a report that matches the schema, with the session context', () => {
     const report = fullReport();
     expect(() => ReportSchema.parse(report)).not.toThrow();
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.generatedAt).toBe(new Date(NOW).toISOString());
     expect(report.session).toEqual({
       id: 'sess-0001',
@@ -632,6 +632,7 @@ describe('renderHtml', () => {
   it('breaks pages only before the appendices', () => {
     expect([...html.matchAll(/<h2 class="page-break">([^<]*)</g)].map((m) => m[1])).toEqual([
       'Bijlage: alle punten per ronde en tafel',
+      'Bijlage: samengevoegde punten',
       'Bijlage: hoe de bijeenkomst verliep',
     ]);
     expect(html).toContain('<h3>Ronde 1: Gespreksronde 1</h3>');
@@ -758,10 +759,10 @@ describe('renderDocx', () => {
     // The chart of points per theme becomes a table of its numbers; the vote charts' numbers are in the results tables.
     for (const cell of ['Thema', 'Stippen', 'Borda-score', 'Eerste keus', 'Neutraal', 'Steun %', 'Aangenomen', '63,6%', 'Gemiddeld'])
       expect(paragraphs).toContain(cell);
-    // Points per theme, 4 votes, recommendations, evaluation, participation (no timeline without events).
-    expect(xml.match(/<w:tbl>/g)?.length).toBe(1 + 4 + 1 + 1 + 1);
-    // After the title page, and before each appendix.
-    expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(3);
+    // Points per theme, 4 votes, recommendations, evaluation, merges, participation (no timeline without events).
+    expect(xml.match(/<w:tbl>/g)?.length).toBe(1 + 4 + 1 + 1 + 1 + 1);
+    // After the title page, and before each appendix (points, merges, process).
+    expect(xml.match(/<w:pageBreakBefore\/>/g)?.length).toBe(4);
     expect(xml).toContain('<w:pStyle w:val="Title"/>');
     expect(xml).toContain('<w:pStyle w:val="Heading2"/>');
     expect(parts['docProps/core.xml']).toContain('<dc:title>Verslag thematafel ‘Samen sterker’</dc:title>');

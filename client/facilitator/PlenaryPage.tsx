@@ -5,8 +5,18 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type * as Y from 'yjs';
-import { visiblePoints, type VisiblePoint } from '../../shared/board';
-import { addPlenaryTheme, mergePlenaryThemes, plenaryThemesMap, readPlenaryThemes, renamePlenaryTheme, THEME_LABEL_LENGTH } from '../../shared/plenary';
+import { pointsMap, visiblePoints, type VisiblePoint } from '../../shared/board';
+import {
+  addPlenaryTheme,
+  converging,
+  mergePlenaryThemes,
+  plenaryThemesMap,
+  plenaryView,
+  readPlenaryThemes,
+  renamePlenaryTheme,
+  sortByTables,
+  THEME_LABEL_LENGTH,
+} from '../../shared/plenary';
 import { Events, type SessionView, type Theme } from '../../shared/protocol';
 import { nanoid } from 'nanoid';
 import { useI18n } from '../i18n/I18n';
@@ -51,6 +61,7 @@ function Plenary({ sessionId, secret }: { sessionId: string; secret: string }) {
             <div className="plenary__tools">
               <Harvest session={session} emit={conn.emit} secret={secret} />
               <ThemeTools doc={board.doc} sessionThemes={session.themes} />
+              <Converging doc={board.doc} session={session} />
             </div>
             <PlenaryBoard session={session} board={board} />
           </>
@@ -77,7 +88,65 @@ function PlenaryBoard({ session, board }: { session: SessionView; board: NonNull
   const { t } = useI18n();
   const themes = usePlenaryThemes(board.doc, session.themes);
   // After the end the board is the record: the server takes no more changes (docs/api.md).
-  return <Board table={board} themes={themes} roundId={null} stepId={null} canAdd={session.run.status !== 'ended'} host label={t.plenary.title} />;
+  return (
+    <Board
+      table={board}
+      themes={themes}
+      roundId={null}
+      stepId={null}
+      canAdd={session.run.status !== 'ended'}
+      host
+      label={t.plenary.title}
+      suggest
+      mergeStep={session.run.stepId}
+    />
+  );
+}
+
+/** The plenary points raised at more than one table, most widely raised first; and sorting the list by it. */
+function Converging({ doc, session }: { doc: Y.Doc; session: SessionView }) {
+  const { t } = useI18n();
+  const [points, setPoints] = useState(() => converging(plenaryView(doc, session.themes).points));
+  const [sorted, setSorted] = useState(false);
+  useEffect(() => {
+    const map = pointsMap(doc);
+    const update = () => setPoints(converging(plenaryView(doc, session.themes).points));
+    update();
+    map.observeDeep(update);
+    return () => map.unobserveDeep(update);
+  }, [doc, session.themes]);
+  const ended = session.run.status === 'ended';
+  return (
+    <section className="card" aria-labelledby="converging-title">
+      <h2 id="converging-title">{t.plenary.converging}</h2>
+      <p className="field__hint">{t.plenary.convergingHint}</p>
+      {points.length === 0 ? (
+        <p>{t.plenary.convergingEmpty}</p>
+      ) : (
+        <ol className="converging">
+          {points.map((p) => (
+            <li key={p.id}>
+              {p.text} <span className="converging__tables">({t.plenary.atTables(p.tables.length, session.tables)})</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <button
+        type="button"
+        className="button"
+        disabled={ended}
+        onClick={() => {
+          sortByTables(doc);
+          setSorted(true);
+        }}
+      >
+        {t.plenary.sortByTables}
+      </button>
+      <p role="status" className="field__hint">
+        {sorted ? t.plenary.sortedByTables : ''}
+      </p>
+    </section>
+  );
 }
 
 function Harvest({ session, emit, secret }: { session: SessionView; emit: SessionConnection['emit']; secret: string }) {

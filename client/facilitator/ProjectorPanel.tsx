@@ -13,7 +13,7 @@ import { stageOf, type Stage } from '../projector/stage';
 
 const encode = (s: Spotlight | null) => (s === null ? 'none' : s.kind === 'table' ? `table:${s.table}` : s.kind);
 const decode = (v: string): Spotlight | null =>
-  v === 'none' ? null : v === 'result' ? { kind: 'result' } : v === 'plenary' ? { kind: 'plenary' } : { kind: 'table', table: Number(v.split(':')[1]) };
+  v === 'none' ? null : v === 'result' || v === 'plenary' || v === 'converging' ? { kind: v } : { kind: 'table', table: Number(v.split(':')[1]) };
 
 export function ProjectorPanel({ data, emit }: { data: WallData; emit: SessionConnection['emit'] }) {
   const { t } = useI18n();
@@ -88,6 +88,7 @@ export function ProjectorPanel({ data, emit }: { data: WallData; emit: SessionCo
             </option>
           ))}
           <option value="plenary">{t.projectorControl.spotlightPlenary}</option>
+          <option value="converging">{t.projectorControl.spotlightConverging}</option>
           {session.vote && <option value="result">{t.projectorControl.spotlightResult}</option>}
         </select>
       </div>

@@ -80,6 +80,7 @@ function Host({ sessionId, table, secret }: { sessionId: string; table: number; 
                 stepId={pos.current?.step.id ?? null}
                 canAdd={pos.status === 'running' && pos.current !== undefined && POINT_STEPS.has(pos.current.step.type)}
                 host
+                suggest={pos.status === 'running' && pos.current?.step.type === 'clusteren'}
               />
             ) : (
               <p>{t.tablet.syncing}</p>

@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/I18n';
 import { position, stepTitle } from '../lib/steps';
 import { JoinCard } from './JoinCard';
 import { stageOf, type Stage } from './stage';
-import { BoardStage, PlenaryStage, QuestionStage, TopsStage, VoteStage } from './WallStages';
+import { BoardStage, ConvergingStage, PlenaryStage, QuestionStage, TopsStage, VoteStage } from './WallStages';
 
 export interface WallData {
   session: SessionView;
@@ -59,6 +59,8 @@ function StageBody({ stage, data, paging, onPages }: { stage: Stage; data: WallD
       return data.board ? <BoardStage session={data.session} board={data.board} {...common} /> : null;
     case 'plenary':
       return <PlenaryStage plenary={data.plenary} {...common} />;
+    case 'converging':
+      return <ConvergingStage plenary={data.plenary} tables={data.session.tables} {...common} />;
     case 'tops':
       return <TopsStage session={data.session} {...common} />;
     case 'vote':

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { PlenaryBoard, ProjectorSettings, ResultRow, SessionView, TableBoard, Tally, VoteView } from '../../shared/protocol';
+import { converging } from '../../shared/plenary';
 import { scaleColors } from '../../shared/scale';
 import { useMethodLabel } from '../components/voteLabels';
 import { useI18n } from '../i18n/I18n';
@@ -134,6 +135,35 @@ export function PlenaryStage({ plenary, paging, onPages }: Common & { plenary: P
         }))}
         heading={(theme) => <Heading text={label.get(theme) ?? ''} />}
         columns={sorted.length > 6 ? 2 : 1}
+        max={1.2}
+        min={0.72}
+        paging={paging}
+        onPages={onPages}
+      />
+    </WallSection>
+  );
+}
+
+/** What came up at several tables: the plenary points raised at two tables or more, most widely raised first. */
+export function ConvergingStage({ plenary, tables, paging, onPages }: Common & { plenary: PlenaryBoard | null; tables: number }) {
+  const { t } = useI18n();
+  const points = converging(plenary?.points ?? []);
+  return (
+    <WallSection id="stage-converging" title={t.plenary.converging} empty={points.length === 0 ? t.plenary.convergingEmpty : null}>
+      <Fit
+        items={points.map((p) => ({
+          key: p.id,
+          node: (
+            <p className="wall__point wall__point--numbered">
+              <span className="wall__rank">{p.tables.length}</span>
+              <span>
+                {p.text}
+                <span className="wall__tag"> {t.plenary.atTables(p.tables.length, tables)}</span>
+              </span>
+            </p>
+          ),
+        }))}
+        columns={points.length > 6 ? 2 : 1}
         max={1.2}
         min={0.72}
         paging={paging}

@@ -13,6 +13,7 @@ export type Stage =
   | { kind: 'question'; question: string }
   | { kind: 'table'; table: number }
   | { kind: 'plenary' }
+  | { kind: 'converging' }
   | { kind: 'tops' }
   | { kind: 'vote'; vote: VoteView; phase: VotePhase }
   | { kind: 'ended' };
@@ -39,6 +40,7 @@ export function stageOf(session: SessionView, tally: Tally | null, board: TableB
 
   if (spotlight?.kind === 'table' && board?.table === spotlight.table) return { kind: 'table', table: spotlight.table };
   if (spotlight?.kind === 'plenary') return { kind: 'plenary' };
+  if (spotlight?.kind === 'converging') return { kind: 'converging' };
   if (vote && spotlight?.kind === 'result') return { kind: 'vote', vote, phase: votePhase(vote, tally) };
   if (pos.status === 'lobby') return { kind: 'lobby', question: pos.question };
   if (pos.status === 'ended') return { kind: 'ended' };

@@ -25,6 +25,7 @@ import {
 import { LIMITS, type Theme } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import type { Awareness } from 'y-protocols/awareness';
+import { DuplicateSuggestions } from './DuplicateSuggestions';
 import { PointCard } from './PointCard';
 import type { TableDoc } from './useTableDoc';
 
@@ -182,9 +183,13 @@ interface Props {
   host?: boolean;
   /** The board's name for assistive technology; a table's board by default. */
   label?: string;
+  /** Suggest points that seem to say the same (while sorting, and on the plenary board). */
+  suggest?: boolean;
+  /** The agenda step now, kept with each merge for the report's trail (the plenary's points have none of their own). */
+  mergeStep?: string | null;
 }
 
-export function Board({ table, themes, roundId, stepId, canAdd, host = false, label }: Props) {
+export function Board({ table, themes, roundId, stepId, canAdd, host = false, label, suggest = false, mergeStep = stepId }: Props) {
   const { t } = useI18n();
   const { doc, awareness, undo } = table;
   const all = usePoints(doc);
@@ -221,10 +226,10 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
   const setHidden = useCallback((id: string, hidden: boolean) => pointsMap(doc).get(id)?.set('hidden', hidden), [doc]);
   const mergeInto = useCallback(
     (target: string) => {
-      if (merging) mergePoint(doc, merging, target);
+      if (merging) mergePoint(doc, merging, target, { by: 'hand', step: mergeStep });
       setMerging(null);
     },
-    [doc, merging],
+    [doc, merging, mergeStep],
   );
   const unmerge = useCallback((id: string) => unmergePoint(doc, id), [doc]);
 
@@ -242,6 +247,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
         merging={merging !== null}
         onCancelMerge={() => setMerging(null)}
       />
+      {suggest && <DuplicateSuggestions doc={doc} roundId={roundId} step={mergeStep} disabled={!canAdd} />}
       <div className="board" aria-label={label ?? t.tablet.board} role="region">
         {themes.map((theme) => {
           const inColumn = shown.filter((p) => columnOf(p) === theme.id);

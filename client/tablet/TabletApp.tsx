@@ -198,7 +198,14 @@ function SeatedTablet({
     screen = (
       <>
         <p className="step-help">{t.stepHelp[type]}</p>
-        <TableBoard tableDoc={tableDoc} themes={session.themes} roundId={pos.current!.round.id} stepId={pos.current!.step.id} canAdd />
+        <TableBoard
+          tableDoc={tableDoc}
+          themes={session.themes}
+          roundId={pos.current!.round.id}
+          stepId={pos.current!.step.id}
+          canAdd
+          suggest={type === 'clusteren'}
+        />
       </>
     );
   } else if (type === 'prioriteren') {
@@ -225,14 +232,16 @@ function TableBoard({
   roundId,
   stepId,
   canAdd,
+  suggest,
 }: {
   tableDoc: TableDoc | null;
   themes: Theme[];
   roundId: string;
   stepId: string;
   canAdd: boolean;
+  suggest: boolean;
 }) {
   const { t } = useI18n();
   if (!tableDoc?.ready) return <p>{t.tablet.syncing}</p>;
-  return <Board table={tableDoc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} />;
+  return <Board table={tableDoc} themes={themes} roundId={roundId} stepId={stepId} canAdd={canAdd} suggest={suggest} />;
 }

@@ -42,6 +42,8 @@ export type BoardChange =
   | { kind: 'cluster.label' }
   | { kind: 'cluster.field'; field: string }
   | { kind: 'top' }
+  /** A suggested pair said not to be duplicates (or that said undone). */
+  | { kind: 'notSame' }
   /** The plenary board's own themes. */
   | { kind: 'themes' }
   /** Anything outside the documented shape of the document. */
@@ -83,6 +85,7 @@ export function refusalOf(change: BoardChange, phase: BoardPhase, writer: Writer
     case 'cluster.add':
     case 'cluster.delete':
     case 'cluster.field':
+    case 'notSame':
       return phase === 'collecting' ? null : 'step_locked';
     case 'cluster.label':
       if (writer !== 'host') return 'host_only';

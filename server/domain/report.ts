@@ -7,12 +7,14 @@
  */
 import { findStep, POINT_STEPS, type Agenda } from '../../shared/agenda.js';
 import type { EvaluationSummary } from '../../shared/evaluation.js';
+import { mergeRecords, type MergeRecord } from '../../shared/board.js';
 import type { PlenaryView } from '../../shared/plenary.js';
 import type { Participation, SessionKind, Theme } from '../../shared/protocol.js';
 import {
   OTHER_THEME,
   REPORT_SCHEMA_VERSION,
   type Report,
+  type ReportMerge,
   type ReportPlenary,
   type ReportPoint,
   type ReportRound,
@@ -43,6 +45,8 @@ export interface ReportInput {
   devicesByTable: Map<number, number>;
   /** The plenary board, if anything was harvested. */
   plenary?: PlenaryView;
+  /** The merges on the plenary board (see mergesOf in shared/board.ts). */
+  plenaryMerges?: MergeRecord[];
   votes: ReportVote[];
   evaluations?: EvaluationSummary[];
   notes?: string[];
@@ -71,6 +75,7 @@ export function buildReport(input: ReportInput): Report {
     tables,
     votes: input.votes,
     recommendations: recommendationsOf(input.votes),
+    merges: mergesSection(input),
     evaluations: input.evaluations ?? [],
     notes: input.notes ?? [],
     edits: input.edits ?? NO_EDITS,
@@ -81,6 +86,26 @@ export function buildReport(input: ReportInput): Report {
       ballots: input.votes.reduce((s, v) => s + v.ballots, 0),
     },
   };
+}
+
+/** The merge trail: every table's merges in table order, then the plenary list's. */
+function mergesSection(input: ReportInput): ReportMerge[] {
+  const step = (id: string | null): ReportMerge['step'] => {
+    const at = findStep(input.session.agenda, id);
+    return at ? { type: at.step.type, title: at.step.title ?? null } : null;
+  };
+  const record = (table: number | null, m: MergeRecord): ReportMerge => ({
+    table,
+    fromTable: m.fromTable,
+    point: m.point,
+    merged: m.merged,
+    by: m.by,
+    step: step(m.step),
+  });
+  return [
+    ...boardsInOrder(input).flatMap(([table, board]) => mergeRecords(board.visible).map((m) => record(table, m))),
+    ...(input.plenaryMerges ?? []).map((m) => record(null, m)),
+  ];
 }
 
 function plenarySection({ plenary }: ReportInput): ReportPlenary | null {

@@ -12,7 +12,7 @@
  * Anything else is tried on a copy first.
  */
 import * as Y from 'yjs';
-import { CLUSTERS_KEY, POINTS_KEY, TOP_KEY } from '../../shared/board.js';
+import { CLUSTERS_KEY, NOT_SAME_KEY, POINTS_KEY, TOP_KEY } from '../../shared/board.js';
 import { PLENARY_THEMES_KEY } from '../../shared/plenary.js';
 import type { BoardChange } from '../domain/boardRules.js';
 
@@ -112,6 +112,8 @@ const POINT_FIELDS: Record<string, (v: unknown, plenary: boolean) => boolean> = 
   hidden: (v) => typeof v === 'boolean',
   order: (v) => typeof v === 'number' && Number.isFinite(v),
   mergedInto: (v) => typeof v === 'string' && v.length <= 64,
+  mergedBy: (v) => v === 'suggestion' || v === 'hand',
+  mergedStep: (v) => typeof v === 'string' && v.length <= 64,
   origin: (v, plenary) => plenary && typeof v === 'object' && v !== null && !(v instanceof Y.AbstractType),
 };
 const CLUSTER_FIELDS: Record<string, (v: unknown) => boolean> = {
@@ -140,6 +142,18 @@ function clusterShape(value: unknown): string | null {
   return typeof value.get('label') === 'string' && typeof value.get('theme') === 'string' ? null : 'a sub-theme without label or theme';
 }
 
+/** A pair said not to be the same: keyed by two point ids, holding when and in which step. */
+function notSameShape(key: string, value: unknown): boolean {
+  if (key.length > 129 || !key.includes('|')) return false;
+  if (typeof value !== 'object' || value === null || value instanceof Y.AbstractType) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    Object.keys(v).every((k) => k === 'at' || k === 'step') &&
+    typeof v.at === 'number' &&
+    (v.step === null || (typeof v.step === 'string' && v.step.length <= 64))
+  );
+}
+
 const hiddenOf = (value: unknown) => value instanceof Y.Map && value.get('hidden') !== undefined;
 
 /** The name of a root type of `doc`, or null for a nested one. */
@@ -163,6 +177,7 @@ export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean)
     const points = copy.getMap<unknown>(POINTS_KEY);
     const clusters = copy.getMap<unknown>(CLUSTERS_KEY);
     const top = copy.getMap<unknown>(TOP_KEY);
+    const notSame = copy.getMap<unknown>(NOT_SAME_KEY);
     const themes = plenary ? copy.getMap<unknown>(PLENARY_THEMES_KEY) : null;
     const before = {
       points: doc.getMap<unknown>(POINTS_KEY),
@@ -204,6 +219,12 @@ export function describeUpdate(doc: Y.Doc, update: Uint8Array, plenary: boolean)
       } else if (type === top) {
         const lists = [...keys].every((k) => k !== null && (top.get(k) === undefined || top.get(k) instanceof Y.Array));
         out.push(lists ? { kind: 'top' } : { kind: 'shape', what: 'a top 3 that is not a list' });
+      } else if (type === notSame) {
+        for (const key of keys) {
+          if (key === null) continue;
+          const value = notSame.get(key);
+          out.push(value === undefined || notSameShape(key, value) ? { kind: 'notSame' } : { kind: 'shape', what: 'a pair of points with a bad shape' });
+        }
       } else if (type instanceof Y.Array && type.parent === top) {
         out.push({ kind: 'top' });
       } else if (themes !== null && (type === themes || type.parent === themes)) {
