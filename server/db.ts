@@ -285,6 +285,9 @@ const MIGRATIONS: Migration[] = [
     data BLOB NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 8: a vote's result per table, written once when it closes, and only as counts over at least
+  // MIN_VOTERS_SHOWN ballots per table (server/votes.ts, "Per table"); ballots never hold a table.
+  `ALTER TABLE votes ADD COLUMN breakdown TEXT;`,
 ];
 
 /** The ballot box's own schema versions, kept in its own `user_version`. */

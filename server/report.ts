@@ -37,6 +37,7 @@ export function sessionReport(services: Services, sessionId: string, now = Date.
         agenda: session.agenda,
         joinedNow,
         votersByTable: votes.votersByTable(vote.id),
+        breakdown: votes.breakdown(vote),
       }),
     ),
     evaluations: services.evaluations.summaries(sessionId),

@@ -4,7 +4,7 @@
  * device (or per seat, on a shared tablet) is enforced through a receipt that holds no choices
  * and no device id (see the box's schema in db.ts). Counting is shared/tally.ts.
  */
-import type { BallotSubmitPayload, VoteItem, VoteSource, VoteView } from '../shared/protocol.js';
+import { MIN_VOTERS_SHOWN, type BallotSubmitPayload, type VoteItem, type VoteSource, type VoteView } from '../shared/protocol.js';
 import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type BallotChoices, type VoteCount, type VoteRules } from '../shared/tally.js';
 import { BallotBox, slotSizeFor } from './ballotBox.js';
 import type { Db } from './db.js';
@@ -18,6 +18,8 @@ export interface Vote extends VoteView {
   sessionId: string;
   /** Turnout denominator frozen at closing; null while the vote is open. */
   eligibleAtClose: number | null;
+  /** The stored TableBreakdown, written at closing; null while open. */
+  breakdownJson: string | null;
 }
 
 export interface VoteRow {
@@ -35,7 +37,28 @@ export interface VoteRow {
   opened_at: number;
   closed_at: number | null;
   eligible: number | null;
+  breakdown: string | null;
 }
+
+/**
+ * A vote's result per table, for votes on points from several tables (not 'table' votes, which
+ * are per table already). Given only when every table where somebody voted has at least
+ * MIN_VOTERS_SHOWN ballots: with fewer, one table's result (or the whole minus the others) would
+ * tell what one or two people chose. 'incomplete' when the server restarted during the vote, so
+ * the ballots before it cannot be placed at a table (ballots do not say where they were cast).
+ */
+export type TableBreakdown =
+  | { status: 'shown'; tables: { table: number; ballots: number; count: VoteCount }[] }
+  | { status: 'withheld'; reason: 'few' | 'incomplete' }
+  | { status: 'none' };
+
+/** Per-table counts of an open vote, in memory only; `complete` while they hold every ballot. */
+interface TableCounts {
+  counts: Map<number, RunningCount>;
+  complete: boolean;
+}
+
+const hasBreakdown = (source: VoteSource) => source !== 'table';
 
 const toVote = (r: VoteRow): Vote => {
   const rules = r.rules ? (JSON.parse(r.rules) as VoteRules) : { method: 'dots' as const, budget: r.budget, maxPerItem: r.max_per_item };
@@ -52,11 +75,12 @@ const toVote = (r: VoteRow): Vote => {
     openedAt: r.opened_at,
     closedAt: r.closed_at,
     eligibleAtClose: r.eligible,
+    breakdownJson: r.breakdown,
   };
 };
 
 export function toVoteView(vote: Vote): VoteView {
-  const { sessionId: _sessionId, eligibleAtClose: _eligible, ...view } = vote;
+  const { sessionId: _sessionId, eligibleAtClose: _eligible, breakdownJson: _breakdown, ...view } = vote;
   return view;
 }
 
@@ -140,6 +164,8 @@ export class Votes {
   private readonly byId = new Map<string, Vote>();
   /** Receipts per table, per vote, kept like the counts. */
   private readonly perTable = new Map<string, Map<number, number>>();
+  /** Open votes' counts per table (see TableBreakdown), never written until the vote closes. */
+  private readonly byTable = new Map<string, TableCounts>();
 
   private readonly box: BallotBox;
 
@@ -188,7 +214,9 @@ export class Votes {
     const vote = this.get(voteId);
     if (!vote || vote.sessionId !== sessionId) throw new AppError('not_found', 'There is no such vote in this session');
     if (vote.status !== 'open') throw new AppError('vote_not_open', 'This vote is already closed');
-    statement(this.db, "UPDATE votes SET status = 'closed', closed_at = ?, eligible = ? WHERE id = ?").run(now, eligible, voteId);
+    const breakdown = JSON.stringify(this.breakdownOf(vote));
+    statement(this.db, "UPDATE votes SET status = 'closed', closed_at = ?, eligible = ?, breakdown = ? WHERE id = ?").run(now, eligible, breakdown, voteId);
+    this.byTable.delete(voteId);
     this.forget(sessionId);
     this.box.close(voteBox(voteId));
     this.box.close(receiptBox(voteId));
@@ -330,6 +358,7 @@ export class Votes {
       if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
       else running.ballots += 1;
       applyBallot(running.count, choices, 1);
+      this.countAtTable(vote, (JSON.parse(receipt) as Receipt).table, choices, old === undefined ? null : parseChoices(old));
       return result;
     }
 
@@ -343,15 +372,61 @@ export class Votes {
     this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
     applyBallot(running.count, choices, 1);
     running.ballots += 1;
+    this.countAtTable(vote, device.table, choices, null);
     return result;
+  }
+
+  /**
+   * The vote's result per table: from memory while it is open, as stored once it closed. The
+   * rule (every voting table at least MIN_VOTERS_SHOWN) is applied here, so nothing else needs to.
+   */
+  breakdown(vote: Vote): TableBreakdown {
+    if (vote.status === 'closed') return vote.breakdownJson ? (JSON.parse(vote.breakdownJson) as TableBreakdown) : { status: 'none' };
+    return this.breakdownOf(vote);
+  }
+
+  private breakdownOf(vote: Vote): TableBreakdown {
+    if (!hasBreakdown(vote.source)) return { status: 'none' };
+    this.count(vote);
+    const kept = this.byTable.get(vote.id);
+    if (!kept?.complete) return { status: 'withheld', reason: 'incomplete' };
+    const tables = [...kept.counts]
+      .filter(([, c]) => c.ballots > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([table, c]) => ({ table, ballots: c.ballots, count: c.count }));
+    if (tables.length === 0) return { status: 'none' };
+    if (tables.some((t) => t.ballots < MIN_VOTERS_SHOWN)) return { status: 'withheld', reason: 'few' };
+    return { status: 'shown', tables };
+  }
+
+  /** Adds a ballot to its table's count (and takes the one it replaces away), for open votes. */
+  private countAtTable(vote: Vote, table: number | null, next: BallotChoices, old: BallotChoices | null): void {
+    const kept = this.byTable.get(vote.id);
+    if (!kept || table === null || !hasBreakdown(vote.source)) return;
+    let running = kept.counts.get(table);
+    if (!running) {
+      running = {
+        count: emptyCount(
+          vote.rules,
+          vote.items.map((i) => i.id),
+        ),
+        ballots: 0,
+      };
+      kept.counts.set(table, running);
+    }
+    if (old) applyBallot(running.count, old, -1);
+    else running.ballots += 1;
+    applyBallot(running.count, next, 1);
   }
 
   /** Resolves once every ballot taken so far is committed; rejects if the commit failed. */
   stored(): Promise<void> {
     return this.box.stored().catch((err: unknown) => {
-      // The box read itself again from the file; the counts follow.
+      // The box read itself again from the file; the counts follow. Which table the ballots
+      // of the failed batch came from is no longer known.
       this.counts.clear();
       this.perTable.clear();
+      for (const kept of this.byTable.values()) kept.complete = false;
       throw err;
     });
   }
@@ -369,6 +444,8 @@ export class Votes {
       const ids = vote.items.map((i) => i.id);
       running = { count: bodies.length > 0 ? tally(vote.rules, ids, bodies.map(parseChoices)) : emptyCount(vote.rules, ids), ballots: bodies.length };
       this.counts.set(vote.id, running);
+      // Per table only from the first ballot on: ballots already in the box cannot be placed.
+      if (vote.status === 'open' && !this.byTable.has(vote.id)) this.byTable.set(vote.id, { counts: new Map(), complete: bodies.length === 0 });
     }
     return running;
   }

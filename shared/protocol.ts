@@ -581,8 +581,22 @@ export const Tally = z.object({
       results: z.array(ResultRow),
     }),
   ),
+  /** The facilitator's tallies only (see TallyByTable); screens and tablets get 'none'. */
+  byTable: z.lazy(() => TallyByTable),
 });
 export type Tally = z.infer<typeof Tally>;
+/**
+ * A result per table, for votes on points of several tables: shown only when every table where
+ * somebody voted has at least MIN_VOTERS_SHOWN ballots; 'incomplete' after a restart during the
+ * vote (ballots do not record their table, so earlier ones cannot be placed). Facilitator only.
+ */
+export const TallyByTable = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('shown'), tables: z.array(z.object({ table: z.number(), ballots: z.number(), results: z.array(ResultRow) })) }),
+  z.object({ status: z.literal('withheld'), reason: z.enum(['few', 'incomplete']) }),
+  z.object({ status: z.literal('none') }),
+]);
+export type TallyByTable = z.infer<typeof TallyByTable>;
+
 /** Per-table results are only shown when at least this many voted at that table. */
 export const MIN_VOTERS_SHOWN = 3;
 

@@ -148,6 +148,20 @@ export const ReportVote = z.object({
   tables: z.array(z.object({ table: z.number(), ballots: z.number(), withheld: z.boolean() })),
   /** Best first; for source 'table', table by table, without the withheld tables. */
   results: z.array(ReportVoteResult),
+  /**
+   * The result per table, for votes on points of several tables (schema 4): per table its
+   * ballots and each item's headline figure (dots, points, Borda score, support %). Only when
+   * every table where somebody voted has at least three ballots ('few' otherwise); 'incomplete'
+   * when the server restarted during the vote; 'none' for per-table votes and older records.
+   */
+  byTable: z.discriminatedUnion('status', [
+    z.object({
+      status: z.literal('shown'),
+      tables: z.array(z.object({ table: z.number(), ballots: z.number(), scores: z.record(z.string(), z.number().nullable()) })),
+    }),
+    z.object({ status: z.literal('withheld'), reason: z.enum(['few', 'incomplete']) }),
+    z.object({ status: z.literal('none') }),
+  ]),
 });
 export type ReportVote = z.infer<typeof ReportVote>;
 

@@ -458,6 +458,31 @@ function resultTable(ctx: Ctx, vote: ReportVote): Extract<Block, { kind: 'table'
   }
 }
 
+/**
+ * How each table voted: the items (those chosen at all, in the result's order) against the
+ * tables, each cell the item's headline figure there. Left out of the public version.
+ */
+function byTableBlocks(ctx: Ctx, vote: ReportVote): Block[] {
+  const { t, isPublic } = ctx;
+  const b = vote.byTable;
+  if (isPublic || b.status === 'none') return [];
+  if (b.status === 'withheld') return [{ kind: 'paragraph', text: t.byTableWithheld[b.reason](MIN_VOTERS_SHOWN), tone: 'quiet' }];
+  const percent = vote.method === 'recommendations' || vote.method === 'graded';
+  const cell = (v: number | null | undefined): Cell => (v === null || v === undefined ? '–' : percent ? pctCell(v, t) : num(v, t));
+  return [
+    { kind: 'label', text: t.byTableLabel },
+    { kind: 'paragraph', text: t.byTableIntro(t.score[vote.method]) },
+    {
+      kind: 'table',
+      columns: [
+        { label: vote.source === 'recommendations' ? t.recommendation : t.point },
+        ...b.tables.map((tb) => ({ label: t.tableBallots(tb.table, tb.ballots), numeric: true })),
+      ],
+      rows: withoutUnscored(vote).map((r) => [asReported(ctx, r.table, r.itemId, r.text), ...b.tables.map((tb) => cell(tb.scores[r.itemId]))]),
+    },
+  ];
+}
+
 /** "0,42 verdeeld", "0,1", or a dash without ballots. */
 function spreadCell(r: Result, t: ReportText): Cell {
   if (r.spread === null || r.spread === undefined) return '–';
@@ -526,7 +551,7 @@ function votesBlocks(ctx: Ctx): Block[] {
         asTable: null,
       });
     }
-    out.push(resultTable(ctx, vote), ...unscoredLine(vote, t));
+    out.push(resultTable(ctx, vote), ...unscoredLine(vote, t), ...byTableBlocks(ctx, vote));
     if (vote.method === 'ranking' || vote.method === 'points' || vote.method === 'graded') {
       out.push({ kind: 'paragraph', text: t.spreadNote(DIVIDED_SPREAD), tone: 'quiet' });
     }

@@ -119,6 +119,9 @@ export interface ReportText {
   spread: string;
   divided: string;
   spreadNote: (line: number) => string;
+  byTableLabel: string;
+  byTableIntro: (what: string) => string;
+  byTableWithheld: Record<'few' | 'incomplete', (min: number) => string>;
   gradedChart: string;
   yes: string;
   no: string;
@@ -367,6 +370,13 @@ const nl: ReportText = {
     `Spreiding laat zien hoe verdeeld de zaal is over een punt: 0 als iedereen hetzelfde gaf, 0,5 als de helft ` +
     `het meeste en de helft het minste gaf. Boven ${formatDecimal(line, ',')} staat ‘verdeeld’.`,
   gradedChart: 'Uitslag per punt, van meeste naar minste steun',
+  byTableLabel: 'Per tafel',
+  byTableIntro: (what) => `Zo stemde elke tafel (${what.toLowerCase()}).`,
+  byTableWithheld: {
+    few: (min) =>
+      `De uitslag per tafel staat hier niet: aan minstens één tafel stemden minder dan ${min} mensen. ` + 'Dan zou die uitslag laten zien wat zij kozen.',
+    incomplete: () => 'De uitslag per tafel is niet bekend: de laptop is tijdens deze stemming opnieuw gestart. Alle stemmen zijn wel geteld.',
+  },
   yes: 'ja',
   no: 'nee',
 
@@ -635,6 +645,12 @@ const en: ReportText = {
     `Spread shows how divided the room is on a point: 0 when everyone gave the same, 0.5 when half gave the ` +
     `most and half the least. Above ${formatDecimal(line, '.')} it says ‘divided’.`,
   gradedChart: 'Result per point, from most to least support',
+  byTableLabel: 'Per table',
+  byTableIntro: (what) => `How each table voted (${what.toLowerCase()}).`,
+  byTableWithheld: {
+    few: (min) => `The result per table is not shown: at least one table had fewer than ${min} voters, whose choices it would reveal.`,
+    incomplete: () => 'The result per table is not known: the laptop restarted during this vote. Every vote was counted.',
+  },
   yes: 'yes',
   no: 'no',
 

@@ -472,7 +472,8 @@ export function rankResults<R extends VoteRules>(
     case 'graded': {
       if (rules.method !== 'graded') throw new Error('graded count without graded rules');
       const rows = items.map(({ id }) => gradedRow(rules, id, counters(count.items, id)?.levels));
-      result = competitionRanks(rows, compareGraded);
+      // The sum of levels only orders equal support; it is not part of the result.
+      result = competitionRanks(rows, compareGraded).map(({ levelSum: _sum, ...row }) => row);
       break;
     }
   }

@@ -66,7 +66,10 @@ const storedChoices = () => [...voteIds, ...every.voteIds].flatMap((v) => new Ba
 /** Keys a ballot's choices travel under on the way in; nothing the server sends out should carry them. */
 const CHOICE_KEYS = ['"dots":{', '"ranking":[', '"points":{', '"stances":{'];
 /** The counters a result row may carry: sums and what is derived from them. */
-const RESULT_KEYS = ['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'];
+const RESULT_KEYS = [
+  ...['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'sq', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'],
+  ...['levels', 'graders', 'accepted', 'acceptPct', 'spread', 'divided'],
+];
 
 type Row = Record<string, unknown>;
 const asText = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v));
@@ -405,8 +408,11 @@ describe('ballot secrecy in what the server sends', () => {
       else expect(tally, role).toMatchObject({ hidden: true, results: [], tables: [] });
     }
     for (const tally of [...view.tallies, ...tallies]) {
-      expect(Object.keys(tally).sort()).toEqual(['ballots', 'eligible', 'hidden', 'method', 'results', 'tables', 'voteId']);
-      for (const row of [...tally.results, ...tally.tables.flatMap((t) => t.results)]) {
+      expect(Object.keys(tally).sort()).toEqual(['ballots', 'byTable', 'eligible', 'hidden', 'method', 'results', 'tables', 'voteId']);
+      // The result per table: sums over at least three ballots at every table, or nothing.
+      if (tally.byTable.status === 'shown') for (const t of tally.byTable.tables) expect(t.ballots).toBeGreaterThanOrEqual(3);
+      const perTable = tally.byTable.status === 'shown' ? tally.byTable.tables.flatMap((t) => t.results) : [];
+      for (const row of [...tally.results, ...tally.tables.flatMap((t) => t.results), ...perTable]) {
         for (const key of Object.keys(row)) expect(RESULT_KEYS, `a result row carries ${key}`).toContain(key);
       }
       for (const t of tally.tables) {

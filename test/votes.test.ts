@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { BallotBox, slotSizeFor } from '../server/ballotBox.js';
 import { seal, voterTag } from '../server/secrets.js';
+import { sessionReport } from '../server/report.js';
 import { ballotSlotSize, receiptBox, receiptSlotSize, voteBox, type Receipt } from '../server/votes.js';
 import { Events, MIN_VOTERS_SHOWN, type Ack, type CreateSessionBody, type ErrorCode, type ResultRow, type Tally, type VoteView } from '../shared/protocol.js';
 import { checkBallot, normaliseBallot, tally as recount, type BallotChoices, type VoteRules } from '../shared/tally.js';
@@ -384,6 +385,58 @@ describe('each method through the real server', () => {
     const byId = new Map(t.results.map((r) => [r.id, r]));
     expect(byId.get(a!)).toMatchObject({ spread: 0.5, divided: true });
     expect(byId.get(p[1]![0]!)).toMatchObject({ spread: 0, divided: false });
+  });
+});
+
+describe('the result per table', () => {
+  it('goes to the facilitator only, once every table where somebody voted has three ballots; it is stored with the closed vote', async () => {
+    const { s, fac, view, d, p } = await room({ seated: [3, 4] });
+    const [a, b] = p[0]!;
+    const [c] = p[1]!;
+    const vote = await openVote(fac, { method: 'points', budget: 10 });
+    // Table 1: everyone gives a all. Table 2: everyone gives c all.
+    for (const dev of d[0]!.slice(0, 2)) await ok(submitChoices(dev, vote.id, newBallotId(), { points: { [a!]: 10 } }));
+    for (const dev of d[1]!) await ok(submitChoices(dev, vote.id, newBallotId(), { points: { [c!]: 10 } }));
+    // Two ballots at table 1: its result would tell what they chose, and the whole minus table 2 too.
+    expect((await tallyOf(fac, vote.id, (x) => x.ballots === 6)).byTable).toEqual({ status: 'withheld', reason: 'few' });
+    // One table with a changed ballot: it is moved at its own table.
+    const third = newBallotId();
+    await ok(submitChoices(d[0]![2]!, vote.id, third, { points: { [b!]: 10 } }));
+    await ok(submitChoices(d[0]![2]!, vote.id, third, { points: { [a!]: 5, [b!]: 5 } }));
+    const t = await tallyOf(fac, vote.id, (x) => x.ballots === 7 && x.byTable.status === 'shown');
+    const scores = (table: number) => {
+      const shown = t.byTable.status === 'shown' ? t.byTable.tables.find((x) => x.table === table) : undefined;
+      return shown && [shown.ballots, scoresOf(shown.results)];
+    };
+    expect(scores(1)).toEqual([3, { [a!]: 25, [b!]: 5, [c!]: 0, [p[1]![1]!]: 0 }]);
+    expect(scores(2)).toEqual([4, { [a!]: 0, [b!]: 0, [c!]: 40, [p[1]![1]!]: 0 }]);
+    // Screens never get it.
+    expect((await tallyOf(view, vote.id, (x) => x.ballots === 7)).byTable).toEqual({ status: 'none' });
+
+    await close(fac, vote.id);
+    const row = server.services.db.prepare('SELECT breakdown FROM votes WHERE id = ?').get(vote.id) as { breakdown: string };
+    expect(JSON.parse(row.breakdown)).toMatchObject({
+      status: 'shown',
+      tables: [
+        { table: 1, ballots: 3 },
+        { table: 2, ballots: 4 },
+      ],
+    });
+    const report = sessionReport(server.services, s.id);
+    expect(report.votes.at(-1)!.byTable).toEqual({
+      status: 'shown',
+      tables: [
+        { table: 1, ballots: 3, scores: { [a!]: 25, [b!]: 5, [c!]: 0, [p[1]![1]!]: 0 } },
+        { table: 2, ballots: 4, scores: { [a!]: 0, [b!]: 0, [c!]: 40, [p[1]![1]!]: 0 } },
+      ],
+    });
+  });
+
+  it('is never given for a vote in which each table votes on its own points', async () => {
+    const { fac, d, p } = await room({ seated: [3, 3] });
+    const vote = await openVote(fac, { method: 'dots', source: 'table', budget: 1, maxPerItem: 1 });
+    for (const [t, devs] of d.entries()) for (const dev of devs) await ok(submitBallot(dev, vote.id, newBallotId(), { [p[t]![0]!]: 1 }));
+    expect((await tallyOf(fac, vote.id, (x) => x.ballots === 6)).byTable).toEqual({ status: 'none' });
   });
 });
 

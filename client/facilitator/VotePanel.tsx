@@ -4,6 +4,7 @@ import type { Step } from '../../shared/agenda';
 import { Events, type SessionKind, type Tally, type VoteSettings, type VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { Turnout, VoteChart } from '../components/VoteChart';
+import { ResultByTable } from './ResultByTable';
 import { useMethodLabel } from '../components/voteLabels';
 import { useErrorText } from '../components/useErrorText';
 import type { SessionConnection } from '../lib/useSessionSocket';
@@ -82,6 +83,7 @@ export function VotePanel({ vote, tally, kind, emit, step }: Props) {
             </>
           )}
           <VoteChart vote={vote} tally={tally} />
+          <ResultByTable vote={vote} tally={tally} />
         </div>
       )}
     </section>

@@ -152,6 +152,11 @@ export const en: Messages = {
     divided: 'divided',
     dividedNote: 'Divided: the room thinks very differently about this.',
     graders: 'Graded by',
+    byTable: 'Per table',
+    byTableWithheld: {
+      few: 'The result per table shows once at least 3 people voted at every table. Otherwise it would show what someone chose.',
+      incomplete: 'The result per table is not known: the server restarted during this vote. Every vote still counts.',
+    },
     noBallots: 'No votes yet.',
     ballots: (n: number) => (n === 1 ? '1 vote' : `${n} votes`),
     blind: 'blind',

@@ -152,6 +152,11 @@ export const nl = {
     divided: 'verdeeld',
     dividedNote: 'Verdeeld: de zaal denkt hier heel verschillend over.',
     graders: 'Beoordeeld door',
+    byTable: 'Per tafel',
+    byTableWithheld: {
+      few: 'De uitslag per tafel komt pas als aan elke tafel minstens 3 mensen stemden. Anders is te zien wat iemand koos.',
+      incomplete: 'De uitslag per tafel is niet bekend: de server is tijdens deze stemming opnieuw gestart. Alle stemmen tellen wel mee.',
+    },
     noBallots: 'Nog geen stemmen.',
     ballots: (n: number) => (n === 1 ? '1 stem' : `${n} stemmen`),
     blind: 'blind',

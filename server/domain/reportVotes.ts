@@ -5,7 +5,16 @@
 import { findStep, type Agenda } from '../../shared/agenda.js';
 import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
-import { rankResults, type RankedGradedItem, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
+import {
+  rankResults,
+  type RankedGradedItem,
+  type RankedItem,
+  type RankedRankingItem,
+  type RankedRecommendation,
+  type VoteCount,
+  type VoteRules,
+} from '../../shared/tally.js';
+import type { TableBreakdown } from '../votes.js';
 import { VOTE_DEFAULTS } from '../../shared/voteSettings.js';
 
 /** What the report reads of a stored vote. */
@@ -40,6 +49,28 @@ export interface VoteContext {
   joinedNow: number;
   /** Ballots per table, for votes in which each table voted on its own points. */
   votersByTable: ReadonlyMap<number, number>;
+  /** The result per table as the vote store allows it (server/votes.ts); none when not given. */
+  breakdown?: TableBreakdown;
+}
+
+/** An item's headline figure: what the result table ranks it by, or null when nothing was cast. */
+function headline(r: RankedItem & { supportPct?: number | null; acceptPct?: number | null }, method: VoteRules['method']): number | null {
+  if (method === 'recommendations') return r.supportPct ?? null;
+  if (method === 'graded') return r.acceptPct ?? null;
+  return r.score;
+}
+
+function byTableOf(rules: VoteRules, items: StoredVote['items'], breakdown: TableBreakdown | undefined): ReportVote['byTable'] {
+  if (!breakdown || breakdown.status === 'none') return { status: 'none' };
+  if (breakdown.status === 'withheld') return breakdown;
+  return {
+    status: 'shown',
+    tables: breakdown.tables.map((t) => ({
+      table: t.table,
+      ballots: t.ballots,
+      scores: Object.fromEntries(rankResults(rules, items, t.count, { voters: t.ballots }).map((r) => [r.id, headline(r, rules.method)])),
+    })),
+  };
 }
 
 /** Share of those who could vote that did, as a whole percentage. */
@@ -157,6 +188,7 @@ export function reportVote(vote: StoredVote, stored: StoredCount, ctx: VoteConte
     turnout: turnoutPct(ballots, eligible),
     tables,
     results,
+    byTable: byTableOf(rules, vote.items, ctx.breakdown),
   };
 }
 

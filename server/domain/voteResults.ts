@@ -6,7 +6,8 @@
  *   results are withheld (for everyone) while fewer than MIN_VOTERS_SHOWN voted there: with one
  *   or two voters, the result would tell what they chose.
  */
-import { MIN_VOTERS_SHOWN, type ResultRow, type Tally, type VoteView } from '../../shared/protocol.js';
+import { MIN_VOTERS_SHOWN, type ResultRow, type Tally, type TallyByTable, type VoteView } from '../../shared/protocol.js';
+import type { TableBreakdown } from '../votes.js';
 import { rankResults, type VoteCount } from '../../shared/tally.js';
 
 export interface TallyInput {
@@ -16,6 +17,23 @@ export interface TallyInput {
   eligible: number;
   /** Ballots per table, from the receipts. */
   votersByTable: ReadonlyMap<number, number>;
+  /** The result per table as the vote store allows it (server/votes.ts). */
+  breakdown?: TableBreakdown;
+}
+
+/** The per-table result for the facilitator, ranked like the whole; nobody else gets it (it is large). */
+function byTable(input: TallyInput, audience: 'facilitator' | 'room'): TallyByTable {
+  const b = input.breakdown;
+  if (!b || audience !== 'facilitator' || b.status === 'none') return { status: 'none' };
+  if (b.status === 'withheld') return b;
+  return {
+    status: 'shown',
+    tables: b.tables.map((t) => ({
+      table: t.table,
+      ballots: t.ballots,
+      results: rankResults(input.vote.rules, input.vote.items, t.count, { voters: t.ballots }),
+    })),
+  };
 }
 
 export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
@@ -23,7 +41,16 @@ export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'):
   const hidden = vote.blind && vote.status === 'open' && audience === 'room';
   const rank = (items: readonly { id: string }[], voters?: number): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count, { voters }));
   if (vote.source !== 'table') {
-    return { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden, results: rank(vote.items), tables: [] };
+    return {
+      voteId: vote.id,
+      method: vote.method,
+      ballots: input.ballots,
+      eligible: input.eligible,
+      hidden,
+      results: rank(vote.items),
+      tables: [],
+      byTable: byTable(input, audience),
+    };
   }
   const tableNumbers = [...new Set(vote.items.map((i) => i.table).filter((t): t is number => t !== null))].sort((a, b) => a - b);
   return {
@@ -33,6 +60,7 @@ export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'):
     eligible: input.eligible,
     hidden,
     results: [],
+    byTable: { status: 'none' },
     tables: tableNumbers.map((table) => {
       const ballots = input.votersByTable.get(table) ?? 0;
       const withheld = ballots < MIN_VOTERS_SHOWN;

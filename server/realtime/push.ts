@@ -106,7 +106,7 @@ export class Push {
     const { count, ballots } = votes.count(vote);
     const eligible =
       vote.eligibleAtClose ?? eligibleVoters(this.services, vote.sessionId, this.presence.presentByTable(vote.sessionId, this.services.devices), vote.id);
-    return { vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id) };
+    return { vote, count, ballots, eligible, votersByTable: votes.votersByTable(vote.id), breakdown: votes.breakdown(vote) };
   }
 
   /**
