@@ -20,6 +20,16 @@ interface Props {
   colors?: { bar: string; text: string };
 }
 
+/** What recharts hands a label's `content`. */
+interface LabelProps {
+  x?: number | string;
+  y?: number | string;
+  width?: number | string;
+  height?: number | string;
+  value?: unknown;
+  index?: number;
+}
+
 const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
 export function VoteChart({ vote, tally, limit, size = 'normal', colors = { bar: '#0b5cad', text: '#1a1a1a' } }: Props) {
@@ -82,9 +92,36 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
   }));
   const large = size === 'large';
   const fontSize = large ? 34 : 15;
+  // Room after the bars for the longest value ("100 % ✓ aangenomen · verdeeld"), so none is cut off.
+  const longest = Math.max(0, ...data.map((d) => d.shown.length));
+  const valueRoom = Math.max(3 * fontSize, Math.ceil(longest * fontSize * 0.7) + 16);
   const barSize = large ? 30 : 18;
   // Each row: the item's text above its bar, so long texts get the full width.
   const rowHeight = barSize + fontSize * 1.5 + (large ? 18 : 10);
+  /** A row's last level with votes; the value goes after its segment. */
+  const lastLevel = (index: number | undefined) => {
+    const levels = index === undefined ? [] : (rows[index]?.levels ?? []);
+    for (let l = levels.length - 1; l >= 0; l--) if ((levels[l] ?? 0) > 0) return l;
+    return levels.length - 1;
+  };
+  const renderValue = (props: LabelProps) => (
+    <text
+      x={Number(props.x) + Number(props.width ?? 0) + 6}
+      y={Number(props.y) + Number(props.height ?? 0) / 2}
+      dominantBaseline="central"
+      fill={colors.text}
+      fontSize={fontSize}
+      fontWeight={700}
+    >
+      {typeof props.value === 'string' ? props.value : ''}
+    </text>
+  );
+  /** A row's first level with votes; its segment carries the row's text. */
+  const firstLevel = (index: number | undefined) => {
+    const row = index === undefined ? undefined : rows[index];
+    const found = (row?.levels ?? []).findIndex((n) => n > 0);
+    return found < 0 ? 0 : found;
+  };
   const renderText = (props: { x?: number | string; y?: number | string; value?: unknown }) => (
     <text x={Number(props.x)} y={Number(props.y) - 8} fill={colors.text} fontSize={fontSize} textAnchor="start">
       {typeof props.value === 'string' || typeof props.value === 'number' ? props.value : ''}
@@ -108,7 +145,7 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
           <BarChart
             data={data}
             layout="vertical"
-            margin={{ top: fontSize + 8, right: fontSize * (recommendations ? 6 : 3), bottom: 0, left: 0 }}
+            margin={{ top: fontSize + 8, right: valueRoom, bottom: 0, left: 0 }}
             barCategoryGap={fontSize + 12}
             accessibilityLayer={false}
           >
@@ -118,8 +155,9 @@ function Bars({ vote, rows, size, colors }: { vote: VoteView; rows: ResultLine[]
             {scale ? (
               scale.map((_, i) => (
                 <Bar key={i} dataKey={`level${i}`} stackId="scale" fill={colorsOfScale[i]} barSize={barSize} isAnimationActive animationDuration={300}>
-                  {i === 0 && <LabelList dataKey="label" content={renderText} />}
-                  {i === scale.length - 1 && <LabelList dataKey="shown" position="right" fill={colors.text} fontSize={fontSize} fontWeight={700} />}
+                  {/* The text goes above the bar's first visible segment: an empty one draws no label. */}
+                  <LabelList dataKey="label" content={(props: LabelProps) => (firstLevel(props.index) === i ? renderText(props) : null)} />
+                  <LabelList dataKey="shown" content={(props: LabelProps) => (lastLevel(props.index) === i ? renderValue(props) : null)} />
                 </Bar>
               ))
             ) : (

@@ -134,7 +134,7 @@ function Converging({ doc, session }: { doc: Y.Doc; session: SessionView }) {
       <button
         type="button"
         className="button"
-        disabled={ended}
+        disabled={ended || points.length === 0}
         onClick={() => {
           sortByTables(doc);
           setSorted(true);

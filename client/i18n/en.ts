@@ -588,7 +588,7 @@ export const en: Messages = {
     mergedWith: (n) => `Combined with ${n} other ${n === 1 ? 'point' : 'points'}:`,
     unmerge: 'Separate again',
     suggestions: {
-      title: (n) => (n === 1 ? 'These points seem to say the same' : `${n} pairs of points that seem to say the same`),
+      title: (n) => (n === 1 ? 'These points seem to say the same' : `${n} suggestions: points that seem to say the same`),
       hint: 'Tafelronde compares the words. It is a suggestion: you decide. Combining keeps both texts; the point counts once.',
       merge: 'Combine',
       notSame: 'Not the same',

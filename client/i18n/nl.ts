@@ -589,7 +589,7 @@ export const nl = {
     mergedWith: (n: number) => `Samengevoegd met ${n} ${n === 1 ? 'ander punt' : 'andere punten'}:`,
     unmerge: 'Weer los',
     suggestions: {
-      title: (n: number) => (n === 1 ? 'Deze punten lijken hetzelfde te zeggen' : `${n} keer punten die hetzelfde lijken te zeggen`),
+      title: (n: number) => (n === 1 ? 'Deze punten lijken hetzelfde te zeggen' : `${n} voorstellen: punten die hetzelfde lijken te zeggen`),
       hint: 'Tafelronde vergelijkt de woorden. Het is een voorstel: u beslist. Samenvoegen houdt beide teksten, het punt telt één keer.',
       merge: 'Samenvoegen',
       notSame: 'Niet hetzelfde',
