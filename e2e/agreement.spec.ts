@@ -11,9 +11,9 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { flatten } from '../shared/agenda';
 import { addPoint, visiblePoints } from '../shared/board';
-import { Events, YJS_PATH, YJS_SUBPROTOCOL, type CreateSessionResponse, type VoteView } from '../shared/protocol';
+import { Events, YJS_PATH, YJS_SUBPROTOCOL, type CreateSessionResponse } from '../shared/protocol';
 import { hostKey } from '../server/tables';
-import { connect, emitOk, voter, type Facilitator } from './helpers/heavySession';
+import { createFacilitator, emitOk, voter, type Facilitator } from './helpers/heavySession';
 import { expectAccessible, laptop, tablet, TABLET_LANDSCAPE, TABLET_PORTRAIT, type Person } from './helpers/room';
 import { checkStage, SIZES } from './helpers/wall';
 
@@ -49,26 +49,8 @@ test.describe('where the room agrees', () => {
   let tabletA: Person;
 
   test.beforeAll(async ({ browser, baseURL }) => {
-    const res = await fetch(new URL('/api/sessions', baseURL), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'thematafel', title: 'Informatievoorziening en samenwerking', tables: 3 }),
-    });
-    created = (await res.json()) as CreateSessionResponse;
-    const { socket, state } = await connect(baseURL!, { role: 'facilitator', sessionId: created.id, key: created.facilitatorKey });
-    fac = {
-      sessionId: created.id,
-      key: created.facilitatorKey,
-      socket,
-      state: () => state()!,
-      emit: (event, payload) => emitOk(socket, event, payload),
-      async goto(type, nth = 0) {
-        const step = flatten(fac.state().agenda).filter((f) => f.step.type === type)[nth]!.step;
-        await fac.emit(Events.stepGoto, { stepId: step.id });
-        await expect.poll(() => fac.state().run.stepId).toBe(step.id);
-      },
-      close: () => socket.disconnect(),
-    };
+    fac = await createFacilitator(baseURL!, { kind: 'thematafel', title: 'Informatievoorziening en samenwerking', tables: 3 });
+    created = fac.created;
     organiser = await laptop(browser, baseURL!);
     await organiser.page.setViewportSize({ width: 1440, height: 900 });
     tabletA = await tablet(browser, baseURL!, TABLET_PORTRAIT);
@@ -169,10 +151,25 @@ test.describe('where the room agrees', () => {
 
   test('graded support: cast on a tablet, stacked bars on the projector, per table for the facilitator', async ({ browser, baseURL }) => {
     await fac.goto('stemmen');
-    const vote = await emitOk<VoteView>(fac.socket, Events.voteOpen, { method: 'graded', source: 'plenary' });
+    // The facilitator opens it from the console, with the consent scale and a threshold of 75 %.
+    const f = organiser.page;
+    await f.goto(created.urls.facilitator.replace(/^https?:\/\/[^/]+/, ''));
+    await f.getByText('Instellingen aanpassen').click();
+    await f.getByLabel('Manier van stemmen').selectOption({ label: 'Steun op een schaal' });
+    await expect(f.getByLabel('De schaal, van meeste naar minste steun')).toHaveValue('Helemaal voor\nKan ermee leven\nTwijfel\nBezwaar');
+    await expect(f.getByLabel('Telt als steun')).toHaveValue('2');
+    await f.getByLabel('Aangenomen vanaf (% steun)').fill('75');
+    await expectAccessible(f, 'vote settings for graded support');
+    await f.getByLabel('Manier van stemmen').scrollIntoViewIfNeeded();
+    await shot(f, 'console-graded-settings-1440x900');
+    await f.getByRole('button', { name: 'Stemming openen' }).click();
+    await expect.poll(() => fac.state().vote?.status).toBe('open');
+    const vote = fac.state().vote!;
+    expect(vote.rules).toEqual({ method: 'graded', labels: ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'], accept: 2, threshold: 75 });
+    expect(vote.source).toBe('plenary');
     const t = tabletA.page;
     await expect(t.getByRole('heading', { name: 'Stemmen' })).toBeVisible();
-    await expect(t.getByText(/aangenomen als 80% of meer/)).toBeVisible();
+    await expect(t.getByText(/aangenomen als 75% of meer/)).toBeVisible();
     const items = t.locator('fieldset.recommendation__field');
     const n = await items.count();
     // The whole label is the target (the radio inside it is kept for assistive technology).
@@ -214,8 +211,6 @@ test.describe('where the room agrees', () => {
     await checkStage(wall, fac, 'graded-plenary', /aangenomen/);
 
     // The facilitator's console: the result per table (every table has three voters).
-    const f = organiser.page;
-    await f.goto(created.urls.facilitator.replace(/^https?:\/\/[^/]+/, ''));
     const perTable = f.getByRole('table', { name: 'Per tafel' });
     await expect(perTable).toBeVisible();
     await expect(perTable.getByRole('columnheader')).toHaveCount(4);

@@ -174,7 +174,7 @@ test.describe('the report while the session runs', () => {
 
     const json = await download('JSON (archief)');
     const report = JSON.parse(json.bytes.toString('utf8')) as Report;
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.notes).toEqual(['Duidelijke taal, zonder vaktaal']);
 
     const docx = await download('Word (.docx)');

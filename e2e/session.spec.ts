@@ -236,7 +236,7 @@ test.describe('a whole session', () => {
     const json = f.waitForEvent('download');
     await f.getByRole('button', { name: 'JSON (archief)' }).click();
     const report = JSON.parse(await streamText(await (await json).createReadStream())) as Report;
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.votes[0]).toMatchObject({ method: 'dots', source: 'tables' });
     expect(report.votes[0]!.results[0]).toMatchObject({ text: 'Tijdig informeren en duidelijke taal', total: 2, rank: 1 });
     expect(report.tables.find((t) => t.table === 1)!.devices).toBe(2);

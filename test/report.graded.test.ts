@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../server/domain/report.js';
+import { columnWidths, TEXT_WIDTH } from '../server/domain/reportDocx.js';
 import { renderHtml } from '../server/domain/reportHtml.js';
 import { renderPdf } from '../server/domain/reportPdf.js';
 import { reportVote } from '../server/domain/reportVotes.js';
@@ -109,6 +110,11 @@ describe('graded support in the report', () => {
     const points = tables.find((t) => t.columns.some((c) => c.label === 'Punten'))!;
     expect(points.columns.at(-1)!.label).toBe('Spreiding');
     expect(points.rows.map((r) => cellText(r.at(-1)!))).toEqual(['0,5 verdeeld', '0,5 verdeeld']);
+  });
+
+  it('fits the Word page however many columns the scale adds', () => {
+    const { outline } = gradedReport();
+    for (const b of outline.blocks) if (b.kind === 'table') expect(columnWidths(b).reduce((sum, w) => sum + w, 0)).toBeLessThanOrEqual(TEXT_WIDTH);
   });
 
   it('renders as a PDF', async () => {

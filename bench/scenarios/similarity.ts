@@ -15,6 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { suggestDuplicates, type SimilarityInput } from '../../shared/similarity.js';
 import { summarise, type Summary } from '../stats.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
 export interface SimilarityOptions {
   points: number;
@@ -118,21 +119,9 @@ const EVENING = [
 
 const PREFIXES = ['Meer ', 'Graag ', 'Zorg voor ', 'Belangrijk: '];
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` points: a third as written, the rest changed the way another table would write them. */
 export function eveningPoints(count: number, seed: number): SimilarityInput[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const pool = [...SEED_001, ...EVENING];
   const points: SimilarityInput[] = [];

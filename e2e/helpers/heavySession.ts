@@ -44,6 +44,8 @@ type AppSocket = Socket;
 export interface Facilitator {
   sessionId: string;
   key: string;
+  /** What creating the session answered: the join code and the links. */
+  created: CreateSessionResponse;
   socket: AppSocket;
   state(): SessionView;
   emit<T>(event: string, payload: unknown): Promise<T>;
@@ -77,6 +79,7 @@ export async function createFacilitator(baseURL: string, body: Record<string, un
   const fac: Facilitator = {
     sessionId: created.id,
     key: created.facilitatorKey,
+    created,
     socket,
     state: () => state()!,
     emit: (event, payload) => emitOk(socket, event, payload),

@@ -37,7 +37,8 @@ const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: Head
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: 'AAAAAA' };
 /** A4 with 2 cm margins, in twentieths of a point. */
 const PAGE = { width: 11906, height: 16838, margin: 1134 };
-const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
+/** The width of the text between the margins, in twips. */
+export const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
 /** Roughly one character of bold 10 pt Arial, in twips; enough to size columns from their text. */
 const CHAR = 125;
 const CELL_PADDING = 2 * 115;
@@ -52,13 +53,26 @@ const space = () => new TextRun({ text: ' ' });
  * how much text they hold. So the point or recommendation column is the widest, and a "Rank"
  * column never takes a quarter of the page.
  */
+/**
+ * Type size of a table's cells, in half-points: 10 pt, or 8 pt for a table whose headers' longest
+ * words alone need more than the line at 10 pt (a graded vote's levels with its other columns).
+ */
+export function tableFontSize(b: Extract<Block, { kind: 'table' }>, total = TEXT_WIDTH): number {
+  const least = b.columns.reduce((sum, c) => sum + c.label.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) * CHAR + CELL_PADDING, 0);
+  return least > total ? 16 : 20;
+}
+
 export function columnWidths(b: Extract<Block, { kind: 'table' }>, total = TEXT_WIDTH): number[] {
+  // Smaller type, narrower characters and padding.
+  const scale = tableFontSize(b, total) / 20;
+  const char = CHAR * scale;
+  const padding = CELL_PADDING * scale;
   const longest = b.columns.map((c, i) => {
     const words = c.label.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0);
     const cells = b.rows.reduce((m, row) => Math.max(m, cleanText(cellText(row[i] ?? '')).length), 0);
     return { header: words, cells, numeric: c.numeric ?? false };
   });
-  const natural = longest.map((l) => Math.max(l.header, l.cells) * CHAR + CELL_PADDING);
+  const natural = longest.map((l) => Math.max(l.header, l.cells) * char + padding);
   const sum = natural.reduce((s, w) => s + w, 0);
   if (sum <= total) {
     // Everything fits on one line: a compact table, widened to at least 40% of the line by
@@ -74,11 +88,25 @@ export function columnWidths(b: Extract<Block, { kind: 'table' }>, total = TEXT_
   const rest = Math.max(total - fixed.reduce((s, w) => s + w, 0), total / 3);
   const weights = natural.map((w, i) => (short[i] ? 0 : w));
   const weightSum = weights.reduce((s, w) => s + w, 0) || 1;
-  return natural.map((_, i) => Math.round(short[i] ? fixed[i]! : (rest * weights[i]!) / weightSum));
+  const widths = natural.map((_, i) => Math.round(short[i] ? fixed[i]! : (rest * weights[i]!) / weightSum));
+  // Many short columns (a graded vote's levels, a table per table) can still add up to more than
+  // the line: then every column gives up the same share, and headers wrap, rather than running off the page.
+  const width = widths.reduce((s, w) => s + w, 0);
+  if (width <= total) return widths;
+  // Each column keeps room for its header's longest word, so no word breaks in the middle; the
+  // rest is taken from the wider columns, by how much wider than that they are.
+  const least = longest.map((l) => l.header * char + padding);
+  const spare = widths.map((w, i) => Math.max(0, w - least[i]!));
+  const spareSum = spare.reduce((s, w) => s + w, 0);
+  const over = width - total;
+  if (spareSum < over) return widths.map((w) => Math.floor((w * total) / width));
+  return widths.map((w, i) => Math.floor(w - (over * spare[i]!) / spareSum));
 }
 
 function table(b: Extract<Block, { kind: 'table' }>): Table {
   const widths = columnWidths(b);
+  const size = tableFontSize(b);
+  const side = size === 20 ? 100 : 60;
   const cell = (text: string, i: number, header: boolean) =>
     new TableCell({
       width: { size: widths[i]!, type: WidthType.DXA },
@@ -88,12 +116,12 @@ function table(b: Extract<Block, { kind: 'table' }>): Table {
           spacing: { after: 0 },
           // Keeps a table's rows together with its header where they fit on the page.
           keepNext: header,
-          children: [run(text, { bold: header, size: 20 })],
+          children: [run(text, { bold: header, size })],
         }),
       ],
       ...(header && { shading: { type: ShadingType.CLEAR, color: 'auto', fill: 'E8E8E8' } }),
       borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER },
-      margins: { left: 100, right: 100, top: 40, bottom: 40 },
+      margins: { left: side, right: side, top: 40, bottom: 40 },
     });
   return new Table({
     width: { size: widths.reduce((s, w) => s + w, 0), type: WidthType.DXA },

@@ -15,6 +15,7 @@ import {
   type VoteRules,
 } from '../../shared/tally.js';
 import type { TableBreakdown } from '../votes.js';
+import { rankedByTable } from './voteResults.js';
 import { VOTE_DEFAULTS } from '../../shared/voteSettings.js';
 
 /** What the report reads of a stored vote. */
@@ -65,10 +66,10 @@ function byTableOf(rules: VoteRules, items: StoredVote['items'], breakdown: Tabl
   if (breakdown.status === 'withheld') return breakdown;
   return {
     status: 'shown',
-    tables: breakdown.tables.map((t) => ({
+    tables: rankedByTable(rules, items, breakdown).map((t) => ({
       table: t.table,
       ballots: t.ballots,
-      scores: Object.fromEntries(rankResults(rules, items, t.count, { voters: t.ballots }).map((r) => [r.id, headline(r, rules.method)])),
+      scores: Object.fromEntries(t.results.map((r) => [r.id, headline(r, rules.method)])),
     })),
   };
 }

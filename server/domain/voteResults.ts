@@ -8,7 +8,7 @@
  */
 import { MIN_VOTERS_SHOWN, type ResultRow, type Tally, type TallyByTable, type VoteView } from '../../shared/protocol.js';
 import type { TableBreakdown } from '../votes.js';
-import { rankResults, type VoteCount } from '../../shared/tally.js';
+import { rankResults, type RankedResult, type VoteCount, type VoteRules } from '../../shared/tally.js';
 
 export interface TallyInput {
   vote: Pick<VoteView, 'id' | 'method' | 'rules' | 'source' | 'items' | 'blind' | 'status'>;
@@ -21,44 +21,35 @@ export interface TallyInput {
   breakdown?: TableBreakdown;
 }
 
-/** The per-table result for the facilitator, ranked like the whole; nobody else gets it (it is large). */
+/**
+ * A shown breakdown ranked table by table, like the whole. The tally and the report both read
+ * it: one ranking, so they cannot disagree.
+ */
+export function rankedByTable(
+  rules: VoteRules,
+  items: readonly { id: string }[],
+  breakdown: Extract<TableBreakdown, { status: 'shown' }>,
+): { table: number; ballots: number; results: RankedResult<VoteRules['method']>[] }[] {
+  return breakdown.tables.map((t) => ({ table: t.table, ballots: t.ballots, results: rankResults(rules, items, t.count, { voters: t.ballots }) }));
+}
+
+/** The per-table result for the facilitator; nobody else gets it (it is large). */
 function byTable(input: TallyInput, audience: 'facilitator' | 'room'): TallyByTable {
   const b = input.breakdown;
   if (!b || audience !== 'facilitator' || b.status === 'none') return { status: 'none' };
   if (b.status === 'withheld') return b;
-  return {
-    status: 'shown',
-    tables: b.tables.map((t) => ({
-      table: t.table,
-      ballots: t.ballots,
-      results: rankResults(input.vote.rules, input.vote.items, t.count, { voters: t.ballots }),
-    })),
-  };
+  return { status: 'shown', tables: rankedByTable(input.vote.rules, input.vote.items, b) };
 }
 
 export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
   const { vote, count } = input;
   const hidden = vote.blind && vote.status === 'open' && audience === 'room';
   const rank = (items: readonly { id: string }[], voters?: number): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count, { voters }));
-  if (vote.source !== 'table') {
-    return {
-      voteId: vote.id,
-      method: vote.method,
-      ballots: input.ballots,
-      eligible: input.eligible,
-      hidden,
-      results: rank(vote.items),
-      tables: [],
-      byTable: byTable(input, audience),
-    };
-  }
+  const base = { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden };
+  if (vote.source !== 'table') return { ...base, results: rank(vote.items), tables: [], byTable: byTable(input, audience) };
   const tableNumbers = [...new Set(vote.items.map((i) => i.table).filter((t): t is number => t !== null))].sort((a, b) => a - b);
   return {
-    voteId: vote.id,
-    method: vote.method,
-    ballots: input.ballots,
-    eligible: input.eligible,
-    hidden,
+    ...base,
     results: [],
     byTable: { status: 'none' },
     tables: tableNumbers.map((table) => {

@@ -6,6 +6,7 @@ import type { VoteItem } from '../../../shared/protocol';
 import type { Stance } from '../../../shared/tally';
 import { useI18n } from '../../i18n/I18n';
 import type { ChoicesOf } from './choices';
+import { OnePerItem } from './OnePerItem';
 
 interface Props {
   items: VoteItem[];
@@ -23,45 +24,29 @@ const STANCES: { stance: Stance; mark: string }[] = [
 export function RecommendationsBallot({ items, choices, open, onChange }: Props) {
   const { t } = useI18n();
   const answered = items.filter((i) => choices.stances[i.id] !== undefined).length;
-
   return (
-    <>
-      <p className="ballot__left" aria-live="polite">
-        {t.ballot.recommendations.answered(answered, items.length)}
-      </p>
-      <ol className="ballot__items recommendations">
-        {items.map((item, index) => {
-          const chosen = choices.stances[item.id];
-          return (
-            <li key={item.id} className={`ballot-item recommendation${chosen ? ' ballot-item--chosen' : ''}`}>
-              <fieldset className="recommendation__field">
-                <legend className="recommendation__text">
-                  <span className="recommendation__number">{t.ballot.recommendations.number(index + 1)}</span>
-                  {item.text}
-                </legend>
-                <div className="stances">
-                  {STANCES.map(({ stance, mark }) => (
-                    <label key={stance} className={`stance stance--${stance}${chosen === stance ? ' stance--chosen' : ''}`}>
-                      <input
-                        type="radio"
-                        name={`stance-${item.id}`}
-                        value={stance}
-                        checked={chosen === stance}
-                        disabled={!open}
-                        onChange={() => onChange({ method: 'recommendations', stances: { ...choices.stances, [item.id]: stance } })}
-                      />
-                      <span className="stance__mark" aria-hidden="true">
-                        {mark}
-                      </span>
-                      {t.ballot.recommendations[stance]}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-            </li>
-          );
-        })}
-      </ol>
-    </>
+    <OnePerItem
+      items={items}
+      options={STANCES.map(({ stance, mark }) => ({
+        value: stance,
+        className: `stance stance--${stance}`,
+        content: (
+          <>
+            <span className="stance__mark" aria-hidden="true">
+              {mark}
+            </span>
+            {t.ballot.recommendations[stance]}
+          </>
+        ),
+      }))}
+      chosen={(id) => choices.stances[id]}
+      onChoose={(id, stance) => onChange({ method: 'recommendations', stances: { ...choices.stances, [id]: stance } })}
+      open={open}
+      number={t.ballot.recommendations.number}
+      answered={t.ballot.recommendations.answered(answered, items.length)}
+      groupClassName="stances"
+      chosenClassName="stance--chosen"
+      name="stance"
+    />
   );
 }
