@@ -591,11 +591,21 @@ export type Tally = z.infer<typeof Tally>;
  * vote (ballots do not record their table, so earlier ones cannot be placed). Facilitator only.
  */
 export const TallyByTable = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('shown'), tables: z.array(z.object({ table: z.number(), ballots: z.number(), results: z.array(ResultRow) })) }),
+  z.object({
+    status: z.literal('shown'),
+    /** Each table's headline figure (dots, points, Borda, support %) for the whole result's first BREAKDOWN_ITEMS items. */
+    tables: z.array(z.object({ table: z.number(), ballots: z.number(), scores: z.record(z.string(), z.number().nullable()) })),
+  }),
   z.object({ status: z.literal('withheld'), reason: z.enum(['few', 'incomplete']) }),
   z.object({ status: z.literal('none') }),
 ]);
 export type TallyByTable = z.infer<typeof TallyByTable>;
+
+/**
+ * Items a live result per table carries: the console shows ten, and sixty tables' full results
+ * ten times a second would cost the server more than the ballots (the report has them all).
+ */
+export const BREAKDOWN_ITEMS = 10;
 
 /** Per-table results are only shown when at least this many voted at that table. */
 export const MIN_VOTERS_SHOWN = 3;

@@ -380,6 +380,16 @@ export function isAdopted(support: number, oppose: number, threshold: number): b
   return cast > 0 && support * 100 >= threshold * cast;
 }
 
+/**
+ * An item's headline figure, the one a result is ordered by and a table per table shows: dots or
+ * points, Borda score, or support %; null when nothing was cast on it.
+ */
+export function headline(row: RankedItem & { supportPct?: number | null; acceptPct?: number | null }, method: VoteMethod): number | null {
+  if (method === 'recommendations') return row.supportPct ?? null;
+  if (method === 'graded') return row.acceptPct ?? null;
+  return row.score;
+}
+
 /** Above this spread an item is marked as dividing the room (MeetingSphere uses the same line). */
 export const DIVIDED_SPREAD = 0.3;
 

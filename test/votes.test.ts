@@ -406,7 +406,7 @@ describe('the result per table', () => {
     const t = await tallyOf(fac, vote.id, (x) => x.ballots === 7 && x.byTable.status === 'shown');
     const scores = (table: number) => {
       const shown = t.byTable.status === 'shown' ? t.byTable.tables.find((x) => x.table === table) : undefined;
-      return shown && [shown.ballots, scoresOf(shown.results)];
+      return shown && [shown.ballots, shown.scores];
     };
     expect(scores(1)).toEqual([3, { [a!]: 25, [b!]: 5, [c!]: 0, [p[1]![1]!]: 0 }]);
     expect(scores(2)).toEqual([4, { [a!]: 0, [b!]: 0, [c!]: 40, [p[1]![1]!]: 0 }]);

@@ -3,11 +3,8 @@
  * against the tables. The server sends it only when every table where somebody voted has at
  * least three ballots, and says why when it does not.
  */
-import type { Tally, VoteView } from '../../shared/protocol';
+import { BREAKDOWN_ITEMS, type Tally, type VoteView } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
-
-/** Rows shown; the report has them all. */
-const ROWS = 10;
 
 export function ResultByTable({ vote, tally }: { vote: VoteView; tally: Tally | null }) {
   const { t } = useI18n();
@@ -16,11 +13,11 @@ export function ResultByTable({ vote, tally }: { vote: VoteView; tally: Tally | 
   if (b.status === 'withheld') return <p className="field__hint">{t.vote.byTableWithheld[b.reason]}</p>;
   const texts = new Map(vote.items.map((i) => [i.id, i.text]));
   const percent = vote.method === 'recommendations' || vote.method === 'graded';
-  const order = (tally?.results ?? []).filter((r) => r.score > 0 || percent).slice(0, ROWS);
+  // The server sends the whole result's first items per table (the report has them all).
+  const order = (tally?.results ?? []).slice(0, BREAKDOWN_ITEMS).filter((r) => r.score > 0 || percent);
   const figure = (table: (typeof b.tables)[number], id: string) => {
-    const r = table.results.find((x) => x.id === id);
-    const v = !r ? null : vote.method === 'recommendations' ? (r.supportPct ?? null) : vote.method === 'graded' ? (r.acceptPct ?? null) : r.score;
-    return v === null ? '–' : percent ? `${Math.round(v)} %` : String(v);
+    const v = Object.hasOwn(table.scores, id) ? table.scores[id] : null;
+    return v === null || v === undefined ? '–' : percent ? `${Math.round(v)} %` : String(v);
   };
   return (
     <div className="table-scroll">

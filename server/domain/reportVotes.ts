@@ -5,17 +5,9 @@
 import { findStep, type Agenda } from '../../shared/agenda.js';
 import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
-import {
-  rankResults,
-  type RankedGradedItem,
-  type RankedItem,
-  type RankedRankingItem,
-  type RankedRecommendation,
-  type VoteCount,
-  type VoteRules,
-} from '../../shared/tally.js';
+import { rankResults, type RankedGradedItem, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
 import type { TableBreakdown } from '../votes.js';
-import { rankedByTable } from './voteResults.js';
+import { scoresByTable } from './voteResults.js';
 import { VOTE_DEFAULTS } from '../../shared/voteSettings.js';
 
 /** What the report reads of a stored vote. */
@@ -55,22 +47,12 @@ export interface VoteContext {
 }
 
 /** An item's headline figure: what the result table ranks it by, or null when nothing was cast. */
-function headline(r: RankedItem & { supportPct?: number | null; acceptPct?: number | null }, method: VoteRules['method']): number | null {
-  if (method === 'recommendations') return r.supportPct ?? null;
-  if (method === 'graded') return r.acceptPct ?? null;
-  return r.score;
-}
-
 function byTableOf(rules: VoteRules, items: StoredVote['items'], breakdown: TableBreakdown | undefined): ReportVote['byTable'] {
   if (!breakdown || breakdown.status === 'none') return { status: 'none' };
   if (breakdown.status === 'withheld') return breakdown;
   return {
     status: 'shown',
-    tables: rankedByTable(rules, items, breakdown).map((t) => ({
-      table: t.table,
-      ballots: t.ballots,
-      scores: Object.fromEntries(t.results.map((r) => [r.id, headline(r, rules.method)])),
-    })),
+    tables: scoresByTable(rules, items, breakdown),
   };
 }
 

@@ -6,9 +6,9 @@
  *   results are withheld (for everyone) while fewer than MIN_VOTERS_SHOWN voted there: with one
  *   or two voters, the result would tell what they chose.
  */
-import { MIN_VOTERS_SHOWN, type ResultRow, type Tally, type TallyByTable, type VoteView } from '../../shared/protocol.js';
+import { BREAKDOWN_ITEMS, MIN_VOTERS_SHOWN, type ResultRow, type Tally, type TallyByTable, type VoteView } from '../../shared/protocol.js';
 import type { TableBreakdown } from '../votes.js';
-import { rankResults, type RankedResult, type VoteCount, type VoteRules } from '../../shared/tally.js';
+import { headline, rankResults, type VoteCount, type VoteRules } from '../../shared/tally.js';
 
 export interface TallyInput {
   vote: Pick<VoteView, 'id' | 'method' | 'rules' | 'source' | 'items' | 'blind' | 'status'>;
@@ -22,23 +22,27 @@ export interface TallyInput {
 }
 
 /**
- * A shown breakdown ranked table by table, like the whole. The tally and the report both read
- * it: one ranking, so they cannot disagree.
+ * Each table's headline figure for the given items, from a shown breakdown: ranked like the
+ * whole, so the tally and the report cannot disagree.
  */
-export function rankedByTable(
+export function scoresByTable(
   rules: VoteRules,
   items: readonly { id: string }[],
   breakdown: Extract<TableBreakdown, { status: 'shown' }>,
-): { table: number; ballots: number; results: RankedResult<VoteRules['method']>[] }[] {
-  return breakdown.tables.map((t) => ({ table: t.table, ballots: t.ballots, results: rankResults(rules, items, t.count, { voters: t.ballots }) }));
+): { table: number; ballots: number; scores: Record<string, number | null> }[] {
+  return breakdown.tables.map((t) => ({
+    table: t.table,
+    ballots: t.ballots,
+    scores: Object.fromEntries(rankResults(rules, items, t.count, { voters: t.ballots }).map((r) => [r.id, headline(r, rules.method)])),
+  }));
 }
 
-/** The per-table result for the facilitator; nobody else gets it (it is large). */
-function byTable(input: TallyInput, audience: 'facilitator' | 'room'): TallyByTable {
+/** The per-table result for the facilitator, for the whole result's first items; nobody else gets it. */
+function byTable(input: TallyInput, audience: 'facilitator' | 'room', results: readonly ResultRow[]): TallyByTable {
   const b = input.breakdown;
   if (!b || audience !== 'facilitator' || b.status === 'none') return { status: 'none' };
   if (b.status === 'withheld') return b;
-  return { status: 'shown', tables: rankedByTable(input.vote.rules, input.vote.items, b) };
+  return { status: 'shown', tables: scoresByTable(input.vote.rules, results.slice(0, BREAKDOWN_ITEMS), b) };
 }
 
 export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'): Tally {
@@ -46,7 +50,10 @@ export function buildTally(input: TallyInput, audience: 'facilitator' | 'room'):
   const hidden = vote.blind && vote.status === 'open' && audience === 'room';
   const rank = (items: readonly { id: string }[], voters?: number): ResultRow[] => (hidden ? [] : rankResults(vote.rules, items, count, { voters }));
   const base = { voteId: vote.id, method: vote.method, ballots: input.ballots, eligible: input.eligible, hidden };
-  if (vote.source !== 'table') return { ...base, results: rank(vote.items), tables: [], byTable: byTable(input, audience) };
+  if (vote.source !== 'table') {
+    const results = rank(vote.items);
+    return { ...base, results, tables: [], byTable: byTable(input, audience, results) };
+  }
   const tableNumbers = [...new Set(vote.items.map((i) => i.table).filter((t): t is number => t !== null))].sort((a, b) => a - b);
   return {
     ...base,
