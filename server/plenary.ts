@@ -4,7 +4,9 @@
  */
 import { nanoid } from 'nanoid';
 import { findStep } from '../shared/agenda.js';
-import { readTop, visiblePoints, type VisiblePoint } from '../shared/board.js';
+import type * as Y from 'yjs';
+import { markNotSame, notSameMap, readNotSame, readPoints, readTop, visiblePoints, type VisiblePoint } from '../shared/board.js';
+import { pairKey } from '../shared/similarity.js';
 import { harvestPoint, plenaryView, seedPlenaryThemes, type PlenaryView } from '../shared/plenary.js';
 import type { PlenaryHarvestResult } from '../shared/protocol.js';
 import { AppError } from './errors.js';
@@ -76,6 +78,14 @@ export class Plenary {
 
   private add(session: Session, picked: { table: number; point: VisiblePoint }[]): number {
     if (picked.length === 0) return 0;
+    // What the tables said is not the same stays said: the pairs are carried to the plenary board.
+    const notSame = new Map<number, [string, unknown][]>();
+    for (const table of new Set(picked.map((p) => p.table))) {
+      notSame.set(
+        table,
+        this.store.read(tableDocName(session.id, table), (doc) => [...notSameMap(doc).entries()]),
+      );
+    }
     return this.store.change(plenaryDocName(session.id), (doc) => {
       seedPlenaryThemes(doc, session.themes);
       let added = 0;
@@ -85,7 +95,29 @@ export class Plenary {
         const origin = { table, round: point.round, point: point.id, count: countOf(point) };
         if (harvestPoint(doc, { id: nanoid(12), theme: point.theme, text: point.text.trim(), origin }, base + i)) added += 1;
       });
+      carryNotSame(doc, notSame);
       return added;
     });
+  }
+}
+
+/**
+ * A table's dismissed pairs, as pairs of the plenary points harvested from them (once both are
+ * there), so the facilitator is not asked again what the table already decided.
+ */
+function carryNotSame(doc: Y.Doc, byTable: ReadonlyMap<number, [string, unknown][]>): void {
+  const harvested = new Map<string, string>();
+  for (const p of readPoints(doc)) if (p.origin) harvested.set(`${p.origin.table}:${p.origin.point}`, p.id);
+  const have = readNotSame(doc);
+  for (const [table, pairs] of byTable) {
+    for (const [key, value] of pairs) {
+      const [a, b] = key.split('|');
+      const pa = harvested.get(`${table}:${a}`);
+      const pb = harvested.get(`${table}:${b}`);
+      if (!pa || !pb || have.has(pairKey(pa, pb))) continue;
+      const step =
+        typeof value === 'object' && value !== null && typeof (value as { step?: unknown }).step === 'string' ? (value as { step: string }).step : null;
+      markNotSame(doc, pairKey(pa, pb), step);
+    }
   }
 }

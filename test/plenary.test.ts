@@ -4,7 +4,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { mergePoint, mergesOf, readPoints, toggleTop } from '../shared/board.js';
+import { markNotSame, mergePoint, mergesOf, notSameMap, readNotSame, readPoints, toggleTop } from '../shared/board.js';
+import { pairKey } from '../shared/similarity.js';
+import { plenaryDocName } from '../server/yjs/docNames.js';
 import {
   addPlenaryTheme,
   converging,
@@ -181,6 +183,18 @@ describe('harvesting on the server', () => {
     ]);
     expect(await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'tops' })).toEqual({ added: 0, withoutTop: [2] });
     expect(plenaryOf(s.id).points).toHaveLength(2);
+  });
+
+  it('carries a pair a table said is not the same to the plenary list, so it is not suggested there again', async () => {
+    const { s, fac, b1, p } = await roomWithPoints();
+    markNotSame(b1.doc, pairKey(p.a, p.c), 'clusteren-1');
+    await vi.waitFor(() => expect(server.services.store.read(`${s.id}/1`, (d) => readNotSame(d).size)).toBe(1), WAIT);
+    await emitOk<PlenaryHarvestResult>(fac.socket, Events.plenaryHarvest, { from: 'all' });
+    const { pairs, ids } = server.services.store.read(plenaryDocName(s.id), (doc) => ({
+      pairs: [...notSameMap(doc).entries()],
+      ids: new Map(readPoints(doc).map((x) => [x.origin!.point, x.id])),
+    }));
+    expect(pairs).toEqual([[pairKey(ids.get(p.a)!, ids.get(p.c)!), { at: expect.any(Number) as number, step: 'clusteren-1' }]]);
   });
 
   it('“Top 3 ophalen” brings the top 3 of every round, round by round, not only the last round’s', async () => {
