@@ -189,7 +189,9 @@ test.describe('where the room agrees', () => {
     for (const label of await items.first().locator('label.grade').all()) expect((await label.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     // In English the wording changes; the scale keeps the labels the facilitator gave.
     await t.getByRole('button', { name: 'English' }).click();
-    await expect(t.getByText(/A point is adopted when 75% or more of those who placed it on the scale chose ‘Helemaal voor’ or ‘Kan ermee leven’/)).toBeVisible();
+    await expect(
+      t.getByText(/A point is adopted when 75% or more of those who placed it on the scale chose ‘Helemaal voor’ or ‘Kan ermee leven’/),
+    ).toBeVisible();
     await expect(t.getByText(`${n} of ${n} points answered`)).toBeVisible();
     await shot(t, 'tablet-graded-ballot-english-800x1280');
     await t.getByRole('button', { name: 'Nederlands' }).click();

@@ -7,6 +7,7 @@
 import { MIN_VOTERS_SHOWN, type BallotSubmitPayload, type VoteItem, type VoteSource, type VoteView } from '../shared/protocol.js';
 import { applyBallot, checkBallot, emptyCount, normaliseBallot, tally, type BallotChoices, type VoteCount, type VoteRules } from '../shared/tally.js';
 import { BallotBox, slotSizeFor } from './ballotBox.js';
+import type { TableBreakdown } from './domain/voteResults.js';
 import type { Db } from './db.js';
 import { statement } from './db.js';
 import { deepFreeze } from './frozen.js';
@@ -39,18 +40,6 @@ export interface VoteRow {
   eligible: number | null;
   breakdown: string | null;
 }
-
-/**
- * A vote's result per table, for votes on points from several tables (not 'table' votes, which
- * are per table already). Given only when every table where somebody voted has at least
- * MIN_VOTERS_SHOWN ballots: with fewer, one table's result (or the whole minus the others) would
- * tell what one or two people chose. 'incomplete' when the server restarted during the vote, so
- * the ballots before it cannot be placed at a table (ballots do not say where they were cast).
- */
-export type TableBreakdown =
-  | { status: 'shown'; tables: { table: number; ballots: number; count: VoteCount }[] }
-  | { status: 'withheld'; reason: 'few' | 'incomplete' }
-  | { status: 'none' };
 
 /** Per-table counts of an open vote, in memory only; `complete` while they hold every ballot. */
 interface TableCounts {
@@ -390,10 +379,12 @@ export class Votes {
     this.count(vote);
     const kept = this.byTable.get(vote.id);
     if (!kept?.complete) return { status: 'withheld', reason: 'incomplete' };
+    // Ballots that chose something: a voter who withdrew (an empty ballot) chose nothing to hide
+    // behind, so a table of three where two withdrew is a table of one.
     const tables = [...kept.counts]
-      .filter(([, c]) => c.ballots > 0)
+      .filter(([, c]) => c.count.ballots > 0)
       .sort(([a], [b]) => a - b)
-      .map(([table, c]) => ({ table, ballots: c.ballots, count: c.count }));
+      .map(([table, c]) => ({ table, ballots: c.count.ballots, count: c.count }));
     if (tables.length === 0) return { status: 'none' };
     if (tables.some((t) => t.ballots < MIN_VOTERS_SHOWN)) return { status: 'withheld', reason: 'few' };
     return { status: 'shown', tables };

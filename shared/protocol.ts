@@ -13,6 +13,7 @@ import { DEFAULT_THEME_LABELS } from './themes.js';
 import { LIMITS } from './limits.js';
 import { ownRecord } from './ownRecord.js';
 import { BallotChoicesSchema, VoteMethod } from './tally.js';
+import { VOTE_DEFAULTS } from './voteSettings.js';
 
 export const PROTOCOL_VERSION = 5;
 
@@ -164,7 +165,10 @@ const checkVoteSettings = (v: Partial<VoteSettingsShape>, ctx: z.RefinementCtx) 
   if (v.maxPerItem !== undefined && v.budget !== undefined && v.maxPerItem > v.budget) {
     ctx.addIssue({ code: 'custom', path: ['maxPerItem'], message: 'maxPerItem cannot be larger than the budget' });
   }
-  if (v.accept !== undefined && v.labels !== undefined && v.accept >= v.labels.length) {
+  // Without labels the default scale applies (shared/voteSettings.ts): four levels.
+  // (Changes sent without a method are checked again once merged with the step's settings.)
+  const levels = v.labels?.length ?? (v.method === 'graded' ? VOTE_DEFAULTS.gradedLabels.length : undefined);
+  if (v.accept !== undefined && levels !== undefined && v.accept >= levels) {
     ctx.addIssue({ code: 'custom', path: ['accept'], message: 'at least one level of the scale must not count as support' });
   }
   if (v.source === 'recommendations' && !v.recommendations) {

@@ -338,15 +338,10 @@ function convergingBlocks({ report, t }: Ctx): Block[] {
 
 /** The process trail of every merge: where, in which step, how; never who. */
 function mergeBlocks({ report, t, isPublic }: Ctx): Block[] {
-  if (report.merges.length === 0) return [];
+  // The two texts as typed, before the organiser's rewording: like every point as written, not public.
+  if (report.merges.length === 0 || isPublic) return [];
   const where = (m: Report['merges'][number]) =>
-    m.table === null
-      ? m.fromTable === null || isPublic
-        ? t.plenaryList
-        : `${t.plenaryList} (${t.fromTables([m.fromTable])})`
-      : isPublic
-        ? t.atATable
-        : t.table(m.table);
+    m.table !== null ? t.table(m.table) : m.fromTable === null ? t.plenaryList : `${t.plenaryList} (${t.fromTables([m.fromTable])})`;
   return [
     { kind: 'heading', level: 2, text: t.mergesHeading, pageBreak: true },
     { kind: 'paragraph', text: t.mergesIntro },

@@ -82,7 +82,6 @@ export interface ReportText {
   mergeDuplicate: string;
   mergeBy: Record<'suggestion' | 'hand' | 'unknown', string>;
   plenaryList: string;
-  atATable: string;
   plenaryIntro: (points: number) => string;
   fromTables: (tables: number[]) => string;
   writtenInPlenary: string;
@@ -295,7 +294,6 @@ const nl: ReportText = {
   mergeDuplicate: 'Samengevoegd met',
   mergeBy: { suggestion: 'voorstel aangenomen', hand: 'met de hand', unknown: 'niet bekend' },
   plenaryList: 'plenaire lijst',
-  atATable: 'aan een tafel',
   plenaryIntro: (points) =>
     `Wat de tafels in de zaal samenbrachten: ${plural(points, 'punt', 'punten')}, per thema, met ` +
     `de tafels waar ze vandaan kwamen. Dubbele punten zijn samengevoegd.`,
@@ -375,7 +373,7 @@ const nl: ReportText = {
   byTableWithheld: {
     few: (min) =>
       `De uitslag per tafel staat hier niet: aan minstens één tafel stemden minder dan ${min} mensen. ` + 'Dan zou die uitslag laten zien wat zij kozen.',
-    incomplete: () => 'De uitslag per tafel is niet bekend: de laptop is tijdens deze stemming opnieuw gestart. Alle stemmen zijn wel geteld.',
+    incomplete: () => 'De uitslag per tafel is niet bekend: de server is tijdens deze stemming opnieuw gestart. Alle stemmen zijn wel geteld.',
   },
   yes: 'ja',
   no: 'nee',
@@ -576,7 +574,6 @@ const en: ReportText = {
   mergeDuplicate: 'Combined with',
   mergeBy: { suggestion: 'suggestion accepted', hand: 'by hand', unknown: 'not known' },
   plenaryList: 'plenary list',
-  atATable: 'at a table',
   plenaryIntro: (points) =>
     `What the tables brought together in the room: ${plural(points, 'point', 'points')}, by theme, with the tables they came from. Duplicates are merged.`,
   fromTables: (tables) => (tables.length === 1 ? `table ${tables[0]}` : `tables ${tables.join(', ')}`),
@@ -649,7 +646,7 @@ const en: ReportText = {
   byTableIntro: (what) => `How each table voted (${what.toLowerCase()}).`,
   byTableWithheld: {
     few: (min) => `The result per table is not shown: at least one table had fewer than ${min} voters, whose choices it would reveal.`,
-    incomplete: () => 'The result per table is not known: the laptop restarted during this vote. Every vote was counted.',
+    incomplete: () => 'The result per table is not known: the server restarted during this vote. Every vote was counted.',
   },
   yes: 'yes',
   no: 'no',

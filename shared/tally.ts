@@ -349,7 +349,8 @@ export interface RankedItem {
   /** Spread above DIVIDED_SPREAD. */
   divided: boolean;
 }
-export interface RankedRankingItem extends RankedItem, RankingCounters {}
+/** The sum of squares only serves the spread: it stays in the count. */
+export interface RankedRankingItem extends RankedItem, Omit<RankingCounters, 'sq'> {}
 export interface RankedRecommendation extends RankedItem, StanceCounters {
   /** support + oppose; abstentions are not votes cast. */
   cast: number;
@@ -461,7 +462,7 @@ export function rankResults<R extends VoteRules>(
       const range = items.length;
       const rows = items.map(({ id }) => {
         const { score, firsts, ranked, sq } = counters(count.items, id) ?? zeroRanking;
-        return { id, score, firsts, ranked, sq, ...spreadFields(voters, score, sq, range) };
+        return { id, score, firsts, ranked, ...spreadFields(voters, score, sq, range) };
       });
       result = competitionRanks(rows, (a, b) => b.score - a.score);
       break;

@@ -75,5 +75,9 @@ export function mergeVoteSettings(step: Partial<VoteSettings> | undefined, openi
   if (opening.budget !== undefined && opening.maxPerItem === undefined && merged.maxPerItem !== undefined) {
     merged.maxPerItem = Math.min(merged.maxPerItem, opening.budget);
   }
+  // Likewise a shorter scale takes the step's number of supporting levels down with it.
+  if (opening.labels !== undefined && opening.accept === undefined && merged.accept !== undefined) {
+    merged.accept = Math.max(1, Math.min(merged.accept, opening.labels.length - 1));
+  }
   return merged;
 }

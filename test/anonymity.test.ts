@@ -67,7 +67,7 @@ const storedChoices = () => [...voteIds, ...every.voteIds].flatMap((v) => new Ba
 const CHOICE_KEYS = ['"dots":{', '"ranking":[', '"points":{', '"stances":{'];
 /** The counters a result row may carry: sums and what is derived from them. */
 const RESULT_KEYS = [
-  ...['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'sq', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'],
+  ...['id', 'rank', 'tied', 'score', 'firsts', 'ranked', 'support', 'oppose', 'abstain', 'cast', 'supportPct', 'adopted'],
   ...['levels', 'graders', 'accepted', 'acceptPct', 'spread', 'divided'],
 ];
 

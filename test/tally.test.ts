@@ -17,6 +17,8 @@ import {
   type VoteCount,
   type VoteRules,
 } from '../shared/tally.js';
+import { VoteSettings } from '../shared/protocol.js';
+import { mergeVoteSettings, resolveVote } from '../shared/voteSettings.js';
 
 /** Fixed seed, so a failure replays the same way everywhere. */
 const runs = { numRuns: 300, seed: 20_240_611 };
@@ -349,10 +351,10 @@ describe('Modified Borda Count', () => {
     // Spread over the 3 ballots on 0..4 points: √(3·Σx² − (Σx)²) / (3 × 4), e.g. a: √26 / 12 ≈ 0.42.
     const spread = (d: number) => Math.sqrt(d) / 12;
     expect(rankResults(rankRules, listed(items), count).map(({ spread: s, ...r }) => ({ ...r, spread: Number(s?.toFixed(12)) }))).toEqual([
-      { id: 'a', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, sq: 17, spread: Number(spread(26).toFixed(12)), divided: true },
-      { id: 'b', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, sq: 13, spread: Number(spread(14).toFixed(12)), divided: true },
-      { id: 'c', rank: 3, tied: false, score: 3, firsts: 1, ranked: 2, sq: 5, spread: Number(spread(6).toFixed(12)), divided: false },
-      { id: 'd', rank: 4, tied: false, score: 1, firsts: 0, ranked: 1, sq: 1, spread: Number(spread(2).toFixed(12)), divided: false },
+      { id: 'a', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, spread: Number(spread(26).toFixed(12)), divided: true },
+      { id: 'b', rank: 1, tied: true, score: 5, firsts: 1, ranked: 2, spread: Number(spread(14).toFixed(12)), divided: true },
+      { id: 'c', rank: 3, tied: false, score: 3, firsts: 1, ranked: 2, spread: Number(spread(6).toFixed(12)), divided: false },
+      { id: 'd', rank: 4, tied: false, score: 1, firsts: 0, ranked: 1, spread: Number(spread(2).toFixed(12)), divided: false },
     ]);
   });
 
@@ -647,6 +649,22 @@ describe('graded support', () => {
   });
 });
 
+describe('graded settings, from the step and the facilitator', () => {
+  const labels5 = ['Ja', 'Eerder ja', 'Neutraal', 'Eerder nee', 'Nee'];
+  it('a shorter scale given when opening takes the step’s supporting levels down with it', () => {
+    const merged = mergeVoteSettings({ method: 'graded', labels: labels5, accept: 3 }, { labels: ['Ja', 'Nee'] });
+    expect(merged).toMatchObject({ labels: ['Ja', 'Nee'], accept: 1 });
+    expect(VoteSettings.safeParse(merged).success).toBe(true);
+    expect(resolveVote(merged, 'thematafel').rules).toEqual({ method: 'graded', labels: ['Ja', 'Nee'], accept: 1, threshold: 80 });
+  });
+
+  it('refuses as many supporting levels as the scale has, also against the default scale', () => {
+    expect(VoteSettings.safeParse({ method: 'graded', accept: 4 }).success).toBe(false);
+    expect(VoteSettings.safeParse({ method: 'graded', accept: 3 }).success).toBe(true);
+    expect(VoteSettings.safeParse({ method: 'graded', labels: ['Ja', 'Nee'], accept: 2 }).success).toBe(false);
+  });
+});
+
 describe('spread', () => {
   it('is 0 when everyone gives the same and 0.5 when the room splits between the two ends', () => {
     expect(spreadOf(4, 8, 16, 4)).toBe(0); // 2, 2, 2, 2 on 0..4
@@ -695,7 +713,6 @@ describe('spread', () => {
     const count = tally(rankRules, ['a', 'b', 'c'], [ranking('a', 'b', 'c'), ranking('b', 'c', 'a'), ranking('b'), ranking('a')]);
     const a = rankResults(rankRules, listed(['a', 'b', 'c']), count).find((r) => r.id === 'a')!;
     // values 3, 1, 0, 1: Σ = 5, Σx² = 11, n = 4, range 3: same numbers as the hand-computed case above.
-    expect(a.sq).toBe(11);
     expect(a.spread).toBeCloseTo(Math.sqrt(19) / 12, 12);
     expect(a.divided).toBe(true);
   });

@@ -432,6 +432,17 @@ describe('the result per table', () => {
     });
   });
 
+  it('counts only ballots that chose something: a table of three where one withdrew is withheld', async () => {
+    const { fac, d, p } = await room({ seated: [3, 3] });
+    const vote = await openVote(fac, { method: 'points', budget: 10 });
+    const ids = d.map((devs) => devs.map(() => newBallotId()));
+    for (const [t, devs] of d.entries())
+      for (const [i, dev] of devs.entries()) await ok(submitChoices(dev, vote.id, ids[t]![i]!, { points: { [p[t]![0]!]: 10 } }));
+    await tallyOf(fac, vote.id, (x) => x.byTable.status === 'shown');
+    await ok(submitChoices(d[0]![2]!, vote.id, ids[0]![2]!, { points: {} }));
+    expect((await tallyOf(fac, vote.id, (x) => x.byTable.status !== 'shown')).byTable).toEqual({ status: 'withheld', reason: 'few' });
+  });
+
   it('is never given for a vote in which each table votes on its own points', async () => {
     const { fac, d, p } = await room({ seated: [3, 3] });
     const vote = await openVote(fac, { method: 'dots', source: 'table', budget: 1, maxPerItem: 1 });

@@ -1,4 +1,5 @@
 import { STEP_NAMES } from '../../shared/agenda';
+import { MIN_VOTERS_SHOWN } from '../../shared/protocol';
 import { REPORT_TEXT } from '../../shared/reportText';
 import type { Messages } from './nl';
 
@@ -154,7 +155,7 @@ export const en: Messages = {
     graders: 'Graded by',
     byTable: 'Per table',
     byTableWithheld: {
-      few: 'The result per table shows once at least 3 people voted at every table. Otherwise it would show what someone chose.',
+      few: `The result per table shows once at least ${MIN_VOTERS_SHOWN} people voted at every table. Otherwise it would show what someone chose.`,
       incomplete: 'The result per table is not known: the server restarted during this vote. Every vote still counts.',
     },
     noBallots: 'No votes yet.',
@@ -453,8 +454,8 @@ export const en: Messages = {
     times: (n: number) => `${n}×`,
     converging: 'What came up at several tables',
     convergingEmpty: 'No point has come up at more than one table yet.',
-    convergingHint: 'Points that came up at more than one table, the most widely raised first.',
-    atTables: (n: number, total: number) => `at ${n} of ${total} tables`,
+    convergingHint: 'Points that came up at more than one table. What came up at the most tables comes first.',
+    atTables: (n: number, total: number) => REPORT_TEXT.en.atTables(n, total),
     sortByTables: 'Order the points by number of tables',
     sortedByTables: 'Each theme’s points are now in order of how many tables raised them.',
   },
@@ -688,6 +689,7 @@ export const en: Messages = {
     already_voted: 'This device has already voted.',
     wrong_method: 'Your ballot does not fit this vote. Reload the page.',
     duplicate_item: 'You put a point in your order twice.',
+    unknown_level: 'That choice is not on this vote’s scale. Reload the page.',
     seat_taken: 'This vote had already been cast on this tablet.',
     too_large: 'That is too much text.',
     bad_image: 'This file cannot be used as a logo. Choose a PNG or JPEG image of at most 512 kB.',

@@ -1,5 +1,6 @@
 /** Dutch, the default language. Plain B1 wording: short sentences, everyday words. */
 import { STEP_NAMES } from '../../shared/agenda';
+import { MIN_VOTERS_SHOWN } from '../../shared/protocol';
 import { REPORT_TEXT } from '../../shared/reportText';
 
 export const nl = {
@@ -154,8 +155,8 @@ export const nl = {
     graders: 'Beoordeeld door',
     byTable: 'Per tafel',
     byTableWithheld: {
-      few: 'De uitslag per tafel komt pas als aan elke tafel minstens 3 mensen stemden. Anders is te zien wat iemand koos.',
-      incomplete: 'De uitslag per tafel is niet bekend: de server is tijdens deze stemming opnieuw gestart. Alle stemmen tellen wel mee.',
+      few: `De uitslag per tafel komt pas als aan elke tafel minstens ${MIN_VOTERS_SHOWN} mensen stemden. Anders is te zien wat iemand koos.`,
+      incomplete: 'De uitslag per tafel is niet bekend: de server is tijdens deze stemming opnieuw gestart. Alle stemmen zijn wel geteld.',
     },
     noBallots: 'Nog geen stemmen.',
     ballots: (n: number) => (n === 1 ? '1 stem' : `${n} stemmen`),
@@ -454,8 +455,8 @@ export const nl = {
     times: (n: number) => `${n}×`,
     converging: 'Wat aan meerdere tafels speelde',
     convergingEmpty: 'Nog geen punt kwam aan meer dan één tafel naar voren.',
-    convergingHint: 'Punten die aan meer dan één tafel naar voren kwamen, het vaakst genoemde eerst.',
-    atTables: (n: number, total: number) => `aan ${n} van ${total} tafels`,
+    convergingHint: 'Punten die aan meer dan één tafel naar voren kwamen. Wat aan de meeste tafels speelde, staat bovenaan.',
+    atTables: (n: number, total: number) => REPORT_TEXT.nl.atTables(n, total),
     sortByTables: 'Zet de punten op volgorde van aantal tafels',
     sortedByTables: 'De punten staan nu per thema op volgorde van aantal tafels.',
   },
@@ -691,6 +692,7 @@ export const nl = {
     already_voted: 'Met dit apparaat is al gestemd.',
     wrong_method: 'Deze stem past niet bij deze stemming. Laad de pagina opnieuw.',
     duplicate_item: 'U heeft een punt twee keer in uw volgorde gezet.',
+    unknown_level: 'Die keuze staat niet op de schaal van deze stemming. Laad de pagina opnieuw.',
     seat_taken: 'Deze stem was al uitgebracht op deze tablet.',
     too_large: 'Dat is te veel tekst.',
     bad_image: 'Dit bestand kan niet als logo. Kies een PNG- of JPEG-afbeelding van hoogstens 512 kB.',

@@ -2,6 +2,8 @@
  * What the room looks at, for the observers' view (a page that scrolls): the same stage as on
  * the wall (see stage.ts), drawn as an ordinary page.
  */
+import type { ReactElement } from 'react';
+import { converging } from '../../shared/plenary';
 import type { PlenaryBoard, SessionView, Tally, TableBoard } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
 import { Turnout, VoteChart } from '../components/VoteChart';
@@ -16,7 +18,8 @@ interface Props {
   colors: { bar: string; text: string };
 }
 
-export function StageContent({ session, tally, board, plenary, size, colors }: Props) {
+// The return type makes a stage without a case here a compile error, not a blank screen.
+export function StageContent({ session, tally, board, plenary, size, colors }: Props): ReactElement | null {
   const { t } = useI18n();
   const stage = stageOf(session, tally, board);
   const themeLabel = new Map(session.themes.map((th) => [th.id, th.label]));
@@ -52,6 +55,8 @@ export function StageContent({ session, tally, board, plenary, size, colors }: P
       ) : null;
     case 'plenary':
       return <PlenaryStage plenary={plenary} />;
+    case 'converging':
+      return <ConvergingStage plenary={plenary} tables={session.tables} />;
     case 'vote':
       return (
         <section aria-labelledby="stage-vote">
@@ -97,6 +102,30 @@ export function StageContent({ session, tally, board, plenary, size, colors }: P
         </section>
       );
   }
+}
+
+/** What came up at several tables, most tables first. */
+function ConvergingStage({ plenary, tables }: { plenary: PlenaryBoard | null; tables: number }) {
+  const { t } = useI18n();
+  const points = converging(plenary?.points ?? []);
+  return (
+    <section aria-labelledby="stage-converging" className="stage-board stage-board--plenary">
+      <h2 id="stage-converging" className="stage__subtitle">
+        {t.plenary.converging}
+      </h2>
+      {points.length === 0 ? (
+        <p>{t.plenary.convergingEmpty}</p>
+      ) : (
+        <ol>
+          {points.map((p) => (
+            <li key={p.id}>
+              {p.text} <span className="stage-board__origin">{t.plenary.atTables(p.tables.length, tables)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
 }
 
 /** The plenary board: per theme its points, with the tables they came from and how often they were written. */

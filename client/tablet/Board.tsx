@@ -247,7 +247,7 @@ export function Board({ table, themes, roundId, stepId, canAdd, host = false, la
         merging={merging !== null}
         onCancelMerge={() => setMerging(null)}
       />
-      {suggest && <DuplicateSuggestions doc={doc} roundId={roundId} step={mergeStep} disabled={!canAdd} />}
+      {suggest && <DuplicateSuggestions key={doc.guid} doc={doc} roundId={roundId} step={mergeStep} disabled={!canAdd} />}
       <div className="board" aria-label={label ?? t.tablet.board} role="region">
         {themes.map((theme) => {
           const inColumn = shown.filter((p) => columnOf(p) === theme.id);

@@ -57,9 +57,17 @@ function useSettledBoard(doc: Y.Doc): Snapshot {
   return state;
 }
 
+/** What was merged or dismissed here since the board was last read, so it leaves the list at once. */
+interface Handled {
+  board: Snapshot;
+  points: ReadonlySet<string>;
+  pairs: ReadonlySet<string>;
+}
+
 export function DuplicateSuggestions({ doc, roundId, step, disabled }: Props) {
   const { t } = useI18n();
-  const { points, notSame } = useSettledBoard(doc);
+  const board = useSettledBoard(doc);
+  const { points, notSame } = board;
   const suggestions = useMemo(() => {
     const byId = new Map(points.map((p) => [p.id, p]));
     // Points that count on their own; the older of a pair comes first and stays.
@@ -69,14 +77,20 @@ export function DuplicateSuggestions({ doc, roundId, step, disabled }: Props) {
     const found = suggestDuplicates(candidates, { skip: notSame });
     return found.map((s) => ({ ...s, a: byId.get(s.a)!, b: byId.get(s.b)! }));
   }, [points, notSame]);
-  const [handled, setHandled] = useState<Set<string>>(new Set());
+  const [kept, setHandled] = useState<Handled>({ board, points: new Set(), pairs: new Set() });
+  // A new read of the board knows all of it (an undone merge comes back; a refused one too).
+  const handled = kept.board === board ? kept : { board, points: new Set<string>(), pairs: new Set<string>() };
   // A point can be in several suggestions; once merged, the others with it wait for the next read.
-  const open = suggestions.filter((s) => !handled.has(s.a.id) && !handled.has(s.b.id));
+  const open = suggestions.filter((s) => !handled.points.has(s.a.id) && !handled.points.has(s.b.id) && !handled.pairs.has(pairKey(s.a.id, s.b.id)));
   if (open.length === 0) return null;
 
   const merge = (keep: PointData, duplicate: PointData) => {
     mergePoint(doc, duplicate.id, keep.id, { by: 'suggestion', step });
-    setHandled((h) => new Set(h).add(duplicate.id));
+    setHandled({ ...handled, points: new Set(handled.points).add(duplicate.id) });
+  };
+  const dismiss = (a: PointData, b: PointData) => {
+    markNotSame(doc, pairKey(a.id, b.id), step);
+    setHandled({ ...handled, pairs: new Set(handled.pairs).add(pairKey(a.id, b.id)) });
   };
   const where = (p: PointData) =>
     p.origin ? t.board.suggestions.fromTable(p.origin.table) : roundId !== null && p.round !== roundId ? t.board.suggestions.earlierRound : null;
@@ -102,7 +116,7 @@ export function DuplicateSuggestions({ doc, roundId, step, disabled }: Props) {
               <button type="button" className="button button--primary" disabled={disabled} onClick={() => merge(a, b)}>
                 {t.board.suggestions.merge}
               </button>
-              <button type="button" className="button" disabled={disabled} onClick={() => markNotSame(doc, pairKey(a.id, b.id), step)}>
+              <button type="button" className="button" disabled={disabled} onClick={() => dismiss(a, b)}>
                 {t.board.suggestions.notSame}
               </button>
             </div>

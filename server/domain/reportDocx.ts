@@ -48,20 +48,20 @@ const run = (text: string, opts: { bold?: boolean; italics?: boolean; color?: st
 const space = () => new TextRun({ text: ' ' });
 
 /**
+ * Type size of a table's cells, in half-points: 10 pt, or 8 pt for a table whose headers' longest
+ * words alone need more than the line at 10 pt (a graded vote's levels with its other columns).
+ */
+function tableFontSize(b: Extract<Block, { kind: 'table' }>, total = TEXT_WIDTH): number {
+  const least = b.columns.reduce((sum, c) => sum + c.label.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) * CHAR + CELL_PADDING, 0);
+  return least > total ? 16 : 20;
+}
+
+/**
  * Column widths from content: a numeric or short column gets what its longest cell (or the
  * longest word of its header) needs; the rest of the line goes to the text columns, shared by
  * how much text they hold. So the point or recommendation column is the widest, and a "Rank"
  * column never takes a quarter of the page.
  */
-/**
- * Type size of a table's cells, in half-points: 10 pt, or 8 pt for a table whose headers' longest
- * words alone need more than the line at 10 pt (a graded vote's levels with its other columns).
- */
-export function tableFontSize(b: Extract<Block, { kind: 'table' }>, total = TEXT_WIDTH): number {
-  const least = b.columns.reduce((sum, c) => sum + c.label.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) * CHAR + CELL_PADDING, 0);
-  return least > total ? 16 : 20;
-}
-
 export function columnWidths(b: Extract<Block, { kind: 'table' }>, total = TEXT_WIDTH): number[] {
   // Smaller type, narrower characters and padding.
   const scale = tableFontSize(b, total) / 20;

@@ -6,8 +6,7 @@ import { findStep, type Agenda } from '../../shared/agenda.js';
 import { MIN_VOTERS_SHOWN } from '../../shared/protocol.js';
 import type { ReportRecommendation, ReportVote, ReportVoteResult } from '../../shared/report.js';
 import { rankResults, type RankedGradedItem, type RankedRankingItem, type RankedRecommendation, type VoteCount, type VoteRules } from '../../shared/tally.js';
-import type { TableBreakdown } from '../votes.js';
-import { scoresByTable } from './voteResults.js';
+import { scoresByTable, type TableBreakdown } from './voteResults.js';
 import { VOTE_DEFAULTS } from '../../shared/voteSettings.js';
 
 /** What the report reads of a stored vote. */

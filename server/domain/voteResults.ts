@@ -7,8 +7,19 @@
  *   or two voters, the result would tell what they chose.
  */
 import { BREAKDOWN_ITEMS, MIN_VOTERS_SHOWN, type ResultRow, type Tally, type TallyByTable, type VoteView } from '../../shared/protocol.js';
-import type { TableBreakdown } from '../votes.js';
 import { headline, rankResults, type VoteCount, type VoteRules } from '../../shared/tally.js';
+
+/**
+ * A vote's result per table, for votes on points from several tables (not 'table' votes, which
+ * are per table already). Given only when every table where somebody voted has at least
+ * MIN_VOTERS_SHOWN ballots: with fewer, one table's result (or the whole minus the others) would
+ * tell what one or two people chose. 'incomplete' when the server restarted during the vote, so
+ * the ballots before it cannot be placed at a table (ballots do not say where they were cast).
+ */
+export type TableBreakdown =
+  | { status: 'shown'; tables: { table: number; ballots: number; count: VoteCount }[] }
+  | { status: 'withheld'; reason: 'few' | 'incomplete' }
+  | { status: 'none' };
 
 export interface TallyInput {
   vote: Pick<VoteView, 'id' | 'method' | 'rules' | 'source' | 'items' | 'blind' | 'status'>;
