@@ -597,7 +597,7 @@ export type Tally = z.infer<typeof Tally>;
 export const TallyByTable = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('shown'),
-    /** Each table's headline figure (dots, points, Borda, support %) for the whole result's first BREAKDOWN_ITEMS items. */
+    /** Each table's headline figure (dots, points, Borda, support %): in a live tally for the whole result's first BREAKDOWN_ITEMS items, in the report for all. */
     tables: z.array(z.object({ table: z.number(), ballots: z.number(), scores: z.record(z.string(), z.number().nullable()) })),
   }),
   z.object({ status: z.literal('withheld'), reason: z.enum(['few', 'incomplete']) }),

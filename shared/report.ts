@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS } from './evaluation.js';
-import { Participation, SessionKind, Theme, VoteMethod, VoteSource } from './protocol.js';
+import { Participation, SessionKind, TallyByTable, Theme, VoteMethod, VoteSource } from './protocol.js';
 import { ReportEdits } from './reportEdits.js';
 
 export const REPORT_SCHEMA_VERSION = 4;
@@ -149,19 +149,12 @@ export const ReportVote = z.object({
   /** Best first; for source 'table', table by table, without the withheld tables. */
   results: z.array(ReportVoteResult),
   /**
-   * The result per table, for votes on points of several tables (schema 4): per table its
-   * ballots and each item's headline figure (dots, points, Borda score, support %). Only when
-   * every table where somebody voted has at least three ballots ('few' otherwise); 'incomplete'
-   * when the server restarted during the vote; 'none' for per-table votes and older records.
+   * The result per table, for votes on points of several tables (schema 4), in the live tally's
+   * shape but with every item's headline figure: only when every table where somebody voted had
+   * at least three ballots ('few' otherwise); 'incomplete' after a restart or a failed commit
+   * during the vote; 'none' for per-table votes and older records.
    */
-  byTable: z.discriminatedUnion('status', [
-    z.object({
-      status: z.literal('shown'),
-      tables: z.array(z.object({ table: z.number(), ballots: z.number(), scores: z.record(z.string(), z.number().nullable()) })),
-    }),
-    z.object({ status: z.literal('withheld'), reason: z.enum(['few', 'incomplete']) }),
-    z.object({ status: z.literal('none') }),
-  ]),
+  byTable: TallyByTable,
 });
 export type ReportVote = z.infer<typeof ReportVote>;
 
