@@ -201,6 +201,7 @@ export const en: Messages = {
     feedback: 'What the tables bring',
     counts: (support: number, oppose: number, abstain: number) => `${support} for · ${oppose} against · ${abstain} neutral`,
     levels: (levels) => levels.map((l) => `${l.n} ${l.label.toLowerCase()}`).join(' · '),
+    spread: (v) => `spread ${v.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
     live: 'Votes are coming in',
   },
   tablet: {

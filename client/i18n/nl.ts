@@ -203,6 +203,7 @@ export const nl = {
     feedback: 'Wat de tafels meegeven',
     counts: (support: number, oppose: number, abstain: number) => `${support} voor · ${oppose} tegen · ${abstain} neutraal`,
     levels: (levels: readonly { label: string; n: number }[]) => levels.map((l) => `${l.n} ${l.label.toLowerCase()}`).join(' · '),
+    spread: (v: number) => `spreiding ${v.toLocaleString('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
   },
   tablet: {
     notJoinedTitle: 'Dit apparaat doet nog niet mee',

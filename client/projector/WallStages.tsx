@@ -327,7 +327,14 @@ function ResultBar({
           </strong>
         </div>
         {recommendation && <p className="wall-result__counts">{t.projector.counts(row.support ?? 0, row.oppose ?? 0, row.abstain ?? 0)}</p>}
-        {scale && <p className="wall-result__counts">{t.projector.levels(scale.map((label, i) => ({ label, n: row.levels?.[i] ?? 0 })))}</p>}
+        {(scale || typeof row.spread === 'number') && (
+          <p className="wall-result__counts">
+            {[
+              ...(scale ? [t.projector.levels(scale.map((label, i) => ({ label, n: row.levels?.[i] ?? 0 })))] : []),
+              ...(typeof row.spread === 'number' ? [t.projector.spread(row.spread)] : []),
+            ].join(' · ')}
+          </p>
+        )}
       </div>
     </div>
   );
