@@ -13,7 +13,7 @@ import { flatten } from '../shared/agenda';
 import { addPoint, visiblePoints } from '../shared/board';
 import { Events, YJS_PATH, YJS_SUBPROTOCOL, type CreateSessionResponse } from '../shared/protocol';
 import { hostKey } from '../server/tables';
-import { createFacilitator, emitOk, voter, type Facilitator } from './helpers/heavySession';
+import { castBallots, createFacilitator, voter, type Facilitator } from './helpers/heavySession';
 import { expectAccessible, laptop, tablet, TABLET_LANDSCAPE, TABLET_PORTRAIT, type Person } from './helpers/room';
 import { checkStage, SIZES } from './helpers/wall';
 
@@ -200,15 +200,10 @@ test.describe('where the room agrees', () => {
 
     // Two more at table 1 and three at tables 2 and 3: everyone at the first item's ends.
     const sockets = await Promise.all([1, 1, 2, 2, 2, 3, 3, 3].map((table) => voter(baseURL!, created.joinCode, table)));
-    await Promise.all(
-      sockets.map((socket, i) =>
-        emitOk(socket, Events.ballotSubmit, {
-          voteId: vote.id,
-          ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`,
-          choices: { method: 'graded', grades: Object.fromEntries(vote.items.map((item, k) => [item.id, k === 0 ? (i % 2 === 0 ? 0 : 3) : 1])) },
-        }),
-      ),
-    );
+    await castBallots(sockets, vote, (i) => ({
+      method: 'graded',
+      grades: Object.fromEntries(vote.items.map((item, k) => [item.id, k === 0 ? (i % 2 === 0 ? 0 : 3) : 1])),
+    }));
     const wall = await (await browser.newContext({ viewport: SIZES[0] })).newPage();
     await wall.goto(`/p/${created.id}`);
     await fac.emit(Events.projectorSet, { spotlight: null });

@@ -15,6 +15,7 @@ import {
   heavyBurgerberaad,
   heavyThematafel,
   voter,
+  castBallots,
   castDots,
 } from './helpers/heavySession';
 
@@ -89,18 +90,10 @@ test.describe('the projector with a heavy session', () => {
     await expect(wall.locator('.wall__subtitle')).toHaveText('Hierover stemt u nu');
     await checkStage(wall, fac, 'recommendations-open', /Advies 1:/);
     const voters = await Promise.all(Array.from({ length: 8 }, (_, i) => voter(baseURL!, fac.state().joinCode, i + 1)));
-    await Promise.all(
-      voters.map((socket, i) =>
-        emitOk(socket, Events.ballotSubmit, {
-          voteId: vote.id,
-          ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`,
-          choices: {
-            method: 'recommendations',
-            stances: Object.fromEntries(vote.items.map((item, n) => [item.id, (n + i) % 4 === 0 ? 'oppose' : (n + i) % 5 === 0 ? 'abstain' : 'support'])),
-          },
-        }),
-      ),
-    );
+    await castBallots(voters, vote, (i) => ({
+      method: 'recommendations',
+      stances: Object.fromEntries(vote.items.map((item, n) => [item.id, (n + i) % 4 === 0 ? 'oppose' : (n + i) % 5 === 0 ? 'abstain' : 'support'])),
+    }));
     // Blind: no counts on the wall while it is open.
     await expect(wall.locator('.wall-result:visible')).toHaveCount(0);
     await fac.emit(Events.voteClose, { voteId: vote.id });
@@ -123,18 +116,10 @@ test.describe('the projector with a heavy session', () => {
     expect(vote.rules).toMatchObject({ method: 'graded', labels: ['Helemaal voor', 'Kan ermee leven', 'Twijfel', 'Bezwaar'], accept: 2, threshold: 80 });
     const voters = await Promise.all(Array.from({ length: 8 }, (_, i) => voter(baseURL!, fac.state().joinCode, i + 1)));
     // Advies 1: all "helemaal voor"; advies 2: half at each end (divided); the rest spread over the scale.
-    await Promise.all(
-      voters.map((socket, i) =>
-        emitOk(socket, Events.ballotSubmit, {
-          voteId: vote.id,
-          ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`,
-          choices: {
-            method: 'graded',
-            grades: Object.fromEntries(vote.items.map((item, n) => [item.id, n === 0 ? 0 : n === 1 ? (i < 4 ? 0 : 3) : (n + i) % 4])),
-          },
-        }),
-      ),
-    );
+    await castBallots(voters, vote, (i) => ({
+      method: 'graded',
+      grades: Object.fromEntries(vote.items.map((item, n) => [item.id, n === 0 ? 0 : n === 1 ? (i < 4 ? 0 : 3) : (n + i) % 4])),
+    }));
     await expect(wall.locator('.wall__turnout')).toContainText('8 van 8');
     await expect(wall.locator('.wall-legend').first()).toContainText('Kan ermee leven');
     await checkStage(wall, fac, 'graded-live', /Helemaal voor/);

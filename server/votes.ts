@@ -333,9 +333,10 @@ export class Votes {
     const next = JSON.stringify(choices);
     const result = { changed: true, seat: seat || null };
 
-    const receipt = this.box.get(receipts, voter);
-    if (receipt !== undefined) {
-      if ((JSON.parse(receipt) as Receipt).seal !== mySeal) {
+    const stored = this.box.get(receipts, voter);
+    if (stored !== undefined) {
+      const receipt = JSON.parse(stored) as Receipt;
+      if (receipt.seal !== mySeal) {
         throw seat > 0
           ? new AppError('seat_taken', `Seat ${seat} has already voted in this vote`)
           : new AppError('already_voted', 'This device has already voted in this vote');
@@ -344,10 +345,11 @@ export class Votes {
       if (old === next) return { ...result, changed: false };
       if (old === undefined) this.box.add(ballots, payload.ballotId, next, () => ballotSlotSize(vote.rules, vote.items));
       else this.box.replace(ballots, payload.ballotId, next);
-      if (old !== undefined) applyBallot(running.count, parseChoices(old), -1);
+      const replaced = old === undefined ? null : parseChoices(old);
+      if (replaced) applyBallot(running.count, replaced, -1);
       else running.ballots += 1;
       applyBallot(running.count, choices, 1);
-      this.countAtTable(vote, (JSON.parse(receipt) as Receipt).table, choices, old === undefined ? null : parseChoices(old));
+      this.countAtTable(vote, receipt.table, choices, replaced);
       return result;
     }
 

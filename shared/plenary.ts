@@ -169,9 +169,13 @@ export function converging<P extends Pick<PlenaryPoint, 'tables' | 'count'>>(poi
  * Puts the points of each theme (and sub-theme) in order of how many tables raised them, most
  * first; equal ones keep their order. One transaction, so every screen sees the new order at once.
  */
+/** The tables a point came from, with the points merged into it: ascending, each once. */
+function tablesOf(p: VisiblePoint): number[] {
+  return [...new Set([p, ...p.merged].flatMap((x) => (x.origin ? [x.origin.table] : [])))].sort((a, b) => a - b);
+}
+
 export function sortByTables(doc: Y.Doc): void {
   const visible = new Map(visiblePoints(doc).map((p) => [p.id, p]));
-  const tablesOf = (p: VisiblePoint) => new Set([p, ...p.merged].flatMap((x) => (x.origin ? [x.origin.table] : []))).size;
   // Grouped by the stored theme, which is a plenary theme or a sub-theme: each keeps its own order.
   const groups = new Map<string, VisiblePoint[]>();
   for (const p of readPoints(doc)) {
@@ -180,7 +184,7 @@ export function sortByTables(doc: Y.Doc): void {
   }
   doc.transact(() => {
     for (const group of groups.values()) {
-      const sorted = group.map((p, i) => ({ p, i, n: tablesOf(p) })).sort((a, b) => b.n - a.n || a.i - b.i);
+      const sorted = group.map((p, i) => ({ p, i, n: tablesOf(p).length })).sort((a, b) => b.n - a.n || a.i - b.i);
       sorted.forEach(({ p }, order) => pointsMap(doc).get(p.id)?.set('order', order));
     }
   });
@@ -192,7 +196,7 @@ export function plenaryView(doc: Y.Doc, sessionThemes: readonly Theme[]): Plenar
   const all = readPoints(doc);
   const points = visiblePoints(doc).map((p) => {
     const parts = [p, ...p.merged];
-    const tables = [...new Set(parts.flatMap((x) => (x.origin ? [x.origin.table] : [])))].sort((a, b) => a - b);
+    const tables = tablesOf(p);
     const theme = resolvePlenaryTheme(doc, p.theme);
     return {
       id: p.id,

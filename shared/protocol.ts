@@ -538,6 +538,18 @@ export const DeviceState = z.object({
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
+/** A result's graded-support and spread figures, the same on a screen's row and in the report. */
+export const gradedAndSpreadFields = {
+  /** Graded support: ballots per level of the scale (best first), how many graded, how many supported, as a percentage. */
+  levels: z.array(z.number()).optional(),
+  graders: z.number().optional(),
+  accepted: z.number().optional(),
+  acceptPct: z.number().nullable().optional(),
+  /** Ranking, points and graded support: how divided the room is, 0 to 0.5 (shared/tally.ts spreadOf), and whether above 0.3. */
+  spread: z.number().nullable().optional(),
+  divided: z.boolean().optional(),
+};
+
 /** One item's result, best first; which counters are present depends on the method. */
 export const ResultRow = z.object({
   id: z.string(),
@@ -553,14 +565,7 @@ export const ResultRow = z.object({
   cast: z.number().optional(),
   supportPct: z.number().nullable().optional(),
   adopted: z.boolean().optional(),
-  /** Graded support: ballots per level of the scale (best first), how many graded, how many supported. */
-  levels: z.array(z.number()).optional(),
-  graders: z.number().optional(),
-  accepted: z.number().optional(),
-  acceptPct: z.number().nullable().optional(),
-  /** Ranking, points and graded support: how divided the room is, 0 to 0.5 (shared/tally.ts spreadOf). */
-  spread: z.number().nullable().optional(),
-  divided: z.boolean().optional(),
+  ...gradedAndSpreadFields,
 });
 export type ResultRow = z.infer<typeof ResultRow>;
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { STEP_TYPES } from './agenda.js';
 import { EVALUATION_QUESTIONS } from './evaluation.js';
-import { Participation, SessionKind, TallyByTable, Theme, VoteMethod, VoteSource } from './protocol.js';
+import { gradedAndSpreadFields, Participation, SessionKind, TallyByTable, Theme, VoteMethod, VoteSource } from './protocol.js';
 import { ReportEdits } from './reportEdits.js';
 
 export const REPORT_SCHEMA_VERSION = 4;
@@ -101,14 +101,7 @@ export const ReportVoteResult = z.object({
   supportPct: z.number().nullable().optional(),
   /** recommendations and graded support: whether the item reached the threshold. */
   adopted: z.boolean().optional(),
-  /** graded: ballots per level of the scale (best first), how many graded it, how many supported it, as a percentage. */
-  levels: z.array(z.number()).optional(),
-  graders: z.number().optional(),
-  accepted: z.number().optional(),
-  acceptPct: z.number().nullable().optional(),
-  /** ranking, points and graded: how divided the room is, 0 to 0.5, and whether above the line (0.3). */
-  spread: z.number().nullable().optional(),
-  divided: z.boolean().optional(),
+  ...gradedAndSpreadFields,
 });
 export type ReportVoteResult = z.infer<typeof ReportVoteResult>;
 

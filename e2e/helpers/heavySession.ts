@@ -23,6 +23,7 @@ import {
   type VoteView,
 } from '../../shared/protocol';
 import { hostKey } from '../../server/tables';
+import type { BallotChoices } from '../../shared/tally';
 
 const WORDS = (
   'de gemeente moet vaker en eerder in gesprek met bewoners over plannen voor de wijk zodat iedereen ' +
@@ -159,15 +160,20 @@ export async function voter(baseURL: string, joinCode: string, table: number) {
   return socket;
 }
 
+/** One ballot from each device at once, the i-th with `choices(i)`. */
+export async function castBallots(sockets: AppSocket[], vote: VoteView, choices: (i: number) => BallotChoices): Promise<void> {
+  await Promise.all(
+    sockets.map((socket, i) => emitOk(socket, Events.ballotSubmit, { voteId: vote.id, ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`, choices: choices(i) })),
+  );
+}
+
 /** Three dots from each device: all on the first item, the rest spread, so the result has a clear winner. */
 export async function castDots(sockets: AppSocket[], vote: VoteView): Promise<void> {
-  await Promise.all(
-    sockets.map((socket, i) => {
-      const dots: Record<string, number> = {};
-      for (const n of [0, 1 + (i % 4), 5 + (i % 10)]) dots[vote.items[n % vote.items.length]!.id] = 1;
-      return emitOk(socket, Events.ballotSubmit, { voteId: vote.id, ballotId: `ballot-${vote.id}-${i}-xxxxxxxx`, choices: { method: 'dots', dots } });
-    }),
-  );
+  await castBallots(sockets, vote, (i) => {
+    const dots: Record<string, number> = {};
+    for (const n of [0, 1 + (i % 4), 5 + (i % 10)]) dots[vote.items[n % vote.items.length]!.id] = 1;
+    return { method: 'dots', dots };
+  });
 }
 
 export const RECOMMENDATIONS = Array.from({ length: 20 }, (_, i) => text(`Advies ${i + 1}: de gemeenteraad`, 300));
