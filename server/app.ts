@@ -10,6 +10,7 @@ import { openDb } from './db.js';
 import { createHttpApp } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { originCheck, type OriginCheck } from './origin.js';
+import { connectRedis } from './redis.js';
 import { attachRealtime } from './realtime/index.js';
 import { createServices, type Services } from './services.js';
 import { makeUrls } from './urls.js';
@@ -92,7 +93,8 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
   const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port, scheme: web.scheme });
   const originAllowed = originCheck(config);
-  const base = createServices({ config, db, log, urls, storeOptions: opts.storeOptions });
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
+  const base = createServices({ config, db, log, urls, redis, storeOptions: opts.storeOptions });
   const yjs = attachYjsServer({
     server: httpServer,
     sessions: base.sessions,
@@ -136,6 +138,7 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
         services.votes.flush();
         services.evaluations.flush();
         db.close();
+        if (redis?.isOpen) await redis.close();
       })();
       return closing;
     },

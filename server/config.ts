@@ -1,4 +1,5 @@
 /** The one place the server's settings come from: typed defaults, overridden by the environment. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -33,6 +34,30 @@ const OriginList = z
     return out;
   });
 
+/** Express's `trust proxy`: empty (trust none), or addresses, subnets and its names for ranges. */
+const TrustedProxies = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const item of items) {
+      const [address, bits, ...rest] = item.split('/');
+      const named = PROXY_RANGES.includes(item);
+      const family = isIP(address ?? '');
+      const maxBits = family === 6 ? 128 : 32;
+      const subnetOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+      if (!named && (family === 0 || !subnetOk || rest.length > 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not an address, a subnet like 10.0.0.0/8, or one of ${PROXY_RANGES.join(', ')}` });
+      }
+    }
+    return items.length ? items.join(',') : false;
+  });
+
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -51,6 +76,10 @@ const Env = z.object({
   CONNECTIONS_PER_DEVICE: count(4, 1000),
   /** `true`: HTTPS with a local certificate authority made in DATA_DIR/tls (see docs/https.md). */
   HTTPS: z.enum(['true', 'false']).default('false'),
+  /** Hosted mode: Redis for what the nodes share (join limits, broadcasts); see docs/deploy.md. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must look like redis://host:6379' }).optional(),
+  /** Proxies whose X-Forwarded-For names the client's address, e.g. `loopback` behind nginx. */
+  TRUST_PROXY: TrustedProxies,
 });
 
 /** Limits that keep one client from swamping the room; see README, "Limits". */
@@ -80,6 +109,10 @@ export interface Config {
   limits: Limits;
   /** Serve HTTPS (and on the same port, plain HTTP that only leads there); see server/webServer.ts. */
   https: boolean;
+  /** Hosted mode's Redis; unset on a laptop. */
+  redisUrl: string | undefined;
+  /** Express's `trust proxy`: which proxies may name the client's address (false: none). */
+  trustProxy: string | false;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       connectionsPerDevice: e.CONNECTIONS_PER_DEVICE,
     },
     https: e.HTTPS === 'true',
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.TRUST_PROXY,
     ...overrides,
   };
 }

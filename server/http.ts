@@ -17,6 +17,8 @@ export function createHttpApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind nginx every request comes from nginx: the join limit counts the address it names.
+  app.set('trust proxy', services.config.trustProxy);
 
   const api = express.Router();
   // The report's routes parse their own bodies (an image, or edits longer than other bodies).
@@ -59,9 +61,9 @@ export function createHttpApp(services: Services): express.Express {
   });
 
   // Join codes are short: guesses are limited per address (429 with Retry-After).
-  const joinGuard = joinLimit(services.config.limits);
-  const limitJoins = (req: Request, res: Response, next: NextFunction) => {
-    const go = joinGuard.begin(req.socket.remoteAddress ?? '');
+  const joinGuard = joinLimit(services.config.limits, services.redis);
+  const limitJoins = async (req: Request, res: Response, next: NextFunction) => {
+    const go = await joinGuard.begin(req.ip ?? '');
     if ('retryAfterMs' in go) {
       res.set('Retry-After', String(Math.max(1, Math.ceil(go.retryAfterMs / 1000))));
       throw new AppError('rate_limited', 'Too many join attempts from this address; wait a minute');

@@ -1,11 +1,15 @@
 /**
- * Rate limits: a token bucket, and a store of buckets by key (an IP address, a connection).
- * Pure apart from the clock, which is passed in, so the tests can drive time by hand.
+ * Rate limits. Per connection: a token bucket, in the process that holds the connection. Per
+ * address: the join limit, on rate-limiter-flexible, in memory on one laptop and in Redis when
+ * several nodes serve the same sessions, so an address meets one limit whichever node it reaches.
  *
  * A bucket holds up to `capacity` tokens and gains `perSecond` tokens a second; each action
  * takes one (or `cost`). An empty bucket refuses until enough has flowed back in: bursts up to
- * the capacity pass, a sustained flood is held to the rate.
+ * the capacity pass, a sustained flood is held to the rate. The clock is passed in, so the tests
+ * can drive time by hand.
  */
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClient } from './redis.js';
 
 export interface BucketRule {
   capacity: number;
@@ -72,99 +76,71 @@ export class TokenBucket {
   }
 }
 
-export interface Verdict {
-  ok: boolean;
-  /** When refused: how long until the same action would pass. */
+/** How long until the same request from the same address would pass. */
+export interface Refusal {
   retryAfterMs: number;
 }
 
+/** A request that may go ahead; `settle` must be called with its answer's status. */
+export interface GoAhead {
+  settle(status: number): void;
+}
+
+export interface JoinGuard {
+  begin(address: string): Promise<GoAhead | Refusal>;
+}
+
+const MINUTE_S = 60;
+
 /**
- * Buckets by key. A bucket that has refilled completely holds no information, so a sweep
- * drops it; sweeps happen as the store is used (at most once per `sweepEveryMs`), so there is
- * no timer to stop. The store never holds more than `maxKeys` buckets (the oldest go first),
- * so a flood of new keys cannot grow memory without bound.
+ * One counter per address and minute. In Redis when a client is given, with an in-memory
+ * counter as insurance: if Redis stops answering, each node goes on limiting on its own rather
+ * than letting every join through or refusing every one.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  private readonly now: Clock;
-  private lastSweep: number;
+function perMinute(name: string, points: number, redis: RedisClient | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: `join-${name}`, points, duration: MINUTE_S });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    useRedisPackage: true,
+    keyPrefix: `tafelronde:join-${name}`,
+    points,
+    duration: MINUTE_S,
+    insuranceLimiter: memory,
+  });
+}
 
-  constructor(
-    readonly rule: BucketRule,
-    private readonly opts: { now?: Clock; maxKeys?: number; sweepEveryMs?: number } = {},
-  ) {
-    this.now = opts.now ?? Date.now;
-    this.lastSweep = this.now();
-  }
-
-  /** Takes `cost` tokens from the key's bucket. */
-  take(key: string, cost = 1): Verdict {
-    const bucket = this.bucket(key);
-    return bucket.take(cost) ? { ok: true, retryAfterMs: 0 } : { ok: false, retryAfterMs: bucket.retryAfterMs(cost) };
-  }
-
-  /** Whether the key has `cost` tokens, without taking them. */
-  check(key: string, cost = 1): Verdict {
-    const bucket = this.buckets.get(key);
-    if (!bucket || bucket.has(cost)) return { ok: true, retryAfterMs: 0 };
-    return { ok: false, retryAfterMs: bucket.retryAfterMs(cost) };
-  }
-
-  /** Puts back tokens taken for an action that turned out not to count. */
-  refund(key: string, cost = 1): void {
-    this.buckets.get(key)?.refund(cost);
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  /** Drops every bucket that is full again. */
-  sweep(): void {
-    this.lastSweep = this.now();
-    for (const [key, bucket] of this.buckets) if (bucket.full) this.buckets.delete(key);
-  }
-
-  private bucket(key: string): TokenBucket {
-    if (this.now() - this.lastSweep >= (this.opts.sweepEveryMs ?? 60_000)) this.sweep();
-    let bucket = this.buckets.get(key);
-    if (bucket) return bucket;
-    const max = this.opts.maxKeys ?? 10_000;
-    if (this.buckets.size >= max) {
-      this.sweep();
-      // Still full of busy keys: forget the oldest; at worst one of them starts afresh.
-      for (const oldest of this.buckets.keys()) {
-        if (this.buckets.size < max) break;
-        this.buckets.delete(oldest);
-      }
-    }
-    bucket = new TokenBucket(this.rule, this.now);
-    this.buckets.set(key, bucket);
-    return bucket;
-  }
+/** A refused consume: how long to wait; anything else (a store error) is thrown on. */
+function refusal(err: unknown): Refusal {
+  if (err instanceof RateLimiterRes) return { retryAfterMs: err.msBeforeNext };
+  throw err;
 }
 
 /**
- * The join routes' guard, per IP address: `joinsPerMinute` requests of any kind, and
- * `joinFailuresPerMinute` that name no session. The failure token is taken up front and given
+ * The join routes' guard, per address: `joinsPerMinute` requests of any kind, and
+ * `joinFailuresPerMinute` that name no session. The failure point is taken up front and given
  * back when the request succeeds, so a burst of parallel guesses cannot slip past before the
  * first answer is known. Joining with the right code uses up none of the failure allowance, so a
- * room full of tablets behind one address only meets the first limit.
+ * room full of tablets behind one address only meets the first limit. Both count per minute
+ * from an address's first request.
  */
-export function joinLimit(limits: { joinsPerMinute: number; joinFailuresPerMinute: number }, now?: Clock) {
-  const all = new RateLimiter({ capacity: limits.joinsPerMinute, perSecond: limits.joinsPerMinute / 60 }, { now });
-  const failures = new RateLimiter({ capacity: limits.joinFailuresPerMinute, perSecond: limits.joinFailuresPerMinute / 60 }, { now });
+export function joinLimit(limits: { joinsPerMinute: number; joinFailuresPerMinute: number }, redis?: RedisClient): JoinGuard {
+  const all = perMinute('all', limits.joinsPerMinute, redis);
+  const failures = perMinute('failures', limits.joinFailuresPerMinute, redis);
   return {
-    /** Either how long to wait, or a go-ahead whose `settle` must be called with the answer's status. */
-    begin(ip: string): { settle(status: number): void } | { retryAfterMs: number } {
-      const guess = failures.check(ip);
-      if (!guess.ok) return guess;
-      const any = all.take(ip);
-      if (!any.ok) return any;
-      failures.take(ip);
+    async begin(address) {
+      const guesses = await failures.get(address);
+      if (guesses && guesses.remainingPoints <= 0) return { retryAfterMs: guesses.msBeforeNext };
+      try {
+        await all.consume(address);
+        await failures.consume(address);
+      } catch (err) {
+        return refusal(err);
+      }
       return {
         settle(status) {
-          if (status < 400) failures.refund(ip);
+          // A lost reward only makes the limit stricter for a minute; it must not fail the request.
+          if (status < 400) failures.reward(address).catch(() => undefined);
         },
       };
     },

@@ -6,6 +6,7 @@ import { Devices, type Device } from './devices.js';
 import { EventLog } from './eventLog.js';
 import { Evaluations } from './evaluations.js';
 import type { Logger } from './log.js';
+import type { RedisClient } from './redis.js';
 import { Plenary } from './plenary.js';
 import { RunControl } from './run.js';
 import { Sessions } from './sessions.js';
@@ -30,13 +31,22 @@ export interface Services {
   events: EventLog;
   store: DocStore;
   plenary: Plenary;
+  /** Hosted mode's Redis (REDIS_URL); undefined on a laptop. */
+  redis?: RedisClient;
   /** Set once the websocket endpoint is attached. */
   yjs: YjsServer;
   pointsOf(sessionId: string, table: number): PointData[];
   deviceById(id: string): Device | undefined;
 }
 
-export function createServices(opts: { config: Config; db: Db; log: Logger; urls: Urls; storeOptions?: StoreOptions }): Omit<Services, 'yjs'> {
+export function createServices(opts: {
+  config: Config;
+  db: Db;
+  log: Logger;
+  urls: Urls;
+  redis?: RedisClient;
+  storeOptions?: StoreOptions;
+}): Omit<Services, 'yjs'> {
   const { db, log } = opts;
   const store = new DocStore(db, log, opts.storeOptions);
   const devices = new Devices(db);

@@ -4,7 +4,7 @@
  * device cannot open connections without end, and messages are at most 64 KB.
  */
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
 import { Events, PROTOCOL_VERSION, YJS_SUBPROTOCOL, type Ack, type JoinResponse } from '../shared/protocol.js';
 import {
@@ -23,6 +23,7 @@ import {
   yjsUrl,
   type Client,
 } from './helpers/clients.js';
+import { redisAvailable, startRedis, type RedisProcess } from './helpers/redis.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer | null = null;
@@ -55,9 +56,9 @@ describe('joining', () => {
     ]) {
       expect(res.status).toBe(429);
       expect(res.body).toMatchObject({ error: { code: 'rate_limited' } });
-      // One guess comes back every 3 seconds.
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(3);
+      // The minute counts from the address's first attempt, moments ago.
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(50);
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     }
     expect(srv.services.db.prepare('SELECT COUNT(*) AS n FROM devices').get()).toEqual({ n: 0 });
     // Nothing else is limited: the organiser still creates sessions.
@@ -80,7 +81,50 @@ describe('joining', () => {
     for (let i = 0; i < 5; i++) expect((await api<JoinResponse>(srv, '/join', { body: { code: s.joinCode } })).status).toBe(201);
     const res = await api(srv, '/join', { body: { code: s.joinCode } });
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get('retry-after'))).toBe(12);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(50);
+    expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('joining behind a proxy', () => {
+  const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+
+  it('counts the address the trusted proxy names, one limit per address', async () => {
+    const srv = await realServer({ JOIN_FAILURES_PER_MINUTE: '2', TRUST_PROXY: 'loopback' });
+    for (let i = 0; i < 2; i++) expect((await api(srv, '/join/AAAAAA', from('203.0.113.7'))).status).toBe(404);
+    expect((await api(srv, '/join/AAAAAA', from('203.0.113.7'))).status).toBe(429);
+    // Another address behind the same proxy has its own allowance.
+    expect((await api(srv, '/join/AAAAAA', from('203.0.113.8'))).status).toBe(404);
+  });
+
+  it('ignores the header when no proxy is trusted: a client cannot name its own address', async () => {
+    const srv = await realServer({ JOIN_FAILURES_PER_MINUTE: '2' });
+    for (let i = 0; i < 2; i++) expect((await api(srv, '/join/AAAAAA', from(`203.0.113.${i}`))).status).toBe(404);
+    expect((await api(srv, '/join/AAAAAA', from('203.0.113.99'))).status).toBe(429);
+  });
+});
+
+describe.skipIf(!redisAvailable)('joining across nodes that share Redis', () => {
+  let redis: RedisProcess;
+  const nodes: TestServer[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    for (const node of nodes.splice(0)) await node.close();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('an address meets one limit whichever node it reaches', async () => {
+    for (let i = 0; i < 2; i++) {
+      nodes.push(await startTestServer({ realLimits: true, env: { REDIS_URL: redis.url, JOIN_FAILURES_PER_MINUTE: '4' } }));
+    }
+    const [a, b] = nodes as [TestServer, TestServer];
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await api(i % 2 ? b : a, '/join/AAAAAA')).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
   });
 });
 

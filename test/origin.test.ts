@@ -91,6 +91,23 @@ describe('configuration', () => {
     }
   });
 
+  it('hosted mode: REDIS_URL and the proxies to trust, checked at start-up', () => {
+    expect(loadConfig(base)).toMatchObject({ redisUrl: undefined, trustProxy: false });
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://10.0.0.3:6379', TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' })).toMatchObject({
+      redisUrl: 'redis://10.0.0.3:6379',
+      trustProxy: 'loopback,10.0.0.0/8,::1',
+    });
+    for (const [name, value] of [
+      ['REDIS_URL', 'http://10.0.0.3:6379'],
+      ['REDIS_URL', '10.0.0.3:6379'],
+      ['TRUST_PROXY', 'true'],
+      ['TRUST_PROXY', '10.0.0.0/33'],
+      ['TRUST_PROXY', 'nginx.local'],
+    ]) {
+      expect(() => loadConfig({ ...base, [name!]: value }), `${name}=${value}`).toThrow(ConfigError);
+    }
+  });
+
   it('SERVE_CLIENT=false serves no client', () => {
     expect(loadConfig({ ...base, SERVE_CLIENT: 'false' }).clientDir).toBeNull();
     expect(loadConfig(base).clientDir).toMatch(/dist[/\\]client$/);

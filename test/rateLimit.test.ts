@@ -1,6 +1,12 @@
-/** The token bucket and the keyed store behind every rate limit, on a clock the test moves by hand. */
-import { describe, expect, it } from 'vitest';
-import { joinLimit, RateLimiter, TokenBucket } from '../server/rateLimit.js';
+/**
+ * The token bucket behind the per-connection limit, on a clock the test moves by hand, and the
+ * per-address join limit, in memory on faked time and in a real Redis shared by two nodes.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { joinLimit, TokenBucket, type GoAhead, type JoinGuard, type Refusal } from '../server/rateLimit.js';
+import { connectRedis, type RedisClient } from '../server/redis.js';
+import { createLogger } from '../server/log.js';
+import { redisAvailable, startRedis, type RedisProcess } from './helpers/redis.js';
 
 function manualClock(start = 1_000_000) {
   let t = start;
@@ -87,81 +93,108 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('RateLimiter', () => {
-  it('keeps one bucket per key', () => {
-    const limiter = new RateLimiter({ capacity: 2, perSecond: 1 }, { now: manualClock() });
-    expect([limiter.take('a').ok, limiter.take('a').ok, limiter.take('a').ok]).toEqual([true, true, false]);
-    expect(limiter.take('b').ok).toBe(true);
-    expect(limiter.take('a')).toEqual({ ok: false, retryAfterMs: 1000 });
+const limits = { joinsPerMinute: 6, joinFailuresPerMinute: 3 };
+
+function mustPass(go: GoAhead | Refusal): GoAhead {
+  if ('retryAfterMs' in go) throw new Error(`refused, retry after ${go.retryAfterMs} ms`);
+  return go;
+}
+
+/** The rules every join guard keeps, whichever store holds its counts. */
+function joinRules(guard: () => JoinGuard, advance: (ms: number) => Promise<void>) {
+  it('allows a few wrong codes a minute per address, then refuses everything from it for a while', async () => {
+    const g = guard();
+    for (let i = 0; i < 3; i++) mustPass(await g.begin('10.0.0.9')).settle(404);
+    const refused = await g.begin('10.0.0.9');
+    expect(refused).toEqual({ retryAfterMs: expect.any(Number) as number });
+    expect((refused as Refusal).retryAfterMs).toBeGreaterThan(55_000);
+    expect((refused as Refusal).retryAfterMs).toBeLessThanOrEqual(60_000);
+    // Another address is not affected.
+    mustPass(await g.begin('10.0.0.10'));
+    await advance(60_000);
+    mustPass(await g.begin('10.0.0.9'));
   });
 
-  it('check looks without taking, and knows nothing of keys it never saw', () => {
-    const limiter = new RateLimiter({ capacity: 1, perSecond: 1 }, { now: manualClock() });
-    expect(limiter.check('a')).toEqual({ ok: true, retryAfterMs: 0 });
-    expect(limiter.size).toBe(0);
-    limiter.take('a');
-    expect(limiter.check('a').ok).toBe(false);
-    limiter.refund('a');
-    expect(limiter.check('a').ok).toBe(true);
+  it('does not count right codes as guesses, but caps all joins per address', async () => {
+    const g = guard();
+    for (let i = 0; i < 6; i++) {
+      const go = mustPass(await g.begin('10.0.0.9'));
+      go.settle(201);
+      // The reward is sent on its way; let it land before the next request.
+      await advance(0);
+    }
+    expect(await g.begin('10.0.0.9')).toMatchObject({ retryAfterMs: expect.any(Number) as number });
   });
 
-  it('sweeps buckets that are full again, as it is used', () => {
-    const clock = manualClock();
-    const limiter = new RateLimiter({ capacity: 2, perSecond: 1 }, { now: clock, sweepEveryMs: 10_000 });
-    for (let i = 0; i < 100; i++) limiter.take(`ip${i}`);
-    expect(limiter.size).toBe(100);
-    clock.advance(5_000);
-    limiter.take('late');
-    expect(limiter.size).toBe(101); // not yet time to sweep
-    clock.advance(5_000);
-    limiter.take('later');
-    // Every bucket refilled; only the one just used is left.
-    expect(limiter.size).toBe(1);
+  it('counts guesses in flight before their answers are known', async () => {
+    const g = guard();
+    const inFlight = await Promise.all([1, 2, 3, 4, 5].map(() => g.begin('10.0.0.9')));
+    expect(inFlight.filter((go) => 'settle' in go)).toHaveLength(3);
   });
+}
 
-  it('never holds more than maxKeys buckets, forgetting the oldest first', () => {
-    const limiter = new RateLimiter({ capacity: 1, perSecond: 0.001 }, { now: manualClock(), maxKeys: 3 });
-    for (const key of ['a', 'b', 'c', 'd', 'e']) limiter.take(key);
-    expect(limiter.size).toBe(3);
-    // 'a' was forgotten: it starts afresh. 'e' was kept: it is still empty.
-    expect(limiter.check('e').ok).toBe(false);
-    expect(limiter.check('a').ok).toBe(true);
-  });
+describe('joinLimit in memory (one laptop)', () => {
+  beforeAll(() => void vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] }));
+  afterAll(() => void vi.useRealTimers());
+  joinRules(
+    () => joinLimit(limits),
+    (ms) => vi.advanceTimersByTimeAsync(ms).then(() => undefined),
+  );
 });
 
-describe('joinLimit', () => {
-  const limits = { joinsPerMinute: 6, joinFailuresPerMinute: 3 };
+describe.skipIf(!redisAvailable)('joinLimit in Redis (nodes that share it)', () => {
+  let redis: RedisProcess;
+  const clients: RedisClient[] = [];
+  const log = createLogger('silent');
+  const client = async () => {
+    const c = await connectRedis(redis.url, log);
+    clients.push(c);
+    return c;
+  };
 
-  it('allows a few wrong codes a minute per address, then refuses everything from it for a while', () => {
-    const clock = manualClock();
-    const guard = joinLimit(limits, clock);
-    for (let i = 0; i < 3; i++) {
-      const go = guard.begin('10.0.0.9');
-      if ('retryAfterMs' in go) throw new Error('refused too soon');
-      go.settle(404);
-    }
-    const refused = guard.begin('10.0.0.9');
-    expect(refused).toEqual({ ok: false, retryAfterMs: 20_000 });
-    // Another address is not affected.
-    expect('settle' in guard.begin('10.0.0.10')).toBe(true);
-    clock.advance(20_000);
-    expect('settle' in guard.begin('10.0.0.9')).toBe(true);
+  // The node the shared rules run on; Redis keeps real time, so "a minute later" is the keys'
+  // expiry brought forward by hand.
+  let current: RedisClient;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    current = await connectRedis(redis.url, log);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) if (c.isOpen) await c.close();
+    await current.flushAll();
+  });
+  afterAll(async () => {
+    await current?.close();
+    await redis?.stop();
   });
 
-  it('does not count right codes as guesses, but caps all joins per address', () => {
-    const guard = joinLimit(limits, manualClock());
-    for (let i = 0; i < 6; i++) {
-      const go = guard.begin('10.0.0.9');
-      if ('retryAfterMs' in go) throw new Error(`join ${i} refused`);
-      go.settle(201);
-    }
-    expect(guard.begin('10.0.0.9')).toMatchObject({ ok: false });
+  joinRules(
+    () => joinLimit(limits, current),
+    async (ms) => {
+      if (ms === 0) return;
+      for (const key of await current.keys('tafelronde:join-*')) await current.pExpire(key, 1);
+      await vi.waitFor(async () => expect(await current.keys('tafelronde:join-*')).toEqual([]));
+    },
+  );
+
+  it('one address meets one limit across two nodes', async () => {
+    const [a, b] = [joinLimit(limits, await client()), joinLimit(limits, await client())];
+    mustPass(await a.begin('10.0.0.9')).settle(404);
+    mustPass(await b.begin('10.0.0.9')).settle(404);
+    mustPass(await a.begin('10.0.0.9')).settle(404);
+    expect(await b.begin('10.0.0.9')).toMatchObject({ retryAfterMs: expect.any(Number) as number });
+    expect(await a.begin('10.0.0.9')).toMatchObject({ retryAfterMs: expect.any(Number) as number });
   });
 
-  it('counts guesses in flight before their answers are known', () => {
-    const guard = joinLimit(limits, manualClock());
-    const inFlight = [guard.begin('10.0.0.9'), guard.begin('10.0.0.9'), guard.begin('10.0.0.9')];
-    expect(inFlight.every((g) => 'settle' in g)).toBe(true);
-    expect(guard.begin('10.0.0.9')).toMatchObject({ ok: false });
+  it('without Redis each node goes on limiting on its own', async () => {
+    const c = await client();
+    const guard = joinLimit(limits, c);
+    mustPass(await guard.begin('10.0.0.7')).settle(404);
+    await c.close();
+    // Counts now live in the node's memory: a fresh allowance there, and still a limit.
+    const passed = [];
+    for (let i = 0; i < 5; i++) passed.push('settle' in (await guard.begin('10.0.0.7')));
+    expect(passed).toEqual([true, true, true, false, false]);
   });
 });
