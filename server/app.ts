@@ -10,7 +10,7 @@ import { openDb } from './db.js';
 import { createHttpApp } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { originCheck, type OriginCheck } from './origin.js';
-import { connectRedis } from './redis.js';
+import { connectRedis } from './hosted/redis.js';
 import { attachRealtime } from './realtime/index.js';
 import { createServices, type Services } from './services.js';
 import { makeUrls } from './urls.js';

@@ -9,7 +9,7 @@
  * can drive time by hand.
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RedisClient } from './redis.js';
+import type { RedisClient } from './hosted/redis.js';
 
 export interface BucketRule {
   capacity: number;

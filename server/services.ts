@@ -6,7 +6,7 @@ import { Devices, type Device } from './devices.js';
 import { EventLog } from './eventLog.js';
 import { Evaluations } from './evaluations.js';
 import type { Logger } from './log.js';
-import type { RedisClient } from './redis.js';
+import type { RedisClient } from './hosted/redis.js';
 import { Plenary } from './plenary.js';
 import { RunControl } from './run.js';
 import { Sessions } from './sessions.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { joinLimit, TokenBucket, type GoAhead, type JoinGuard, type Refusal } from '../server/rateLimit.js';
-import { connectRedis, type RedisClient } from '../server/redis.js';
+import { connectRedis, type RedisClient } from '../server/hosted/redis.js';
 import { createLogger } from '../server/log.js';
 import { redisAvailable, startRedis, type RedisProcess } from './helpers/redis.js';
 

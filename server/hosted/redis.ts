@@ -4,7 +4,7 @@
  * A laptop in a room has no Redis: everything it would hold stays in the process.
  */
 import { createClient } from 'redis';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 

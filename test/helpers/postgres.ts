@@ -1,0 +1,80 @@
+/**
+ * A real Postgres for the hosted-mode tests: a cluster made with initdb in a temporary
+ * directory and started with pg_ctl on a free port, stopped and removed again by `stop`.
+ * Postgres refuses to run as root, so as root both run as the `postgres` user the Debian package
+ * makes. CI installs it (.ci/run); elsewhere these tests are skipped when it is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from './mainProcess.js';
+
+/** The newest installed server's bin directory, e.g. /usr/lib/postgresql/15/bin. */
+function findBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!fs.existsSync(root)) return null;
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(root, versions[0], 'bin') : null;
+}
+
+const BIN = findBin();
+
+/** Whether the hosted-mode tests that need Postgres run here: always in CI. */
+export const postgresAvailable = BIN !== null || process.env.CI === 'true';
+
+const asRoot = process.getuid?.() === 0;
+
+/** Runs a Postgres program, as the `postgres` user when we are root. */
+function run(program: string, args: string[]): void {
+  if (!BIN) throw new Error('Postgres is not installed (apt-get install postgresql; .ci/run does)');
+  const file = path.join(BIN, program);
+  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+  execFileSync(cmd, argv, { stdio: 'pipe' });
+}
+
+export interface PostgresCluster {
+  port: number;
+  /** A URL for a new, empty database on the cluster. */
+  createDatabase(): Promise<string>;
+  stop(): void;
+}
+
+let databases = 0;
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-pg-'));
+  if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  // No fsync: the tests kill app nodes, never Postgres itself.
+  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
+  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    port,
+    async createDatabase() {
+      const name = `tafelronde_${process.pid}_${++databases}`;
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Session ownership on a real Postgres: one owner at a time, epochs that only grow, writes
+ * fenced by them, and takeovers when the owner is killed (SIGKILL) or paused (SIGSTOP, then
+ * SIGCONT). The nodes that are killed and paused are processes of their own
+ * (test/fixtures/ownerNode.ts); the ones that take over run in this process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
+import { currentEpoch, Ownership, StaleOwnerError } from '../server/hosted/ownership.js';
+import { createLogger } from '../server/log.js';
+import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LEASE_MS = 1000;
+const log = createLogger('silent');
+
+interface Line {
+  node: string;
+  event: 'owner' | 'ack' | 'refused' | 'error' | 'lost' | 'stepped-down';
+  epoch?: number;
+  seq?: number;
+}
+
+interface OwnerNode {
+  child: ChildProcess;
+  lines: Line[];
+  exited: Promise<unknown>;
+}
+
+describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
+  let cluster: PostgresCluster;
+  let url: string;
+  let db: HostedDb;
+  const nodes: Ownership[] = [];
+  const children: OwnerNode[] = [];
+  let sessions = 0;
+  const newSessionId = () => `session-${++sessions}`;
+
+  const node = async (name: string) => {
+    const o = await Ownership.start({ db, url, node: name, leaseMs: LEASE_MS, log });
+    nodes.push(o);
+    return o;
+  };
+
+  function ownerProcess(name: string, sessionId: string): OwnerNode {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/ownerNode.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, SESSION_ID: sessionId, NODE_NAME: name, LEASE_MS: String(LEASE_MS) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines: Line[] = [];
+    let rest = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const parts = (rest + d.toString()).split('\n');
+      rest = parts.pop()!;
+      for (const part of parts) if (part) lines.push(JSON.parse(part) as Line);
+    });
+    const proc = { child, lines, exited: new Promise((resolve) => child.once('exit', resolve)) };
+    children.push(proc);
+    return proc;
+  }
+
+  const acked = (proc: OwnerNode) => proc.lines.filter((l) => l.event === 'ack');
+  const rowsOf = (sessionId: string) =>
+    sql<{ id: string; node: string; epoch: number; seq: number }>`SELECT id, node, epoch, seq FROM test_writes WHERE session_id = ${sessionId} ORDER BY id`
+      .execute(db)
+      .then((r) => r.rows);
+
+  /** A fenced write from an in-process node, as the fixture writes. */
+  const write = (o: Ownership, sessionId: string, seq: number) => {
+    const lease = o.leaseOf(sessionId);
+    if (!lease) throw new Error('not the owner');
+    return o.fenced(lease, (trx) =>
+      sql`INSERT INTO test_writes (session_id, node, epoch, seq) VALUES (${sessionId}, 'in-test', ${lease.epoch}, ${seq})`.execute(trx),
+    );
+  };
+
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    url = await cluster.createDatabase();
+    db = connectPostgres({ url, idleTransactionMs: LEASE_MS });
+    await migratePostgres(db);
+    // Running the migrations again (another node starting) changes nothing.
+    await migratePostgres(db);
+    await sql`CREATE TABLE test_writes (id bigserial PRIMARY KEY, session_id text NOT NULL, node text NOT NULL, epoch integer NOT NULL, seq integer NOT NULL)`.execute(
+      db,
+    );
+  });
+
+  afterEach(async () => {
+    for (const proc of children.splice(0)) {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        proc.child.kill('SIGCONT');
+        proc.child.kill('SIGKILL');
+        await proc.exited;
+      }
+    }
+    for (const o of nodes.splice(0)) await o.close();
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    cluster?.stop();
+  });
+
+  it('one owner at a time; after a release the next owner has a higher epoch', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    const first = await a.acquire(id);
+    expect(first).toEqual({ sessionId: id, epoch: 1 });
+    expect(await b.acquire(id)).toBeNull();
+    // Asking again changes nothing for the owner.
+    expect(await a.acquire(id)).toBe(first);
+    await a.release(id);
+    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: 2 });
+    expect(await a.acquire(id)).toBeNull();
+    expect(await currentEpoch(db, id)).toBe(2);
+  });
+
+  it('sessions are owned one by one: two nodes can share the work', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const [x, y] = [newSessionId(), newSessionId()];
+    expect(await a.acquire(x)).not.toBeNull();
+    expect(await b.acquire(y)).not.toBeNull();
+    expect(a.owned.map((l) => l.sessionId)).toEqual([x]);
+    expect(b.owned.map((l) => l.sessionId)).toEqual([y]);
+  });
+
+  it('a write under an epoch that is over is refused and writes nothing', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    const old = (await a.acquire(id))!;
+    await write(a, id, 1);
+    // b takes over behind a's back (as after a's lease ran out): a still holds its lease object.
+    await sql`UPDATE session_owners SET renewed_at = now() - interval '1 hour' WHERE session_id = ${id}`.execute(db);
+    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: old.epoch + 1 });
+    await expect(
+      a.fenced(old, (trx) => sql`INSERT INTO test_writes (session_id, node, epoch, seq) VALUES (${id}, 'a', ${old.epoch}, 2)`.execute(trx)),
+    ).rejects.toBeInstanceOf(StaleOwnerError);
+    expect((await rowsOf(id)).map((r) => r.seq)).toEqual([1]);
+    expect(a.leaseOf(id)).toBeUndefined();
+  });
+
+  it('SIGKILL of the owner mid-write: another node owns the session at once, every acknowledged write is stored', async () => {
+    const id = newSessionId();
+    const owner = ownerProcess('killed', id);
+    await vi.waitFor(() => expect(acked(owner).length).toBeGreaterThan(20), { timeout: 20_000 });
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+    const b = await node('b');
+    const killedAt = Date.now();
+    let lease = null;
+    await vi.waitFor(
+      async () => {
+        lease = await b.acquire(id);
+        expect(lease).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`[ownership] SIGKILL: taken over after ${takeoverMs} ms`);
+    expect(lease).toMatchObject({ epoch: 2 });
+    const stored = new Set((await rowsOf(id)).map((r) => r.seq));
+    for (const line of acked(owner)) expect(stored.has(line.seq!), `acknowledged write ${line.seq}`).toBe(true);
+    await write(b, id, 1);
+  });
+
+  it('SIGSTOP of the owner: another node takes over after the lease, the paused owner writes nothing more and steps down on SIGCONT', async () => {
+    const id = newSessionId();
+    const owner = ownerProcess('paused', id);
+    await vi.waitFor(() => expect(acked(owner).length).toBeGreaterThan(20), { timeout: 20_000 });
+    owner.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    const b = await node('b');
+    // While the lease holds, the paused node still owns the session.
+    expect(await b.acquire(id)).toBeNull();
+    await vi.waitFor(async () => expect(await b.acquire(id)).not.toBeNull(), { timeout: 15_000, interval: 100 });
+    console.log(`[ownership] SIGSTOP: taken over after ${Date.now() - stoppedAt} ms (lease ${LEASE_MS} ms)`);
+    for (let seq = 1; seq <= 5; seq++) await write(b, id, seq);
+
+    owner.child.kill('SIGCONT');
+    await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('stepped-down'), { timeout: 15_000 });
+    await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('lost'), { timeout: 15_000 });
+    for (let seq = 6; seq <= 8; seq++) await write(b, id, seq);
+
+    // No two owners ever wrote: every row of the old epoch comes before the first of the new.
+    const rows = await rowsOf(id);
+    const lastOld = Math.max(...rows.filter((r) => r.epoch === 1).map((r) => Number(r.id)));
+    const firstNew = Math.min(...rows.filter((r) => r.epoch === 2).map((r) => Number(r.id)));
+    expect(lastOld).toBeLessThan(firstNew);
+    expect(rows.filter((r) => r.epoch === 2).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Every write the paused node acknowledged is stored; the one it tried after waking is not.
+    const stored = new Set(rows.filter((r) => r.epoch === 1).map((r) => r.seq));
+    for (const line of acked(owner)) expect(stored.has(line.seq!), `acknowledged write ${line.seq}`).toBe(true);
+    const refused = owner.lines.filter((l) => l.event === 'refused' || l.event === 'error');
+    for (const line of refused) expect(stored.has(line.seq!)).toBe(false);
+    expect(b.leaseOf(id)).toMatchObject({ epoch: 2 });
+  });
+});
