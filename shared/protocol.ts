@@ -68,6 +68,13 @@ export const Events = {
   consoleActed: 'console:acted',
 } as const;
 
+/**
+ * The socket.io query parameter that names the session, on every request of a connection, so
+ * that a load balancer can send them all to the node that owns it (docs/deploy/nginx.conf). The
+ * server reads the session from `auth`, never from here.
+ */
+export const SESSION_QUERY = 'session';
+
 /** Paths of the plain-websocket Yjs endpoint: `${YJS_PATH}/<sessionId>/<table>`. */
 export const YJS_PATH = '/yjs';
 /** Sub-protocol every Yjs websocket must offer; credentials travel as a second sub-protocol. */

@@ -9,6 +9,7 @@ import type { EvaluationSummary } from '../../shared/evaluation';
 import {
   Events,
   PROTOCOL_VERSION,
+  SESSION_QUERY,
   type Ack,
   type ClientToServerEvents,
   type ConsoleControl,
@@ -86,6 +87,7 @@ export function useSessionSocket(sessionId: string, credentials: Credentials | n
     const setStatus = (next: ConnectionStatus) => setStatusOf({ connKey, status: next });
     const socket: AppSocket = io({
       auth: { protocol: PROTOCOL_VERSION, sessionId, ...cred },
+      query: { [SESSION_QUERY]: sessionId },
       // Tablets on a flaky room network: keep trying, but not in a tight loop.
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,

@@ -14,6 +14,7 @@ import { addPoint, readPoints, type PointData } from '../../shared/board.js';
 import {
   Events,
   PROTOCOL_VERSION,
+  SESSION_QUERY,
   YJS_PATH,
   YJS_SUBPROTOCOL,
   type Ack,
@@ -189,6 +190,8 @@ const roles = new WeakMap<AppSocket, Auth['role']>();
 function rawSocket(url: string, auth: Record<string, unknown>): AppSocket {
   return io(url, {
     auth,
+    // As the app's client does, for a load balancer (test/hosted.routing.test.ts).
+    ...(typeof auth.sessionId === 'string' && { query: { [SESSION_QUERY]: auth.sessionId } }),
     transports: ['websocket'],
     autoConnect: false,
     forceNew: true,

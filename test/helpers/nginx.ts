@@ -1,0 +1,121 @@
+/**
+ * The shipped nginx configuration (docs/deploy/nginx.conf) in front of test nodes: the file is
+ * taken as it is, with only its upstream servers, its port and its log's path replaced, and run
+ * by a real nginx on a free port with everything else in a temporary directory.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import { freePort } from './mainProcess.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHIPPED_CONFIG = path.join(ROOT, 'docs', 'deploy', 'nginx.conf');
+
+const NGINX = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx 2>/dev/null'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? '';
+
+/** Whether the routing tests run here: always in CI. */
+export const nginxAvailable = NGINX !== '' || process.env.CI === 'true';
+
+export interface Nginx {
+  url: string;
+  /** Each logged request: its path, the session it was routed by, and the node that answered. */
+  routed(): { uri: string; session: string; node: string }[];
+  /** What nginx wrote to its error log. */
+  errors(): string;
+  /** Points the upstream at other nodes (e.g. one that was added) and reloads. */
+  setNodes(ports: number[]): void;
+  stop(): Promise<void>;
+}
+
+/** The shipped file with test nodes, a test port and a test log. */
+export function configFor(ports: number[], listen: number, log: string): string {
+  const shipped = fs.readFileSync(SHIPPED_CONFIG, 'utf8');
+  const servers = /^(\s*)server 10\.0\.0\.\d+:3000( [^;]*);\n/gm;
+  const first = servers.exec(shipped);
+  if (!first) throw new Error('the shipped nginx.conf lists no upstream server like 10.0.0.11:3000');
+  const [indent, options] = [first[1]!, first[2]!];
+  const nodes = ports.map((p) => `${indent}server 127.0.0.1:${p}${options};\n`).join('');
+  let out = shipped.replace(servers, (_m, _i, _o, offset: number) => (offset === first.index ? nodes : ''));
+  out = out.replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${listen};`);
+  out = out.replace(/access_log \/var\/log\/nginx\/tafelronde\.log tafelronde;/, `access_log ${log} tafelronde;`);
+  if (!out.includes(`listen 127.0.0.1:${listen};`) || !out.includes(log)) throw new Error('the shipped nginx.conf no longer has the lines this test replaces');
+  return out;
+}
+
+export async function startNginx(ports: number[]): Promise<Nginx> {
+  if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx; .ci/run does)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-nginx-'));
+  const listen = await freePort();
+  const log = path.join(dir, 'access.log');
+  const site = path.join(dir, 'tafelronde.conf');
+  const write = (p: number[]) => fs.writeFileSync(site, configFor(p, listen, log));
+  write(ports);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join('\n  ');
+  const main = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(
+    main,
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;
+worker_processes 1;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+http {
+  ${temp}
+  include ${site};
+}
+`,
+  );
+  const child = spawn(NGINX, ['-e', path.join(dir, 'error.log'), '-p', dir, '-c', main], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${listen}`;
+  const answers = vi.waitFor(() => fetch(`${url}/api/health`), { timeout: 10_000, interval: 50 });
+  const died = exited.then(() => {
+    throw new Error(`nginx exited:\n${out}`);
+  });
+  died.catch(() => undefined);
+  try {
+    await Promise.race([answers, died]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url,
+    routed() {
+      if (!fs.existsSync(log)) return [];
+      return fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const m = /"[A-Z]+ (\S+)" \d+ session=(\S*) node=(.*)$/.exec(line);
+          if (!m) throw new Error(`an access log line this test cannot read: ${line}`);
+          // After a failed node, nginx lists every node it tried: the last one answered.
+          return { uri: m[1]!, session: m[2]!, node: m[3]!.split(', ').at(-1)! };
+        });
+    },
+    errors() {
+      const file = path.join(dir, 'error.log');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    },
+    setNodes(p) {
+      write(p);
+      const reload = spawnSync(NGINX, ['-e', path.join(dir, 'error.log'), '-p', dir, '-c', main, '-s', 'reload'], { encoding: 'utf8' });
+      if (reload.status !== 0) throw new Error(`nginx reload failed: ${reload.stderr}`);
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        // Fast shutdown: open websockets are cut, as the tests have closed their clients.
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
