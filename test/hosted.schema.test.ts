@@ -1,0 +1,139 @@
+/**
+ * One schema, two databases: the Postgres migrations (server/hosted/postgres.ts) make the same
+ * tables, columns, kinds of column, nullability, defaults and indexes as SQLite's newest
+ * migration (server/db.ts), so a storage module can speak to either. A new SQLite migration
+ * without its Postgres twin fails here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../server/db.js';
+import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
+import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
+
+interface Column {
+  name: string;
+  kind: 'text' | 'integer' | 'bytes';
+  notNull: boolean;
+  default: string | null;
+}
+
+/** Tables of the hosted mode only: Postgres keeps ownership and Kysely's migration state. */
+const HOSTED_ONLY = new Set(['session_owners', 'kysely_migration', 'kysely_migration_lock']);
+
+function sqliteSchema(db: Db) {
+  const tables = new Map<string, Column[]>();
+  const indexes = new Set<string>();
+  for (const schema of ['main', 'box']) {
+    const names = db
+      .prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all() as string[];
+    for (const table of names) {
+      const info = db.prepare(`PRAGMA ${schema}.table_info(${table})`).all() as {
+        name: string;
+        type: string;
+        notnull: number;
+        pk: number;
+        dflt_value: string | null;
+      }[];
+      tables.set(
+        schema === 'main' ? table : `${schema}.${table}`,
+        info.map((c) => ({
+          name: c.name,
+          kind: ({ TEXT: 'text', INTEGER: 'integer', BLOB: 'bytes' } as const)[c.type as 'TEXT' | 'INTEGER' | 'BLOB'],
+          notNull: c.notnull === 1 || c.pk > 0,
+          default: c.dflt_value,
+        })),
+      );
+      const list = db.prepare(`PRAGMA ${schema}.index_list(${table})`).all() as { name: string; origin: string }[];
+      for (const index of list) if (index.origin === 'c') indexes.add(index.name);
+    }
+  }
+  return { tables, indexes };
+}
+
+async function postgresSchema(db: HostedDb) {
+  const { rows } = await sql<{ schema: string; table: string; name: string; type: string; nullable: string; default: string | null }>`
+    SELECT table_schema AS schema, table_name AS table, column_name AS name, data_type AS type, is_nullable AS nullable, column_default AS default
+    FROM information_schema.columns WHERE table_schema IN ('public', 'box') ORDER BY table_schema, table_name, ordinal_position`.execute(db);
+  const tables = new Map<string, Column[]>();
+  for (const r of rows) {
+    const table = r.schema === 'public' ? r.table : `${r.schema}.${r.table}`;
+    if (HOSTED_ONLY.has(table)) continue;
+    if (!tables.has(table)) tables.set(table, []);
+    tables.get(table)!.push({
+      name: r.name,
+      kind: r.type === 'bytea' ? 'bytes' : r.type === 'text' ? 'text' : 'integer',
+      notNull: r.nullable === 'NO',
+      // '0', ''''::text' and the like, as SQLite writes them.
+      default: r.default?.replace(/::text$/, '') ?? null,
+    });
+  }
+  const index = await sql<{ name: string }>`
+    SELECT indexname AS name FROM pg_indexes
+    WHERE schemaname IN ('public', 'box') AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'`.execute(db);
+  return { tables: new Map([...tables].sort(([a], [b]) => (a < b ? -1 : 1))), indexes: new Set(index.rows.map((r) => r.name)) };
+}
+
+describe.skipIf(!postgresAvailable)('the app schema on SQLite and on Postgres', () => {
+  let cluster: PostgresCluster;
+  let pgDb: HostedDb;
+  let sqlite: Db;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    pgDb = connectPostgres({ url: await cluster.createDatabase(), idleTransactionMs: 5000 });
+    await migratePostgres(pgDb);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-schema-'));
+    sqlite = openDb(dataDir);
+  });
+
+  afterAll(async () => {
+    sqlite?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await pgDb?.destroy();
+    cluster?.stop();
+  });
+
+  it('has the same tables and columns, of the same kinds, nullability and defaults', async () => {
+    const lite = sqliteSchema(sqlite);
+    const pg = await postgresSchema(pgDb);
+    expect([...pg.tables.keys()].sort()).toEqual([...lite.tables.keys()].sort());
+    for (const [table, columns] of lite.tables) expect(pg.tables.get(table), table).toEqual(columns);
+  });
+
+  it('has the same indexes', async () => {
+    expect((await postgresSchema(pgDb)).indexes).toEqual(sqliteSchema(sqlite).indexes);
+  });
+
+  it('gives times and ids back as numbers, as SQLite does', async () => {
+    const createdAt = Date.now();
+    await pgDb
+      .insertInto('sessions')
+      .values({
+        id: 's1',
+        kind: 'thematafel',
+        title: 'T',
+        question: 'V',
+        table_count: 2,
+        themes: '[]',
+        join_code: 'ABC123',
+        facilitator_key_hash: 'h',
+        created_at: createdAt,
+        participation: null,
+      })
+      .execute();
+    const event = await pgDb
+      .insertInto('event_log')
+      .values({ session_id: 's1', at: createdAt, type: 'session.created', data: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(event.id).toBe(1);
+    const row = await pgDb.selectFrom('sessions').selectAll().where('id', '=', 's1').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ created_at: createdAt, agenda: '{"rounds":[]}', decides: '', table_count: 2 });
+  });
+});
