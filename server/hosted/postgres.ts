@@ -273,12 +273,20 @@ export interface PostgresOptions {
   idleTransactionMs: number;
 }
 
+/** pg's own parsers, except that int8 becomes a number rather than a string. */
+const INT8_OID = 20;
+function numbersForBigints(oid: number, format: 'text' | 'binary' = 'text'): (value: string) => unknown {
+  if (oid === INT8_OID) return Number;
+  const parse: unknown = format === 'text' ? pg.types.getTypeParser(oid, 'text') : pg.types.getTypeParser(oid, 'binary');
+  return parse as (value: string) => unknown;
+}
+
 export function connectPostgres(opts: PostgresOptions): HostedDb {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
     // bigint columns hold milliseconds and random slot ids, all below 2^53: numbers, as SQLite's.
-    types: { getTypeParser: (oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+    types: { getTypeParser: numbersForBigints as typeof pg.types.getTypeParser },
     options: `-c idle_in_transaction_session_timeout=${Math.max(1, Math.round(opts.idleTransactionMs))}`,
   });
   // A connection that Postgres ends while idle in the pool is dropped by pg; without a listener
