@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
-import { currentEpoch, Ownership, StaleOwnerError } from '../server/hosted/ownership.js';
+import { Ownership, StaleOwnerError } from '../server/hosted/ownership.js';
 import { createLogger } from '../server/log.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
 
@@ -70,6 +70,10 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
       .execute(db)
       .then((r) => r.rows);
 
+  /** The epoch Postgres holds for a session now. */
+  const currentEpoch = async (sessionId: string) =>
+    (await db.selectFrom('session_owners').select('epoch').where('session_id', '=', sessionId).executeTakeFirst())?.epoch;
+
   /** A fenced write from an in-process node, as the fixture writes. */
   const write = (o: Ownership, sessionId: string, seq: number) => {
     const lease = o.leaseOf(sessionId);
@@ -118,7 +122,7 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     await a.release(id);
     expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: 2 });
     expect(await a.acquire(id)).toBeNull();
-    expect(await currentEpoch(db, id)).toBe(2);
+    expect(await currentEpoch(id)).toBe(2);
   });
 
   it('sessions are owned one by one: two nodes can share the work', async () => {
@@ -126,23 +130,47 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     const [x, y] = [newSessionId(), newSessionId()];
     expect(await a.acquire(x)).not.toBeNull();
     expect(await b.acquire(y)).not.toBeNull();
-    expect(a.owned.map((l) => l.sessionId)).toEqual([x]);
-    expect(b.owned.map((l) => l.sessionId)).toEqual([y]);
+    expect([a.leaseOf(x), a.leaseOf(y)]).toEqual([{ sessionId: x, epoch: 1 }, undefined]);
+    expect([b.leaseOf(x), b.leaseOf(y)]).toEqual([undefined, { sessionId: y, epoch: 1 }]);
   });
 
-  it('a write under an epoch that is over is refused and writes nothing', async () => {
+  it('many clients arriving at once on one node make one takeover, and one release frees the session', async () => {
     const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    const leases = await Promise.all(Array.from({ length: 10 }, () => a.acquire(id)));
+    expect(new Set(leases)).toEqual(new Set([{ sessionId: id, epoch: 1 }]));
+    expect(await currentEpoch(id)).toBe(1);
+    await a.release(id);
+    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: 2 });
+  });
+
+  it('a write under an epoch that is over is refused, writes nothing, and the node steps down', async () => {
+    const lost: unknown[] = [];
+    const a = await Ownership.start({ db, url, node: 'a', leaseMs: LEASE_MS, log, onLost: (lease) => lost.push(lease) });
+    nodes.push(a);
+    const b = await node('b');
     const id = newSessionId();
     const old = (await a.acquire(id))!;
     await write(a, id, 1);
-    // b takes over behind a's back (as after a's lease ran out): a still holds its lease object.
-    await sql`UPDATE session_owners SET renewed_at = now() - interval '1 hour' WHERE session_id = ${id}`.execute(db);
-    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: old.epoch + 1 });
-    await expect(
-      a.fenced(old, (trx) => sql`INSERT INTO test_writes (session_id, node, epoch, seq) VALUES (${id}, 'a', ${old.epoch}, 2)`.execute(trx)),
-    ).rejects.toBeInstanceOf(StaleOwnerError);
+    // A newer owner wrote its epoch, and a has not heard of it yet.
+    await sql`UPDATE session_owners SET epoch = epoch + 1 WHERE session_id = ${id}`.execute(db);
+    await expect(write(a, id, 2)).rejects.toBeInstanceOf(StaleOwnerError);
     expect((await rowsOf(id)).map((r) => r.seq)).toEqual([1]);
     expect(a.leaseOf(id)).toBeUndefined();
+    expect(lost).toEqual([old]);
+    // It gave up its lock as well: the next owner gets the session, under a higher epoch still.
+    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: old.epoch + 2 });
+  });
+
+  it('a stale lease that names another backend ends nobody: the holder keeps its session', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    await a.acquire(id);
+    // The lease looks old and names a backend that holds no lock (a long-gone owner).
+    await sql`UPDATE session_leases SET renewed_at = now() - interval '1 hour', pid = 0 WHERE session_id = ${id}`.execute(db);
+    expect(await b.acquire(id)).toBeNull();
+    expect(a.alive).toBe(true);
+    expect(a.leaseOf(id)).toEqual({ sessionId: id, epoch: 1 });
   });
 
   it('SIGKILL of the owner mid-write: another node owns the session at once, every acknowledged write is stored', async () => {
@@ -185,6 +213,8 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     owner.child.kill('SIGCONT');
     await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('stepped-down'), { timeout: 15_000 });
     await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('lost'), { timeout: 15_000 });
+    // It steps down and runs on: a connection that Postgres ended under it does not bring it down.
+    expect(owner.child.exitCode).toBeNull();
     for (let seq = 6; seq <= 8; seq++) await write(b, id, seq);
 
     // No two owners ever wrote: every row of the old epoch comes before the first of the new.

@@ -21,7 +21,7 @@ interface Column {
 }
 
 /** Tables of the hosted mode only: Postgres keeps ownership and Kysely's migration state. */
-const HOSTED_ONLY = new Set(['session_owners', 'kysely_migration', 'kysely_migration_lock']);
+const HOSTED_ONLY = new Set(['session_owners', 'session_leases', 'kysely_migration', 'kysely_migration_lock']);
 
 function sqliteSchema(db: Db) {
   const tables = new Map<string, Column[]>();

@@ -10,11 +10,21 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Generated, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 
-/** Which node owns a session, since when, and under which epoch (see ownership.ts). */
+/** Which node owns a session, under which epoch: the row every write is fenced by (ownership.ts). */
 export interface SessionOwnersTable {
   session_id: string;
   epoch: number;
   node: string;
+}
+
+/**
+ * The owner's lease: which backend holds the session's advisory lock, and when it last said it is
+ * alive. Apart from `session_owners`, so that renewing never waits for, or blocks, a write.
+ */
+export interface SessionLeasesTable {
+  session_id: string;
+  node: string;
+  pid: number;
   renewed_at: Date;
 }
 
@@ -125,6 +135,7 @@ export interface SlotsTable {
 
 export interface HostedDatabase {
   session_owners: SessionOwnersTable;
+  session_leases: SessionLeasesTable;
   sessions: SessionsTable;
   session_tables: SessionTablesTable;
   devices: DevicesTable;
@@ -148,7 +159,13 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('session_id', 'text', (c) => c.primaryKey())
         .addColumn('epoch', 'integer', (c) => c.notNull())
         .addColumn('node', 'text', (c) => c.notNull())
-        .addColumn('renewed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('session_leases')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('node', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('renewed_at', 'timestamptz', (c) => c.notNull())
         .execute();
     },
   },
@@ -253,7 +270,8 @@ const APP_TABLES = [
     id text PRIMARY KEY,
     slot_size integer NOT NULL
   )`,
-  // Slot ids are random (up to 2^47), so where a record lies says nothing of when it came.
+  // Slot ids are random (up to 2^47), as in SQLite. Unlike SQLite's box file, Postgres keeps the
+  // commit order of rows (xmin, their place in the heap, the WAL): see docs/deploy.md.
   `CREATE TABLE box.slots (
     slot bigint PRIMARY KEY,
     box text NOT NULL,
@@ -276,7 +294,7 @@ export interface PostgresOptions {
 /** pg's own parsers, except that int8 becomes a number rather than a string. */
 const INT8_OID = 20;
 function numbersForBigints(oid: number, format: 'text' | 'binary' = 'text'): (value: string) => unknown {
-  if (oid === INT8_OID) return Number;
+  if (oid === INT8_OID && format === 'text') return Number;
   const parse: unknown = format === 'text' ? pg.types.getTypeParser(oid, 'text') : pg.types.getTypeParser(oid, 'binary');
   return parse as (value: string) => unknown;
 }
@@ -289,9 +307,11 @@ export function connectPostgres(opts: PostgresOptions): HostedDb {
     types: { getTypeParser: numbersForBigints as typeof pg.types.getTypeParser },
     options: `-c idle_in_transaction_session_timeout=${Math.max(1, Math.round(opts.idleTransactionMs))}`,
   });
-  // A connection that Postgres ends while idle in the pool is dropped by pg; without a listener
-  // its error would end the process.
+  // Postgres may end a connection at any time: idle in the pool, or checked out in a transaction
+  // that a paused node left idle (idle_in_transaction_session_timeout). pg drops it, and the
+  // transaction's next query fails; an 'error' event without a listener would end the process.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<HostedDatabase>({ dialect: new PostgresDialect({ pool }) });
 }
 
