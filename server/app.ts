@@ -93,7 +93,7 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
   const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port, scheme: web.scheme });
   const originAllowed = originCheck(config);
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const base = createServices({ config, db, log, urls, redis, storeOptions: opts.storeOptions });
   const yjs = attachYjsServer({
     server: httpServer,
@@ -138,7 +138,7 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
         services.votes.flush();
         services.evaluations.flush();
         db.close();
-        if (redis?.isOpen) await redis.close();
+        redis?.destroy();
       })();
       return closing;
     },

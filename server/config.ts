@@ -34,6 +34,9 @@ const OriginList = z
     return out;
   });
 
+/** Express's names for address ranges, allowed in TRUST_PROXY. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
 /** Express's `trust proxy`: empty (trust none), or addresses, subnets and its names for ranges. */
 const TrustedProxies = z
   .string()
@@ -55,8 +58,6 @@ const TrustedProxies = z
     }
     return items.length ? items.join(',') : false;
   });
-
-const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -8,6 +8,7 @@
  * the capacity pass, a sustained flood is held to the rate. The clock is passed in, so the tests
  * can drive time by hand.
  */
+import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisClient } from './hosted/redis.js';
 
@@ -37,34 +38,12 @@ export class TokenBucket {
     return this.level;
   }
 
-  /** Whether the bucket is back to full, i.e. indistinguishable from a new one. */
-  get full(): boolean {
-    return this.tokens >= this.rule.capacity;
-  }
-
   /** Takes `cost` tokens if they are there; false (and nothing taken) otherwise. */
   take(cost = 1): boolean {
     this.refill();
     if (this.level < cost) return false;
     this.level -= cost;
     return true;
-  }
-
-  /** Puts back tokens taken for an action that turned out not to count. */
-  refund(cost = 1): void {
-    this.refill();
-    this.level = Math.min(this.rule.capacity, this.level + cost);
-  }
-
-  /** Whether `cost` tokens are there, without taking them. */
-  has(cost = 1): boolean {
-    return this.tokens >= cost;
-  }
-
-  /** Milliseconds until `cost` tokens are there (0 if they are now). */
-  retryAfterMs(cost = 1): number {
-    const missing = cost - this.tokens;
-    return missing <= 0 ? 0 : Math.ceil((missing / this.rule.perSecond) * 1000);
   }
 
   private refill() {
@@ -93,6 +72,26 @@ export interface JoinGuard {
 const MINUTE_S = 60;
 
 /**
+ * The key an address is counted under. IPv6 by its /64: one home or phone network gets a whole
+ * /64, so counting single addresses would give it billions of allowances. An IPv4 address seen
+ * through an IPv6 socket (::ffff:a.b.c.d) counts as itself.
+ */
+export function addressKey(address: string): string {
+  const bare = address.replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(bare)) return bare;
+  const [head = '', tail] = bare.split('::');
+  const first = head ? head.split(':') : [];
+  const last = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? first : [...first, ...Array<string>(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
  * One counter per address and minute. In Redis when a client is given, with an in-memory
  * counter as insurance: if Redis stops answering, each node goes on limiting on its own rather
  * than letting every join through or refusing every one.
@@ -103,6 +102,8 @@ function perMinute(name: string, points: number, redis: RedisClient | undefined)
   return new RateLimiterRedis({
     storeClient: redis,
     useRedisPackage: true,
+    // Not connected: count in memory at once, rather than wait for Redis to come back.
+    rejectIfRedisNotReady: true,
     keyPrefix: `tafelronde:join-${name}`,
     points,
     duration: MINUTE_S,
@@ -129,18 +130,19 @@ export function joinLimit(limits: { joinsPerMinute: number; joinFailuresPerMinut
   const failures = perMinute('failures', limits.joinFailuresPerMinute, redis);
   return {
     async begin(address) {
-      const guesses = await failures.get(address);
+      const key = addressKey(address);
+      const guesses = await failures.get(key);
       if (guesses && guesses.remainingPoints <= 0) return { retryAfterMs: guesses.msBeforeNext };
       try {
-        await all.consume(address);
-        await failures.consume(address);
+        await all.consume(key);
+        await failures.consume(key);
       } catch (err) {
         return refusal(err);
       }
       return {
         settle(status) {
           // A lost reward only makes the limit stricter for a minute; it must not fail the request.
-          if (status < 400) failures.reward(address).catch(() => undefined);
+          if (status < 400) failures.reward(key).catch(() => undefined);
         },
       };
     },

@@ -154,6 +154,16 @@ describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
     expect(new Set(before.keys())).toEqual(new Set(sessions));
     // With 30 sessions every node has some (each misses all 30 with odds below 1 in 100,000).
     expect(new Set(before.values())).toEqual(ports);
+    // A path that names a session wins over a query parameter that names another.
+    const mark0 = proxy.routed().length;
+    for (const [i, id] of sessions.slice(0, 5).entries()) await api(proxy, `/sessions/${id}/notes?${SESSION_QUERY}=${sessions[i + 10]!}`);
+    for (const r of proxy.routed().slice(mark0)) expect(r.node).toBe(before.get(r.session));
+    expect(
+      proxy
+        .routed()
+        .slice(mark0)
+        .map((r) => r.session),
+    ).toEqual(sessions.slice(0, 5));
     // Requests that name no session are spread too.
     const seen = proxy.routed().length;
     for (let i = 0; i < 12; i++) await api(proxy, '/health');

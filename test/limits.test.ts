@@ -23,7 +23,8 @@ import {
   yjsUrl,
   type Client,
 } from './helpers/clients.js';
-import { redisAvailable, startRedis, type RedisProcess } from './helpers/redis.js';
+import { freePort } from './helpers/mainProcess.js';
+import { redisAvailable, redisReady, startRedis, type RedisProcess } from './helpers/redis.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer | null = null;
@@ -122,9 +123,21 @@ describe.skipIf(!redisAvailable)('joining across nodes that share Redis', () => 
       nodes.push(await startTestServer({ realLimits: true, env: { REDIS_URL: redis.url, JOIN_FAILURES_PER_MINUTE: '4' } }));
     }
     const [a, b] = nodes as [TestServer, TestServer];
+    for (const node of nodes) await redisReady(node.services.redis);
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await api(i % 2 ? b : a, '/join/AAAAAA')).status);
     expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+  });
+
+  it('a node whose Redis is away starts, serves, and limits joins on its own', async () => {
+    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    const node = await startTestServer({ realLimits: true, env: { REDIS_URL: nowhere, JOIN_FAILURES_PER_MINUTE: '2' } });
+    nodes.push(node);
+    const s = await createSession(node);
+    expect((await api(node, `/join/${s.joinCode}`)).status).toBe(200);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await api(node, '/join/AAAAAA')).status);
+    expect(statuses).toEqual([404, 404, 429]);
   });
 });
 

@@ -1,7 +1,6 @@
 /**
- * The Redis connection of a hosted node (REDIS_URL): shared join limits, and the socket.io
- * adapter that carries a session's broadcasts to the nodes its screens and voters reached.
- * A laptop in a room has no Redis: everything it would hold stays in the process.
+ * The Redis connection of a hosted node (REDIS_URL): join limits shared by the nodes. A laptop in
+ * a room has no Redis: what it would hold stays in the process.
  */
 import { createClient } from 'redis';
 import type { Logger } from '../log.js';
@@ -9,12 +8,19 @@ import type { Logger } from '../log.js';
 export type RedisClient = ReturnType<typeof createClient>;
 
 /**
- * Connects, and keeps reconnecting for as long as the node runs: a node without Redis still
- * serves its own clients (join limits fall back to memory, see rateLimit.ts). Errors are logged
- * once per outage, not once per retry.
+ * A client that connects in the background and keeps reconnecting for as long as the node runs:
+ * a node starts, and serves its own clients, while Redis is away (join limits then count in its
+ * memory, see rateLimit.ts). Commands fail at once while it is not connected rather than waiting
+ * in a queue, and a ping every few seconds notices a connection that died without closing.
+ * Errors are logged once per outage, not once per retry.
  */
-export async function connectRedis(url: string, log: Logger): Promise<RedisClient> {
-  const client = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) } });
+export function connectRedis(url: string, log: Logger): RedisClient {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    pingInterval: 5000,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+  });
   let down = false;
   client.on('error', (err: Error) => {
     if (down) return;
@@ -25,6 +31,7 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisClien
     if (down) log.info('Redis is back');
     down = false;
   });
-  await client.connect();
+  // The first connection fails like any later one: logged above, and tried again.
+  client.connect().catch(() => undefined);
   return client;
 }

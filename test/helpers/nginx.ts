@@ -12,7 +12,7 @@ import { vi } from 'vitest';
 import { freePort } from './mainProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHIPPED_CONFIG = path.join(ROOT, 'docs', 'deploy', 'nginx.conf');
+const SHIPPED_CONFIG = path.join(ROOT, 'docs', 'deploy', 'nginx.conf');
 
 const NGINX = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx 2>/dev/null'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? '';
 
@@ -25,13 +25,11 @@ export interface Nginx {
   routed(): { uri: string; session: string; node: string }[];
   /** What nginx wrote to its error log. */
   errors(): string;
-  /** Points the upstream at other nodes (e.g. one that was added) and reloads. */
-  setNodes(ports: number[]): void;
   stop(): Promise<void>;
 }
 
 /** The shipped file with test nodes, a test port and a test log. */
-export function configFor(ports: number[], listen: number, log: string): string {
+function configFor(ports: number[], listen: number, log: string): string {
   const shipped = fs.readFileSync(SHIPPED_CONFIG, 'utf8');
   const servers = /^(\s*)server 10\.0\.0\.\d+:3000( [^;]*);\n/gm;
   const first = servers.exec(shipped);
@@ -51,8 +49,7 @@ export async function startNginx(ports: number[]): Promise<Nginx> {
   const listen = await freePort();
   const log = path.join(dir, 'access.log');
   const site = path.join(dir, 'tafelronde.conf');
-  const write = (p: number[]) => fs.writeFileSync(site, configFor(p, listen, log));
-  write(ports);
+  fs.writeFileSync(site, configFor(ports, listen, log));
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join('\n  ');
   const main = path.join(dir, 'nginx.conf');
   fs.writeFileSync(
@@ -103,11 +100,6 @@ http {
     errors() {
       const file = path.join(dir, 'error.log');
       return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    },
-    setNodes(p) {
-      write(p);
-      const reload = spawnSync(NGINX, ['-e', path.join(dir, 'error.log'), '-p', dir, '-c', main, '-s', 'reload'], { encoding: 'utf8' });
-      if (reload.status !== 0) throw new Error(`nginx reload failed: ${reload.stderr}`);
     },
     async stop() {
       if (child.exitCode === null) {

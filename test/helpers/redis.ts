@@ -18,9 +18,20 @@ export const redisAvailable = REDIS_SERVER !== '' || process.env.CI === 'true';
 
 export interface RedisProcess {
   url: string;
+  /** The server process, for a test that takes Redis away. */
   child: ChildProcess;
   /** Stops the server (if it still runs) and removes its directory. */
   stop(): Promise<void>;
+}
+
+/** Waits until a node's Redis client is connected (it connects in the background). */
+export async function redisReady(client: { isReady: boolean } | undefined): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!client?.isReady) throw new Error('the Redis client is not connected');
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 }
 
 export async function startRedis(): Promise<RedisProcess> {
