@@ -13,6 +13,11 @@ import { openDb, type Db } from '../server/db.js';
 import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
 
+interface Index {
+  unique: boolean;
+  columns: string[];
+}
+
 interface Column {
   name: string;
   kind: 'text' | 'integer' | 'bytes';
@@ -25,7 +30,7 @@ const HOSTED_ONLY = new Set(['session_owners', 'session_leases', 'kysely_migrati
 
 function sqliteSchema(db: Db) {
   const tables = new Map<string, Column[]>();
-  const indexes = new Set<string>();
+  const indexes = new Map<string, Index>();
   for (const schema of ['main', 'box']) {
     const names = db
       .prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
@@ -48,8 +53,12 @@ function sqliteSchema(db: Db) {
           default: c.dflt_value,
         })),
       );
-      const list = db.prepare(`PRAGMA ${schema}.index_list(${table})`).all() as { name: string; origin: string }[];
-      for (const index of list) if (index.origin === 'c') indexes.add(index.name);
+      const list = db.prepare(`PRAGMA ${schema}.index_list(${table})`).all() as { name: string; origin: string; unique: number }[];
+      for (const index of list) {
+        if (index.origin !== 'c') continue;
+        const columns = db.prepare(`PRAGMA ${schema}.index_info(${index.name})`).all() as { seqno: number; name: string }[];
+        indexes.set(index.name, { unique: index.unique === 1, columns: columns.sort((a, b) => a.seqno - b.seqno).map((c) => c.name) });
+      }
     }
   }
   return { tables, indexes };
@@ -72,10 +81,22 @@ async function postgresSchema(db: HostedDb) {
       default: r.default?.replace(/::text$/, '') ?? null,
     });
   }
-  const index = await sql<{ name: string }>`
-    SELECT indexname AS name FROM pg_indexes
-    WHERE schemaname IN ('public', 'box') AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'`.execute(db);
-  return { tables: new Map([...tables].sort(([a], [b]) => (a < b ? -1 : 1))), indexes: new Set(index.rows.map((r) => r.name)) };
+  // Indexes made by name; the ones behind PRIMARY KEY and UNIQUE columns are SQLite's automatic ones.
+  const index = await sql<{ name: string; unique: boolean; columns: string[] }>`
+    SELECT i.relname AS name, x.indisunique AS unique, array_agg(a.attname::text ORDER BY k.ord) AS columns
+    FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    JOIN pg_class t ON t.oid = x.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+    WHERE n.nspname IN ('public', 'box') AND NOT x.indisprimary AND i.relname NOT LIKE '%_key'
+      AND t.relname NOT IN ('session_owners', 'session_leases', 'kysely_migration', 'kysely_migration_lock')
+    GROUP BY i.relname, x.indisunique`.execute(db);
+  return {
+    tables: new Map([...tables].sort(([a], [b]) => (a < b ? -1 : 1))),
+    indexes: new Map(index.rows.map((r) => [r.name, { unique: r.unique, columns: r.columns }])),
+  };
 }
 
 describe.skipIf(!postgresAvailable)('the app schema on SQLite and on Postgres', () => {
@@ -102,12 +123,15 @@ describe.skipIf(!postgresAvailable)('the app schema on SQLite and on Postgres', 
   it('has the same tables and columns, of the same kinds, nullability and defaults', async () => {
     const lite = sqliteSchema(sqlite);
     const pg = await postgresSchema(pgDb);
+    expect(lite.tables.size).toBe(11);
     expect([...pg.tables.keys()].sort()).toEqual([...lite.tables.keys()].sort());
     for (const [table, columns] of lite.tables) expect(pg.tables.get(table), table).toEqual(columns);
   });
 
-  it('has the same indexes', async () => {
-    expect((await postgresSchema(pgDb)).indexes).toEqual(sqliteSchema(sqlite).indexes);
+  it('has the same indexes, on the same columns, unique or not', async () => {
+    const lite = sqliteSchema(sqlite).indexes;
+    expect(lite.get('devices_label')).toEqual({ unique: true, columns: ['session_id', 'label'] });
+    expect((await postgresSchema(pgDb)).indexes).toEqual(lite);
   });
 
   it('gives times and ids back as numbers, as SQLite does', async () => {
