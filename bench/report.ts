@@ -11,6 +11,7 @@ import type { MaxiResult } from './scenarios/maxi.js';
 import type { ReportResult } from './scenarios/report.js';
 import type { RoomResult } from './scenarios/room.js';
 import type { SimilarityResult } from './scenarios/similarity.js';
+import type { HostedResult } from './scenarios/hosted.js';
 import type { SoakResult, SoakSample } from './scenarios/soak.js';
 import type { KneeResult } from './scenarios/knee.js';
 import { kneeSummary, kneeTable } from './kneeReport.js';
@@ -46,6 +47,7 @@ export interface RunResult {
   soak?: { app: SoakResult; loadAtStart: number };
   knee?: { app: KneeResult; loadAtStart: number };
   similarity?: { app: SimilarityResult; loadAtStart: number };
+  hosted?: { app: HostedResult; bare: BareResult; loadAtStart: number };
   targets: Target[];
 }
 
@@ -204,6 +206,15 @@ function latencyRows(run: RunResult): LatencyRow[] {
       { scenario: 'maxi (bare)', what: 'vote → projector tally', s: bare.vote.projector },
     );
   }
+  if (run.hosted) {
+    for (const { name, result } of run.hosted.app.runs) {
+      rows.push(
+        { scenario: `hosted, ${name}`, what: 'vote → ack', s: result.vote.ack },
+        { scenario: `hosted, ${name}`, what: 'vote → projector tally', s: result.vote.projector },
+      );
+    }
+    rows.push({ scenario: 'hosted (bare)', what: 'vote → ack', s: run.hosted.bare.vote.ack });
+  }
   if (run.report?.app.typing) {
     const { typing } = run.report.app;
     rows.push(
@@ -271,6 +282,26 @@ function facts(run: RunResult): string[] {
       `maxi server, vote: ${usage(app.phases.vote)}; peak RSS ${mb(app.peakRssMb)}`,
       `maxi bare server, vote: ${usage(bare.phases.vote)}; peak RSS ${mb(bare.peakRssMb)}; errors: ${errorList(bare.vote.errors)}`,
       costLine('maxi', costs(run.maxi)),
+    );
+  }
+  if (run.hosted) {
+    const { app, bare, loadAtStart } = run.hosted;
+    const o = app.options;
+    const perOp = (cpuMs: number | undefined, n: number) => cpu((cpuMs ?? Number.NaN) / n);
+    lines.push(
+      `hosted: the maxi vote, ${o.voters} phones over ${o.tables} tables, ${o.procs} generator processes, one node, ` +
+        `load average at start ${loadAtStart.toFixed(2)}; bare socket.io: ${cpu(bare.phases.vote.server.cpuMs / bare.vote.acked)} ms CPU a ballot`,
+      ...app.runs.map(({ name, result: r }) => {
+        const front = r.front;
+        const parts = (phase: 'join' | 'vote', n: number, node: number) =>
+          [`node ${cpu(node / n)}`, ...Object.entries(front?.[phase] ?? {}).map(([what, v]) => `${what} ${perOp(v, n)}`)].join(', ');
+        return (
+          `hosted, ${name}: ${r.join.phones} phones joined at ${Math.round(r.join.perSecond)}/s (${r.join.failed} failed), ` +
+          `CPU ms a join: ${parts('join', r.join.phones, r.phases.join.server.cpuMs)}; ${r.vote.acked} of ${r.vote.sent} ballots acked ` +
+          `(errors: ${errorList(r.vote.errors)}), CPU ms a ballot: ${parts('vote', r.vote.acked, r.phases.vote.server.cpuMs)}; ` +
+          `node peak RSS ${mb(r.peakRssMb)}`
+        );
+      }),
     );
   }
   if (run.report) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario room|maxi|report|similarity|all|soak|knee] [--quick] [--minutes N] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
+ * `npm run bench [-- --scenario room|maxi|report|similarity|all|soak|knee|hosted] [--quick] [--minutes N] [--busy N] [--procs N] [--voters N] [--data-dir DIR] [--profile]`
  *
  * The orchestrator: starts the server under test as a child process, forks the load
  * generators, runs the scenarios one after another (each against a fresh server, then the same
@@ -22,6 +22,7 @@ import { runRoom, type RoomOptions } from './scenarios/room.js';
 import { runSimilarity, type SimilarityOptions } from './scenarios/similarity.js';
 import { runSoak, type SoakOptions } from './scenarios/soak.js';
 import { runKnee, type KneeOptions } from './scenarios/knee.js';
+import { runHosted } from './scenarios/hosted.js';
 import type { ServerOptions } from './serverProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,9 +48,10 @@ if (
   scenario !== 'similarity' &&
   scenario !== 'all' &&
   scenario !== 'soak' &&
-  scenario !== 'knee'
+  scenario !== 'knee' &&
+  scenario !== 'hosted'
 ) {
-  console.error('--scenario must be room, maxi, report, similarity, all, soak or knee');
+  console.error('--scenario must be room, maxi, report, similarity, all, soak, knee or hosted');
   process.exit(2);
 }
 const quick = values.quick;
@@ -83,6 +85,9 @@ const maxiOptions: MaxiOptions = {
   joinConcurrency: 8,
   server,
 };
+
+/** Not part of `all`: the maxi vote on one node, straight, through nginx, and through nginx with Redis; 2,000 phones by default. */
+const hostedOptions: MaxiOptions = { ...maxiOptions, voters: values.voters ? Number(values.voters) : quick ? 400 : 2000 };
 
 /** 200 devices, 2,000 points in the report (109 written per table, some merged or hidden): the biggest evening the report must carry. */
 const reportOptions: ReportOptions = quick
@@ -159,6 +164,13 @@ async function main() {
   if (scenario === 'knee') {
     const loadAtStart = os.loadavg()[0]!;
     run.knee = { app: await runKnee(ROOT, kneeOptions, log), loadAtStart };
+  }
+  if (scenario === 'hosted') {
+    const loadAtStart = os.loadavg()[0]!;
+    const app = await runHosted(ROOT, hostedOptions, log);
+    log('hosted: the same vote against bare socket.io...');
+    const bare = await runBare(ROOT, { voters: hostedOptions.voters, windowMs: hostedOptions.voteWindowMs, procs }, log);
+    run.hosted = { app, bare, loadAtStart };
   }
   if (scenario === 'soak') {
     const loadAtStart = os.loadavg()[0]!;

@@ -55,6 +55,8 @@ export interface ServerOptions {
   profileDir?: string;
   /** Start the server with --expose-gc, so `stats(mode, true)` can collect garbage before reading the heap (the soak does). */
   exposeGc?: boolean;
+  /** More environment for the app server, e.g. REDIS_URL (the hosted scenario). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: ServerOptions = {}): Promise<ServerUnderTest> {
@@ -75,7 +77,7 @@ export async function startServer(kind: 'app' | 'bare', rootDir: string, opts: S
         ...(opts.exposeGc ? ['--expose-gc'] : []),
         ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.profileDir, `${kind}-${Date.now()}`)}`] : []),
       ],
-      env: { ...process.env, ...APP_SERVER_ENV, ...(dataDir && { DATA_DIR: dataDir }) },
+      env: { ...process.env, ...APP_SERVER_ENV, ...opts.env, ...(dataDir && { DATA_DIR: dataDir }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );

@@ -9,7 +9,8 @@ import { addPoint } from '../../shared/board.js';
 import { Events, type HostLink } from '../../shared/protocol.js';
 import { beginPhase, endPhase, type PhaseStats } from '../phase.js';
 import { openProjector } from '../projector.js';
-import { startServer, whileRunning, type ServerOptions } from '../serverProcess.js';
+import type { ProcSampler } from '../procSampler.js';
+import { startServer, whileRunning, type ServerOptions, type ServerUnderTest } from '../serverProcess.js';
 import { forkWorkers, splitEvenly } from '../workers.js';
 import { startSession, voteRound, type VoteRoundResult, type Facilitated } from './session.js';
 
@@ -29,6 +30,23 @@ export interface MaxiResult extends VoteRoundResult {
   join: { phones: number; failed: number; errors: string[]; ms: number; perSecond: number };
   phases: { join: PhaseStats; vote: PhaseStats };
   peakRssMb: number;
+  /** CPU of the processes in front of the server (see Front), over the join and the vote. */
+  front?: { join: Record<string, number>; vote: Record<string, number> };
+}
+
+/**
+ * What stands between the clients and the server (the hosted scenario: nginx, and Redis for the
+ * join limits): the URL the clients use, and the processes whose CPU counts as well, by name.
+ */
+export interface Front {
+  url: string;
+  processes: Record<string, ProcSampler[]>;
+  stop(): Promise<void>;
+}
+
+/** CPU ms of each named set of processes over [from, to]. */
+function frontCpu(front: Front, from: number, to: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(front.processes).map(([name, samplers]) => [name, samplers.reduce((sum, s) => sum + s.usage(from, to).cpuMs, 0)]));
 }
 
 /**
@@ -59,14 +77,23 @@ export async function seedPoints(url: string, f: Facilitated, opts: MaxiOptions)
   if (errors.length > 0) throw new Error(`seeding points failed: ${errors[0]}`);
 }
 
-export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: string) => void): Promise<MaxiResult> {
+/** `front`: put something in front of the server (nginx), which every client then goes through. */
+export async function runMaxi(
+  rootDir: string,
+  opts: MaxiOptions,
+  log: (line: string) => void,
+  front?: (server: ServerUnderTest) => Promise<Front>,
+): Promise<MaxiResult> {
   const server = await startServer('app', rootDir, opts.server);
   const workers = forkWorkers(rootDir, 'maxi', opts.procs);
+  let proxy: Front | null = null;
   try {
     return await whileRunning(server, async () => {
-      const f = await startSession(server.url, 'Bench: maxi', opts.tables, log);
-      await seedPoints(server.url, f, opts);
-      const projector = await openProjector(server.url, f.session.id, log);
+      proxy = front ? await front(server) : null;
+      const url = proxy?.url ?? server.url;
+      const f = await startSession(url, 'Bench: maxi', opts.tables, log);
+      await seedPoints(url, f, opts);
+      const projector = await openProjector(url, f.session.id, log);
 
       log(`maxi: ${opts.voters} phones joining...`);
       const counts = splitEvenly(opts.voters, opts.procs);
@@ -76,7 +103,7 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
       const ready = await Promise.all(
         workers.map((w, i) => {
           const args = {
-            url: server.url,
+            url,
             mode: 'app' as const,
             joinCode: f.session.joinCode,
             voters: counts[i]!,
@@ -112,11 +139,13 @@ export async function runMaxi(rootDir: string, opts: MaxiOptions, log: (line: st
         join: { phones, failed, errors, ms: joinTo - joinFrom, perSecond: phones / ((joinTo - joinFrom) / 1000) },
         ...round,
         phases: { join: joinPhase, vote: votePhase },
+        ...(proxy && { front: { join: frontCpu(proxy, joinFrom, joinTo), vote: frontCpu(proxy, round.vote.from, round.vote.to) } }),
         peakRssMb: (await server.stop()).peakRssMb,
       };
     });
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await server.stop();
+    await (proxy as Front | null)?.stop();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The shipped nginx configuration (docs/deploy/nginx.conf) in front of test nodes: the file is
+ * The shipped nginx configuration (docs/deploy/nginx.conf) in front of test or bench nodes: the file is
  * taken as it is, with only its upstream servers, its port and its log's path replaced, and run
  * by a real nginx on a free port with everything else in a temporary directory.
  */
@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
-import { freePort } from './mainProcess.js';
+import { freePort, until } from './processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHIPPED_CONFIG = path.join(ROOT, 'docs', 'deploy', 'nginx.conf');
@@ -23,6 +22,8 @@ export interface Nginx {
   url: string;
   /** Each logged request: its path, the session it was routed by, and the node that answered. */
   routed(): { uri: string; session: string; node: string }[];
+  /** The master process and its worker, for the bench's CPU samples. */
+  pids(): number[];
   /** What nginx wrote to its error log. */
   errors(): string;
   stop(): Promise<void>;
@@ -56,9 +57,10 @@ export async function startNginx(ports: number[]): Promise<Nginx> {
     main,
     `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;
 worker_processes 1;
+worker_rlimit_nofile 16384;
 pid ${path.join(dir, 'nginx.pid')};
 error_log ${path.join(dir, 'error.log')} warn;
-events { worker_connections 1024; }
+events { worker_connections 8192; }
 http {
   ${temp}
   include ${site};
@@ -70,7 +72,7 @@ http {
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${listen}`;
-  const answers = vi.waitFor(() => fetch(`${url}/api/health`), { timeout: 10_000, interval: 50 });
+  const answers = until(() => fetch(`${url}/api/health`));
   const died = exited.then(() => {
     throw new Error(`nginx exited:\n${out}`);
   });
@@ -96,6 +98,11 @@ http {
           // After a failed node, nginx lists every node it tried: the last one answered.
           return { uri: m[1]!, session: m[2]!, node: m[3]!.split(', ').at(-1)! };
         });
+    },
+    pids() {
+      const master = child.pid!;
+      const workers = fs.readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return [master, ...workers];
     },
     errors() {
       const file = path.join(dir, 'error.log');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from './mainProcess.js';
+import { freePort } from './processes.js';
 
 /** The newest installed server's bin directory, e.g. /usr/lib/postgresql/15/bin. */
 function findBin(): string | null {

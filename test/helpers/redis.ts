@@ -1,5 +1,5 @@
 /**
- * A real redis-server for the hosted-mode tests, on a free port with its files in a temporary
+ * A real redis-server for the hosted-mode tests and the bench, on a free port with its files in a temporary
  * directory and nothing saved to disk. CI installs it (.ci/run); on a machine without it these
  * tests are skipped, except in CI where a missing server fails them.
  */
@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
-import { vi } from 'vitest';
-import { freePort } from './mainProcess.js';
+import { freePort, until } from './processes.js';
 
 const REDIS_SERVER = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 
@@ -26,11 +25,12 @@ export interface RedisProcess {
 
 /** Waits until a node's Redis client is connected (it connects in the background). */
 export async function redisReady(client: { isReady: boolean } | undefined): Promise<void> {
-  await vi.waitFor(
+  await until(
     () => {
       if (!client?.isReady) throw new Error('the Redis client is not connected');
     },
-    { timeout: 10_000, interval: 20 },
+    10_000,
+    20,
   );
 }
 
@@ -46,17 +46,14 @@ export async function startRedis(): Promise<RedisProcess> {
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
-  await vi.waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited:\n${out}`);
-      const probe = createClient({ url, socket: { reconnectStrategy: false } });
-      probe.on('error', () => undefined);
-      await probe.connect();
-      await probe.ping();
-      await probe.close();
-    },
-    { timeout: 10_000, interval: 50 },
-  );
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`redis-server exited:\n${out}`);
+    const probe = createClient({ url, socket: { reconnectStrategy: false } });
+    probe.on('error', () => undefined);
+    await probe.connect();
+    await probe.ping();
+    await probe.close();
+  });
   return {
     url,
     child,

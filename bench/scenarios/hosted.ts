@@ -1,0 +1,56 @@
+/**
+ * Scenario "hosted": what the parts of the hosted mode that run today cost on one node. The maxi
+ * vote (phones join with the code, then all vote) three times: straight to the node; through the
+ * shipped nginx configuration (docs/deploy/nginx.conf); and through nginx with the join limits
+ * counted in Redis. CPU is reported per join and per ballot for the node, nginx and Redis, next
+ * to the latencies. Several nodes serving one session's clients are not built yet (docs/deploy.md).
+ */
+import { ProcSampler } from '../procSampler.js';
+import type { ServerUnderTest } from '../serverProcess.js';
+import { startNginx } from '../../test/helpers/nginx.js';
+import { startRedis } from '../../test/helpers/redis.js';
+import { runMaxi, type Front, type MaxiOptions, type MaxiResult } from './maxi.js';
+
+export type HostedOptions = MaxiOptions;
+
+export interface HostedRun {
+  name: 'direct' | 'nginx' | 'nginx + Redis';
+  result: MaxiResult;
+}
+
+export interface HostedResult {
+  options: HostedOptions;
+  runs: HostedRun[];
+}
+
+/** nginx (the shipped file) in front of the server; the join limit trusts it for addresses. */
+async function behindNginx(server: ServerUnderTest): Promise<Front> {
+  const nginx = await startNginx([Number(new URL(server.url).port)]);
+  return { url: nginx.url, processes: { nginx: nginx.pids().map((pid) => new ProcSampler(pid)) }, stop: () => nginx.stop() };
+}
+
+export async function runHosted(rootDir: string, opts: HostedOptions, log: (line: string) => void): Promise<HostedResult> {
+  const runs: HostedRun[] = [];
+  log('hosted: the maxi vote straight to the node...');
+  runs.push({ name: 'direct', result: await runMaxi(rootDir, opts, log) });
+
+  log('hosted: the same through nginx...');
+  const proxied = { ...opts, server: { ...opts.server, env: { TRUST_PROXY: 'loopback' } } };
+  runs.push({ name: 'nginx', result: await runMaxi(rootDir, proxied, log, behindNginx) });
+
+  log('hosted: the same through nginx, with the join limits in Redis...');
+  const redis = await startRedis();
+  const redisSampler = new ProcSampler(redis.child.pid!);
+  try {
+    const shared = { ...opts, server: { ...opts.server, env: { TRUST_PROXY: 'loopback', REDIS_URL: redis.url } } };
+    const result = await runMaxi(rootDir, shared, log, async (server) => {
+      const front = await behindNginx(server);
+      return { ...front, processes: { ...front.processes, redis: [redisSampler] } };
+    });
+    runs.push({ name: 'nginx + Redis', result });
+  } finally {
+    redisSampler.stop();
+    await redis.stop();
+  }
+  return { options: opts, runs };
+}
