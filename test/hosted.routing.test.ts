@@ -109,6 +109,31 @@ describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
     }, WAIT);
   });
 
+  it("a browser page served through nginx may post and open websockets: its origin is the proxy's", async () => {
+    const node = await startTestServer();
+    nodes.push(node);
+    proxy = await startNginx([node.port]);
+    const origin = { origin: proxy.url };
+    const created = await api<{ id: string }>(proxy, '/sessions', { body: {}, headers: origin });
+    expect(created.status).toBe(201);
+    const socket = io(proxy.url, {
+      auth: { protocol: PROTOCOL_VERSION, role: 'viewer', sessionId: created.body.id },
+      query: { [SESSION_QUERY]: created.body.id },
+      transports: ['websocket'],
+      extraHeaders: origin,
+      forceNew: true,
+      reconnection: false,
+    });
+    const state = await new Promise((resolve, reject) => {
+      socket.once(Events.sessionState, resolve);
+      socket.once('connect_error', reject);
+    });
+    socket.close();
+    expect(state).toMatchObject({ id: created.body.id });
+    // A page on another site still cannot.
+    expect((await api(proxy, '/sessions', { body: {}, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+  });
+
   it('the join limit counts the address nginx names, not nginx', async () => {
     const node = await startTestServer({ realLimits: true, env: { TRUST_PROXY: 'loopback', JOIN_FAILURES_PER_MINUTE: '2' } });
     nodes.push(node);
