@@ -65,6 +65,26 @@ function yjsUpgrade(url: string, sessionId: string): Promise<void> {
   });
 }
 
+/** The first state a viewer gets, connecting as the app's client does (with the session in the query). */
+async function viewerState(url: string, sessionId: string, opts: { transport: 'polling' | 'websocket'; headers?: Record<string, string> }) {
+  const socket = io(url, {
+    auth: { protocol: PROTOCOL_VERSION, role: 'viewer', sessionId },
+    query: { [SESSION_QUERY]: sessionId },
+    transports: [opts.transport],
+    extraHeaders: opts.headers ?? {},
+    forceNew: true,
+    reconnection: false,
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.once(Events.sessionState, resolve);
+      socket.once('connect_error', reject);
+    });
+  } finally {
+    socket.close();
+  }
+}
+
 describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
   it('one node behind it: a whole round of writing and voting works through the proxy', async () => {
     const node = await startTestServer({ env: { TRUST_PROXY: 'loopback' } });
@@ -85,19 +105,7 @@ describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
     await vi.waitFor(() => expect(view.lastTally()).toMatchObject({ voteId: vote.id, ballots: 1 }), WAIT);
 
     // socket.io's long-polling fallback goes through as well.
-    const polling = io(proxy.url, {
-      auth: { protocol: PROTOCOL_VERSION, role: 'viewer', sessionId: s.id },
-      query: { [SESSION_QUERY]: s.id },
-      transports: ['polling'],
-      forceNew: true,
-      reconnection: false,
-    });
-    const state = await new Promise((resolve, reject) => {
-      polling.once(Events.sessionState, resolve);
-      polling.once('connect_error', reject);
-    });
-    polling.close();
-    expect(state).toMatchObject({ id: s.id });
+    expect(await viewerState(proxy.url, s.id, { transport: 'polling' })).toMatchObject({ id: s.id });
 
     // Every request reached the node through the proxy, and named the session it belongs to
     // (a websocket is logged when it closes).
@@ -116,20 +124,7 @@ describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
     const origin = { origin: proxy.url };
     const created = await api<{ id: string }>(proxy, '/sessions', { body: {}, headers: origin });
     expect(created.status).toBe(201);
-    const socket = io(proxy.url, {
-      auth: { protocol: PROTOCOL_VERSION, role: 'viewer', sessionId: created.body.id },
-      query: { [SESSION_QUERY]: created.body.id },
-      transports: ['websocket'],
-      extraHeaders: origin,
-      forceNew: true,
-      reconnection: false,
-    });
-    const state = await new Promise((resolve, reject) => {
-      socket.once(Events.sessionState, resolve);
-      socket.once('connect_error', reject);
-    });
-    socket.close();
-    expect(state).toMatchObject({ id: created.body.id });
+    expect(await viewerState(proxy.url, created.body.id, { transport: 'websocket', headers: origin })).toMatchObject({ id: created.body.id });
     // A page on another site still cannot.
     expect((await api(proxy, '/sessions', { body: {}, headers: { origin: 'http://evil.example' } })).status).toBe(403);
   });
