@@ -8,8 +8,8 @@
  * the capacity pass, a sustained flood is held to the rate. The clock is passed in, so the tests
  * can drive time by hand.
  */
-import { isIPv6 } from 'node:net';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import ipaddr, { type IPv6 } from 'ipaddr.js';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisClient } from './hosted/redis.js';
 
 export interface BucketRule {
@@ -77,38 +77,44 @@ const MINUTE_S = 60;
  * through an IPv6 socket (::ffff:a.b.c.d) counts as itself.
  */
 export function addressKey(address: string): string {
-  const bare = address.replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return mapped[1]!;
-  if (!isIPv6(bare)) return bare;
-  const [head = '', tail] = bare.split('::');
-  const first = head ? head.split(':') : [];
-  const last = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? first : [...first, ...Array<string>(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
+  if (!ipaddr.isValid(address)) return address;
+  const ip = ipaddr.process(address);
+  return ip.kind() === 'ipv4'
+    ? ip.toString()
+    : `${(ip as IPv6).parts
+        .slice(0, 4)
+        .map((part) => part.toString(16))
+        .join(':')}::/64`;
 }
+
+/** What the join guard asks of a counter, in memory or in Redis. */
+type Counter = Pick<RateLimiterAbstract, 'get' | 'consume' | 'reward'>;
+
+/**
+ * How long a node waits for Redis before it counts in memory: Redis answers within a millisecond
+ * when it is well, and one that stopped answering (paused, cut off) must not hold joins up.
+ */
+const REDIS_TIMEOUT_MS = 300;
 
 /**
  * One counter per address and minute. In Redis when a client is given, with an in-memory
- * counter as insurance: if Redis stops answering, each node goes on limiting on its own rather
- * than letting every join through or refusing every one.
+ * counter as insurance: if Redis is away or does not answer in time, each node goes on limiting
+ * on its own rather than letting every join through, refusing every one, or waiting.
  */
-function perMinute(name: string, points: number, redis: RedisClient | undefined): RateLimiterAbstract {
+function perMinute(name: string, points: number, redis: RedisClient | undefined): Counter {
   const memory = new RateLimiterMemory({ keyPrefix: `join-${name}`, points, duration: MINUTE_S });
   if (!redis) return memory;
-  return new RateLimiterRedis({
+  const shared = new RateLimiterRedis({
     storeClient: redis,
     useRedisPackage: true,
-    // Not connected: count in memory at once, rather than wait for Redis to come back.
-    rejectIfRedisNotReady: true,
     keyPrefix: `tafelronde:join-${name}`,
     points,
     duration: MINUTE_S,
+    // Not connected: count in memory at once, rather than wait for Redis to come back.
+    rejectIfRedisNotReady: true,
     insuranceLimiter: memory,
   });
+  return new RLWrapperTimeouts({ limiter: shared, insuranceLimiter: memory, timeoutMs: REDIS_TIMEOUT_MS });
 }
 
 /** A refused consume: how long to wait; anything else (a store error) is thrown on. */

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
 import { Ownership, StaleOwnerError } from '../server/hosted/ownership.js';
@@ -50,7 +51,8 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/ownerNode.ts'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, SESSION_ID: sessionId, NODE_NAME: name, LEASE_MS: String(LEASE_MS) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // Its stdin is ours: if this test process dies, the node ends too.
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines: Line[] = [];
     let rest = '';
@@ -162,6 +164,55 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: old.epoch + 2 });
   });
 
+  it('an owner keeps renewing its lease: another node cannot take the session after a lease has passed', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    await a.acquire(id);
+    const renewed = async () =>
+      (
+        await db
+          .selectFrom('session_leases')
+          .select(sql<number>`(extract(epoch from renewed_at) * 1000)::float8`.as('at'))
+          .where('session_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).at;
+    const first = await renewed();
+    // Wait (polling the row, not sleeping) until it was renewed later than a whole lease after it was taken.
+    await vi.waitFor(async () => expect(await renewed()).toBeGreaterThan(first + 2 * LEASE_MS), { timeout: 15_000, interval: 100 });
+    expect(await b.acquire(id)).toBeNull();
+    expect(a.alive).toBe(true);
+  });
+
+  it('an owner that cannot renew for a whole lease steps down on its own', async () => {
+    const lost: unknown[] = [];
+    const a = await Ownership.start({ db, url, node: 'a', leaseMs: LEASE_MS, log, onLost: (lease) => lost.push(lease) });
+    nodes.push(a);
+    const id = newSessionId();
+    const lease = await a.acquire(id);
+    // Renewals wait behind a lock on the leases; the owner cannot tell whether it was taken over.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE session_leases IN ACCESS EXCLUSIVE MODE');
+      await vi.waitFor(() => expect(lost).toEqual([lease]), { timeout: 15_000, interval: 50 });
+      expect(a.alive).toBe(false);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+  });
+
+  it('a session released while it is being taken is not kept', async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    const taking = a.acquire(id);
+    await a.release(id);
+    expect(await taking).toEqual({ sessionId: id, epoch: 1 });
+    expect(a.leaseOf(id)).toBeUndefined();
+    expect(await b.acquire(id)).toEqual({ sessionId: id, epoch: 2 });
+  });
+
   it('a stale lease that names another backend ends nobody: the holder keeps its session', async () => {
     const [a, b] = [await node('a'), await node('b')];
     const id = newSessionId();
@@ -173,13 +224,15 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     expect(a.leaseOf(id)).toEqual({ sessionId: id, epoch: 1 });
   });
 
-  it('SIGKILL of the owner mid-write: another node owns the session at once, every acknowledged write is stored', async () => {
+  it('SIGKILL of the owner mid-write: another node owns the session at once, every acknowledged write is stored', { timeout: 60_000 }, async () => {
     const id = newSessionId();
     const owner = ownerProcess('killed', id);
     await vi.waitFor(() => expect(acked(owner).length).toBeGreaterThan(20), { timeout: 20_000 });
     owner.child.kill('SIGKILL');
     await owner.exited;
-    const b = await node('b');
+    const lines: string[] = [];
+    const b = await Ownership.start({ db, url, node: 'b', leaseMs: LEASE_MS, log: createLogger('info', (line) => lines.push(line)) });
+    nodes.push(b);
     const killedAt = Date.now();
     let lease = null;
     await vi.waitFor(
@@ -192,42 +245,48 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     const takeoverMs = Date.now() - killedAt;
     console.log(`[ownership] SIGKILL: taken over after ${takeoverMs} ms`);
     expect(lease).toMatchObject({ epoch: 2 });
+    // Taken because the lock was free, not after waiting for the lease to run out.
+    expect(lines.filter((l) => l.includes('stopped renewing'))).toEqual([]);
     const stored = new Set((await rowsOf(id)).map((r) => r.seq));
     for (const line of acked(owner)) expect(stored.has(line.seq!), `acknowledged write ${line.seq}`).toBe(true);
     await write(b, id, 1);
   });
 
-  it('SIGSTOP of the owner: another node takes over after the lease, the paused owner writes nothing more and steps down on SIGCONT', async () => {
-    const id = newSessionId();
-    const owner = ownerProcess('paused', id);
-    await vi.waitFor(() => expect(acked(owner).length).toBeGreaterThan(20), { timeout: 20_000 });
-    owner.child.kill('SIGSTOP');
-    const stoppedAt = Date.now();
-    const b = await node('b');
-    // While the lease holds, the paused node still owns the session.
-    expect(await b.acquire(id)).toBeNull();
-    await vi.waitFor(async () => expect(await b.acquire(id)).not.toBeNull(), { timeout: 15_000, interval: 100 });
-    console.log(`[ownership] SIGSTOP: taken over after ${Date.now() - stoppedAt} ms (lease ${LEASE_MS} ms)`);
-    for (let seq = 1; seq <= 5; seq++) await write(b, id, seq);
+  it(
+    'SIGSTOP of the owner: another node takes over after the lease, the paused owner writes nothing more and steps down on SIGCONT',
+    { timeout: 90_000 },
+    async () => {
+      const id = newSessionId();
+      const owner = ownerProcess('paused', id);
+      await vi.waitFor(() => expect(acked(owner).length).toBeGreaterThan(20), { timeout: 20_000 });
+      owner.child.kill('SIGSTOP');
+      const stoppedAt = Date.now();
+      const b = await node('b');
+      // While the lease holds, the paused node still owns the session.
+      expect(await b.acquire(id)).toBeNull();
+      await vi.waitFor(async () => expect(await b.acquire(id)).not.toBeNull(), { timeout: 15_000, interval: 100 });
+      console.log(`[ownership] SIGSTOP: taken over after ${Date.now() - stoppedAt} ms (lease ${LEASE_MS} ms)`);
+      for (let seq = 1; seq <= 5; seq++) await write(b, id, seq);
 
-    owner.child.kill('SIGCONT');
-    await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('stepped-down'), { timeout: 15_000 });
-    await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('lost'), { timeout: 15_000 });
-    // It steps down and runs on: a connection that Postgres ended under it does not bring it down.
-    expect(owner.child.exitCode).toBeNull();
-    for (let seq = 6; seq <= 8; seq++) await write(b, id, seq);
+      owner.child.kill('SIGCONT');
+      await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('stepped-down'), { timeout: 15_000 });
+      await vi.waitFor(() => expect(owner.lines.map((l) => l.event)).toContain('lost'), { timeout: 15_000 });
+      // It steps down and runs on: a connection that Postgres ended under it does not bring it down.
+      expect(owner.child.exitCode).toBeNull();
+      for (let seq = 6; seq <= 8; seq++) await write(b, id, seq);
 
-    // No two owners ever wrote: every row of the old epoch comes before the first of the new.
-    const rows = await rowsOf(id);
-    const lastOld = Math.max(...rows.filter((r) => r.epoch === 1).map((r) => Number(r.id)));
-    const firstNew = Math.min(...rows.filter((r) => r.epoch === 2).map((r) => Number(r.id)));
-    expect(lastOld).toBeLessThan(firstNew);
-    expect(rows.filter((r) => r.epoch === 2).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    // Every write the paused node acknowledged is stored; the one it tried after waking is not.
-    const stored = new Set(rows.filter((r) => r.epoch === 1).map((r) => r.seq));
-    for (const line of acked(owner)) expect(stored.has(line.seq!), `acknowledged write ${line.seq}`).toBe(true);
-    const refused = owner.lines.filter((l) => l.event === 'refused' || l.event === 'error');
-    for (const line of refused) expect(stored.has(line.seq!)).toBe(false);
-    expect(b.leaseOf(id)).toMatchObject({ epoch: 2 });
-  });
+      // No two owners ever wrote: every row of the old epoch comes before the first of the new.
+      const rows = await rowsOf(id);
+      const lastOld = Math.max(...rows.filter((r) => r.epoch === 1).map((r) => Number(r.id)));
+      const firstNew = Math.min(...rows.filter((r) => r.epoch === 2).map((r) => Number(r.id)));
+      expect(lastOld).toBeLessThan(firstNew);
+      expect(rows.filter((r) => r.epoch === 2).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      // Every write the paused node acknowledged is stored; the one it tried after waking is not.
+      const stored = new Set(rows.filter((r) => r.epoch === 1).map((r) => r.seq));
+      for (const line of acked(owner)) expect(stored.has(line.seq!), `acknowledged write ${line.seq}`).toBe(true);
+      const refused = owner.lines.filter((l) => l.event === 'refused' || l.event === 'error');
+      for (const line of refused) expect(stored.has(line.seq!)).toBe(false);
+      expect(b.leaseOf(id)).toMatchObject({ epoch: 2 });
+    },
+  );
 });

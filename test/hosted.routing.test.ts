@@ -5,6 +5,7 @@
  * reach one node, sessions spread over the nodes, and a node that stops moves only its own.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
@@ -62,6 +63,17 @@ function yjsUpgrade(url: string, sessionId: string): Promise<void> {
     ws.once('unexpected-response', done);
     ws.once('error', done);
     ws.once('open', done);
+  });
+}
+
+/** The status of a GET sent from a given local address (127.0.0.x are all this machine). */
+function statusFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { localAddress, headers, agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
   });
 }
 
@@ -136,8 +148,10 @@ describe.skipIf(!nginxAvailable)('the shipped nginx configuration', () => {
     // A client cannot name its own address: nginx replaces the header.
     const spoof = (n: number) => ({ headers: { 'x-forwarded-for': `203.0.113.${n}` } });
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await api(proxy, '/join/AAAAAA', spoof(i))).status);
+    for (let i = 0; i < 3; i++) statuses.push(await statusFrom(`${proxy.url}/api/join/AAAAAA`, '127.0.0.2', spoof(i).headers));
     expect(statuses).toEqual([404, 404, 429]);
+    // Another client address, through the same nginx, has its own allowance.
+    expect(await statusFrom(`${proxy.url}/api/join/AAAAAA`, '127.0.0.3')).toBe(404);
   });
 
   it('three nodes: each session on one node for REST, socket.io and Yjs; a stopped node moves only its own sessions', async () => {

@@ -130,6 +130,8 @@ describe('addressKey', () => {
     expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('0:0:0:0:0:ffff:198.51.100.4')).toBe('198.51.100.4');
+    expect(addressKey('2001:DB8:1:2::1')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:db8:1:3::1')).not.toBe(addressKey('2001:db8:1:2::1'));
   });
 });
@@ -188,6 +190,27 @@ describe.skipIf(!redisAvailable)('joinLimit in Redis (nodes that share it)', () 
     mustPass(await a.begin('10.0.0.9')).settle(404);
     expect(await b.begin('10.0.0.9')).toMatchObject({ retryAfterMs: expect.any(Number) as number });
     expect(await a.begin('10.0.0.9')).toMatchObject({ retryAfterMs: expect.any(Number) as number });
+  });
+
+  it('when Redis stops answering (paused, cut off), joins do not wait for it', async () => {
+    const own = await startRedis();
+    try {
+      const c = connectRedis(own.url, log);
+      clients.push(c);
+      await redisReady(c);
+      const guard = joinLimit(limits, c);
+      mustPass(await guard.begin('10.0.0.8')).settle(404);
+      own.child.kill('SIGSTOP');
+      // The connection stays open, so the client still says it is ready; each answer times out
+      // and is counted in memory instead.
+      expect(c.isReady).toBe(true);
+      const passed = [];
+      for (let i = 0; i < 5; i++) passed.push('settle' in (await guard.begin('10.0.0.8')));
+      expect(passed).toEqual([true, true, true, false, false]);
+    } finally {
+      own.child.kill('SIGCONT');
+      await own.stop();
+    }
   });
 
   it('when Redis goes away, each node goes on limiting on its own, without waiting for it', async () => {

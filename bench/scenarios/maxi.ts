@@ -144,8 +144,11 @@ export async function runMaxi(
       };
     });
   } finally {
-    await Promise.all(workers.map((w) => w.stop()));
-    await server.stop();
-    await (proxy as Front | null)?.stop();
+    try {
+      await Promise.all(workers.map((w) => w.stop()));
+      await server.stop();
+    } finally {
+      await (proxy as Front | null)?.stop();
+    }
   }
 }

@@ -145,9 +145,13 @@ export class Ownership {
 
   /** Gives the session up (e.g. when its last client left); another node may take it at once. */
   async release(sessionId: string): Promise<void> {
+    // A take in flight would otherwise store its lease after this, and keep the session.
+    await this.acquiring.get(sessionId)?.catch(() => null);
     if (!this.leases.delete(sessionId) || this.lost) return;
-    await this.lock.query('DELETE FROM session_leases WHERE session_id = $1 AND pid = $2', [sessionId, this.pid]);
-    await this.unlock(sessionId);
+    await this.onLockConnection(async () => {
+      await this.lock.query('DELETE FROM session_leases WHERE session_id = $1 AND pid = $2', [sessionId, this.pid]);
+      await this.unlock(sessionId);
+    });
   }
 
   /** Gives every session up and closes the lock connection (which releases its locks). */
@@ -159,9 +163,9 @@ export class Ownership {
   }
 
   private async take(sessionId: string): Promise<Lease | null> {
-    if (this.lost) throw new Error('This node lost its lock connection and owns nothing');
-    if (!(await this.tryLock(sessionId))) {
-      if (!(await this.endStaleHolder(sessionId)) || !(await this.tryLock(sessionId))) return null;
+    this.mustBeAlive();
+    if (!(await this.onLockConnection(() => this.tryLock(sessionId)))) {
+      if (!(await this.endStaleHolder(sessionId)) || !(await this.onLockConnection(() => this.tryLock(sessionId)))) return null;
     }
     try {
       const epoch = await this.opts.db.transaction().execute(async (trx) => {
@@ -176,18 +180,36 @@ export class Ownership {
           .executeTakeFirstOrThrow();
         await trx
           .insertInto('session_leases')
-          .values({ session_id: sessionId, node: this.opts.node, pid: this.pid, renewed_at: sql`now()` })
-          .onConflict((oc) => oc.column('session_id').doUpdateSet({ node: this.opts.node, pid: this.pid, renewed_at: sql`now()` }))
+          // The clock when the row is written, not when the transaction began: it may have waited.
+          .values({ session_id: sessionId, node: this.opts.node, pid: this.pid, renewed_at: sql`clock_timestamp()` })
+          .onConflict((oc) => oc.column('session_id').doUpdateSet({ node: this.opts.node, pid: this.pid, renewed_at: sql`clock_timestamp()` }))
           .execute();
         return owner.epoch;
       });
       // The connection may have gone while the epoch was written: then the lock went with it.
-      if (this.lost) return null;
+      this.mustBeAlive();
       const lease: Lease = { sessionId, epoch };
       this.leases.set(sessionId, lease);
       return lease;
     } catch (err) {
-      if (!this.lost) await this.unlock(sessionId).catch(() => undefined);
+      if (!this.lost) await this.onLockConnection(() => this.unlock(sessionId)).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private mustBeAlive(): void {
+    if (this.lost) throw new Error('This node lost its lock connection and owns nothing');
+  }
+
+  /**
+   * A query on the lock connection. If it fails (a timeout, a broken connection), nobody knows
+   * which locks the connection still holds: it is ended, and every lock with it.
+   */
+  private async onLockConnection<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (err) {
+      this.connectionLost(`a query on the lock connection failed (${err instanceof Error ? err.message : String(err)})`);
       throw err;
     }
   }
@@ -230,7 +252,7 @@ export class Ownership {
     try {
       if (leases.length > 0) {
         const { rows } = await this.lock.query<{ session_id: string }>(
-          'UPDATE session_leases SET renewed_at = now() WHERE pid = $1 AND session_id = ANY($2::text[]) RETURNING session_id',
+          'UPDATE session_leases SET renewed_at = clock_timestamp() WHERE pid = $1 AND session_id = ANY($2::text[]) RETURNING session_id',
           [this.pid, leases.map((l) => l.sessionId)],
         );
         const renewed = new Set(rows.map((r) => r.session_id));
@@ -252,7 +274,7 @@ export class Ownership {
     } catch (err) {
       this.opts.log.error('Stepping down from a session failed', err);
     }
-    if (!this.lost) this.unlock(lease.sessionId).catch(() => undefined);
+    if (!this.lost) this.onLockConnection(() => this.unlock(lease.sessionId)).catch(() => undefined);
   }
 
   private connectionLost(why: string): void {

@@ -299,13 +299,18 @@ function numbersForBigints(oid: number, format: 'text' | 'binary' = 'text'): (va
   return parse as (value: string) => unknown;
 }
 
+/** Longer than any wait a statement has reason for (a takeover waits at most two leases). */
+const STATEMENT_TIMEOUT_MS = 30_000;
+
 export function connectPostgres(opts: PostgresOptions): HostedDb {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
     // bigint columns hold milliseconds and random slot ids, all below 2^53: numbers, as SQLite's.
     types: { getTypeParser: numbersForBigints as typeof pg.types.getTypeParser },
-    options: `-c idle_in_transaction_session_timeout=${Math.max(1, Math.round(opts.idleTransactionMs))}`,
+    // A Postgres that stops answering fails a node's queries rather than holding them for ever.
+    connectionTimeoutMillis: 5000,
+    options: `-c idle_in_transaction_session_timeout=${Math.max(1, Math.round(opts.idleTransactionMs))} -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
   });
   // Postgres may end a connection at any time: idle in the pool, or checked out in a transaction
   // that a paused node left idle (idle_in_transaction_session_timeout). pg drops it, and the

@@ -44,7 +44,18 @@ function configFor(ports: number[], listen: number, log: string): string {
   return out;
 }
 
+/** nginx on a free port; tried again on another port if one was taken meanwhile. */
 export async function startNginx(ports: number[]): Promise<Nginx> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNginxOnce(ports);
+    } catch (err) {
+      if (attempt === 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startNginxOnce(ports: number[]): Promise<Nginx> {
   if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx; .ci/run does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-nginx-'));
   const listen = await freePort();
@@ -77,11 +88,19 @@ http {
     throw new Error(`nginx exited:\n${out}`);
   });
   died.catch(() => undefined);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      // Fast shutdown: open websockets are cut, as the tests have closed their clients; the
+      // master ends its worker first (a SIGKILL would leave the worker, and the port, behind).
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await Promise.race([answers, died]);
   } catch (err) {
-    child.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
     throw err;
   }
   return {
@@ -108,13 +127,6 @@ http {
       const file = path.join(dir, 'error.log');
       return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     },
-    async stop() {
-      if (child.exitCode === null) {
-        // Fast shutdown: open websockets are cut, as the tests have closed their clients.
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

@@ -50,11 +50,30 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-pg-'));
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const data = path.join(dir, 'data');
-  const port = await freePort();
-  // No fsync: the tests kill app nodes, never Postgres itself.
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+  let port = 0;
+  try {
+    // No fsync: the tests kill app nodes, never Postgres itself.
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    // A free port may be taken before Postgres binds it (tests run in parallel): try another.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
+      try {
+        run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
+  } catch (err) {
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // It never started.
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     port,

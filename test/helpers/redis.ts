@@ -34,7 +34,18 @@ export async function redisReady(client: { isReady: boolean } | undefined): Prom
   );
 }
 
+/** A redis-server on a free port; tried again on another port if one was taken meanwhile. */
 export async function startRedis(): Promise<RedisProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOnce();
+    } catch (err) {
+      if (attempt === 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startRedisOnce(): Promise<RedisProcess> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed (apt-get install redis-server; .ci/run does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-redis-'));
   const port = await freePort();
@@ -45,24 +56,30 @@ export async function startRedis(): Promise<RedisProcess> {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `redis://127.0.0.1:${port}`;
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited:\n${out}`);
-    const probe = createClient({ url, socket: { reconnectStrategy: false } });
-    probe.on('error', () => undefined);
-    await probe.connect();
-    await probe.ping();
-    await probe.close();
-  });
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   };
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    await until(async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited:\n${out}`);
+      const probe = createClient({ url, socket: { reconnectStrategy: false } });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        await probe.ping();
+      } finally {
+        probe.destroy();
+      }
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, child, stop };
 }
