@@ -203,6 +203,38 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     }
   });
 
+  it("a takeover waits for the old owner's write in flight, which lands under the old epoch", async () => {
+    const [a, b] = [await node('a'), await node('b')];
+    const id = newSessionId();
+    const lease = (await a.acquire(id))!;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const writing = a.fenced(lease, async (trx) => {
+      await sql`INSERT INTO test_writes (session_id, node, epoch, seq) VALUES (${id}, 'a', ${lease.epoch}, 1)`.execute(trx);
+      entered();
+      await gate;
+    });
+    await inside;
+    await a.release(id);
+    let taken = false;
+    const takeover = b.acquire(id).then((l) => {
+      taken = true;
+      return l;
+    });
+    // b has the lock; its epoch update waits on the row a's write holds.
+    await vi.waitFor(async () => {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`.execute(db);
+      expect(rows[0]!.n).toBeGreaterThan(0);
+    });
+    expect(taken).toBe(false);
+    open();
+    await writing;
+    expect(await takeover).toEqual({ sessionId: id, epoch: 2 });
+    expect((await rowsOf(id)).map((r) => [r.epoch, r.seq])).toEqual([[1, 1]]);
+  });
+
   it('a session released while it is being taken is not kept', async () => {
     const [a, b] = [await node('a'), await node('b')];
     const id = newSessionId();
