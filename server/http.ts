@@ -44,7 +44,8 @@ export function createHttpApp(services: Services): express.Express {
     });
     services.tables.setHostKeys(session.id, session.tables, facilitatorKey);
     events.append(session.id, 'session.created', { kind: session.kind, tables: session.tables, themes: session.themes.length });
-    const origin = urls.origin(req.get('host'));
+    // Behind a TLS proxy named in TRUST_PROXY, req.protocol is what the browser used (X-Forwarded-Proto).
+    const origin = urls.origin(req.get('host'), req.protocol === 'https' ? 'https' : 'http');
     const response: CreateSessionResponse = {
       id: session.id,
       joinCode: session.joinCode,

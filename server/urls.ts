@@ -16,8 +16,11 @@ export function lanAddresses(): string[] {
 const isLoopback = (hostname: string) => hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]';
 
 export interface Urls {
-  /** Origin the request came in on, e.g. http://localhost:3000. */
-  origin(host: string | undefined): string;
+  /**
+   * Origin the request came in on, e.g. http://localhost:3000; `protocol` as the request saw it
+   * (behind a trusted TLS proxy, the proxy's), by default the server's own.
+   */
+  origin(host: string | undefined, protocol?: 'http' | 'https'): string;
   /** Origin the room can reach: PUBLIC_URL, else the LAN address for a loopback request. */
   reachable(host: string | undefined): string;
   join(code: string, host: string | undefined): string;
@@ -25,7 +28,7 @@ export interface Urls {
 
 export function makeUrls(opts: { publicUrl: string | undefined; listenHost: string; port: () => number; scheme?: 'http' | 'https' }): Urls {
   const scheme = opts.scheme ?? 'http';
-  const origin = (host: string | undefined) => `${scheme}://${host ?? `localhost:${opts.port()}`}`;
+  const origin = (host: string | undefined, protocol: 'http' | 'https' = scheme) => `${protocol}://${host ?? `localhost:${opts.port()}`}`;
   const reachableFromLan = opts.listenHost === '0.0.0.0' || opts.listenHost === '::';
   const reachable = (host: string | undefined) => {
     if (opts.publicUrl) return opts.publicUrl;

@@ -6,7 +6,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
-import { Events, PROTOCOL_VERSION, YJS_SUBPROTOCOL, type Ack, type JoinResponse } from '../shared/protocol.js';
+import { Events, PROTOCOL_VERSION, YJS_SUBPROTOCOL, type Ack, type CreateSessionResponse, type JoinResponse } from '../shared/protocol.js';
 import {
   api,
   closeClients,
@@ -87,8 +87,19 @@ describe('joining', () => {
   });
 });
 
-describe('joining behind a proxy', () => {
+describe('behind a proxy', () => {
   const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+
+  it('links use the scheme the trusted proxy names, and only a trusted one', async () => {
+    const tls = { headers: { 'x-forwarded-proto': 'https' } };
+    const behind = await realServer({ TRUST_PROXY: 'loopback' });
+    const made = await api<CreateSessionResponse>(behind, '/sessions', { body: {}, ...tls });
+    expect(made.body.urls.facilitator).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/f\//);
+    await behind.close();
+    const direct = await realServer();
+    const plain = await api<CreateSessionResponse>(direct, '/sessions', { body: {}, ...tls });
+    expect(plain.body.urls.facilitator).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/f\//);
+  });
 
   it('counts the address the trusted proxy names, one limit per address', async () => {
     const srv = await realServer({ JOIN_FAILURES_PER_MINUTE: '2', TRUST_PROXY: 'loopback' });
