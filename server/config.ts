@@ -79,7 +79,7 @@ const Env = z.object({
   HTTPS: z.enum(['true', 'false']).default('false'),
   /** Hosted mode: Redis for what the nodes share (join limits, broadcasts); see docs/deploy.md. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must look like redis://host:6379' }).optional(),
-  /** Proxies whose X-Forwarded-For names the client's address, e.g. `loopback` behind nginx. */
+  /** Proxies whose X-Forwarded-For (and -Proto) Express believes, e.g. `loopback` behind nginx. */
   TRUST_PROXY: TrustedProxies,
 });
 
