@@ -80,6 +80,27 @@ test.describe('security', () => {
     expect(violations.flat()).toEqual([]);
   });
 
+  test('every socket.io request names its session, so a load balancer can route it (docs/deploy.md)', async ({ browser, baseURL, request }) => {
+    const s = (await (await request.post('/api/sessions', { data: { tables: 1 } })).json()) as CreateSessionResponse;
+    const screens = [await laptop(browser, baseURL!), await projector(browser, baseURL!)];
+    people.push(...screens);
+    const seen: string[] = [];
+    for (const { page } of screens) {
+      page.on('websocket', (ws) => seen.push(ws.url()));
+      page.on('request', (r) => {
+        if (r.url().includes('/socket.io/')) seen.push(r.url());
+      });
+    }
+    const [console_, wall] = screens.map((p) => p.page) as [Page, Page];
+    await console_.goto(new URL(s.urls.facilitator).pathname + new URL(s.urls.facilitator).hash);
+    await wall.goto(new URL(s.urls.projector).pathname);
+    await expect(console_.getByText('Verbonden', { exact: true }).first()).toBeVisible();
+    await expect(wall.getByText(s.joinCode).first()).toBeVisible();
+    const socketIo = seen.filter((u) => u.includes('/socket.io/'));
+    expect(socketIo.length).toBeGreaterThan(0);
+    for (const url of socketIo) expect(new URL(url).searchParams.get('session'), url).toBe(s.id);
+  });
+
   test('a page on another site cannot open the websockets that the app itself opens', async ({ browser, baseURL, request }) => {
     const s = (await (await request.post('/api/sessions', { data: { tables: 1 } })).json()) as CreateSessionResponse;
     const { deviceToken } = (await (await request.post('/api/join', { data: { code: s.joinCode } })).json()) as { deviceToken: string };
