@@ -2,7 +2,7 @@
  * What the room looks at, for the observers' view (a page that scrolls): the same stage as on
  * the wall (see stage.ts), drawn as an ordinary page.
  */
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { converging } from '../../shared/plenary';
 import type { PlenaryBoard, SessionView, Tally, TableBoard } from '../../shared/protocol';
 import { useI18n } from '../i18n/I18n';
@@ -28,30 +28,23 @@ export function StageContent({ session, tally, board, plenary, size, colors }: P
   switch (stage.kind) {
     case 'table':
       return board ? (
-        <section aria-labelledby="stage-board" className="stage-board">
-          <h2 id="stage-board" className="stage__subtitle">
-            {t.projectorControl.spotlightTable(board.table)}
-          </h2>
-          {board.points.length === 0 ? (
-            <p>{t.top.none}</p>
-          ) : (
-            <div className="stage-board__themes">
-              {session.themes.map((theme) => {
-                const points = board.points.filter((p) => p.theme === theme.id);
-                return points.length === 0 ? null : (
-                  <section key={theme.id} aria-label={theme.label}>
-                    <h3>{theme.label}</h3>
-                    <ul>
-                      {points.map((p) => (
-                        <li key={p.id}>{p.text}</li>
-                      ))}
-                    </ul>
-                  </section>
-                );
-              })}
-            </div>
-          )}
-        </section>
+        <StageBoard id="stage-board" title={t.projectorControl.spotlightTable(board.table)} empty={board.points.length === 0 ? t.top.none : null}>
+          <div className="stage-board__themes">
+            {session.themes.map((theme) => {
+              const points = board.points.filter((p) => p.theme === theme.id);
+              return points.length === 0 ? null : (
+                <section key={theme.id} aria-label={theme.label}>
+                  <h3>{theme.label}</h3>
+                  <ul>
+                    {points.map((p) => (
+                      <li key={p.id}>{p.text}</li>
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </div>
+        </StageBoard>
       ) : null;
     case 'plenary':
       return <PlenaryStage plenary={plenary} />;
@@ -104,27 +97,44 @@ export function StageContent({ session, tally, board, plenary, size, colors }: P
   }
 }
 
+/** A board on the stage: its title, and either what it holds or why it is empty. */
+function StageBoard({
+  id,
+  title,
+  empty,
+  plenary = false,
+  children,
+}: {
+  id: string;
+  title: string;
+  empty: string | null;
+  plenary?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className={plenary ? 'stage-board stage-board--plenary' : 'stage-board'}>
+      <h2 id={id} className="stage__subtitle">
+        {title}
+      </h2>
+      {empty === null ? children : <p>{empty}</p>}
+    </section>
+  );
+}
+
 /** What came up at several tables, most tables first. */
 function ConvergingStage({ plenary, tables }: { plenary: PlenaryBoard | null; tables: number }) {
   const { t } = useI18n();
   const points = converging(plenary?.points ?? []);
   return (
-    <section aria-labelledby="stage-converging" className="stage-board stage-board--plenary">
-      <h2 id="stage-converging" className="stage__subtitle">
-        {t.plenary.converging}
-      </h2>
-      {points.length === 0 ? (
-        <p>{t.plenary.convergingEmpty}</p>
-      ) : (
-        <ol>
-          {points.map((p) => (
-            <li key={p.id}>
-              {p.text} <span className="stage-board__origin">{t.plenary.atTables(p.tables.length, tables)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+    <StageBoard id="stage-converging" title={t.plenary.converging} empty={points.length === 0 ? t.plenary.convergingEmpty : null} plenary>
+      <ol>
+        {points.map((p) => (
+          <li key={p.id}>
+            {p.text} <span className="stage-board__origin">{t.plenary.atTables(p.tables.length, tables)}</span>
+          </li>
+        ))}
+      </ol>
+    </StageBoard>
   );
 }
 
@@ -133,36 +143,29 @@ function PlenaryStage({ plenary }: { plenary: PlenaryBoard | null }) {
   const { t } = useI18n();
   const points = plenary?.points ?? [];
   return (
-    <section aria-labelledby="stage-plenary" className="stage-board stage-board--plenary">
-      <h2 id="stage-plenary" className="stage__subtitle">
-        {t.plenary.title}
-      </h2>
-      {points.length === 0 ? (
-        <p>{t.plenary.empty}</p>
-      ) : (
-        <div className="stage-board__themes">
-          {plenary!.themes.map((theme) => {
-            const here = points.filter((p) => p.theme === theme.id);
-            return here.length === 0 ? null : (
-              <section key={theme.id} aria-label={theme.label}>
-                <h3>{theme.label}</h3>
-                <ul>
-                  {here.map((p) => (
-                    <li key={p.id}>
-                      {p.text}
-                      <span className="stage-board__origin">
-                        {' '}
-                        {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
-                        {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            );
-          })}
-        </div>
-      )}
-    </section>
+    <StageBoard id="stage-plenary" title={t.plenary.title} empty={points.length === 0 ? t.plenary.empty : null} plenary>
+      <div className="stage-board__themes">
+        {(plenary?.themes ?? []).map((theme) => {
+          const here = points.filter((p) => p.theme === theme.id);
+          return here.length === 0 ? null : (
+            <section key={theme.id} aria-label={theme.label}>
+              <h3>{theme.label}</h3>
+              <ul>
+                {here.map((p) => (
+                  <li key={p.id}>
+                    {p.text}
+                    <span className="stage-board__origin">
+                      {' '}
+                      {p.tables.length > 0 && t.plenary.fromTables(p.tables)}
+                      {p.count > 1 && ` · ${t.plenary.times(p.count)}`}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    </StageBoard>
   );
 }
