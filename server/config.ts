@@ -77,7 +77,7 @@ const Env = z.object({
   CONNECTIONS_PER_DEVICE: count(4, 1000),
   /** `true`: HTTPS with a local certificate authority made in DATA_DIR/tls (see docs/https.md). */
   HTTPS: z.enum(['true', 'false']).default('false'),
-  /** Hosted mode: Redis for what the nodes share (join limits, broadcasts); see docs/deploy.md. */
+  /** Hosted mode: Redis for what the nodes share (today the join limits); see docs/deploy.md. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must look like redis://host:6379' }).optional(),
   /** Proxies whose X-Forwarded-For (and -Proto) Express believes, e.g. `loopback` behind nginx. */
   TRUST_PROXY: TrustedProxies,

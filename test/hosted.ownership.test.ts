@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectPostgres, migratePostgres, type HostedDb } from '../server/hosted/postgres.js';
-import { Ownership, StaleOwnerError } from '../server/hosted/ownership.js';
+import { Ownership, StaleOwnerError, type OwnershipOptions } from '../server/hosted/ownership.js';
 import { createLogger } from '../server/log.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
 
@@ -41,8 +41,9 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
   let sessions = 0;
   const newSessionId = () => `session-${++sessions}`;
 
-  const node = async (name: string) => {
-    const o = await Ownership.start({ db, url, node: name, leaseMs: LEASE_MS, log });
+  /** A node in this process; `extra` gives it an onLost or a logger of its own. */
+  const node = async (name: string, extra: Partial<Pick<OwnershipOptions, 'onLost' | 'log'>> = {}) => {
+    const o = await Ownership.start({ db, url, node: name, leaseMs: LEASE_MS, log, ...extra });
     nodes.push(o);
     return o;
   };
@@ -148,8 +149,7 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
 
   it('a write under an epoch that is over is refused, writes nothing, and the node steps down', async () => {
     const lost: unknown[] = [];
-    const a = await Ownership.start({ db, url, node: 'a', leaseMs: LEASE_MS, log, onLost: (lease) => lost.push(lease) });
-    nodes.push(a);
+    const a = await node('a', { onLost: (lease) => lost.push(lease) });
     const b = await node('b');
     const id = newSessionId();
     const old = (await a.acquire(id))!;
@@ -185,8 +185,7 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
 
   it('an owner that cannot renew for a whole lease steps down on its own', async () => {
     const lost: unknown[] = [];
-    const a = await Ownership.start({ db, url, node: 'a', leaseMs: LEASE_MS, log, onLost: (lease) => lost.push(lease) });
-    nodes.push(a);
+    const a = await node('a', { onLost: (lease) => lost.push(lease) });
     const id = newSessionId();
     const lease = await a.acquire(id);
     // Renewals wait behind a lock on the leases; the owner cannot tell whether it was taken over.
@@ -263,8 +262,7 @@ describe.skipIf(!postgresAvailable)('session ownership on Postgres', () => {
     owner.child.kill('SIGKILL');
     await owner.exited;
     const lines: string[] = [];
-    const b = await Ownership.start({ db, url, node: 'b', leaseMs: LEASE_MS, log: createLogger('info', (line) => lines.push(line)) });
-    nodes.push(b);
+    const b = await node('b', { log: createLogger('info', (line) => lines.push(line)) });
     const killedAt = Date.now();
     let lease = null;
     await vi.waitFor(

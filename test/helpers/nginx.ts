@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, until } from './processes.js';
+import { freePort, onAFreePort, until } from './processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHIPPED_CONFIG = path.join(ROOT, 'docs', 'deploy', 'nginx.conf');
@@ -46,13 +46,7 @@ function configFor(ports: number[], listen: number, log: string): string {
 
 /** nginx on a free port; tried again on another port if one was taken meanwhile. */
 export async function startNginx(ports: number[]): Promise<Nginx> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startNginxOnce(ports);
-    } catch (err) {
-      if (attempt === 3 || !String(err).includes('Address already in use')) throw err;
-    }
-  }
+  return onAFreePort(() => startNginxOnce(ports));
 }
 
 async function startNginxOnce(ports: number[]): Promise<Nginx> {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
-import { freePort, until } from './processes.js';
+import { freePort, onAFreePort, until } from './processes.js';
 
 const REDIS_SERVER = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 
@@ -36,13 +36,7 @@ export async function redisReady(client: { isReady: boolean } | undefined): Prom
 
 /** A redis-server on a free port; tried again on another port if one was taken meanwhile. */
 export async function startRedis(): Promise<RedisProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startRedisOnce();
-    } catch (err) {
-      if (attempt === 3 || !String(err).includes('Address already in use')) throw err;
-    }
-  }
+  return onAFreePort(() => startRedisOnce());
 }
 
 async function startRedisOnce(): Promise<RedisProcess> {
