@@ -15,7 +15,7 @@ import { MESSAGE_AUTH, send } from './wire.js';
 
 /** What the guard asks of the rest of the server. */
 export interface GuardDeps {
-  store: Pick<DocStore, 'compact'>;
+  store: Pick<DocStore, 'compact' | 'whenStored'>;
   /** Where the session is, for what its boards accept (see domain/boardRules.ts). */
   boardPhase(sessionId: string): BoardPhase;
 }
@@ -38,7 +38,9 @@ export function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, acce
     applyAndUndo(doc, update, ws);
     // The stored log would still hold the refused update: fold it into the document's state.
     deps.store.compact(access.docName);
-    denyWrite(ws, REFUSAL[refusal]);
+    // After the undo has gone out (it is relayed once stored): the writer's board is back as it
+    // was when it hears why, in hosted mode too, where relays wait for Postgres.
+    deps.store.whenStored(() => denyWrite(ws, REFUSAL[refusal]));
     return;
   }
   let changed: Y.AbstractType<unknown>[] = [];
@@ -53,8 +55,8 @@ export function applyGuarded(doc: Y.Doc, update: Uint8Array, ws: WebSocket, acce
   }
   const added = changes.flatMap((c) => (c.kind === 'point.add' ? [c.id] : []));
   const cut = enforceLimits(doc, changed, added, { textLength: LIMITS.pointTextLength, points: LIMITS.pointsPerTable });
-  if (cut.pointsRemoved) denyWrite(ws, REFUSAL.points_limit);
-  else if (cut.textCut) denyWrite(ws, REFUSAL.text_limit);
+  if (cut.pointsRemoved) deps.store.whenStored(() => denyWrite(ws, REFUSAL.points_limit));
+  else if (cut.textCut) deps.store.whenStored(() => denyWrite(ws, REFUSAL.text_limit));
 }
 
 /** Tells the client its change was refused (y-protocols' permission-denied auth message). */
