@@ -1,6 +1,19 @@
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import fs from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Every test file that starts a Tafelronde server runs twice: on SQLite, as a laptop does, and
+ * in hosted mode on a real Postgres (test/helpers/storage.ts). The hosted.* files start their own
+ * clusters and nodes. Postgres runs when it is installed, and always in CI (.ci/run installs it).
+ */
+const STARTS_A_SERVER = /\b(useTestServer|startTestServer|startMainProcess)\(/;
+const serverTests = fs
+  .readdirSync('test')
+  .filter((f) => f.endsWith('.test.ts') && !f.startsWith('hosted.') && STARTS_A_SERVER.test(fs.readFileSync(`test/${f}`, 'utf8')))
+  .map((f) => `test/${f}`);
+const withPostgres = fs.existsSync('/usr/lib/postgresql') || process.env.CI === 'true';
 
 export default defineConfig({
   root: 'client',
@@ -51,9 +64,12 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      ...(withPostgres ? [{ extends: true as const, test: { name: 'postgres', include: serverTests, globalSetup: ['test/helpers/postgresSuite.ts'] } }] : []),
+    ],
   },
 });

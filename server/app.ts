@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import helmet from 'helmet';
 import type { Config } from './config.js';
-import { openDb } from './db.js';
 import { createHttpApp } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { originCheck, type OriginCheck } from './origin.js';
 import { connectRedis } from './hosted/redis.js';
 import { attachRealtime } from './realtime/index.js';
 import { createServices, type Services } from './services.js';
+import { openStorage } from './storage.js';
 import { makeUrls } from './urls.js';
 import { connectionRoutes, createWebServer, plainHttpApp } from './webServer.js';
 import type { StoreOptions } from './yjs/docStore.js';
@@ -84,9 +84,24 @@ function secured(inner: express.Express, originAllowed: OriginCheck): express.Ex
   return app;
 }
 
-export async function startServer(config: Config, opts: { log?: Logger; storeOptions?: StoreOptions } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  log?: Logger;
+  storeOptions?: StoreOptions;
+  /**
+   * Hosted mode: the node can no longer write to Postgres (another node took over). The server
+   * has closed by the time this is called; server/main.ts ends the process.
+   */
+  onLost?: (err: Error) => void;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = openDb(config.dataDir);
+  let close: () => Promise<void> = () => Promise.resolve();
+  const storage = await openStorage(config, log, (err) => {
+    log.error('This node stops serving: it can no longer store what it is told', err);
+    void close().finally(() => opts.onLost?.(err));
+  });
+  const { db } = storage;
   // Plain HTTP, or HTTPS with the laptop's own certificate authority (server/webServer.ts).
   const web = createWebServer(config, log);
   const httpServer = web.server;
@@ -94,7 +109,7 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   const urls = makeUrls({ publicUrl: config.publicUrl, listenHost: config.host, port, scheme: web.scheme });
   const originAllowed = originCheck(config);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
-  const base = createServices({ config, db, log, urls, redis, storeOptions: opts.storeOptions });
+  const base = createServices({ config, db, log, urls, redis, storeOptions: opts.storeOptions, ...(storage.persisted && { persisted: storage.persisted }) });
   const yjs = attachYjsServer({
     server: httpServer,
     sessions: base.sessions,
@@ -113,34 +128,44 @@ export async function startServer(config: Config, opts: { log?: Logger; storeOpt
   web.plain?.on('request', secured(plainHttpApp(trust), originAllowed));
   const realtime = attachRealtime(httpServer, services);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // E.g. the port is taken: hosted mode's lease goes back at once, for a retry on another port.
+    yjs.close();
+    await realtime.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    redis?.destroy();
+    throw err;
+  }
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   let closing: Promise<void> | null = null;
+  close = () => {
+    closing ??= (async () => {
+      yjs.close();
+      web.closeAllConnections();
+      await realtime.close(); // also closes the HTTP server
+      services.store.close();
+      services.devices.flush();
+      services.votes.flush();
+      services.evaluations.flush();
+      await storage.close();
+      redis?.destroy();
+    })();
+    return closing;
+  };
   return {
     url: `${web.scheme}://${host}:${port()}`,
     port: port(),
     services,
     stats: () => ({ sockets: realtime.io.of('/').sockets.size, docs: services.store.stats(), yjs: yjs.stats() }),
-    close() {
-      closing ??= (async () => {
-        yjs.close();
-        web.closeAllConnections();
-        await realtime.close(); // also closes the HTTP server
-        services.store.close();
-        services.devices.flush();
-        services.votes.flush();
-        services.evaluations.flush();
-        db.close();
-        redis?.destroy();
-      })();
-      return closing;
-    },
+    close: () => close(),
   };
 }

@@ -81,6 +81,8 @@ const Env = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must look like redis://host:6379' }).optional(),
   /** Proxies whose X-Forwarded-For (and -Proto) Express believes, e.g. `loopback` behind nginx. */
   TRUST_PROXY: TrustedProxies,
+  /** Hosted mode: the data lives in Postgres, DATA_DIR holds only this node's working copy; see docs/deploy.md. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'DATABASE_URL must look like postgres://user:password@host:5432/database' }).optional(),
 });
 
 /** Limits that keep one client from swamping the room; see README, "Limits". */
@@ -112,6 +114,8 @@ export interface Config {
   https: boolean;
   /** Hosted mode's Redis; unset on a laptop. */
   redisUrl: string | undefined;
+  /** Hosted mode's Postgres; unset on a laptop, where SQLite in `dataDir` holds everything. */
+  databaseUrl: string | undefined;
   /** Express's `trust proxy`: which proxies may name the client's address (false: none). */
   trustProxy: string | false;
 }
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     https: e.HTTPS === 'true',
     redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
     trustProxy: e.TRUST_PROXY,
     ...overrides,
   };

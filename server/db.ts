@@ -317,11 +317,20 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export const DB_FILE = 'tafelronde.sqlite';
 export const BOX_FILE = 'ballot-box.sqlite';
 
-export function openDb(dataDir: string): Db {
+export interface OpenOptions {
+  /**
+   * Whether a commit waits until it is on disk (`synchronous = FULL`). Hosted mode's working copy
+   * does not: Postgres is where its changes must be before anyone hears of them.
+   */
+  durable: boolean;
+}
+
+export function openDb(dataDir: string, opts: OpenOptions = { durable: true }): Db {
+  const synchronous = opts.durable ? 'FULL' : 'OFF';
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, DB_FILE));
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('secure_delete = ON');
@@ -329,7 +338,7 @@ export function openDb(dataDir: string): Db {
   // A rollback journal, emptied after every commit, and zeroed deleted content: between two
   // writes the box's file is all there is of it (see ballotBox.ts).
   db.pragma('box.journal_mode = TRUNCATE');
-  db.pragma('box.synchronous = FULL');
+  db.pragma(`box.synchronous = ${synchronous}`);
   db.pragma('box.secure_delete = ON');
   migrateBox(db);
   const before = db.pragma('user_version', { simple: true }) as number;

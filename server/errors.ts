@@ -14,6 +14,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
   too_many_connections: 429,
   internal: 500,
+  not_stored: 503,
 };
 
 export class AppError extends Error {
@@ -32,6 +33,11 @@ export class AppError extends Error {
   toInfo(): ErrorInfo {
     return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
   }
+}
+
+/** Hosted mode: what was written could not be committed in Postgres, so it is not acknowledged. */
+export function notStored(): AppError {
+  return new AppError('not_stored', 'Not stored: this server lost the session to another; try again');
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

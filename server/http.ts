@@ -6,7 +6,7 @@ import { CreateSessionBody, JoinBody, type CreateSessionResponse, type JoinPrevi
 import { editAgenda, LOBBY } from './domain/run.js';
 import { joinLimit } from './rateLimit.js';
 import { newId } from './secrets.js';
-import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
+import { AppError, notStored, parseOrThrow, toErrorInfo } from './errors.js';
 import { reportRoutes } from './reportRoutes.js';
 import type { Services } from './services.js';
 
@@ -21,6 +21,7 @@ export function createHttpApp(services: Services): express.Express {
   app.set('trust proxy', services.config.trustProxy);
 
   const api = express.Router();
+  if (services.persisted) api.use(answerWhenPersisted(services.persisted));
   // The report's routes parse their own bodies (an image, or edits longer than other bodies).
   api.use(reportRoutes(services));
   // Bodies must be JSON: a form or text/plain post from another site cannot create anything.
@@ -129,4 +130,26 @@ export function createHttpApp(services: Services): express.Express {
     });
   }
   return app;
+}
+
+/**
+ * Hosted mode: a JSON answer goes out once what the request wrote is committed in Postgres, so
+ * no client hears "created" or "saved" of something a node's crash could take back.
+ */
+function answerWhenPersisted(persisted: () => Promise<void>) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      persisted().then(
+        () => json(body),
+        () => {
+          const error = notStored();
+          res.status(error.status);
+          json({ error: toErrorInfo(error) });
+        },
+      );
+      return res;
+    };
+    next();
+  };
 }

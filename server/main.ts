@@ -16,7 +16,8 @@ const log = createLogger(config.logLevel);
 
 try {
   if (config.clientDir) await ensureClientBuilt(ROOT_DIR, config.clientDir, log);
-  const server = await startServer(config, { log });
+  // Hosted mode: a node that lost the database to another stops; its service manager starts it again.
+  const server = await startServer(config, { log, onLost: () => process.exit(1) });
   const scheme = config.https ? 'https' : 'http';
   const lan = config.host === '0.0.0.0' ? lanAddresses().map((a) => `${scheme}://${a}:${server.port}`) : [];
   console.log(

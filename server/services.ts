@@ -33,6 +33,8 @@ export interface Services {
   plenary: Plenary;
   /** Hosted mode's Redis (REDIS_URL); undefined on a laptop. */
   redis?: RedisClient;
+  /** Hosted mode's output gate: answers wait until what was written is in Postgres (server/storage.ts). */
+  persisted?: () => Promise<void>;
   /** Set once the websocket endpoint is attached. */
   yjs: YjsServer;
   pointsOf(sessionId: string, table: number): PointData[];
@@ -45,10 +47,11 @@ export function createServices(opts: {
   log: Logger;
   urls: Urls;
   redis?: RedisClient;
+  persisted?: () => Promise<void>;
   storeOptions?: StoreOptions;
 }): Omit<Services, 'yjs'> {
   const { db, log } = opts;
-  const store = new DocStore(db, log, opts.storeOptions);
+  const store = new DocStore(db, log, opts.storeOptions, opts.persisted);
   const devices = new Devices(db);
   const sessions = new Sessions(db);
   const tables = new Tables(db);

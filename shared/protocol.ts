@@ -676,6 +676,8 @@ export const ErrorCode = z.enum([
   'unsupported_media_type',
   'rate_limited',
   'too_many_connections',
+  /** Hosted mode: the node could not store it in Postgres (it lost the session to another node). */
+  'not_stored',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -39,6 +39,7 @@ import {
   WAIT,
 } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { sqliteDir } from './helpers/storage.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -295,8 +296,9 @@ describe('ballot secrecy in the database', () => {
         for (const d of allDevices()) expect(text, table).not.toContain(d.token);
       }
     }
-    for (const file of fs.readdirSync(server.dataDir)) {
-      const bytes = fs.readFileSync(path.join(server.dataDir, file)).toString('latin1');
+    const dir = sqliteDir(server.dataDir);
+    for (const file of fs.readdirSync(dir)) {
+      const bytes = fs.readFileSync(path.join(dir, file)).toString('latin1');
       for (const d of allDevices()) expect(bytes.includes(d.token), file).toBe(false);
     }
   });

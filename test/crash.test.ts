@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BallotBox } from '../server/ballotBox.js';
+import type { Db } from '../server/db.js';
 import { hashSecret } from '../server/secrets.js';
 import { voteBox } from '../server/votes.js';
 import { tableDocName } from '../server/yjs/docNames.js';
@@ -35,6 +35,7 @@ import {
   type TableBoard,
 } from './helpers/clients.js';
 import { freePort, startMainProcess, type MainProcess } from './helpers/mainProcess.js';
+import { stored } from './helpers/storage.js';
 
 /** Generous: a restarted process first has to load tsx, and CI machines are slow. */
 const SLOW = { timeout: 30_000, interval: 20 } as const;
@@ -61,22 +62,15 @@ async function kill(): Promise<void> {
 }
 let output = '';
 
-/** Reads the database file the way it is on disk right after the crash. */
-function onDisk<T>(fn: (db: Database.Database) => T): T {
-  // Writable, as the restarted server opens them: a journal left by the crash is rolled back.
-  const db = new Database(path.join(dataDir, 'tafelronde.sqlite'), { fileMustExist: true });
-  db.prepare('ATTACH DATABASE ? AS box').run(path.join(dataDir, 'ballot-box.sqlite'));
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
+/** Reads what storage holds right after the crash: the files on SQLite, the database on Postgres. */
+function onDisk<T>(fn: (db: Db) => T): Promise<T> {
+  return stored(dataDir, fn);
 }
 
 /** A table's document as the database holds it. */
-function docOnDisk(sessionId: string, table: number): Y.Doc {
+async function docOnDisk(sessionId: string, table: number): Promise<Y.Doc> {
   const doc = new Y.Doc();
-  onDisk((db) => {
+  await onDisk((db) => {
     const rows = db.prepare('SELECT data FROM yjs_updates WHERE doc = ? ORDER BY id').all(tableDocName(sessionId, table)) as { data: Buffer }[];
     for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
   });
@@ -181,7 +175,7 @@ describe('kill -9 and restart', () => {
 
     // Everything the server relayed before it died is in the database file.
     for (const table of [1, 2]) {
-      const disk = docOnDisk(s.id, table);
+      const disk = await docOnDisk(s.id, table);
       const seen = new Y.Doc();
       Y.applyUpdate(seen, relayed[table - 1]!);
       expect(covers(disk, seen), `table ${table}: an update the server relayed is missing on disk`).toBe(true);
@@ -262,13 +256,13 @@ describe('kill -9 and restart', () => {
     expect(acked.size).toBeGreaterThanOrEqual(5);
 
     // Every acknowledged ballot is in the database file, as sent.
-    const stored = onDisk((db) => new BallotBox(db).entries(voteBox(vote.id)).map(([ballot_id, choices]) => ({ ballot_id, choices })));
+    const kept = await onDisk((db) => new BallotBox(db).entries(voteBox(vote.id)).map(([ballot_id, choices]) => ({ ballot_id, choices })));
     for (const i of acked) {
-      const row = stored.find((r) => r.ballot_id === ballots[i]!.ballotId);
+      const row = kept.find((r) => r.ballot_id === ballots[i]!.ballotId);
       expect(row, `acknowledged ballot ${i} is not on disk`).toBeDefined();
       expect(Object.values(JSON.parse(row!.choices) as object).length).toBeGreaterThan(0);
     }
-    expect(stored.length).toBeLessThanOrEqual(tablets.length);
+    expect(kept.length).toBeLessThanOrEqual(tablets.length);
 
     // Restart: every screen is back by itself and shows the vote still open with what was counted.
     const clients = [fac, view, ...tablets.map((t) => t.client)];
@@ -276,7 +270,7 @@ describe('kill -9 and restart', () => {
     await start();
     await allBack(clients, seenStates);
     expect(view.lastSessionState()!.vote).toMatchObject({ id: vote.id, status: 'open' });
-    await vi.waitFor(() => expect(view.lastTally()?.ballots).toBe(stored.length), SLOW);
+    await vi.waitFor(() => expect(view.lastTally()?.ballots).toBe(kept.length), SLOW);
     // A tablet whose ballot was acknowledged is told so again on reconnecting (never what it chose).
     await vi.waitFor(() => {
       for (const i of acked) expect(tablets[i]!.client.deviceStates.at(-1)?.votedIn, `tablet ${i}`).toContain(vote.id);
@@ -327,7 +321,7 @@ describe('kill -9 and restart', () => {
     await vi.waitFor(() => expect(killing).not.toBeNull(), SLOW);
     await killing;
 
-    const rows = onDisk(
+    const rows = await onDisk(
       (db) =>
         db.prepare('SELECT token_hash, table_number FROM devices WHERE session_id = ?').all(s.id) as { token_hash: string; table_number: number | null }[],
     );

@@ -35,6 +35,7 @@ import {
 } from './helpers/clients.js';
 import { copyFiles, locate, orderings, pairedOff, rankCorrelation, type Files } from './helpers/forensics.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { sqliteDir } from './helpers/storage.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -66,7 +67,7 @@ const copies: Record<string, Files> = {};
 const castAt: Record<string, Record<string, number>> = {};
 const cast: Record<string, number> = {};
 function copy(moment: string) {
-  copies[moment] = copyFiles(server.dataDir);
+  copies[moment] = copyFiles(sqliteDir(server.dataDir));
   castAt[moment] = { ...cast };
 }
 /** Ballot ids per vote, in voting order (index = voter). */

@@ -697,6 +697,7 @@ export const en: Messages = {
     unsupported_media_type: 'Something went wrong. Please try again.',
     rate_limited: 'Too many attempts in a short time. Wait a moment, then try again.',
     too_many_connections: 'This device has this session open too many times. Close the other tabs and reload the page.',
+    not_stored: 'This was not saved because the server is switching over. Try again in a moment.',
     not_started: 'The session has not started yet.',
     step_locked: 'That is no longer possible: that step is done or running now.',
     wrong_step: 'That does not belong to this step.',

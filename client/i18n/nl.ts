@@ -700,6 +700,7 @@ export const nl = {
     unsupported_media_type: 'Er ging iets mis. Probeer het opnieuw.',
     rate_limited: 'Dat waren te veel pogingen kort na elkaar. Wacht even en probeer het dan opnieuw.',
     too_many_connections: 'Dit apparaat heeft deze sessie al te vaak open. Sluit de andere tabbladen en laad de pagina opnieuw.',
+    not_stored: 'Dit is niet opgeslagen, want de server schakelt over. Probeer het zo opnieuw.',
     not_started: 'De sessie is nog niet begonnen.',
     step_locked: 'Dat kan niet meer: die stap is al geweest of loopt nu.',
     wrong_step: 'Dat hoort niet bij deze stap.',

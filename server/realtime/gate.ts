@@ -6,7 +6,7 @@
  */
 import type { ExtendedError } from 'socket.io';
 import { CLIENT_EVENTS, Events, HandshakeAuth, PROTOCOL_VERSION, type Ack, type ClientEvent, type ErrorCode } from '../../shared/protocol.js';
-import { AppError, parseOrThrow, toErrorInfo } from '../errors.js';
+import { AppError, notStored, parseOrThrow, toErrorInfo } from '../errors.js';
 import { TokenBucket } from '../rateLimit.js';
 import type { Services } from '../services.js';
 import type { HandlerContext, IoServer, IoSocket, Realtime, SocketData } from './context.js';
@@ -102,10 +102,19 @@ export function listen(realtime: Realtime, socket: IoSocket): void {
         if (!(err instanceof AppError)) realtime.services.log.error(`${event} failed`, err);
         reply({ ok: false, error: toErrorInfo(err) });
       };
+      // Hosted mode: nobody hears "done" before it is in Postgres.
+      const { persisted } = realtime.services;
+      const succeeded = persisted
+        ? (data: unknown) =>
+            persisted().then(
+              () => reply({ ok: true, data }),
+              () => failed(notStored()),
+            )
+        : (data: unknown) => reply({ ok: true, data });
       try {
         const answer = dispatch(ctx, socket, event, payload);
-        if (answer instanceof Promise) answer.then((data) => reply({ ok: true, data }), failed);
-        else reply({ ok: true, data: answer });
+        if (answer instanceof Promise) answer.then(succeeded, failed);
+        else void succeeded(answer);
       } catch (err) {
         failed(err);
       }

@@ -48,6 +48,8 @@ export class DocStore {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly options: StoreOptions = DEFAULT_STORE_OPTIONS,
+    /** Hosted mode: relays wait until their updates are in Postgres too (server/storage.ts). */
+    private readonly persisted?: () => Promise<void>,
   ) {
     this.stmt = {
       insert: db.prepare('INSERT INTO yjs_updates (doc, data) VALUES (?, ?)'),
@@ -120,8 +122,23 @@ export class DocStore {
    * The Yjs endpoint relays through this, so nothing is relayed that a crash could lose.
    */
   whenStored(fn: () => void): void {
-    if (this.pending.length === 0) fn();
+    if (this.pending.length === 0) this.relay([fn]);
     else this.afterStore.push(fn);
+  }
+
+  /** Lets relays go, in order; in hosted mode once Postgres has their updates, never if it cannot. */
+  private relay(fns: (() => void)[]): void {
+    if (!this.persisted) {
+      for (const fn of fns) fn();
+      return;
+    }
+    this.persisted().then(
+      () => {
+        for (const fn of fns) fn();
+      },
+      // The node can no longer write; its connections are closed and clients go to the new owner.
+      () => undefined,
+    );
   }
 
   /** Commits the waiting updates in one transaction, then lets their relays go. */
@@ -143,7 +160,7 @@ export class DocStore {
     for (const [name, entry] of touched) {
       if (entry.storedSinceCompact >= this.options.compactEvery && this.docs.get(name) === entry) this.compact(name);
     }
-    for (const fn of waiting) fn();
+    this.relay(waiting);
   }
 
   /** Called with the document's name after each change, for live counts. */
@@ -173,7 +190,7 @@ export class DocStore {
     else {
       const waiting = this.afterStore;
       this.afterStore = [];
-      for (const fn of waiting) fn();
+      this.relay(waiting);
     }
   }
 

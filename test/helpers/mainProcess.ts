@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { freePort } from './processes.js';
+import { storageEnv } from './storage.js';
 
 export { freePort };
 
@@ -30,6 +31,7 @@ export async function startMainProcess(opts: { port: number; dataDir: string; en
     cwd: ROOT,
     env: {
       ...process.env,
+      ...(await storageEnv(opts.dataDir)),
       ...opts.env,
       PORT: String(opts.port),
       HOST: '127.0.0.1',

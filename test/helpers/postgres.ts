@@ -39,12 +39,29 @@ function run(program: string, args: string[]): void {
 
 export interface PostgresCluster {
   port: number;
+  /** The cluster's own `postgres` database, for making others. */
+  admin: string;
   /** A URL for a new, empty database on the cluster. */
   createDatabase(): Promise<string>;
   stop(): void;
 }
 
 let databases = 0;
+
+/** Makes a new, empty database on the cluster of `admin` and returns its URL. */
+export async function createDatabase(admin: string): Promise<string> {
+  const name = `tafelronde_${process.pid}_${++databases}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 export async function startPostgres(): Promise<PostgresCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-pg-'));
@@ -77,17 +94,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     port,
-    async createDatabase() {
-      const name = `tafelronde_${process.pid}_${++databases}`;
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    admin,
+    createDatabase: () => createDatabase(admin),
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -10,6 +10,7 @@ import { loadConfig } from '../../server/config.js';
 import type { Logger } from '../../server/log.js';
 import type { Services } from '../../server/services.js';
 import type { StoreOptions } from '../../server/yjs/docStore.js';
+import { storageEnv } from './storage.js';
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234; stays the same across `restart()` (the port is reused). */
@@ -50,6 +51,7 @@ async function boot(dataDir: string, port: number, opts: Options): Promise<Runni
   const config = loadConfig(
     {
       ...(opts.realLimits ? {} : GENEROUS_LIMITS),
+      ...(await storageEnv(dataDir)),
       ...opts.env,
       PORT: String(port),
       HOST: '127.0.0.1',
