@@ -19,6 +19,7 @@ import { pointsMap, readPoints } from '../shared/board.js';
 import { Events, type Ack, type BallotReceipt, type JoinResponse } from '../shared/protocol.js';
 import {
   addPointTo,
+  allBack,
   api,
   closeClients,
   connectClient,
@@ -26,12 +27,14 @@ import {
   emitOk,
   facilitator,
   gotoStep,
+  joinTablet as joinTabletAt,
+  madeNow,
   newBallotId,
   openVote,
   startSession,
   tableProvider,
   viewer,
-  type Client,
+  type Tablet,
   type TableBoard,
 } from './helpers/clients.js';
 import { freePort, startMainProcess, type MainProcess } from './helpers/mainProcess.js';
@@ -84,36 +87,10 @@ function covers(doc: Y.Doc, of: Y.Doc): boolean {
   return true;
 }
 
-interface Tablet {
-  client: Client;
-  token: string;
-  table: number;
-}
-
 async function joinTablet(s: { joinCode: string }, table: number): Promise<Tablet> {
-  const res = await api<JoinResponse>(target, '/join', { body: { code: s.joinCode } });
-  expect(res.status).toBe(201);
-  secrets.push(res.body.deviceToken);
-  const client = await connectClient(target, { role: 'device', sessionId: res.body.sessionId, token: res.body.deviceToken });
-  await emitOk(client.socket, Events.deviceJoinTable, { table });
-  return { client, token: res.body.deviceToken, table };
-}
-
-/** The round and step the facilitator's screen shows now, for points made in it. */
-function madeNow(fac: Client): { round: string; step: string } {
-  const state = fac.lastSessionState()!;
-  const round = state.agenda.rounds.find((r) => r.steps.some((st) => st.id === state.run.stepId))!;
-  return { round: round.id, step: state.run.stepId! };
-}
-
-/** Waits until every client of a socket.io session is connected again and was sent a fresh state. */
-async function allBack(clients: Client[], seen: number[]): Promise<void> {
-  await vi.waitFor(() => {
-    clients.forEach((c, i) => {
-      expect(c.socket.connected).toBe(true);
-      expect(c.sessionStates.length).toBeGreaterThan(seen[i]!);
-    });
-  }, SLOW);
+  const tablet = await joinTabletAt(target, s, table);
+  secrets.push(tablet.token);
+  return tablet;
 }
 
 beforeAll(async () => {
@@ -185,7 +162,7 @@ describe('kill -9 and restart', () => {
     // 3. Restart. Nobody touches a client: sockets and boards come back by themselves.
     const seenStates = [fac, ...tablets.map((t) => t.client)].map((c) => c.sessionStates.length);
     await start();
-    await allBack([fac, ...tablets.map((t) => t.client)], seenStates);
+    await allBack([fac, ...tablets.map((t) => t.client)], seenStates, SLOW.timeout);
     await vi.waitFor(() => {
       for (const b of [...boards, ...watch]) expect(b.provider.wsconnected && b.provider.synced).toBe(true);
     }, SLOW);
@@ -268,7 +245,7 @@ describe('kill -9 and restart', () => {
     const clients = [fac, view, ...tablets.map((t) => t.client)];
     const seenStates = clients.map((c) => c.sessionStates.length);
     await start();
-    await allBack(clients, seenStates);
+    await allBack(clients, seenStates, SLOW.timeout);
     expect(view.lastSessionState()!.vote).toMatchObject({ id: vote.id, status: 'open' });
     await vi.waitFor(() => expect(view.lastTally()?.ballots).toBe(kept.length), SLOW);
     // A tablet whose ballot was acknowledged is told so again on reconnecting (never what it chose).

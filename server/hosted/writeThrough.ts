@@ -11,9 +11,11 @@
  *   REST answers and Yjs relays wait for it (an output gate): nothing a client has been told is
  *   stored can be lost with the node.
  *
- * For now one node holds the whole database: it takes one lease (WHOLE_DATABASE) at start-up,
- * loads every table into a fresh working copy, and a second node is refused. Owning sessions one
- * by one, and loading each when it is taken, is the next step (docs/deploy.md, "Still to build").
+ * For now one node holds the whole database: it takes one lease (WHOLE_DATABASE) at start-up and
+ * loads every table into a fresh working copy. Another node started meanwhile is a standby: it
+ * does not listen until the first one is gone (at once when its connection drops, after a lease
+ * when it is paused), then takes over. Owning sessions one by one, and loading each when it is
+ * taken, is the next step (docs/deploy.md, "Still to build").
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -33,6 +35,9 @@ export const WORKING_COPY_DIR = 'working-copy';
 
 /** How long an unrenewed lease holds before another node may take over (a paused node). */
 const LEASE_MS = 5000;
+
+/** How often a standby node tries to take the database over. */
+const STANDBY_POLL_MS = 250;
 
 /** After Postgres could not take a batch: wait this long before sending it again. */
 const RETRY_MS = 500;
@@ -134,8 +139,7 @@ export class WriteThrough {
         log: opts.log,
         onLost: () => self?.fail(new Error('Another node took this database over; this node stops writing')),
       });
-      const lease = await ownership.acquire(WHOLE_DATABASE);
-      if (!lease) throw new Error('Another Tafelronde node serves this database (DATABASE_URL); one node at a time for now, see docs/deploy.md');
+      const lease = await standBy(ownership, opts.log);
       const dir = path.join(opts.dataDir, WORKING_COPY_DIR);
       // Whatever a node left here last time may be behind Postgres: the copy is made anew.
       fs.rmSync(dir, { recursive: true, force: true });
@@ -281,6 +285,18 @@ export class WriteThrough {
       for (const chunk of chunks(rows, t.columns.length)) await upsertRows(t, chunk).execute(trx);
     }
   }
+}
+
+/** The whole database's lease: at once, or when the node that holds it goes away. */
+async function standBy(ownership: Ownership, log: Logger): Promise<Lease> {
+  let lease = await ownership.acquire(WHOLE_DATABASE);
+  if (!lease) log.info('Another node serves this database: this node stands by, and takes over when that node goes');
+  while (!lease) {
+    await new Promise((resolve) => setTimeout(resolve, STANDBY_POLL_MS));
+    if (!ownership.alive) throw new Error('The connection to Postgres was lost while standing by');
+    lease = await ownership.acquire(WHOLE_DATABASE);
+  }
+  return lease;
 }
 
 /**

@@ -357,6 +357,42 @@ export async function joinDevice(server: TestServer, session: { joinCode: string
   return dc;
 }
 
+/** A tablet that joined by code and sat down at a table. */
+export interface Tablet {
+  client: Client;
+  token: string;
+  table: number;
+}
+
+/** Joins by code over REST, connects as the device and sits down at `table`, as a tablet does. */
+export async function joinTablet(server: Target, s: { joinCode: string }, table: number): Promise<Tablet> {
+  const res = await api<JoinResponse>(server, '/join', { body: { code: s.joinCode } });
+  if (res.status !== 201) throw new Error(`join failed: ${res.status} ${res.text}`);
+  const client = await connectClient(server, { role: 'device', sessionId: res.body.sessionId, token: res.body.deviceToken });
+  await emitOk(client.socket, Events.deviceJoinTable, { table });
+  return { client, token: res.body.deviceToken, table };
+}
+
+/** The round and step the facilitator's screen shows now, for points made in it. */
+export function madeNow(fac: Client): { round: string; step: string } {
+  const state = fac.lastSessionState()!;
+  const round = state.agenda.rounds.find((r) => r.steps.some((st) => st.id === state.run.stepId))!;
+  return { round: round.id, step: state.run.stepId! };
+}
+
+/** Waits until every client is connected again and was sent a fresh state (`seen`: its states before). */
+export async function allBack(clients: Client[], seen: number[], timeout = 30_000): Promise<void> {
+  await vi.waitFor(
+    () => {
+      clients.forEach((c, i) => {
+        if (!c.socket.connected) throw new Error(`client ${i} is not connected`);
+        if (c.sessionStates.length <= seen[i]!) throw new Error(`client ${i} got no new state`);
+      });
+    },
+    { timeout, interval: 20 },
+  );
+}
+
 export async function openVote(fac: Client, payload: Record<string, unknown> = {}): Promise<VoteView> {
   return emitOk<VoteView>(fac.socket, Events.voteOpen, payload);
 }

@@ -25,8 +25,21 @@ export interface MainProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface MainProcessOptions {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+}
+
 /** Starts server/main.ts (API, socket.io and Yjs; no client build) and waits until it answers. */
-export async function startMainProcess(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<MainProcess> {
+export async function startMainProcess(opts: MainProcessOptions): Promise<MainProcess> {
+  const proc = await spawnMainProcess(opts);
+  await answering(proc);
+  return proc;
+}
+
+/** Starts server/main.ts without waiting for it: a hosted standby answers only once it serves. */
+export async function spawnMainProcess(opts: MainProcessOptions): Promise<MainProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
@@ -46,16 +59,21 @@ export async function startMainProcess(opts: { port: number; dataDir: string; en
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const url = `http://127.0.0.1:${opts.port}`;
+  return { url: `http://127.0.0.1:${opts.port}`, child, output: () => out, exited };
+}
+
+/** Waits until the process answers its health check (or kills it, if it exits or never does). */
+export async function answering(proc: MainProcess, timeoutMs = 30_000): Promise<void> {
+  const { url, child, exited } = proc;
   const answers = vi.waitFor(
     async () => {
       const res = await fetch(`${url}/api/health`);
       if (res.status !== 200) throw new Error(`health answered ${res.status}`);
     },
-    { timeout: 30_000, interval: 50 },
+    { timeout: timeoutMs, interval: 50 },
   );
   const died = exited.then(({ code, signal }) => {
-    throw new Error(`the server process exited (${code ?? signal}) before it answered:\n${out}`);
+    throw new Error(`the server process exited (${code ?? signal}) before it answered:\n${proc.output()}`);
   });
   died.catch(() => undefined); // only the race below listens to it
   try {
@@ -64,7 +82,6 @@ export async function startMainProcess(opts: { port: number; dataDir: string; en
     child.kill('SIGKILL');
     throw err;
   }
-  return { url, child, output: () => out, exited };
 }
 
 /** The server in a process of its own on a free port and a fresh data dir, removed again by `stop`. */
