@@ -1,20 +1,23 @@
 /**
  * Scenario "hosted": what the parts of the hosted mode that run today cost on one node. The maxi
- * vote (phones join with the code, then all vote) three times: straight to the node; through the
- * shipped nginx configuration (docs/deploy/nginx.conf); and through nginx with the join limits
- * counted in Redis. CPU is reported per join and per ballot for the node, nginx and Redis, next
- * to the latencies. Several nodes serving one session's clients are not built yet (docs/deploy.md).
+ * vote (phones join with the code, then all vote) four times: straight to the node; through the
+ * shipped nginx configuration (docs/deploy/nginx.conf); through nginx with the join limits
+ * counted in Redis; and straight to a node whose data is in Postgres (DATABASE_URL, a real
+ * cluster that syncs to disk). CPU is reported per join and per ballot for the node, nginx, Redis
+ * and Postgres, next to the latencies. Several nodes serving one session's clients are not built
+ * yet (docs/deploy.md).
  */
 import { ProcSampler } from '../procSampler.js';
 import type { ServerUnderTest } from '../serverProcess.js';
 import { startNginx } from '../../test/helpers/nginx.js';
+import { startPostgres } from '../../test/helpers/postgres.js';
 import { startRedis } from '../../test/helpers/redis.js';
 import { runMaxi, type Front, type MaxiOptions, type MaxiResult } from './maxi.js';
 
 export type HostedOptions = MaxiOptions;
 
 export interface HostedRun {
-  name: 'direct' | 'nginx' | 'nginx + Redis';
+  name: 'direct' | 'nginx' | 'nginx + Redis' | 'Postgres';
   result: MaxiResult;
 }
 
@@ -51,6 +54,24 @@ export async function runHosted(rootDir: string, opts: HostedOptions, log: (line
   } finally {
     redisSampler.stop();
     await redis.stop();
+  }
+
+  log('hosted: the maxi vote straight to a node on Postgres...');
+  const cluster = await startPostgres({ durable: true });
+  try {
+    const onPostgres = { ...opts, server: { ...opts.server, env: { DATABASE_URL: await cluster.createDatabase() } } };
+    const result = await runMaxi(rootDir, onPostgres, log, (server) => {
+      // The node's connections are open by now (it loaded the database): every backend is sampled.
+      const samplers = cluster.pids().map((pid) => new ProcSampler(pid));
+      const stop = () => {
+        for (const s of samplers) s.stop();
+        return Promise.resolve();
+      };
+      return Promise.resolve({ url: server.url, processes: { postgres: samplers }, stop });
+    });
+    runs.push({ name: 'Postgres', result });
+  } finally {
+    cluster.stop();
   }
   return { options: opts, runs };
 }

@@ -39,6 +39,8 @@ function run(program: string, args: string[]): void {
 
 export interface PostgresCluster {
   port: number;
+  /** The postmaster and its backends now, for the bench's CPU samples. */
+  pids(): number[];
   /** The cluster's own `postgres` database, for making others. */
   admin: string;
   /** A URL for a new, empty database on the cluster. */
@@ -63,18 +65,25 @@ export async function createDatabase(admin: string): Promise<string> {
   return url.toString();
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+export interface PostgresOptions {
+  /**
+   * Sync to disk as a production server does (the bench). The tests kill app nodes, never
+   * Postgres itself, and go without.
+   */
+  durable?: boolean;
+}
+
+export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-pg-'));
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const data = path.join(dir, 'data');
   let port = 0;
   try {
-    // No fsync: the tests kill app nodes, never Postgres itself.
-    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', ...(opts.durable ? [] : ['--no-sync'])]);
     // A free port may be taken before Postgres binds it (tests run in parallel): try another.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${opts.durable ? '' : ' -c fsync=off -c full_page_writes=off'}`;
       try {
         run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
         break;
@@ -96,6 +105,11 @@ export async function startPostgres(): Promise<PostgresCluster> {
     port,
     admin,
     createDatabase: () => createDatabase(admin),
+    pids() {
+      const master = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = fs.readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return [master, ...children];
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
