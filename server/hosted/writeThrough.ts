@@ -103,6 +103,8 @@ export class WriteThrough {
   private flushing = false;
   private retry: NodeJS.Timeout | null = null;
   private failure: Error | null = null;
+  /** Closing: the working copy is about to close, and nothing more is sent. */
+  private closed = false;
   private readonly stmt;
 
   private constructor(
@@ -175,6 +177,8 @@ export class WriteThrough {
     try {
       if (!this.failure) await this.persisted();
     } finally {
+      // The server has stopped taking requests; a timer that still writes is not answered.
+      this.closed = true;
       if (this.retry) clearTimeout(this.retry);
       await this.ownership.close().catch(() => undefined);
       await this.pg.destroy().catch(() => undefined);
@@ -214,13 +218,14 @@ export class WriteThrough {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing || this.retry || this.failure) return;
+    if (this.scheduled || this.flushing || this.retry || this.failure || this.closed) return;
     this.scheduled = true;
     setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
+    if (this.closed) return;
     this.flushing = true;
     const upTo = this.changed;
     const rows = this.stmt.pending.all() as { seq: number; tbl: number; upsert: number; data: string }[];
@@ -301,7 +306,7 @@ async function standBy(ownership: Ownership, log: Logger): Promise<Lease> {
 
 /**
  * A SQLite copy of what a Postgres database holds, made in `dir` as a starting node makes its
- * working copy (for tests and for looking at a hosted database with SQLite tools).
+ * working copy: the tests read what Postgres holds through it.
  */
 export async function copyToSqlite(url: string, dir: string): Promise<Db> {
   const pg = connectPostgres({ url, idleTransactionMs: LEASE_MS, poolSize: 1 });
