@@ -26,16 +26,13 @@ import {
   createSession,
   emitOk,
   facilitator,
-  gotoStep,
   joinTablet as joinTabletAt,
   madeNow,
-  newBallotId,
-  openVote,
   startSession,
   tableProvider,
-  viewer,
   type Tablet,
   type TableBoard,
+  votingRoom,
 } from './helpers/clients.js';
 import { freePort, startMainProcess, type MainProcess } from './helpers/mainProcess.js';
 import { stored } from './helpers/storage.js';
@@ -194,21 +191,10 @@ describe('kill -9 and restart', () => {
   });
 
   it('in the middle of a vote: every acknowledged ballot counts, and the rest can be sent again', async () => {
-    const s = await createSession(target, { tables: 2 });
-    secrets.push(s.facilitatorKey);
-    const fac = await facilitator(target, s);
-    await startSession(fac);
-    const tablets = await Promise.all(Array.from({ length: 12 }, (_, i) => joinTablet(s, (i % 2) + 1)));
-    const boards = await Promise.all([1, 2].map((table) => tableProvider(target, s.id, table, { device: tablets[table - 1]!.token })));
-    const made = madeNow(fac);
-    const items = [addPointTo(boards[0]!, 'Meer groen', 'communicatie', made), addPointTo(boards[1]!, 'Minder verkeer', 'samenwerking', made)];
-    await vi.waitFor(() => expect(boards[0]!.points().length + boards[1]!.points().length).toBe(2), SLOW);
-    await gotoStep(fac, 'stemmen');
-    const vote = await openVote(fac);
-    const view = await viewer(target, s.id);
+    const { s, fac, tablets, items, vote, view, ballots } = await votingRoom(target, 12);
+    secrets.push(s.facilitatorKey, ...tablets.map((t) => t.token));
 
     // Every tablet votes at once; the server dies after the fifth acknowledgement.
-    const ballots = tablets.map((_, i) => ({ ballotId: newBallotId(), dots: { [items[i % 2]!]: 2, [items[(i + 1) % 2]!]: 1 } }));
     const acked = new Set<number>();
     // Set in an ack callback, where TypeScript's narrowing does not look: not the `null` it starts as.
     let killing = null as Promise<void> | null;

@@ -19,33 +19,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import * as Y from 'yjs';
 import { BallotBox } from '../server/ballotBox.js';
 import type { Db } from '../server/db.js';
-import { copyToSqlite, WHOLE_DATABASE } from '../server/hosted/writeThrough.js';
+import { WHOLE_DATABASE } from '../server/hosted/writeThrough.js';
 import { voteBox } from '../server/votes.js';
 import { tableDocName } from '../server/yjs/docNames.js';
 import { pointsMap, readPoints } from '../shared/board.js';
 import { Events, type Ack, type BallotReceipt } from '../shared/protocol.js';
-import {
-  addPointTo,
-  allBack,
-  closeClients,
-  createSession,
-  facilitator,
-  gotoStep,
-  joinTablet,
-  madeNow,
-  newBallotId,
-  openVote,
-  startSession,
-  tableProvider,
-  viewer,
-  type Client,
-  type TableBoard,
-  type Tablet,
-} from './helpers/clients.js';
+import { addPointTo, allBack, closeClients, votingRoom, type Client, type TableBoard, type Tablet } from './helpers/clients.js';
 import { answering, freePort, spawnMainProcess, type MainProcess } from './helpers/mainProcess.js';
 import { nginxAvailable, startNginx, type Nginx } from './helpers/nginx.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from './helpers/postgres.js';
 import { until } from './helpers/processes.js';
+import { inDatabase } from './helpers/storage.js';
 
 const SLOW = { timeout: 30_000, interval: 20 } as const;
 
@@ -75,18 +59,8 @@ async function standingBy(proc: MainProcess): Promise<void> {
 }
 
 /** What Postgres holds now, as SQLite (the way a node that starts copies it). */
-async function inPostgres<T>(fn: (db: Db) => T): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-pg-copy-'));
-  try {
-    const db = await copyToSqlite(databaseUrl, dir);
-    try {
-      return fn(db);
-    } finally {
-      db.close();
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function inPostgres<T>(fn: (db: Db) => T): Promise<T> {
+  return inDatabase(databaseUrl, fn);
 }
 
 async function owner(): Promise<{ epoch: number; node: string }> {
@@ -134,24 +108,6 @@ function covers(doc: Y.Doc, of: Y.Doc): boolean {
   return true;
 }
 
-/** A session in its vote step with two points, a tablet per seat, and who watches. */
-async function roomInVote(tablets: number) {
-  const s = await createSession(target, { tables: 2 });
-  const fac = await facilitator(target, s);
-  await startSession(fac);
-  const joined = await Promise.all(Array.from({ length: tablets }, (_, i) => joinTablet(target, s, (i % 2) + 1)));
-  const boards = await Promise.all([1, 2].map((table) => tableProvider(target, s.id, table, { device: joined[table - 1]!.token })));
-  const watch = await Promise.all([1, 2].map((table) => tableProvider(target, s.id, table, { facilitator: s.facilitatorKey })));
-  const made = madeNow(fac);
-  const items = [addPointTo(boards[0]!, 'Meer groen', 'communicatie', made), addPointTo(boards[1]!, 'Minder verkeer', 'samenwerking', made)];
-  await vi.waitFor(() => expect(watch[0]!.points().length + watch[1]!.points().length).toBe(2), SLOW);
-  await gotoStep(fac, 'stemmen');
-  const open = await openVote(fac);
-  const view = await viewer(target, s.id);
-  const ballots = joined.map((_, i) => ({ id: newBallotId(), dots: { [items[i % 2]!]: 2, [items[(i + 1) % 2]!]: 1 } }));
-  return { s, fac, tablets: joined, boards, watch, made, items, voteId: open.id, view, ballots };
-}
-
 beforeAll(async () => {
   if (!postgresAvailable || !nginxAvailable) return;
   cluster = await startPostgres();
@@ -179,7 +135,7 @@ afterAll(async () => {
 describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgres behind nginx', () => {
   it('SIGKILL mid-vote and mid-typing: the standby serves, nothing acknowledged is lost, every client is back', { timeout: 90_000 }, async () => {
     const [serving, standby] = processes as [MainProcess, MainProcess];
-    const room = await roomInVote(12);
+    const room = await votingRoom(target, 12);
 
     // Typing at both tables, and every tablet voting at once; the serving node dies after the fifth ack.
     let ops = 0;
@@ -200,7 +156,7 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
     const sent = room.tablets.map(async (t, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 20));
       if (killedAt !== 0) return false;
-      return vote(t, room.voteId, room.ballots[i]!.id, room.ballots[i]!.dots).then((res) => {
+      return vote(t, room.vote.id, room.ballots[i]!.ballotId, room.ballots[i]!.dots).then((res) => {
         if (res?.ok && acknowledged.length === 5 && killedAt === 0) {
           killedAt = Date.now();
           serving.child.kill('SIGKILL');
@@ -232,7 +188,7 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
 
     // Every acknowledged ballot, and everything relayed before the kill, is in Postgres.
     const stored = await inPostgres((db) => ({
-      ballots: new BallotBox(db).entries(voteBox(room.voteId)).map(([id]) => id),
+      ballots: new BallotBox(db).entries(voteBox(room.vote.id)).map(([id]) => id),
       docs: [1, 2].map((table) => {
         const doc = new Y.Doc();
         for (const r of db.prepare('SELECT data FROM yjs_updates WHERE doc = ? ORDER BY id').all(tableDocName(room.s.id, table)) as { data: Buffer }[]) {
@@ -242,7 +198,7 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
       }),
     }));
     acked.forEach((ok, i) => {
-      if (ok) expect(stored.ballots, `acknowledged ballot ${i}`).toContain(room.ballots[i]!.id);
+      if (ok) expect(stored.ballots, `acknowledged ballot ${i}`).toContain(room.ballots[i]!.ballotId);
     });
     stored.docs.forEach((doc, i) => {
       const seenDoc = new Y.Doc();
@@ -255,12 +211,12 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
       for (const i of [0, 1]) expect(readPoints(room.watch[i]!.doc)).toEqual(readPoints(room.boards[i]!.doc));
     }, SLOW);
     // Ballots without an answer are sent again: each counts once.
-    const again = await Promise.all(room.tablets.map((t, i) => vote(t, room.voteId, room.ballots[i]!.id, room.ballots[i]!.dots)));
+    const again = await Promise.all(room.tablets.map((t, i) => vote(t, room.vote.id, room.ballots[i]!.ballotId, room.ballots[i]!.dots)));
     again.forEach((res, i) => {
       expect(res?.ok, `ballot ${i} sent again`).toBe(true);
       if (acked[i] && res?.ok) expect(res.data.changed, `ballot ${i} was already counted`).toBe(false);
     });
-    await vi.waitFor(() => expect(room.view.lastTally()).toMatchObject({ voteId: room.voteId, ballots: 12 }), SLOW);
+    await vi.waitFor(() => expect(room.view.lastTally()).toMatchObject({ voteId: room.vote.id, ballots: 12 }), SLOW);
   });
 
   it('SIGSTOP: the standby takes over after a lease; the paused node stores and acknowledges nothing more, and stops', { timeout: 90_000 }, async () => {
@@ -269,10 +225,10 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
     // A new standby where the killed node was.
     const standby = await node(ports[0]!);
     await standingBy(standby);
-    const room = await roomInVote(6);
+    const room = await votingRoom(target, 6);
 
     // Three ballots on their way as the serving node is paused: it reads them only once it runs again.
-    const late = [0, 1, 2].map((i) => vote(room.tablets[i]!, room.voteId, room.ballots[i]!.id, room.ballots[i]!.dots));
+    const late = [0, 1, 2].map((i) => vote(room.tablets[i]!, room.vote.id, room.ballots[i]!.ballotId, room.ballots[i]!.dots));
     serving.child.kill('SIGSTOP');
     const pausedAt = Date.now();
     await answering(standby, SLOW.timeout);
@@ -287,8 +243,8 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
     expect(serving.output()).toContain('can no longer');
     const lateAnswers = await Promise.all(late);
     for (const res of lateAnswers) expect(res?.ok ?? false, 'the paused node acknowledged a ballot').toBe(false);
-    const stored = await inPostgres((db) => new BallotBox(db).entries(voteBox(room.voteId)).map(([id]) => id));
-    for (const i of [0, 1, 2]) expect(stored, `ballot ${i} reached Postgres through the paused node`).not.toContain(room.ballots[i]!.id);
+    const stored = await inPostgres((db) => new BallotBox(db).entries(voteBox(room.vote.id)).map(([id]) => id));
+    for (const i of [0, 1, 2]) expect(stored, `ballot ${i} reached Postgres through the paused node`).not.toContain(room.ballots[i]!.ballotId);
     expect(await owner()).toEqual(now);
     findings.push(
       `  SIGSTOP: the standby served ${takeover} ms after the pause (lease 5 s); after SIGCONT the paused node stored none of 3 ballots and exited`,
@@ -301,9 +257,9 @@ describe.skipIf(!postgresAvailable || !nginxAvailable)('two nodes on one Postgre
       clients.map(() => 0),
       SLOW.timeout,
     );
-    const answers = await Promise.all(room.tablets.map((t, i) => vote(t, room.voteId, room.ballots[i]!.id, room.ballots[i]!.dots)));
+    const answers = await Promise.all(room.tablets.map((t, i) => vote(t, room.vote.id, room.ballots[i]!.ballotId, room.ballots[i]!.dots)));
     for (const res of answers) expect(res?.ok).toBe(true);
-    await vi.waitFor(() => expect(room.view.lastTally()).toMatchObject({ voteId: room.voteId, ballots: 6 }), SLOW);
+    await vi.waitFor(() => expect(room.view.lastTally()).toMatchObject({ voteId: room.vote.id, ballots: 6 }), SLOW);
   });
 
   it('every ballot any node acknowledged in this file is in Postgres', async () => {

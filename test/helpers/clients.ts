@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { WebSocket as WS } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -391,6 +391,28 @@ export async function allBack(clients: Client[], seen: number[], timeout = 30_00
     },
     { timeout, interval: 20 },
   );
+}
+
+/**
+ * A two-table session in its vote step, for the crash and failover tests: `tablets` tablets
+ * seated alternately at tables 1 and 2, a board per table written by its first tablet and one the
+ * facilitator watches, two points, the vote open, a viewer, and a ballot ready per tablet.
+ */
+export async function votingRoom(server: Target, tablets: number) {
+  const s = await createSession(server, { tables: 2 });
+  const fac = await facilitator(server, s);
+  await startSession(fac);
+  const seated = await Promise.all(Array.from({ length: tablets }, (_, i) => joinTablet(server, s, (i % 2) + 1)));
+  const boards = await Promise.all([1, 2].map((table) => tableProvider(server, s.id, table, { device: seated[table - 1]!.token })));
+  const watch = await Promise.all([1, 2].map((table) => tableProvider(server, s.id, table, { facilitator: s.facilitatorKey })));
+  const made = madeNow(fac);
+  const items = [addPointTo(boards[0]!, 'Meer groen', 'communicatie', made), addPointTo(boards[1]!, 'Minder verkeer', 'samenwerking', made)];
+  await vi.waitFor(() => expect(watch[0]!.points().length + watch[1]!.points().length).toBe(2), { timeout: 30_000, interval: 20 });
+  await gotoStep(fac, 'stemmen');
+  const vote = await openVote(fac);
+  const view = await viewer(server, s.id);
+  const ballots = seated.map((_, i) => ({ ballotId: newBallotId(), dots: { [items[i % 2]!]: 2, [items[(i + 1) % 2]!]: 1 } }));
+  return { s, fac, tablets: seated, boards, watch, made, items, vote, view, ballots };
 }
 
 export async function openVote(fac: Client, payload: Record<string, unknown> = {}): Promise<VoteView> {

@@ -46,9 +46,14 @@ export async function storageEnv(dataDir: string): Promise<Record<string, string
 export async function stored<T>(dataDir: string, fn: (db: Db) => T): Promise<T> {
   if (!admin) return openFiles(dataDir, fn);
   const { DATABASE_URL } = await storageEnv(dataDir);
+  return inDatabase(DATABASE_URL!, fn);
+}
+
+/** Runs `fn` on a fresh SQLite copy of the Postgres database at `url` (removed again after). */
+export async function inDatabase<T>(url: string, fn: (db: Db) => T): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tafelronde-stored-'));
   try {
-    const db = await copyToSqlite(DATABASE_URL!, dir);
+    const db = await copyToSqlite(url, dir);
     try {
       return fn(db);
     } finally {
