@@ -12,7 +12,7 @@ import { originCheck, type OriginCheck } from './origin.js';
 import { connectRedis } from './hosted/redis.js';
 import { attachRealtime } from './realtime/index.js';
 import { createServices, type Services } from './services.js';
-import { openStorage } from './storage.js';
+import { openStorage, type Storage } from './storage.js';
 import { makeUrls } from './urls.js';
 import { connectionRoutes, createWebServer, plainHttpApp } from './webServer.js';
 import type { StoreOptions } from './yjs/docStore.js';
@@ -96,11 +96,26 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.logLevel);
-  let close: () => Promise<void> = () => Promise.resolve();
+  let running: RunningServer | null = null;
+  let lost: Error | null = null;
+  const stop = (err: Error) => void running!.close().finally(() => opts.onLost?.(err));
   const storage = await openStorage(config, log, (err) => {
     log.error('This node stops serving: it can no longer store what it is told', err);
-    void close().finally(() => opts.onLost?.(err));
+    lost = err;
+    if (running) stop(err);
   });
+  try {
+    running = await serve(config, opts, log, storage);
+  } catch (err) {
+    // E.g. the port is taken: hosted mode's lease goes back at once, for a retry on another port.
+    await storage.close().catch(() => undefined);
+    throw err;
+  }
+  if (lost) stop(lost);
+  return running;
+}
+
+async function serve(config: Config, opts: StartOptions, log: Logger, storage: Storage): Promise<RunningServer> {
   const { db } = storage;
   // Plain HTTP, or HTTPS with the laptop's own certificate authority (server/webServer.ts).
   const web = createWebServer(config, log);
@@ -137,17 +152,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       });
     });
   } catch (err) {
-    // E.g. the port is taken: hosted mode's lease goes back at once, for a retry on another port.
     yjs.close();
     await realtime.close().catch(() => undefined);
-    await storage.close().catch(() => undefined);
     redis?.destroy();
     throw err;
   }
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   let closing: Promise<void> | null = null;
-  close = () => {
+  const close = () => {
     closing ??= (async () => {
       yjs.close();
       web.closeAllConnections();
@@ -156,8 +169,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       services.devices.flush();
       services.votes.flush();
       services.evaluations.flush();
-      await storage.close();
-      redis?.destroy();
+      try {
+        await storage.close();
+      } finally {
+        redis?.destroy();
+      }
     })();
     return closing;
   };
@@ -166,6 +182,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port: port(),
     services,
     stats: () => ({ sockets: realtime.io.of('/').sockets.size, docs: services.store.stats(), yjs: yjs.stats() }),
-    close: () => close(),
+    close,
   };
 }

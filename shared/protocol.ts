@@ -126,7 +126,14 @@ export type Theme = z.infer<typeof Theme>;
 
 // ---------------------------------------------------------------------------------------------
 // The agenda (see shared/agenda.ts for its meaning and the templates).
-const trimmedText = (max: number) => z.string().trim().min(1).max(max);
+// No NUL: hosted mode's Postgres cannot store it in text, and no one types it.
+const trimmedText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'contains a NUL character');
 
 export const StepType = z.enum(STEP_TYPES);
 export { VoteMethod };

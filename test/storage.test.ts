@@ -9,7 +9,8 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { DB_FILE } from '../server/db.js';
 import { WORKING_COPY_DIR } from '../server/hosted/writeThrough.js';
-import { createSession } from './helpers/clients.js';
+import { api, createSession } from './helpers/clients.js';
+import { countRows } from './helpers/server.js';
 import { useTestServer } from './helpers/setup.js';
 import { onPostgres, stored } from './helpers/storage.js';
 
@@ -28,4 +29,20 @@ it('keeps a new session where the project says, by the time it answers 201', asy
     expect(server.services.persisted).toBeUndefined();
     expect(fs.existsSync(path.join(server.dataDir, DB_FILE))).toBe(true);
   }
+});
+
+it('refuses text that Postgres cannot hold (a NUL character), on both databases, and stores nothing', async () => {
+  const before = countRows(server, 'sessions');
+  const res = await api(server, '/sessions', { body: { title: 'Avond\u0000in de bieb' } });
+  expect(res.status).toBe(400);
+  expect(res.text).toContain('NUL');
+  expect(countRows(server, 'sessions')).toBe(before);
+  const s = await createSession(server);
+  const notes = await api(server, `/sessions/${s.id}/notes`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${s.facilitatorKey}` },
+    body: { notes: ['\u0000'] },
+  });
+  expect(notes.status).toBe(400);
+  expect(countRows(server, 'report_notes', 'WHERE session_id = ?', s.id)).toBe(0);
 });

@@ -149,6 +149,8 @@ export class WriteThrough {
       const tables = describe(db);
       await load(pg, db, tables);
       self = new WriteThrough(db, pg, ownership, lease, tables, opts);
+      // Lost while loading (onLost had nobody to tell): this node must not serve the copy.
+      if (!ownership.alive || ownership.leaseOf(WHOLE_DATABASE) !== lease) throw new Error('This node lost the database while loading it');
       opts.log.info(`Serving the Postgres database as ${opts.node} (epoch ${lease.epoch})`);
       return self;
     } catch (err) {
@@ -165,6 +167,7 @@ export class WriteThrough {
    */
   persisted(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('The server is closing'));
     if (this.waiters.length === 0 && this.sent >= this.changed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ upTo: this.changed, resolve, reject });
@@ -180,6 +183,8 @@ export class WriteThrough {
       // The server has stopped taking requests; a timer that still writes is not answered.
       this.closed = true;
       if (this.retry) clearTimeout(this.retry);
+      const closing = new Error('The server is closing');
+      for (const w of this.waiters.splice(0)) w.reject(closing);
       await this.ownership.close().catch(() => undefined);
       await this.pg.destroy().catch(() => undefined);
       this.db.close();
@@ -228,10 +233,8 @@ export class WriteThrough {
     if (this.closed) return;
     this.flushing = true;
     const upTo = this.changed;
-    const rows = this.stmt.pending.all() as { seq: number; tbl: number; upsert: number; data: string }[];
-    if (rows.length > 0) this.stmt.clear.run(rows.at(-1)!.seq);
-    for (const r of rows) this.unsent.push({ table: r.tbl, upsert: r.upsert === 1, values: JSON.parse(r.data) as unknown[] });
     try {
+      this.takeNotes();
       if (this.unsent.length > 0) {
         const batch = this.unsent;
         await this.ownership.fenced(this.lease, (trx) => this.apply(trx, batch));
@@ -241,9 +244,9 @@ export class WriteThrough {
       while (this.waiters.length > 0 && this.waiters[0]!.upTo <= this.sent) this.waiters.shift()!.resolve();
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      // A newer owner, or a batch Postgres will never take (a bug): sending it again cannot help.
-      const code = (err as { code?: unknown }).code;
-      if (err instanceof StaleOwnerError || !this.ownership.alive || (typeof code === 'string' && /^(23|42)/.test(code))) {
+      // A newer owner, or a batch Postgres refused for what it holds (a bug): sending it again
+      // cannot help, and every answer after it would wait for ever.
+      if (err instanceof StaleOwnerError || !this.ownership.alive || !transient(err)) {
         this.fail(error);
       } else {
         // Postgres is away or restarting: the changes stay, acknowledgements wait, and it is tried again.
@@ -257,6 +260,17 @@ export class WriteThrough {
       this.flushing = false;
     }
     if (this.changed > this.sent || this.waiters.length > 0) this.schedule();
+  }
+
+  /** Moves the notes the triggers made into `unsent`, in one SQLite transaction. */
+  private takeNotes(): void {
+    this.db.transaction(() => {
+      const rows = this.stmt.pending.all() as { seq: number; tbl: number; upsert: number; data: string }[];
+      if (rows.length === 0) return;
+      const notes = rows.map((r) => ({ table: r.tbl, upsert: r.upsert === 1, values: JSON.parse(r.data) as unknown[] }));
+      this.stmt.clear.run(rows.at(-1)!.seq);
+      this.unsent.push(...notes);
+    })();
   }
 
   private fail(err: Error): void {
@@ -353,12 +367,18 @@ function describe(db: Db): TableInfo[] {
 /** Copies every table from Postgres into the empty working copy, with its ids. */
 async function load(pg: HostedDb, db: Db, tables: TableInfo[]): Promise<void> {
   const all: unknown[][][] = [];
-  for (const t of tables) {
-    const names = sql.join(t.columns.map((c) => sql.ref(c.name)));
-    const order = sql.join(t.key.map((k) => sql.ref(t.columns[k]!.name)));
-    const { rows } = await sql<Record<string, unknown>>`SELECT ${names} FROM ${sql.table(t.qualified)} ORDER BY ${order}`.execute(pg);
-    all.push(rows.map((r) => t.columns.map((c) => r[c.name])));
-  }
+  // One snapshot: a copy taken while a node writes still has every vote with its ballots.
+  await pg
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      for (const t of tables) {
+        const names = sql.join(t.columns.map((c) => sql.ref(c.name)));
+        const order = sql.join(t.key.map((k) => sql.ref(t.columns[k]!.name)));
+        const { rows } = await sql<Record<string, unknown>>`SELECT ${names} FROM ${sql.table(t.qualified)} ORDER BY ${order}`.execute(trx);
+        all.push(rows.map((r) => t.columns.map((c) => r[c.name])));
+      }
+    });
   db.transaction(() => {
     tables.forEach((t, i) => {
       const insert = db.prepare(`INSERT INTO ${t.sqlite} (${t.columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`);
@@ -393,6 +413,16 @@ function deleteRows(t: TableInfo, keys: unknown[][]): RawBuilder<unknown> {
   const names = sql.join(t.key.map((k) => sql.ref(t.columns[k]!.name)));
   const values = sql.join(keys.map((k) => sql`(${sql.join(k)})`));
   return sql`DELETE FROM ${sql.table(t.qualified)} WHERE (${names}) IN (${values})`;
+}
+
+/**
+ * Whether Postgres may take the same batch later: no answer at all (a network error has no
+ * SQLSTATE), a lost connection (08), a serialization failure or deadlock (40), too few resources
+ * (53), an administrator's shutdown or restart (57), a system error (58).
+ */
+function transient(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || /^(08|40|53|57|58)/.test(code);
 }
 
 /** Fisher–Yates with a cryptographic source. */

@@ -34,7 +34,12 @@ const databases = new Map<string, Promise<string>>();
 export async function storageEnv(dataDir: string): Promise<Record<string, string>> {
   if (!admin) return {};
   let url = databases.get(dataDir);
-  if (!url) databases.set(dataDir, (url = createDatabase(admin)));
+  if (!url) {
+    url = createDatabase(admin);
+    databases.set(dataDir, url);
+    // A failed attempt is not kept: the next server on this data dir tries again.
+    url.catch(() => databases.delete(dataDir));
+  }
   return { DATABASE_URL: await url };
 }
 

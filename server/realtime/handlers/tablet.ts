@@ -1,7 +1,7 @@
 /** What a tablet (a device) sends: picking its table, a signal to the front, a ballot, an evaluation. */
 import { findStep } from '../../../shared/agenda.js';
 import type { BallotReceipt, DeviceState, PayloadOf } from '../../../shared/protocol.js';
-import { AppError } from '../../errors.js';
+import { AppError, notStored } from '../../errors.js';
 import { deviceState } from '../../views.js';
 import type { HandlerContext } from '../context.js';
 import { seatDevice } from '../seating.js';
@@ -23,21 +23,32 @@ export function tableSignal(ctx: Device, { signal, on }: PayloadOf<'table:signal
   return deviceState(services, device.id, data.secret);
 }
 
+/**
+ * Hosted mode: once Postgres has it too, so no screen counts a ballot that a node's crash could
+ * still lose. A node that can no longer store says so (not_stored), and the tablet sends again.
+ */
+function persisted(ctx: Device): Promise<void> {
+  return ctx.services.persisted?.().catch(() => Promise.reject(notStored())) ?? Promise.resolve();
+}
+
 /** Acknowledged, counted on screens and told to the table once the ballot is on disk. */
 export function submitBallot(ctx: Device, p: PayloadOf<'ballot:submit'>): Promise<BallotReceipt> {
   const { services, push, data } = ctx;
   const device = services.devices.require(data.deviceId);
   const seats = device.table === null ? 0 : (services.tables.seats(data.sessionId).get(device.table) ?? 0);
   const { changed, seat } = services.votes.submit(device, data.secret, p, seats);
-  return services.votes.stored().then(() => {
-    if (changed) {
-      push.tally(p.voteId);
-      push.overview(data.sessionId);
-      // The table's tablets learn which seats are done, so any of them offers the next one.
-      if (seat !== null && device.table !== null) void push.deviceStates(data.sessionId, device.table);
-    }
-    return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
-  });
+  return services.votes
+    .stored()
+    .then(() => persisted(ctx))
+    .then(() => {
+      if (changed) {
+        push.tally(p.voteId);
+        push.overview(data.sessionId);
+        // The table's tablets learn which seats are done, so any of them offers the next one.
+        if (seat !== null && device.table !== null) void push.deviceStates(data.sessionId, device.table);
+      }
+      return { voteId: p.voteId, ballotId: p.ballotId, seat, changed };
+    });
 }
 
 export function submitEvaluation(ctx: Device, p: PayloadOf<'evaluation:submit'>): Promise<{ stepId: string; changed: boolean }> {
@@ -49,8 +60,11 @@ export function submitEvaluation(ctx: Device, p: PayloadOf<'evaluation:submit'>)
   }
   const device = services.devices.require(data.deviceId);
   const { changed } = services.evaluations.submit(device, data.secret, p);
-  return services.evaluations.stored().then(() => {
-    if (changed) push.evaluationSummary(data.sessionId, p.stepId);
-    return { stepId: p.stepId, changed };
-  });
+  return services.evaluations
+    .stored()
+    .then(() => persisted(ctx))
+    .then(() => {
+      if (changed) push.evaluationSummary(data.sessionId, p.stepId);
+      return { stepId: p.stepId, changed };
+    });
 }
