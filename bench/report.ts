@@ -302,6 +302,12 @@ function facts(run: RunResult): string[] {
           `node peak RSS ${mb(r.peakRssMb)}`
         );
       }),
+      ...(app.load
+        ? [
+            `hosted, a standby taking over the Postgres database after that vote: ${app.load.rows} rows copied into a working copy in ` +
+              `${ms(app.load.ms)} ms (${cpu(app.load.cpuMs)} ms CPU)`,
+          ]
+        : []),
     );
   }
   if (run.report) {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { BallotBox } from '../server/ballotBox.js';
 import type { Db } from '../server/db.js';
@@ -95,6 +95,9 @@ beforeAll(async () => {
   port = await freePort();
   await start();
 }, 60_000);
+
+// Each test has its own session and clients; a Yjs provider holds a process 'exit' listener.
+afterEach(closeClients);
 
 afterAll(async () => {
   await closeClients();
