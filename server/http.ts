@@ -6,7 +6,7 @@ import { CreateSessionBody, JoinBody, type CreateSessionResponse, type JoinPrevi
 import { editAgenda, LOBBY } from './domain/run.js';
 import { joinLimit } from './rateLimit.js';
 import { newId } from './secrets.js';
-import { AppError, notStored, parseOrThrow, toErrorInfo } from './errors.js';
+import { AppError, parseOrThrow, toErrorInfo } from './errors.js';
 import { reportRoutes } from './reportRoutes.js';
 import type { Services } from './services.js';
 
@@ -142,10 +142,9 @@ function answerWhenPersisted(persisted: () => Promise<void>) {
     res.json = (body: unknown) => {
       persisted().then(
         () => json(body),
-        () => {
-          const error = notStored();
-          res.status(error.status);
-          json({ error: toErrorInfo(error) });
+        (err: AppError) => {
+          res.status(err.status);
+          json({ error: toErrorInfo(err) });
         },
       );
       return res;

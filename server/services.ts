@@ -33,7 +33,7 @@ export interface Services {
   plenary: Plenary;
   /** Hosted mode's Redis (REDIS_URL); undefined on a laptop. */
   redis?: RedisClient;
-  /** Hosted mode's output gate: answers wait until what was written is in Postgres (server/storage.ts). */
+  /** Hosted mode's output gate: answers wait until what was written is in Postgres, or get not_stored (server/storage.ts). */
   persisted?: () => Promise<void>;
   /** Set once the websocket endpoint is attached. */
   yjs: YjsServer;

@@ -21,6 +21,7 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { openDb, type Db } from '../db.js';
 import type { Logger } from '../log.js';
@@ -123,8 +124,8 @@ export class WriteThrough {
   }
 
   /**
-   * Connects, brings Postgres to the newest schema, takes the whole database (or fails if another
-   * node serves it) and loads it into a fresh working copy in DATA_DIR.
+   * Connects, brings Postgres to the newest schema, takes the whole database (standing by while
+   * another node serves it) and loads it into a fresh working copy in DATA_DIR.
    */
   static async open(opts: HostedStorageOptions): Promise<WriteThrough> {
     const pg = connectPostgres({ url: opts.url, idleTransactionMs: LEASE_MS });
@@ -311,7 +312,7 @@ async function standBy(ownership: Ownership, log: Logger): Promise<Lease> {
   let lease = await ownership.acquire(WHOLE_DATABASE);
   if (!lease) log.info('Another node serves this database: this node stands by, and takes over when that node goes');
   while (!lease) {
-    await new Promise((resolve) => setTimeout(resolve, STANDBY_POLL_MS));
+    await sleep(STANDBY_POLL_MS);
     if (!ownership.alive) throw new Error('The connection to Postgres was lost while standing by');
     lease = await ownership.acquire(WHOLE_DATABASE);
   }

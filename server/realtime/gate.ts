@@ -6,7 +6,7 @@
  */
 import type { ExtendedError } from 'socket.io';
 import { CLIENT_EVENTS, Events, HandshakeAuth, PROTOCOL_VERSION, type Ack, type ClientEvent, type ErrorCode } from '../../shared/protocol.js';
-import { AppError, notStored, parseOrThrow, toErrorInfo } from '../errors.js';
+import { AppError, parseOrThrow, toErrorInfo } from '../errors.js';
 import { TokenBucket } from '../rateLimit.js';
 import type { Services } from '../services.js';
 import type { HandlerContext, IoServer, IoSocket, Realtime, SocketData } from './context.js';
@@ -104,13 +104,7 @@ export function listen(realtime: Realtime, socket: IoSocket): void {
       };
       // Hosted mode: nobody hears "done" before it is in Postgres.
       const { persisted } = realtime.services;
-      const succeeded = persisted
-        ? (data: unknown) =>
-            persisted().then(
-              () => reply({ ok: true, data }),
-              () => failed(notStored()),
-            )
-        : (data: unknown) => reply({ ok: true, data });
+      const succeeded = persisted ? (data: unknown) => persisted().then(() => reply({ ok: true, data }), failed) : (data: unknown) => reply({ ok: true, data });
       try {
         const answer = dispatch(ctx, socket, event, payload);
         if (answer instanceof Promise) answer.then(succeeded, failed);

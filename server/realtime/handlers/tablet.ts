@@ -1,7 +1,7 @@
 /** What a tablet (a device) sends: picking its table, a signal to the front, a ballot, an evaluation. */
 import { findStep } from '../../../shared/agenda.js';
 import type { BallotReceipt, DeviceState, PayloadOf } from '../../../shared/protocol.js';
-import { AppError, notStored } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { deviceState } from '../../views.js';
 import type { HandlerContext } from '../context.js';
 import { seatDevice } from '../seating.js';
@@ -28,7 +28,7 @@ export function tableSignal(ctx: Device, { signal, on }: PayloadOf<'table:signal
  * still lose. A node that can no longer store says so (not_stored), and the tablet sends again.
  */
 function persisted(ctx: Device): Promise<void> {
-  return ctx.services.persisted?.().catch(() => Promise.reject(notStored())) ?? Promise.resolve();
+  return ctx.services.persisted?.() ?? Promise.resolve();
 }
 
 /** Acknowledged, counted on screens and told to the table once the ballot is on disk. */
